@@ -1,0 +1,101 @@
+"""A comparison project: the model, workload, options and scorecard an analyst saves."""
+
+from pydantic import Field, model_validator
+
+from tokentco.domain.base import Frozen
+from tokentco.domain.catalogue import Catalogue
+from tokentco.domain.money import ExchangeRates
+from tokentco.domain.scorecard import DEFAULT_CRITERIA, Criterion, LockInRubric
+from tokentco.domain.serving import ServingOptions
+from tokentco.domain.workload import Demand, Workload
+
+SCHEMA_VERSION = 1
+
+
+class ComparisonOption(Frozen):
+    """One option under comparison: hardware + offer + (optionally) its own serving stack.
+
+    ``serving`` None means "use the project's global serving options", so one slider
+    moves every option that has not been tuned individually.
+    """
+
+    id: str = Field(min_length=1)
+    label: str = ""
+    accelerator_id: str = Field(min_length=1)
+    offer_id: str = Field(min_length=1)
+    system_id: str | None = None
+    serving: ServingOptions | None = None
+    lock_in: LockInRubric = LockInRubric()
+    accuracy_validated: bool = False
+    accuracy_evidence: str = ""
+    lead_time_weeks: float | None = Field(default=None, ge=0)
+    use_measured: bool = Field(default=True, description="prefer a matching measured point")
+    manual_values: dict[str, float] = Field(
+        default_factory=dict, description="analyst-entered values for added criteria"
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.label or self.id
+
+
+class Scenario(Frozen):
+    """A named set of global settings the analyst can switch between (e.g. 'chat', 'batch')."""
+
+    name: str = Field(min_length=1)
+    workload: Workload = Workload()
+    serving: ServingOptions = ServingOptions()
+    demand: Demand = Demand()
+
+
+class Project(Frozen):
+    """Everything saved in a ``.tokentco`` file (catalogue imports are stored alongside)."""
+
+    schema_version: int = SCHEMA_VERSION
+    name: str = "Untitled comparison"
+    model_id: str = "deepseek-r1"
+    workload: Workload = Workload()
+    serving: ServingOptions = ServingOptions()
+    demand: Demand = Demand(tokens_per_day=1e10)
+    options: tuple[ComparisonOption, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    currency: str = "USD"
+    exchange_rates: ExchangeRates = ExchangeRates()
+    criteria: tuple[Criterion, ...] = DEFAULT_CRITERIA
+    notes: str = ""
+    imported: Catalogue = Field(
+        default_factory=Catalogue,
+        description="rows imported from user files (with provenance); override bundled ids",
+    )
+
+    def effective_catalogue(self, bundled: Catalogue) -> Catalogue:
+        """Bundled catalogue with this project's imported rows merged over it."""
+        merged = bundled
+        for kind in ("accelerators", "systems", "offers", "models", "measured"):
+            rows = list(self.imported.table(kind).values())  # type: ignore[arg-type]
+            prov = [self.imported.provenance_of(kind, r.id) for r in rows]  # type: ignore[arg-type,attr-defined]
+            if rows:
+                merged = merged.merged(kind, rows, prov)  # type: ignore[arg-type]
+        return merged
+
+    @model_validator(mode="after")
+    def _unique_option_ids(self) -> "Project":
+        ids = [o.id for o in self.options]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"option ids must be unique, repeated: {', '.join(dupes)}")
+        if self.schema_version > SCHEMA_VERSION:
+            raise ValueError(
+                f"project schema {self.schema_version} is newer than this TokenTCO "
+                f"understands ({SCHEMA_VERSION}): update TokenTCO"
+            )
+        return self
+
+    def serving_for(self, option: ComparisonOption) -> ServingOptions:
+        return option.serving or self.serving
+
+    def option(self, option_id: str) -> ComparisonOption:
+        for candidate in self.options:
+            if candidate.id == option_id:
+                return candidate
+        raise KeyError(option_id)

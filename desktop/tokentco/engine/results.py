@@ -1,0 +1,187 @@
+"""Result types the engine returns; the UI, CLI, scorecard and report only read these.
+
+Every throughput figure carries its provenance: ``measured`` (with its source) or
+``estimated`` (with the model version), so nothing downstream can show an unlabelled
+number.
+"""
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+class Binding(IntEnum):
+    """Which resource limits a point; the UI explains it in plain words."""
+
+    MEMORY_BANDWIDTH = 0
+    COMPUTE = 1
+    CAPACITY = 2
+    COMMUNICATION = 3
+    OVERHEAD = 4
+    LATENCY_TARGET = 5
+
+    @property
+    def label(self) -> str:
+        return _BINDING_LABEL[self]
+
+    @property
+    def explanation(self) -> str:
+        return _BINDING_TEXT[self]
+
+
+_BINDING_LABEL = {
+    Binding.MEMORY_BANDWIDTH: "memory bandwidth",
+    Binding.COMPUTE: "compute",
+    Binding.CAPACITY: "memory capacity",
+    Binding.COMMUNICATION: "communication",
+    Binding.OVERHEAD: "step overhead",
+    Binding.LATENCY_TARGET: "latency target",
+}
+_BINDING_TEXT = {
+    Binding.MEMORY_BANDWIDTH: "Each decode step waits on reading weights and KV cache from HBM; "
+    "more bandwidth, lower-precision weights or larger batches raise throughput.",
+    Binding.COMPUTE: "The tensor cores are saturated; lower precision (FP8/FP4) or more GPUs help.",
+    Binding.CAPACITY: "HBM is full of weights and KV cache, so no more sequences fit; "
+    "more GPUs per replica, KV offload or a smaller KV precision raise the batch.",
+    Binding.COMMUNICATION: "Tensor/expert-parallel traffic between GPUs dominates each step; "
+    "a larger scale-up (NVLink) domain or less parallelism helps.",
+    Binding.OVERHEAD: "Fixed per-step software overhead dominates at this small batch.",
+    Binding.LATENCY_TARGET: "A larger batch would give more tokens per GPU but would miss the "
+    "latency target; relaxing the target lowers $/Mtok.",
+}
+
+
+class Infeasible(IntEnum):
+    """Why a point cannot run (0 = it can)."""
+
+    OK = 0
+    DOES_NOT_FIT = 1
+    CONTEXT_TOO_LONG = 2
+    TTFT_TARGET = 3
+    INTERACTIVITY_TARGET = 4
+    LAYOUT = 5
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Estimator output over a grid; every array has the grid's shape."""
+
+    concurrency: FloatArray
+    tp: IntArray
+    ep: IntArray
+    output_tokens_per_s_per_gpu: FloatArray
+    total_tokens_per_s_per_gpu: FloatArray
+    tokens_per_s_per_user: FloatArray
+    ttft_ms: FloatArray
+    tpot_ms: FloatArray
+    memory_used_gb_per_gpu: FloatArray
+    binding: IntArray
+    reason: IntArray
+
+    @property
+    def feasible(self) -> BoolArray:
+        return np.asarray(self.reason == Infeasible.OK)
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """Pareto curve of tokens/s/GPU against tokens/s/user (interactivity), ascending user speed."""
+
+    tokens_per_s_per_user: FloatArray
+    output_tokens_per_s_per_gpu: FloatArray
+    concurrency: FloatArray
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """The chosen point: highest tokens/s/GPU that meets the latency targets."""
+
+    feasible: bool
+    reason: str
+    provenance: str  # "measured" or "estimated"
+    source: str
+    concurrency: float
+    tp: int
+    ep: int
+    output_tokens_per_s_per_gpu: float
+    total_tokens_per_s_per_gpu: float
+    tokens_per_s_per_user: float
+    ttft_ms: float
+    tpot_ms: float
+    memory_used_gb_per_gpu: float
+    binding: Binding
+
+
+@dataclass(frozen=True)
+class CostBreakdown:
+    """All-in cost of one GPU-hour, USD, and how it is made up."""
+
+    usd_per_gpu_hour: float
+    rental_usd: float = 0.0
+    capex_usd: float = 0.0
+    energy_usd: float = 0.0
+    opex_usd: float = 0.0
+    basis: str = ""
+
+
+@dataclass(frozen=True)
+class FleetSizing:
+    """What a procurement committee signs: GPUs, systems, MW and money at the demand."""
+
+    gpus: int
+    systems: int
+    megawatts: float
+    utilization: float
+    annual_cost_usd: float
+    contract_value_usd: float
+    term_years: float
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    """Everything known about one option at the operating point."""
+
+    option_id: str
+    label: str
+    accelerator_id: str
+    offer_id: str
+    point: OperatingPoint
+    cost: CostBreakdown
+    utilization: float
+    usd_per_mtok: float  # on the project's token basis; inf when infeasible
+    usd_per_mtok_output: float
+    usd_per_mtok_total: float
+    watts_per_gpu_all_in: float | None
+    pue: float
+    tokens_per_s_per_mw: float | None
+    kwh_per_mtok: float | None
+    pflops_per_usd_hour: float
+    fleet: FleetSizing | None
+    frontier: Frontier
+    accuracy_risk: int
+    lock_in: float
+    lead_time_weeks: float | None
+    waterfall: tuple[tuple[str, float], ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Results for every option of a project, in the project's option order."""
+
+    model_id: str
+    options: tuple[OptionResult, ...]
+
+    @property
+    def cheapest(self) -> OptionResult | None:
+        ok = [o for o in self.options if o.point.feasible]
+        return min(ok, key=lambda o: o.usd_per_mtok) if ok else None
+
+    def by_id(self, option_id: str) -> OptionResult:
+        return next(o for o in self.options if o.option_id == option_id)

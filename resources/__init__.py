@@ -1,0 +1,1 @@
+"""Bundled data shipped with TokenTCO (installed as ``tokentco.resources``)."""
