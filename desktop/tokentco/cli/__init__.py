@@ -89,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "run", None) is not None:
             return int(args.run(args))
+        if getattr(args, "self_test", False):
+            from tokentco.cli import selftest
+
+            return selftest.run(args)
         return _launch_gui(args)
     except InputError as exc:
         print(f"tokentco: {exc}", file=sys.stderr)
