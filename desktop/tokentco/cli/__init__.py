@@ -8,6 +8,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from tokentco import __version__
 from tokentco.io.errors import InputError
@@ -33,8 +34,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
-def _available() -> dict[str, object]:
-    modules = {}
+def _available() -> dict[str, Any]:
+    modules: dict[str, Any] = {}
     for name, path in COMMANDS.items():
         try:
             modules[name] = importlib.import_module(path)
@@ -47,13 +48,23 @@ def _available() -> dict[str, object]:
 def build_parser() -> argparse.ArgumentParser:
     """Parser for the app itself: ``tokentco [PROJECT] [--screenshot F] [--self-test]``."""
     commands = ", ".join(COMMANDS)
-    parser = _Parser(prog="tokentco", epilog=f"commands: {commands} (tokentco COMMAND --help)", description="Compare AI inference infrastructure by "
-                     "all-in cost per million delivered tokens. With no command, opens the app.")
+    parser = _Parser(
+        prog="tokentco",
+        epilog=f"commands: {commands} (tokentco COMMAND --help)",
+        description="Compare AI inference infrastructure by "
+        "all-in cost per million delivered tokens. With no command, opens the app.",
+    )
     parser.add_argument("--version", action="version", version=f"TokenTCO {__version__}")
-    parser.add_argument("--screenshot", metavar="OUT.png",
-                        help="render the main window offscreen after it has computed, save, exit")
-    parser.add_argument("--self-test", action="store_true",
-                        help="check the installed app end to end and print 'self-test passed'")
+    parser.add_argument(
+        "--screenshot",
+        metavar="OUT.png",
+        help="render the main window offscreen after it has computed, save, exit",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the installed app end to end and print 'self-test passed'",
+    )
     parser.add_argument("project", nargs="?", help="a .tokentco project to open")
     return parser
 
@@ -63,9 +74,9 @@ def build_command_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tokentco", description="TokenTCO headless commands.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
     for name, module in _available().items():
-        child = sub.add_parser(name, help=module.HELP, description=module.HELP)  # type: ignore[attr-defined]
-        module.add_arguments(child)  # type: ignore[attr-defined]
-        child.set_defaults(run=module.run)  # type: ignore[attr-defined]
+        child = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(child)
+        child.set_defaults(run=module.run)
     return parser
 
 

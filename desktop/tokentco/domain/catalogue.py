@@ -50,7 +50,9 @@ class Catalogue(Frozen):
     def provenance_of(self, kind: TableKind, row_id: str) -> Provenance:
         return self.provenance.get(f"{kind}/{row_id}", Provenance())
 
-    def merged(self, kind: TableKind, rows: list[Frozen], provenance: list[Provenance]) -> "Catalogue":
+    def merged(
+        self, kind: TableKind, rows: list[Frozen], provenance: list[Provenance]
+    ) -> "Catalogue":
         """A catalogue with ``rows`` added; same ids override (and are marked as such)."""
         table = self.table(kind)
         prov = dict(self.provenance)
@@ -62,7 +64,9 @@ class Catalogue(Frozen):
 
     def is_override(self, kind: TableKind, row_id: str, bundled: "Catalogue") -> bool:
         """True when an imported row replaced a bundled one with the same id."""
-        return row_id in bundled.table(kind) and self.provenance_of(kind, row_id).origin != "bundled"
+        return (
+            row_id in bundled.table(kind) and self.provenance_of(kind, row_id).origin != "bundled"
+        )
 
     def systems_for(self, accelerator_id: str) -> list[System]:
         return [s for s in self.systems.values() if s.accelerator_id == accelerator_id]

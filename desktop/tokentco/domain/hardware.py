@@ -21,7 +21,9 @@ class Accelerator(Frozen):
     fp8_dense_tflops: float | None = Field(default=None, gt=0)
     fp4_dense_tflops: float | None = Field(default=None, gt=0)
     int8_dense_tops: float | None = Field(default=None, gt=0)
-    tdp_w: float | None = Field(default=None, gt=0, description="board power, W (None: unpublished)")
+    tdp_w: float | None = Field(
+        default=None, gt=0, description="board power, W (None: unpublished)"
+    )
     scaleup_domain_gpus: int = Field(default=8, ge=1, description="GPUs in one NVLink/IF domain")
     scaleup_bw_gb_s_per_gpu: float = Field(default=64.0, gt=0, description="per direction")
     scaleout_bw_gb_s_per_gpu: float = Field(default=50.0, gt=0, description="per direction")

@@ -3,7 +3,7 @@
 from pydantic import Field, model_validator
 
 from tokentco.domain.base import Frozen
-from tokentco.domain.catalogue import Catalogue
+from tokentco.domain.catalogue import TABLE_KINDS, Catalogue
 from tokentco.domain.money import ExchangeRates
 from tokentco.domain.scorecard import DEFAULT_CRITERIA, Criterion, LockInRubric
 from tokentco.domain.serving import ServingOptions
@@ -71,11 +71,12 @@ class Project(Frozen):
     def effective_catalogue(self, bundled: Catalogue) -> Catalogue:
         """Bundled catalogue with this project's imported rows merged over it."""
         merged = bundled
-        for kind in ("accelerators", "systems", "offers", "models", "measured"):
-            rows = list(self.imported.table(kind).values())  # type: ignore[arg-type]
-            prov = [self.imported.provenance_of(kind, r.id) for r in rows]  # type: ignore[arg-type,attr-defined]
+        for kind in TABLE_KINDS:
+            table = self.imported.table(kind)
+            rows = list(table.values())
+            prov = [self.imported.provenance_of(kind, row_id) for row_id in table]
             if rows:
-                merged = merged.merged(kind, rows, prov)  # type: ignore[arg-type]
+                merged = merged.merged(kind, rows, prov)
         return merged
 
     @model_validator(mode="after")

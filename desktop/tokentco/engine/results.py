@@ -83,6 +83,8 @@ class Sweep:
     memory_used_gb_per_gpu: FloatArray
     binding: IntArray
     reason: IntArray
+    gpus: IntArray | None = None
+    pp: IntArray | None = None
 
     @property
     def feasible(self) -> BoolArray:
@@ -116,6 +118,8 @@ class OperatingPoint:
     tpot_ms: float
     memory_used_gb_per_gpu: float
     binding: Binding
+    gpus_per_replica: int = 1
+    pp: int = 1
 
 
 @dataclass(frozen=True)

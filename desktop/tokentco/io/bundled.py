@@ -32,8 +32,7 @@ def _clean(row: dict[str, str]) -> dict[str, Any]:
 
 def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=2):
-            yield number, row
+        yield from enumerate(csv.DictReader(handle), start=2)
 
 
 def _load(path: Path, build: Callable[[dict[str, str]], BaseModel]) -> dict[str, Any]:

@@ -31,8 +31,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def project_to_json(project: Project) -> str:
-    body = {"format": FORMAT_TAG, "schema_version": SCHEMA_VERSION,
-            "project": project.model_dump(mode="json")}
+    body = {
+        "format": FORMAT_TAG,
+        "schema_version": SCHEMA_VERSION,
+        "project": project.model_dump(mode="json"),
+    }
     return json.dumps(body, indent=2, sort_keys=False)
 
 
@@ -45,14 +48,18 @@ def project_from_json(text: str, origin: str = "<project>") -> Project:
     try:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not a TokenTCO project (invalid JSON at line {exc.lineno})", where) from exc
+        raise InputError(
+            f"not a TokenTCO project (invalid JSON at line {exc.lineno})", where
+        ) from exc
     if not isinstance(body, dict) or body.get("format") != FORMAT_TAG:
         raise InputError("not a TokenTCO project file (missing format tag)", where)
     version = body.get("schema_version")
     if not isinstance(version, int) or version > SCHEMA_VERSION:
         raise InputError(
             f"project schema version {version!r} is not supported (this TokenTCO reads up to "
-            f"{SCHEMA_VERSION}); update TokenTCO", where)
+            f"{SCHEMA_VERSION}); update TokenTCO",
+            where,
+        )
     try:
         return Project.model_validate(body.get("project", {}))
     except ValidationError as exc:

@@ -1,0 +1,57 @@
+"""Calibrated efficiency factors and their lookup with sensible fallbacks.
+
+The fitted table is data (shipped in resources/calibration and loaded by io); this module
+only looks factors up, so the engine stays free of file access.
+"""
+
+from dataclasses import dataclass, field
+
+from tokentco.domain import Precision
+from tokentco.engine.efficiency import DEFAULT_EFFICIENCY, Efficiency
+
+
+def engine_family(engine: str) -> str:
+    """Normalise a serving-engine name to a calibration key ('trtllm', 'vllm', 'sglang', …)."""
+    text = engine.lower()
+    for key, needles in (
+        ("trtllm", ("tensorrt", "trt")),
+        ("sglang", ("sglang",)),
+        ("vllm", ("vllm",)),
+        ("dynamo", ("dynamo",)),
+    ):
+        if any(n in text for n in needles):
+            return key
+    return ""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Efficiency per (hardware, precision, engine family), most specific key first.
+
+    Keys use '' for "any": ('h100-sxm', 'fp8', '') covers every engine on H100 at FP8.
+    """
+
+    table: dict[tuple[str, str, str], Efficiency] = field(default_factory=dict)
+    default: Efficiency = DEFAULT_EFFICIENCY
+    version: str = "defaults"
+
+    def lookup(self, hardware_id: str, precision: Precision, engine: str = "") -> Efficiency:
+        family = engine_family(engine) if engine else ""
+        for key in (
+            (hardware_id, precision.value, family),
+            (hardware_id, precision.value, ""),
+            (hardware_id, "", family),
+            (hardware_id, "", ""),
+            ("", precision.value, family),
+            ("", precision.value, ""),
+            ("", "", family),
+        ):
+            if key in self.table:
+                return self.table[key]
+        return self.default
+
+    def is_calibrated(self, hardware_id: str) -> bool:
+        return any(key[0] == hardware_id for key in self.table)
+
+
+DEFAULT_CALIBRATION = Calibration()

@@ -1,0 +1,169 @@
+"""Flatten domain objects into the numeric terms the vectorised estimator uses.
+
+Everything is float64 arrays of one shape (one entry per *case*: an option variant ×
+parallel layout), so the estimator can broadcast against a concurrency axis.
+"""
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from tokentco.domain import (
+    Accelerator,
+    AttentionKind,
+    ModelSpec,
+    Precision,
+    ServingOptions,
+    Workload,
+)
+from tokentco.engine.efficiency import Efficiency
+from tokentco.engine.results import FloatArray
+
+SCALEOUT_LATENCY_FACTOR = 4.0
+"""A collective over the scale-out network costs this many times the in-domain latency."""
+
+
+@dataclass(frozen=True)
+class ModelTerms:
+    """Model shapes the step model needs (parameter counts in elements)."""
+
+    replicated_params: FloatArray  # attention, dense FFN, shared experts, embeddings
+    routed_params_per_layer: FloatArray  # all routed experts of one MoE layer
+    expert_params: FloatArray
+    num_experts: FloatArray
+    experts_per_token: FloatArray
+    moe_layers: FloatArray
+    active_params: FloatArray
+    kv_elements_per_token: FloatArray
+    kv_shard_limit: FloatArray  # KV heads (GQA/MHA) or 1 (MLA latent is shared by heads)
+    attention_flops_per_context: FloatArray
+    hidden: FloatArray
+    layers: FloatArray
+    max_context: FloatArray
+
+
+def model_terms(model: ModelSpec) -> ModelTerms:
+    routed = model.moe_layer_count * model.routed_expert_params_per_layer
+    kv_limit = 1.0 if model.attention is AttentionKind.MLA else float(model.num_kv_heads)
+    values = {
+        "replicated_params": model.params_total - routed,
+        "routed_params_per_layer": model.routed_expert_params_per_layer,
+        "expert_params": model.expert_params,
+        "num_experts": float(max(model.num_experts, 1)),
+        "experts_per_token": float(model.experts_per_token),
+        "moe_layers": float(model.moe_layer_count),
+        "active_params": model.params_active,
+        "kv_elements_per_token": model.kv_elements_per_token,
+        "kv_shard_limit": kv_limit,
+        "attention_flops_per_context": model.attention_flops_per_token_per_context,
+        "hidden": float(model.hidden_size),
+        "layers": float(model.num_layers),
+        "max_context": float(model.max_context),
+    }
+    return ModelTerms(**{k: np.asarray(v, dtype=np.float64) for k, v in values.items()})
+
+
+@dataclass(frozen=True)
+class CaseTerms:
+    """Per-case hardware, layout, precision, serving and efficiency terms (shape (P,))."""
+
+    memory_bytes: FloatArray
+    bw_bytes_s: FloatArray
+    peak_flops: FloatArray
+    scaleup_gpus: FloatArray
+    scaleup_bw_bytes_s: FloatArray
+    scaleout_bw_bytes_s: FloatArray
+    gpus: FloatArray  # GPUs per replica
+    tp: FloatArray
+    ep: FloatArray
+    pp: FloatArray
+    weight_bytes: FloatArray
+    kv_bytes: FloatArray
+    act_bytes: FloatArray
+    spec_tokens_per_step: FloatArray
+    spec_verify_tokens: FloatArray
+    spec_draft_cost: FloatArray
+    disaggregated: FloatArray  # 0/1
+    prefix_hit: FloatArray  # realised share of input tokens served from cache
+    offload_bytes: FloatArray
+    offload_bw_bytes_s: FloatArray
+    max_concurrency: FloatArray
+    isl: FloatArray
+    osl: FloatArray
+    eta_mem: FloatArray
+    eta_flops: FloatArray
+    eta_prefill: FloatArray
+    step_overhead_s: FloatArray
+    comm_latency_s: FloatArray
+
+    @property
+    def size(self) -> int:
+        return int(self.gpus.shape[0])
+
+
+def realised_prefix_hit(workload: Workload, serving: ServingOptions) -> float:
+    """Prefix hits actually served from cache.
+
+    ``prefix_hit_rate`` is what cache-blind routing achieves; KV-aware routing recovers a
+    share of the remaining reusable prefixes that landed on the wrong replica.
+    """
+    hit = workload.prefix_hit_rate
+    if serving.kv_aware_routing:
+        hit = hit + (1.0 - hit) * serving.routing_hit_gain * hit
+    return min(hit, 0.99)
+
+
+def case_row(
+    accelerator: Accelerator,
+    serving: ServingOptions,
+    workload: Workload,
+    layout: tuple[int, int, int, int],
+    efficiency: Efficiency,
+) -> dict[str, float]:
+    """One case as plain numbers; ``layout`` is (GPUs per replica, TP, EP, PP)."""
+    gpus, tp, ep, pp = layout
+    spec = serving.speculative
+    offload = serving.kv_offload
+    act = 2.0 if serving.compute_precision is Precision.FP16 else 1.5
+    return {
+        "memory_bytes": accelerator.memory_bytes,
+        "bw_bytes_s": accelerator.memory_bw_tb_s * 1e12,
+        "peak_flops": accelerator.peak_tflops(serving.compute_precision) * 1e12,
+        "scaleup_gpus": float(accelerator.scaleup_domain_gpus),
+        "scaleup_bw_bytes_s": accelerator.scaleup_bw_gb_s_per_gpu * 1e9,
+        "scaleout_bw_bytes_s": accelerator.scaleout_bw_gb_s_per_gpu * 1e9,
+        "gpus": float(gpus),
+        "tp": float(tp),
+        "ep": float(ep),
+        "pp": float(pp),
+        "weight_bytes": serving.weight_precision.bytes_per_element,
+        "kv_bytes": serving.kv_precision.bytes_per_element,
+        "act_bytes": act,
+        "spec_tokens_per_step": spec.tokens_per_step,
+        "spec_verify_tokens": float(spec.draft_tokens + 1) if spec.enabled else 1.0,
+        "spec_draft_cost": spec.draft_cost_fraction * spec.draft_tokens if spec.enabled else 0.0,
+        "disaggregated": 1.0 if serving.disaggregated else 0.0,
+        "prefix_hit": realised_prefix_hit(workload, serving),
+        "offload_bytes": offload.capacity_gb_per_gpu * 1e9 if offload.enabled else 0.0,
+        "offload_bw_bytes_s": offload.bandwidth_gb_s_per_gpu * 1e9,
+        "max_concurrency": float(serving.max_concurrency),
+        "isl": float(workload.isl_tokens),
+        "osl": float(workload.osl_tokens),
+        "eta_mem": efficiency.eta_mem,
+        "eta_flops": efficiency.eta_flops,
+        "eta_prefill": efficiency.eta_prefill,
+        "step_overhead_s": efficiency.step_overhead_s,
+        "comm_latency_s": efficiency.comm_latency_s,
+    }
+
+
+def stack_cases(rows: list[dict[str, float]]) -> CaseTerms:
+    """Column-stack case rows into arrays (one pass per field)."""
+    names = [f.name for f in fields(CaseTerms)]
+    return CaseTerms(**{n: np.fromiter((r[n] for r in rows), np.float64, len(rows)) for n in names})
+
+
+def stack_models(models: list[ModelTerms]) -> ModelTerms:
+    """Per-case model terms, for grids that mix models (e.g. the calibration set)."""
+    names = [f.name for f in fields(ModelTerms)]
+    return ModelTerms(**{n: np.array([getattr(m, n) for m in models], np.float64) for n in names})
