@@ -1,0 +1,232 @@
+"""``tokentco compare``: a $/Mtok table for a model across hardware and offers."""
+
+import argparse
+import csv
+import math
+import sys
+
+from tokentco.domain import (
+    Catalogue,
+    ComparisonOption,
+    Demand,
+    KvOffload,
+    Offer,
+    Precision,
+    PricingModel,
+    Project,
+    ServingOptions,
+    SpeculativeDecoding,
+    Workload,
+)
+from tokentco.engine.evaluate import evaluate
+from tokentco.engine.results import OptionResult
+from tokentco.io.bundled import bundled_catalogue
+from tokentco.io.errors import InputError
+
+from .common import calibration, format_table, resolve_id, split_ids
+
+HELP = "compare $/Mtok, throughput, latency, energy and fleet size across options"
+
+COLUMNS = (
+    "option",
+    "$/Mtok",
+    "$/GPU-h",
+    "tok/s/GPU",
+    "basis",
+    "tok/s/user",
+    "TTFT ms",
+    "tok/s/MW",
+    "GPUs",
+    "annual $",
+    "features",
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", required=True, help="model id, e.g. deepseek-r1")
+    parser.add_argument("--hardware", help="comma-separated accelerator ids")
+    parser.add_argument("--offer", help="comma-separated offer ids")
+    parser.add_argument("--isl", type=int, default=1024, help="input tokens per request")
+    parser.add_argument("--osl", type=int, default=1024, help="output tokens per request")
+    parser.add_argument("--min-tok-s-per-user", type=float, help="interactivity target")
+    parser.add_argument("--max-ttft-ms", type=float, help="time-to-first-token target")
+    parser.add_argument(
+        "--precision", default="fp8", help="fp16|bf16|fp8|int8|fp4 (weights+compute)"
+    )
+    parser.add_argument("--utilization", type=float, default=0.7, help="share of hours doing work")
+    parser.add_argument(
+        "--demand-tokens-per-day", type=float, help="output tokens per day to serve"
+    )
+    parser.add_argument("--prefix-hit", type=float, default=0.0, help="prefix-cache hit rate 0-1")
+    parser.add_argument(
+        "--spec-decoding", action="store_true", help="speculative decoding (k=3, α=0.7)"
+    )
+    parser.add_argument(
+        "--disaggregated", action="store_true", help="separate prefill/decode pools"
+    )
+    parser.add_argument("--kv-aware-routing", action="store_true", help="route by cached prefix")
+    parser.add_argument("--kv-offload", action="store_true", help="KV-cache tier in host memory")
+    parser.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+
+
+def run(args: argparse.Namespace) -> int:
+    catalogue = bundled_catalogue()
+    project = build_project(args, catalogue)
+    comparison = evaluate(project, catalogue, calibration())
+    rows = [_row(result) for result in comparison.options]
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([*COLUMNS, "provenance", "source", "status"])
+        for result, row in zip(comparison.options, rows, strict=True):
+            writer.writerow(
+                [
+                    *_raw(result),
+                    result.point.provenance,
+                    result.point.source,
+                    result.point.reason or "ok",
+                ]
+            )
+        return 0
+    print(f"{project.name}   (M = measured, E = estimated; $/Mtok counts output tokens)")
+    print(format_table(COLUMNS, rows))
+    for result in comparison.options:
+        if not result.point.feasible:
+            print(f"  {result.label}: {result.point.reason}")
+    return 0
+
+
+def build_project(args: argparse.Namespace, catalogue: Catalogue) -> Project:
+    """Turn command-line flags into a Project (validating every id and number)."""
+    model_id = resolve_id("model", args.model, catalogue.models)
+    precision = _precision(args.precision)
+    try:
+        workload = Workload(
+            isl_tokens=args.isl,
+            osl_tokens=args.osl,
+            prefix_hit_rate=args.prefix_hit,
+            max_ttft_ms=args.max_ttft_ms,
+            min_tokens_per_s_per_user=args.min_tok_s_per_user,
+        )
+        serving = ServingOptions(
+            weight_precision=precision,
+            compute_precision=precision,
+            kv_precision=Precision.FP16 if precision is Precision.FP16 else Precision.FP8,
+            utilization=args.utilization,
+            speculative=SpeculativeDecoding(enabled=args.spec_decoding),
+            disaggregated=args.disaggregated,
+            kv_aware_routing=args.kv_aware_routing,
+            kv_offload=KvOffload(enabled=args.kv_offload),
+        )
+        demand = Demand(tokens_per_day=args.demand_tokens_per_day)
+    except ValueError as exc:
+        raise InputError(_first_error(exc)) from exc
+    options = tuple(_option(offer) for offer in _offers(args, catalogue))
+    return Project(
+        name=f"{catalogue.models[model_id].name or model_id}, ISL {args.isl} / "
+        f"OSL {args.osl}, {precision.value.upper()}",
+        model_id=model_id,
+        workload=workload,
+        serving=serving,
+        demand=demand,
+        options=options,
+    )
+
+
+def _precision(text: str) -> Precision:
+    try:
+        return Precision.parse(text)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(exc)
+
+
+def _offers(args: argparse.Namespace, catalogue: Catalogue) -> list[Offer]:
+    hardware = [resolve_id("hardware", h, catalogue.accelerators) for h in split_ids(args.hardware)]
+    offers = [
+        catalogue.offers[resolve_id("offer", o, catalogue.offers)] for o in split_ids(args.offer)
+    ]
+    if offers:
+        chosen = [o for o in offers if not hardware or o.accelerator_id in hardware]
+        if not chosen:
+            raise InputError("none of the offers is for the requested hardware")
+        return chosen
+    wanted = hardware or sorted({o.accelerator_id for o in catalogue.offers.values()})
+    found = [_cheapest(catalogue, h, explicit=bool(hardware)) for h in wanted]
+    return [offer for offer in found if offer is not None]
+
+
+def _cheapest(catalogue: Catalogue, accelerator_id: str, explicit: bool) -> Offer | None:
+    """Cheapest non-spot offer (spot capacity can be reclaimed, so it is not a fair default)."""
+    candidates = [
+        o
+        for o in catalogue.offers_for(accelerator_id)
+        if o.pricing_model is not PricingModel.SPOT and o.price_per_gpu_hour
+    ]
+    if not candidates:
+        if explicit:
+            raise InputError(f"no priced offer for hardware {accelerator_id!r}: pass --offer")
+        return None
+    return min(candidates, key=lambda o: o.price_per_gpu_hour or math.inf)
+
+
+def _option(offer: Offer) -> ComparisonOption:
+    return ComparisonOption(
+        id=offer.id,
+        label=f"{offer.accelerator_id} · {offer.provider} {offer.pricing_model.value}",
+        accelerator_id=offer.accelerator_id,
+        offer_id=offer.id,
+    )
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value:,.{digits}f}"
+
+
+def _row(r: OptionResult) -> list[str]:
+    p = r.point
+    ok = p.feasible
+    return [
+        r.label,
+        _num(r.usd_per_mtok, 3) if ok else "n/a",
+        _num(r.cost.usd_per_gpu_hour, 2),
+        _num(p.output_tokens_per_s_per_gpu) if ok else "n/a",
+        "M" if p.provenance == "measured" else "E",
+        _num(p.tokens_per_s_per_user, 1) if ok else "n/a",
+        _num(p.ttft_ms) if ok else "n/a",
+        _num(r.tokens_per_s_per_mw) if ok else "n/a",
+        str(r.fleet.gpus) if r.fleet else "n/a",
+        _num(r.fleet.annual_cost_usd) if r.fleet else "n/a",
+        _flags(r),
+    ]
+
+
+def _flags(r: OptionResult) -> str:
+    steps = [label.removeprefix("+ ") for label, _ in r.waterfall[1:]]
+    layout = f"TP{r.point.tp}/EP{r.point.ep}×{r.point.gpus_per_replica}"
+    return ", ".join([layout, *steps])
+
+
+def _raw(r: OptionResult) -> list[str]:
+    p = r.point
+    return [
+        r.label,
+        f"{r.usd_per_mtok:.6g}",
+        f"{r.cost.usd_per_gpu_hour:.6g}",
+        f"{p.output_tokens_per_s_per_gpu:.6g}",
+        p.provenance,
+        f"{p.tokens_per_s_per_user:.6g}",
+        f"{p.ttft_ms:.6g}",
+        "" if r.tokens_per_s_per_mw is None else f"{r.tokens_per_s_per_mw:.6g}",
+        str(r.fleet.gpus) if r.fleet else "",
+        f"{r.fleet.annual_cost_usd:.2f}" if r.fleet else "",
+        _flags(r),
+    ]

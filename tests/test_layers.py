@@ -1,0 +1,20 @@
+"""The layers contract (domain → engine → io → ui) and a Qt-free core, via import-linter."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_linter_contracts_hold() -> None:
+    exe = shutil.which("lint-imports")
+    assert exe, "import-linter is a dev dependency"
+    proc = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_engine_import_does_not_pull_qt() -> None:
+    code = "import sys, tokentco.engine.evaluate; print(any(m.startswith('PySide6') for m in sys.modules))"
+    proc = subprocess.run(["python", "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "False"

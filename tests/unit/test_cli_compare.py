@@ -1,0 +1,68 @@
+"""`tokentco compare`: table, CSV, errors with the closest ids, exit code 2."""
+
+import csv
+import io
+import subprocess
+import sys
+
+import pytest
+
+from tokentco.cli import main
+
+
+def test_compare_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "compare",
+            "--model",
+            "deepseek-r1",
+            "--hardware",
+            "h200-sxm,b200",
+            "--min-tok-s-per-user",
+            "20",
+            "--demand-tokens-per-day",
+            "1e10",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "$/Mtok" in out and "h200-sxm" in out and "b200" in out
+
+
+def test_compare_csv_has_one_row_per_offer(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "compare",
+            "--model",
+            "llama-3.3-70b",
+            "--offer",
+            "nebius-h100-od-eun1,nebius-h200-od-eun1",
+            "--csv",
+            "--precision",
+            "fp8",
+        ]
+    )
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert code == 0 and len(rows) == 2
+    h100, h200 = rows
+    assert float(h100["$/GPU-h"]) == pytest.approx(2.95)
+    assert float(h200["tok/s/GPU"]) > 0 and h200["provenance"] in ("measured", "estimated")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["compare", "--model", "deepseek-r2"], "closest: deepseek-r1"),
+        (["compare", "--model", "deepseek-r1", "--hardware", "h100"], "closest: h100-sxm"),
+        (["compare", "--model", "deepseek-r1", "--utilization", "2"], "utilization"),
+        (["compare", "--model", "deepseek-r1", "--precision", "fp3"], "unknown precision"),
+        (["compare"], "--model"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(argv: list[str], message: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "tokentco", *argv], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) <= 2
