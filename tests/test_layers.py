@@ -2,6 +2,7 @@
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,6 +16,9 @@ def test_import_linter_contracts_hold() -> None:
 
 
 def test_engine_import_does_not_pull_qt() -> None:
-    code = "import sys, tokentco.engine.evaluate; print(any(m.startswith('PySide6') for m in sys.modules))"
-    proc = subprocess.run(["python", "-c", code], capture_output=True, text=True, timeout=60)
+    code = (
+        "import sys, tokentco.engine.evaluate;"
+        "print(any(m.startswith('PySide6') for m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "False"

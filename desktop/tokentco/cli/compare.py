@@ -73,11 +73,10 @@ def run(args: argparse.Namespace) -> int:
     catalogue = bundled_catalogue()
     project = build_project(args, catalogue)
     comparison = evaluate(project, catalogue, calibration())
-    rows = [_row(result) for result in comparison.options]
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([*COLUMNS, "provenance", "source", "status"])
-        for result, row in zip(comparison.options, rows, strict=True):
+        for result in comparison.options:
             writer.writerow(
                 [
                     *_raw(result),
@@ -88,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             )
         return 0
     print(f"{project.name}   (M = measured, E = estimated; $/Mtok counts output tokens)")
-    print(format_table(COLUMNS, rows))
+    print(format_table(COLUMNS, [_row(result) for result in comparison.options]))
     for result in comparison.options:
         if not result.point.feasible:
             print(f"  {result.label}: {result.point.reason}")
