@@ -5,7 +5,6 @@ means the same thing everywhere.
 """
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
@@ -26,7 +25,7 @@ from tokentco.engine.estimator import sweep
 from tokentco.engine.features import accuracy_risk, waterfall_variants
 from tokentco.engine.layouts import legal_layouts
 from tokentco.engine.measured_match import best_measured
-from tokentco.engine.operating import frontier, operating_point
+from tokentco.engine.operating import frontier, operating_points, rows_of
 from tokentco.engine.results import (
     Binding,
     Comparison,
@@ -39,6 +38,7 @@ from tokentco.engine.results import (
 from tokentco.engine.terms import case_row, model_terms, stack_cases
 
 CONCURRENCY_LEVELS = 64
+_SOURCE = f"estimated ({MODEL_VERSION})"
 DEFAULT_PUE = 1.3
 """Facility overhead assumed for rented capacity when computing tokens per MW."""
 
@@ -72,11 +72,14 @@ def evaluate(
         cases = stack_cases(rows)
         levels = np.geomspace(1.0, cases.max_concurrency, CONCURRENCY_LEVELS, axis=1)
         grid = sweep(cases, model_terms(model), levels)
+        groups = [rows for plan in plans if not isinstance(plan, str) for _, rows in plan.variants]
+        points = iter(operating_points(grid, project.workload, groups, _SOURCE))
     for option, plan in zip(project.options, plans, strict=True):
         if isinstance(plan, str):
             results.append(_unknown(option, plan))
         else:
-            results.append(_assemble(project, catalogue, model, plan, grid))
+            own = [next(points) for _ in plan.variants]
+            results.append(_assemble(project, catalogue, model, plan, grid, own))
     return Comparison(model_id=model.id, options=tuple(results))
 
 
@@ -99,26 +102,25 @@ def _plan(
     for label, variant in waterfall_variants(serving):
         start = len(rows)
         eff = cal.lookup(accelerator.id, variant.compute_precision, variant.engine_family)
-        for layout in legal_layouts(model, accelerator, variant):
-            rows.append(case_row(accelerator, variant, project.workload, layout, eff))
+        layouts = legal_layouts(model, accelerator, variant)
+        base = case_row(accelerator, variant, project.workload, layouts[0], eff)
+        for gpus, tp, ep, pp in layouts:
+            rows.append({**base, "gpus": gpus, "tp": tp, "ep": ep, "pp": pp})
         variants.append((label, slice(start, len(rows))))
     return _Plan(option, accelerator, offer, serving, variants)
 
 
-def _rows(grid: Sweep, rows: slice) -> Sweep:
-    """The sweep restricted to one variant's cases (all fields sliced alike)."""
-    parts: dict[str, Any] = {
-        name: (None if value is None else value[rows]) for name, value in vars(grid).items()
-    }
-    return Sweep(**parts)
-
-
 def _assemble(
-    project: Project, catalogue: Catalogue, model: ModelSpec, plan: _Plan, grid: Sweep
+    project: Project,
+    catalogue: Catalogue,
+    model: ModelSpec,
+    plan: _Plan,
+    grid: Sweep,
+    variant_points: list[OperatingPoint],
 ) -> OptionResult:
-    source = f"estimated ({MODEL_VERSION})"
-    final = _rows(grid, plan.variants[-1][1])
-    point = operating_point(final, project.workload, source)
+    """One option's result from its variants' operating points (the last is the real one)."""
+    final = rows_of(grid, plan.variants[-1][1])
+    point = variant_points[-1]
     if plan.option.use_measured:
         point = _measured_or(point, catalogue, model, plan, project)
     system = _system_for(catalogue, plan)
@@ -128,8 +130,8 @@ def _assemble(
     util = plan.serving.utilization
     tps = point.output_tokens_per_s_per_gpu if point.feasible else 0.0
     steps = [
-        (label, _variant_cost(project, _rows(grid, rows), cost.usd_per_gpu_hour, util, source))
-        for label, rows in plan.variants[:-1]
+        (label, _variant_cost(project, vp, cost.usd_per_gpu_hour, util))
+        for (label, _), vp in zip(plan.variants[:-1], variant_points[:-1], strict=True)
     ]
     steps.append((plan.variants[-1][0], _cost_at(project, tps, cost.usd_per_gpu_hour, util)))
     waterfall = tuple(steps)
@@ -187,9 +189,8 @@ def _cost_at(project: Project, output_tps: float, usd_per_gpu_hour: float, util:
 
 
 def _variant_cost(
-    project: Project, rows: Sweep, usd_per_gpu_hour: float, util: float, source: str
+    project: Project, point: OperatingPoint, usd_per_gpu_hour: float, util: float
 ) -> float:
-    point = operating_point(rows, project.workload, source)
     tps = point.output_tokens_per_s_per_gpu if point.feasible else 0.0
     return _cost_at(project, tps, usd_per_gpu_hour, util)
 

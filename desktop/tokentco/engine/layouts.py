@@ -34,4 +34,14 @@ def legal_layouts(
         for tp in {1, min(n, MAX_TP)}:
             if n % tp == 0:
                 layouts.add((n, tp, n, 1))
-    return sorted(layouts)
+    # Cheap pre-filter: drop layouts that cannot even hold the weights (the step model
+    # decides the rest); keep the largest so an infeasible option still gets its reason.
+    routed = model.moe_layer_count * model.routed_expert_params_per_layer
+    replicated = model.params_total - routed
+    budget = accelerator.memory_bytes * 0.9 / serving.weight_precision.bytes_per_element
+    fitting = [
+        (n, tp, ep, pp)
+        for n, tp, ep, pp in sorted(layouts)
+        if (replicated / tp + routed / ep) / pp < budget
+    ]
+    return fitting or [max(layouts)]

@@ -1,5 +1,7 @@
 """Frontier and operating point over one option's sweep rows."""
 
+from typing import Any
+
 import numpy as np
 
 from tokentco.domain import Workload
@@ -39,22 +41,69 @@ def frontier(sweep: Sweep) -> Frontier:
 
 def operating_point(sweep: Sweep, workload: Workload, source: str) -> OperatingPoint:
     """Highest output tokens/s/GPU meeting the latency targets, or the reason none does."""
-    ok = meets_targets(sweep, workload)
-    out = sweep.output_tokens_per_s_per_gpu
-    if ok.any():
-        index = np.unravel_index(np.argmax(np.where(ok, out, -1.0)), out.shape)
-        better_exists = bool((sweep.feasible & (out > out[index] * 1.001)).any())
-        binding = Binding.LATENCY_TARGET if better_exists else Binding(int(sweep.binding[index]))
-        return _point(sweep, index, True, "", binding, source)
-    if sweep.feasible.any():
-        index = np.unravel_index(np.argmax(np.where(sweep.feasible, out, -1.0)), out.shape)
-        reason = _missed_target(sweep, workload)
-        return _point(sweep, index, False, reason, Binding.LATENCY_TARGET, source)
-    code = Infeasible(int(np.min(sweep.reason)))
-    index = np.unravel_index(0, out.shape)
+    whole = slice(0, sweep.output_tokens_per_s_per_gpu.shape[0])
+    return operating_points(sweep, workload, [whole], source)[0]
+
+
+def operating_points(
+    grid: Sweep, workload: Workload, groups: list[slice], source: str
+) -> list[OperatingPoint]:
+    """Operating point of each group of rows (one option variant each) in one pass.
+
+    The masks and scores are computed once over the whole grid; each group then needs
+    only an argmax over its own rows.
+    """
+    out = grid.output_tokens_per_s_per_gpu
+    feasible = grid.feasible
+    score = np.where(meets_targets(grid, workload), out, -1.0)
+    fallback = np.where(feasible, out, -1.0)
+    points = []
+    for rows in groups:
+        points.append(_choose(grid, workload, rows, score[rows], fallback[rows], source))
+    return points
+
+
+def _choose(
+    grid: Sweep,
+    workload: Workload,
+    rows: slice,
+    score: FloatArray,
+    fallback: FloatArray,
+    source: str,
+) -> OperatingPoint:
+    start = rows.start or 0
+    best = np.unravel_index(np.argmax(score), score.shape)
+    index = (best[0] + start, best[1])
+    if score[best] >= 0:
+        better = bool((fallback > score[best] * 1.001).any())
+        binding = Binding.LATENCY_TARGET if better else Binding(int(grid.binding[index]))
+        return _point(grid, index, True, "", binding, source)
+    part = _rows(grid, rows)
+    if fallback.max() >= 0:
+        alt = np.unravel_index(np.argmax(fallback), fallback.shape)
+        reason = _missed_target(part, workload)
+        return _point(part, alt, False, reason, Binding.LATENCY_TARGET, source)
+    code = Infeasible(int(np.min(part.reason)))
     return _point(
-        sweep, index, False, _REASON_TEXT.get(code, "infeasible"), Binding.CAPACITY, source
+        part,
+        (np.intp(0), np.intp(0)),
+        False,
+        _REASON_TEXT.get(code, "infeasible"),
+        Binding.CAPACITY,
+        source,
     )
+
+
+def rows_of(grid: Sweep, rows: slice) -> Sweep:
+    """The sweep restricted to some cases (every field sliced alike)."""
+    return _rows(grid, rows)
+
+
+def _rows(grid: Sweep, rows: slice) -> Sweep:
+    parts: dict[str, Any] = {
+        name: (None if value is None else value[rows]) for name, value in vars(grid).items()
+    }
+    return Sweep(**parts)
 
 
 def _missed_target(sweep: Sweep, workload: Workload) -> str:
