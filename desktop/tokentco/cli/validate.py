@@ -1,0 +1,42 @@
+"""``tokentco validate FILE...``: check spreadsheets before importing them.
+
+Prints every problem as ``file:sheet:R14:C "Header": message``, then
+``N rows loaded, M problems``. Exit 0: every row loaded; 1: some rows (or sheets) had
+problems; 2: a file could not be read at all.
+"""
+
+import argparse
+
+from tokentco.domain import TABLE_KINDS, ExchangeRates
+from tokentco.io.importer import ImportResult, import_files
+
+HELP = "check .xlsx/.csv files for import and list every problem with its location"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".xlsx or .csv files")
+    parser.add_argument("--kind", choices=TABLE_KINDS, help="table kind (default: detect)")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also describe how each sheet was read"
+    )
+
+
+def exit_code(result: ImportResult) -> int:
+    if result.unreadable:
+        return 2
+    return 1 if result.problems else 0
+
+
+def print_result(result: ImportResult, verbose: bool = False) -> None:
+    if verbose:
+        for sheet in result.sheets:
+            print(f"# {sheet.describe()}")
+    for problem in result.problems:
+        print(problem)
+    print(f"{result.rows_loaded} rows loaded, {len(result.problems)} problems")
+
+
+def run(args: argparse.Namespace) -> int:
+    result = import_files(args.files, ExchangeRates(), kind=args.kind)
+    print_result(result, args.verbose)
+    return exit_code(result)

@@ -1,0 +1,409 @@
+"""Cell values → typed column vectors, one column at a time (the lean per-row path).
+
+Each ``parse_*`` function takes the raw cells of one column and returns the parsed values
+plus ``{row_index: message}`` for the cells that are wrong. Messages name the value found
+and what was expected, e.g. ``"call us" is not a number``. Numbers typed as text,
+thousands separators (1,234.5 / 1.234,5 / 1 234 / 1'234), currency symbols and codes,
+percentages and unit suffixes ("80 GB") are understood; Excel errors (#N/A) and formulas
+without a saved value are errors, never blanks.
+"""
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from tokentco.io.import_columns import CURRENCY_SYMBOLS, analyse_header
+from tokentco.io.import_read import EXCEL_ERRORS, ExcelError, MissingValue
+
+NOT_APPLICABLE = frozenset({"n/a", "na", "-", "–", "—", "none", "not applicable", "null"})
+"""Text meaning 'no value' — accepted only for optional columns."""
+
+_CODES = {
+    "USD": "USD",
+    "US$": "USD",
+    "EUR": "EUR",
+    "GBP": "GBP",
+    "JPY": "JPY",
+    "YEN": "JPY",
+    "EURO": "EUR",
+    "EUROS": "EUR",
+    "DOLLARS": "USD",
+}
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_LEAD_CODE = re.compile(r"^(US\$|USD|EUR|GBP|JPY)\s*", re.I)
+_TRAIL = re.compile(r"^(.*?\d\.?)\s*([A-Za-z€$£¥/%][A-Za-z€$£¥/%\-\s.]*)$")
+
+
+def show(value: Any) -> str:
+    """A cell value as quoted in messages: text in quotes, numbers plain."""
+    if isinstance(value, MissingValue):
+        return "formula"
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return f'"{text}"'
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def special_message(value: Any, expected: str) -> str | None:
+    """Message for Excel errors and uncached formulas, else None."""
+    if isinstance(value, MissingValue):
+        return (
+            "formula has no saved value (TokenTCO never recalculates formulas): open and "
+            f"save the file in Excel, or type the value; expected {expected}"
+        )
+    if isinstance(value, ExcelError) or (
+        isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+    ):
+        return (
+            f'"{value.strip()}" is an Excel error (a broken formula or lookup), expected {expected}'
+        )
+    return None
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (type(value) is str and not value.strip())
+
+
+class NumberText:
+    """Result of reading a number written as text."""
+
+    __slots__ = ("currency", "percent", "unit", "value")
+
+    def __init__(self, value: float, currency: str | None, unit: str | None, percent: bool) -> None:
+        self.value = value
+        self.currency = currency
+        self.unit = unit
+        self.percent = percent
+
+
+def number_from_text(text: str, decimal_comma: bool = False) -> NumberText | None:
+    """Read "€1.234,50", "2,10", "3.35 TB/s", "8%", "(5)", "1 234"; None when not a number."""
+    s = text.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
+    if not s:
+        return None
+    currency = None
+    percent = False
+    unit = None
+    for symbol, code in CURRENCY_SYMBOLS.items():
+        if symbol in s:
+            currency = code
+            s = s.replace(symbol, "")
+    lead = _LEAD_CODE.match(s)
+    if lead:
+        currency = _CODES.get(lead.group(1).upper(), currency)
+        s = s[lead.end() :]
+    s = s.strip()
+    negative = s.startswith("(") and s.endswith(")")
+    if negative:
+        s = s[1:-1].strip()
+    if s.endswith("%"):
+        percent = True
+        s = s[:-1].strip()
+    trail = _TRAIL.match(s)
+    if trail:
+        suffix = trail.group(2).strip()
+        if suffix.upper() in _CODES:
+            currency = _CODES[suffix.upper()]
+        else:
+            info = analyse_header(suffix)
+            if info.key or not (info.unit or info.period or info.currency):
+                return None
+            unit = info.unit
+            currency = currency or info.currency
+        s = trail.group(1).strip()
+    s = s.replace(" ", "").replace("'", "")
+    plain = _normalise_separators(s, decimal_comma)
+    if plain is None or not _NUMBER.match(plain):
+        return None
+    value = float(plain)
+    if not math.isfinite(value):
+        return None
+    if negative:
+        value = -value
+    if percent:
+        value /= 100.0
+    return NumberText(value, currency, unit, percent)
+
+
+def _normalise_separators(s: str, decimal_comma: bool) -> str | None:
+    if "," in s and "." in s:
+        if s.rfind(",") > s.rfind("."):
+            return s.replace(".", "").replace(",", ".")
+        return s.replace(",", "")
+    if "," in s:
+        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", s) and not decimal_comma:
+            return s.replace(",", "")
+        if s.count(",") == 1:
+            return s.replace(",", ".")
+        return None
+    if s.count(".") > 1 and re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", s):
+        return s.replace(".", "")
+    return s
+
+
+class NumberColumn:
+    """Parsed numeric column: values, per-cell currency/unit overrides, errors."""
+
+    __slots__ = ("currencies", "errors", "units", "values")
+
+    def __init__(self, n: int) -> None:
+        self.values: list[float | None] = [None] * n
+        self.currencies: dict[int, str] = {}
+        self.units: dict[int, str] = {}
+        self.errors: dict[int, str] = {}
+
+
+def parse_numbers(
+    cells: Sequence[Any], expected: str, required: bool, decimal_comma: bool = False
+) -> NumberColumn:
+    """Numbers with a fast path for real numbers and plain numeric text."""
+    out = NumberColumn(len(cells))
+    values = out.values
+    for i, v in enumerate(cells):
+        t = type(v)
+        if t is float or t is int:
+            if math.isfinite(v):
+                values[i] = float(v)
+                continue
+            out.errors[i] = f"{show(v)} is not a finite number, expected {expected}"
+            continue
+        if t is str:
+            if not v:
+                if required:
+                    out.errors[i] = f"missing: expected {expected}"
+                continue
+            if not decimal_comma:
+                try:
+                    f = float(v)
+                    if math.isfinite(f) and "_" not in v:
+                        values[i] = f
+                        continue
+                except ValueError:
+                    pass
+        _slow_number(out, i, v, expected, required, decimal_comma)
+    return out
+
+
+def _slow_number(
+    out: NumberColumn, i: int, v: Any, expected: str, required: bool, decimal_comma: bool
+) -> None:
+    if v is None or (
+        isinstance(v, str) and not isinstance(v, ExcelError | MissingValue) and not v.strip()
+    ):
+        if required:
+            out.errors[i] = f"missing: expected {expected}"
+        return
+    special = special_message(v, expected)
+    if special:
+        out.errors[i] = special
+        return
+    if isinstance(v, bool):
+        out.errors[i] = f"{show(v)} is a true/false value, expected {expected}"
+        return
+    if isinstance(v, datetime | date):
+        out.errors[i] = f'"{v.isoformat()}" is a date, expected {expected}'
+        return
+    if not isinstance(v, str):
+        out.errors[i] = f"{show(str(v))} is not a number, expected {expected}"
+        return
+    if v.strip().lower() in NOT_APPLICABLE:
+        if required:
+            out.errors[i] = f"{show(v)} is not a number: a value is required here ({expected})"
+        return
+    parsed = number_from_text(v, decimal_comma)
+    if parsed is None:
+        out.errors[i] = f"{show(v)} is not a number"
+        return
+    out.values[i] = parsed.value
+    if parsed.currency:
+        out.currencies[i] = parsed.currency
+    if parsed.unit:
+        out.units[i] = parsed.unit
+
+
+def parse_ints(
+    cells: Sequence[Any], expected: str, required: bool, decimal_comma: bool = False
+) -> NumberColumn:
+    out = parse_numbers(cells, expected, required, decimal_comma)
+    for i, v in enumerate(out.values):
+        if v is not None and not float(v).is_integer():
+            out.errors[i] = f"{show(cells[i])} is not a whole number, expected {expected}"
+            out.values[i] = None
+    return out
+
+
+def text_of(v: Any) -> str:
+    """Cell as text: numbers without a trailing .0, dates as ISO."""
+    if type(v) is str:
+        return v.strip()
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == datetime.min.time() else v.isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def parse_texts(
+    cells: Sequence[Any], expected: str, required: bool
+) -> tuple[list[str | None], dict[int, str]]:
+    values: list[str | None] = [None] * len(cells)
+    errors: dict[int, str] = {}
+    for i, v in enumerate(cells):
+        if type(v) is str and v and not isinstance(v, ExcelError | MissingValue):
+            s = v.strip()
+            if s:
+                values[i] = s
+                continue
+        special = special_message(v, expected)
+        if special:
+            errors[i] = special
+            continue
+        s = text_of(v)
+        if s:
+            values[i] = s
+        elif required:
+            errors[i] = f"missing: expected {expected}"
+    return values, errors
+
+
+_TRUE = frozenset({"true", "yes", "y", "1", "x", "✓", "✔", "on", "enabled", "t"})
+_FALSE = frozenset({"false", "no", "n", "0", "off", "disabled", "f", "-", "none", "n/a"})
+
+
+def parse_bools(
+    cells: Sequence[Any], expected: str, required: bool
+) -> tuple[list[bool | None], dict[int, str]]:
+    values: list[bool | None] = [None] * len(cells)
+    errors: dict[int, str] = {}
+    for i, v in enumerate(cells):
+        special = special_message(v, expected)
+        if special:
+            errors[i] = special
+            continue
+        if isinstance(v, bool):
+            values[i] = v
+            continue
+        if isinstance(v, int | float) and v in (0, 1):
+            values[i] = bool(v)
+            continue
+        s = text_of(v).lower()
+        if not s:
+            if required:
+                errors[i] = f"missing: expected {expected}"
+            continue
+        first = s.split()[0].rstrip(",;:(") if s.split() else s
+        if s in _TRUE or first in _TRUE:
+            values[i] = True
+        elif s in _FALSE or first in _FALSE:
+            values[i] = False
+        else:
+            errors[i] = f"{show(v)} is not yes/no, expected {expected}"
+    return values, errors
+
+
+_PRICING_ALIASES = {
+    "on demand": "on_demand",
+    "ondemand": "on_demand",
+    "od": "on_demand",
+    "pay as you go": "on_demand",
+    "payg": "on_demand",
+    "hourly": "on_demand",
+    "list": "on_demand",
+    "spot": "spot",
+    "preemptible": "spot",
+    "interruptible": "spot",
+    "spot preemptible": "spot",
+    "reserved 1y": "reserved_1y",
+    "reserved 1 year": "reserved_1y",
+    "1 year reserved": "reserved_1y",
+    "1y reserved": "reserved_1y",
+    "1 yr reserved": "reserved_1y",
+    "1 year": "reserved_1y",
+    "1y": "reserved_1y",
+    "1yr": "reserved_1y",
+    "12 months": "reserved_1y",
+    "1 year commit": "reserved_1y",
+    "1 year commitment": "reserved_1y",
+    "reserved 3y": "reserved_3y",
+    "reserved 3 years": "reserved_3y",
+    "3 year reserved": "reserved_3y",
+    "3y reserved": "reserved_3y",
+    "3 yr reserved": "reserved_3y",
+    "3 year": "reserved_3y",
+    "3 years": "reserved_3y",
+    "3y": "reserved_3y",
+    "3yr": "reserved_3y",
+    "36 months": "reserved_3y",
+    "3 year commit": "reserved_3y",
+    "3 year commitment": "reserved_3y",
+    "capacity block": "capacity_block",
+    "capacity blocks": "capacity_block",
+    "owner cost": "owner_cost",
+    "tco": "owner_cost",
+    "owned": "owned",
+    "purchase": "owned",
+    "buy": "owned",
+    "capex": "owned",
+    "on prem": "owned",
+    "on premises": "owned",
+}
+
+
+def _enum_key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower().replace("-year", " year")))
+
+
+def parse_enums(
+    cells: Sequence[Any],
+    choices: Sequence[str],
+    expected: str,
+    required: bool,
+    aliases: dict[str, str] | None = None,
+) -> tuple[list[str | None], dict[int, str]]:
+    values: list[str | None] = [None] * len(cells)
+    errors: dict[int, str] = {}
+    lookup = {_enum_key(c): c for c in choices}
+    lookup.update({c.replace("_", ""): c for c in choices})
+    for key, target in (aliases or {}).items():
+        if target in choices:
+            lookup[_enum_key(key)] = target
+    cache: dict[str, str | None] = {}
+    for i, v in enumerate(cells):
+        special = special_message(v, expected)
+        if special:
+            errors[i] = special
+            continue
+        s = text_of(v)
+        if not s:
+            if required:
+                errors[i] = f"missing: expected {expected}"
+            continue
+        if s not in cache:
+            key = _enum_key(s)
+            cache[s] = lookup.get(key) or lookup.get(key.replace(" ", ""))
+        found = cache[s]
+        if found is None:
+            errors[i] = f"{show(v)} is not one of {', '.join(choices)}"
+        else:
+            values[i] = found
+    return values, errors
+
+
+PRICING_ALIASES = _PRICING_ALIASES
+
+
+def parse_dates(
+    cells: Sequence[Any], expected: str, required: bool
+) -> tuple[list[str | None], dict[int, str]]:
+    """Dates kept as text (ISO when the cell is a real date); free text allowed ("2026-04")."""
+    return parse_texts(cells, expected, required)

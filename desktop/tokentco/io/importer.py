@@ -1,0 +1,1046 @@
+"""Spreadsheet import: vendor hardware, price, model and benchmark tables into a project.
+
+Public API (used by the GUI and the CLI)::
+
+    from tokentco.io.importer import import_files, revert_import, ImportResult
+
+    result = import_files(paths, rates, kind=None, progress=None, cancel=None,
+                          catalogue=None)
+    result.rows["offers"]      # list[ImportedRow]: .item (Offer …), .provenance, .kind
+    result.problems            # list[io.errors.Problem], each one located line
+    result.unreadable          # the subset of problems that stopped a whole file
+    result.rows_loaded         # int
+    result.sheets              # list[SheetReport]: kind, header row, column mapping
+    project = result.merge_into(project)          # → new Project, rows in project.imported
+    project = revert_import(project, "offers", "acme-h200-od")   # drop one imported row
+
+- ``paths``: .xlsx / .csv files (anything else gets a located "save as .xlsx" message).
+- ``rates``: the project's :class:`ExchangeRates`; €, £, ¥ prices are converted to USD and
+  the original amount is kept in ``Provenance.notes``.
+- ``kind``: force the table kind ("accelerators", "systems", "offers", "models",
+  "measured"); None detects it per sheet from the headers.
+- ``progress``: ``callable(done_fraction: float, message: str)``, called from the
+  importing thread (the GUI wraps it in a signal).
+- ``cancel``: a ``threading.Event`` or a callable returning True to stop;
+  :class:`ImportCancelled` is raised and nothing is returned (nothing half-merged).
+- ``catalogue``: what references (GPU names, model names) are resolved against; default
+  the bundled catalogue. Accelerators and models imported in the same call also resolve.
+
+Rows with any problem are skipped and listed; good rows load; no value is defaulted
+silently (assumptions such as "no currency stated: USD" are written to the row's notes).
+Import never writes to the source files.
+"""
+
+import difflib
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from tokentco.domain import (
+    TABLE_KINDS,
+    Accelerator,
+    Catalogue,
+    ExchangeRates,
+    MeasuredPoint,
+    ModelSpec,
+    Offer,
+    OwnedCost,
+    Precision,
+    Project,
+    Provenance,
+    System,
+    TableKind,
+)
+from tokentco.domain.base import Frozen
+from tokentco.io.errors import InputError, Location, Problem
+from tokentco.io.import_columns import (
+    FIELDS,
+    MONEY_DIMENSIONS,
+    UNIT_FACTORS,
+    ColumnMatch,
+    ColumnPlan,
+    FieldSpec,
+    HeaderProblem,
+    analyse_header,
+    kind_score,
+    match_header,
+    plan_column,
+)
+from tokentco.io.import_read import RawSheet, column_letter, read_tables
+from tokentco.io.import_values import (
+    PRICING_ALIASES,
+    NumberColumn,
+    is_blank,
+    parse_bools,
+    parse_dates,
+    parse_enums,
+    parse_ints,
+    parse_numbers,
+    parse_texts,
+    show,
+    special_message,
+    text_of,
+)
+
+HEADER_SEARCH_ROWS = 60
+MIN_KIND_SCORE = 3.0
+CHECK_EVERY = 5000
+
+ProgressFn = Callable[[float, str], None]
+CancelLike = threading.Event | Callable[[], bool] | None
+
+
+class ImportCancelled(Exception):
+    """The user cancelled an import; nothing was returned or merged."""
+
+
+@dataclass(frozen=True)
+class SheetLocation(Location):
+    """A cell location printed as ``file:sheet:R14:C "Price/hr"`` (column as a letter)."""
+
+    def __str__(self) -> str:
+        parts = [self.file or "<input>"]
+        if self.sheet:
+            parts.append(self.sheet)
+        if self.row is not None:
+            parts.append(f"R{self.row}")
+        if self.column:
+            parts.append(f'{self.column} "{self.header}"' if self.header else self.column)
+        return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    """One imported domain object with where it came from."""
+
+    kind: TableKind
+    item: Frozen
+    provenance: Provenance
+
+    @property
+    def id(self) -> str:
+        return str(self.item.id)  # type: ignore[attr-defined]
+
+
+@dataclass
+class SheetReport:
+    """What the importer made of one sheet (shown in the GUI's import dialog)."""
+
+    file: str
+    sheet: str
+    kind: TableKind | None = None
+    header_row: int | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    unknown_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rows_loaded: int = 0
+    rows_skipped: int = 0
+
+    def describe(self) -> str:
+        where = ":".join(p for p in (self.file, self.sheet) if p)
+        if self.kind is None:
+            return f"{where}: skipped ({'; '.join(self.notes) or 'no table recognised'})"
+        return (
+            f"{where}: {self.kind} table, header in row {self.header_row}, "
+            f"{self.rows_loaded} rows loaded, {self.rows_skipped} skipped"
+        )
+
+
+@dataclass
+class ImportResult:
+    """Everything one import produced: rows per kind, problems and a per-sheet report."""
+
+    rows: dict[TableKind, list[ImportedRow]] = field(
+        default_factory=lambda: {k: [] for k in TABLE_KINDS}
+    )
+    problems: list[Problem] = field(default_factory=list)
+    unreadable: list[Problem] = field(default_factory=list)
+    sheets: list[SheetReport] = field(default_factory=list)
+    imported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())
+
+    def items(self, kind: TableKind) -> list[Frozen]:
+        return [r.item for r in self.rows[kind]]
+
+    def overrides(self, bundled: Catalogue) -> list[tuple[TableKind, str]]:
+        """(kind, id) of imported rows that replace a bundled row with the same id."""
+        return [(k, r.id) for k in TABLE_KINDS for r in self.rows[k] if r.id in bundled.table(k)]
+
+    def merge_into(self, project: Project) -> Project:
+        """A new project whose ``imported`` catalogue holds these rows (same id: replaced)."""
+        imported = project.imported
+        for kind in TABLE_KINDS:
+            rows = self.rows[kind]
+            if rows:
+                imported = imported.merged(
+                    kind, [r.item for r in rows], [r.provenance for r in rows]
+                )
+        return project.model_copy(update={"imported": imported})
+
+
+def revert_import(project: Project, kind: TableKind, row_id: str) -> Project:
+    """A new project without one imported row (a bundled row with that id shows again)."""
+    table = project.imported.table(kind)
+    if row_id not in table:
+        raise InputError(f'no imported {kind} row with id "{row_id}" in this project')
+    del table[row_id]
+    provenance = dict(project.imported.provenance)
+    provenance.pop(f"{kind}/{row_id}", None)
+    imported = project.imported.model_copy(update={kind: table, "provenance": provenance})
+    return project.model_copy(update={"imported": imported})
+
+
+def detect_kind(headers: Sequence[str]) -> TableKind | None:
+    """The table kind a header row describes, or None when nothing fits well enough."""
+    scores = {k: kind_score(k, list(headers)) for k in TABLE_KINDS}
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] >= MIN_KIND_SCORE else None
+
+
+# --- orchestration ----------------------------------------------------------------------
+
+
+class _Progress:
+    def __init__(self, progress: ProgressFn | None, cancel: CancelLike) -> None:
+        self._progress = progress
+        if cancel is None:
+            self._cancelled: Callable[[], bool] = lambda: False
+        elif isinstance(cancel, threading.Event):
+            self._cancelled = cancel.is_set
+        else:
+            self._cancelled = cancel
+        self.base = 0.0
+        self.span = 1.0
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if self._cancelled():
+            raise ImportCancelled("import cancelled")
+        if self._progress is not None:
+            self._progress(min(1.0, self.base + self.span * max(0.0, fraction)), message)
+
+
+def import_files(
+    paths: Iterable[Path | str],
+    rates: ExchangeRates,
+    kind: TableKind | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelLike = None,
+    *,
+    catalogue: Catalogue | None = None,
+) -> ImportResult:
+    """Read every file; see the module docstring for the contract."""
+    if kind is not None and kind not in TABLE_KINDS:
+        raise InputError(f'unknown table kind "{kind}": expected one of {", ".join(TABLE_KINDS)}')
+    if catalogue is None:
+        from tokentco.io.bundled import bundled_catalogue
+
+        catalogue = bundled_catalogue()
+    files = [Path(p) for p in paths]
+    tick = _Progress(progress, cancel)
+    result = ImportResult()
+    ctx = _Context(rates=rates, result=result, catalogue=catalogue)
+    tick(0.0, "starting import")
+    loaded: list[tuple[RawSheet, TableKind | None, int | None]] = []
+    for number, path in enumerate(files):
+        tick.base, tick.span = 0.4 * number / max(len(files), 1), 0.4 / max(len(files), 1)
+        try:
+            sheets = read_tables(path, tick)
+        except InputError as exc:
+            where = exc.location or Location(file=path.name)
+            text = str(exc)
+            prefix = f"{where}: "
+            problem = Problem(where, text[len(prefix) :] if text.startswith(prefix) else text)
+            result.problems.append(problem)
+            result.unreadable.append(problem)
+            continue
+        found = [(raw, *_find_header(raw, kind)) for raw in sheets]
+        if sheets and sheets[0].name and kind is None and all(k is None for _, k, _ in found):
+            result.problems.append(
+                Problem(
+                    Location(file=path.name),
+                    "no sheet has a recognisable table header (expected headers such as "
+                    '"GPU", "Price per GPU-hour", "Memory (GB)", "Layers", "Output tokens/s per GPU")',
+                )
+            )
+        loaded.extend(found)
+    order = {"accelerators": 0, "models": 1, "systems": 2, "offers": 3, "measured": 4}
+    loaded.sort(key=lambda t: order.get(t[1] or "", 9))
+    total_rows = sum(len(raw.rows) for raw, _, _ in loaded) or 1
+    done = 0
+    tick.base, tick.span = 0.4, 0.6
+    for raw, sheet_kind, header_index in loaded:
+        report = SheetReport(file=raw.file, sheet=raw.name)
+        result.sheets.append(report)
+        if sheet_kind is None or header_index is None:
+            _no_table(ctx, raw, report, kind)
+        else:
+            _SheetImport(
+                ctx,
+                raw,
+                sheet_kind,
+                header_index,
+                report,
+                tick,
+                done / total_rows,
+                len(raw.rows) / total_rows,
+            ).run()
+        done += len(raw.rows)
+        tick(done / total_rows, f"imported {raw.file}:{raw.name}")
+    tick(1.0, f"{result.rows_loaded} rows loaded, {len(result.problems)} problems")
+    return result
+
+
+def _no_table(
+    ctx: "_Context", raw: RawSheet, report: SheetReport, forced: TableKind | None
+) -> None:
+    non_empty = any(any(not is_blank(c) for c in row) for row in raw.rows[:HEADER_SEARCH_ROWS])
+    if not non_empty:
+        report.notes.append("empty")
+        return
+    if forced is not None or not raw.name:
+        what = forced or "accelerators, systems, offers, models or measured results"
+        example = ", ".join(f'"{s.header}"' for s in FIELDS[forced or "offers"][:3])
+        ctx.problem(
+            SheetLocation(file=raw.file, sheet=raw.name),
+            f"no table header found for {what} in the first {HEADER_SEARCH_ROWS} rows "
+            f"(expected headers such as {example})",
+        )
+    else:
+        report.notes.append("no table header recognised (not imported)")
+
+
+def _header_texts(row: Sequence[Any]) -> list[str]:
+    return [c.strip() if isinstance(c, str) else "" for c in row]
+
+
+def _find_header(raw: RawSheet, forced: TableKind | None) -> tuple[TableKind | None, int | None]:
+    kinds: tuple[TableKind, ...] = (forced,) if forced else TABLE_KINDS
+    threshold = 1.0 if forced else MIN_KIND_SCORE
+    best: tuple[float, int, TableKind] | None = None
+    for index, row in enumerate(raw.rows[:HEADER_SEARCH_ROWS]):
+        texts = [t for t in _header_texts(row) if t]
+        if len(texts) < 2:
+            continue
+        for kind in kinds:
+            score = kind_score(kind, texts)
+            if score >= threshold and (best is None or score > best[0]):
+                best = (score, index, kind)
+    if best is None:
+        return None, None
+    return best[2], best[1]
+
+
+@dataclass
+class _Context:
+    rates: ExchangeRates
+    result: ImportResult
+    catalogue: Catalogue
+    seen_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    resolvers: dict[str, "_Resolver"] = field(default_factory=dict)
+
+    def problem(self, where: Location, message: str) -> None:
+        self.result.problems.append(Problem(where, message))
+
+    def resolver(self, kind: TableKind) -> "_Resolver":
+        if kind not in self.resolvers:
+            table = dict(self.catalogue.table(kind))
+            for row in self.result.rows[kind]:
+                table[row.id] = row.item
+            self.resolvers[kind] = _Resolver(kind, table)
+        return self.resolvers[kind]
+
+
+_GENERIC_TOKENS = {
+    "nvidia",
+    "amd",
+    "intel",
+    "google",
+    "aws",
+    "gpu",
+    "gpus",
+    "the",
+    "accelerator",
+    "instinct",
+    "cloud",
+    "x",
+    "model",
+    "instruct",
+}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _tokens(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+class _Resolver:
+    """Finds a catalogue id from an id or a name as vendors write it ("NVIDIA H200")."""
+
+    def __init__(self, kind: TableKind, table: dict[str, Any]) -> None:
+        self.kind = kind
+        self.exact: dict[str, set[str]] = {}
+        self.token_sets: list[tuple[str, set[str]]] = []
+        self.cache: dict[str, tuple[str | None, str]] = {}
+        for row_id, item in table.items():
+            self.add(row_id, item)
+
+    def add(self, row_id: str, item: Any) -> None:
+        name = str(getattr(item, "name", "") or "")
+        vendor = str(getattr(item, "vendor", "") or "")
+        for text in (row_id, name, f"{vendor} {name}"):
+            if _norm(text):
+                self.exact.setdefault(_norm(text), set()).add(row_id)
+        self.token_sets.append((row_id, _tokens(f"{row_id} {name} {vendor}")))
+        self.cache.clear()
+
+    def resolve(self, text: str) -> tuple[str | None, str]:
+        if text not in self.cache:
+            self.cache[text] = self._resolve(text)
+        return self.cache[text]
+
+    def _resolve(self, text: str) -> tuple[str | None, str]:
+        label = "accelerator" if self.kind == "accelerators" else "model"
+        article = "an" if self.kind == "accelerators" else "a"
+        hits = self.exact.get(_norm(text), set())
+        if len(hits) == 1:
+            return next(iter(hits)), ""
+        wanted = _tokens(text) - _GENERIC_TOKENS
+        if wanted and not hits:
+            hits = {rid for rid, toks in self.token_sets if wanted <= toks}
+        if len(hits) == 1:
+            return next(iter(hits)), ""
+        if hits:
+            return None, (
+                f'"{text}" matches several {label}s ({", ".join(sorted(hits))}): write the id'
+            )
+        ids = [rid for rid, _ in self.token_sets]
+        close = difflib.get_close_matches(_norm(text), ids, n=3, cutoff=0.5) or ids[:3]
+        return None, (
+            f'"{text}" is not a known {label}: expected an id or name such as '
+            f"{', '.join(close)} (or import it on {article} {self.kind} sheet)"
+        )
+
+
+# --- one sheet --------------------------------------------------------------------------
+
+_BUILDERS: dict[TableKind, type[Frozen]] = {
+    "accelerators": Accelerator,
+    "systems": System,
+    "offers": Offer,
+    "models": ModelSpec,
+    "measured": MeasuredPoint,
+}
+_OWNED_FIELDS = (
+    "capex_per_gpu",
+    "depreciation_years",
+    "cost_of_capital",
+    "it_watts_per_gpu",
+    "pue",
+    "usd_per_kwh",
+    "opex_per_gpu_year",
+)
+_REFERENCES: dict[str, TableKind] = {
+    "accelerator_id": "accelerators",
+    "hardware_id": "accelerators",
+    "model_id": "models",
+}
+_ID_PARTS: dict[TableKind, tuple[str, ...]] = {
+    "accelerators": ("vendor", "name"),
+    "systems": ("name", "accelerator_id"),
+    "offers": ("provider", "accelerator_id", "pricing_model", "region"),
+    "models": ("name",),
+    "measured": (
+        "hardware_id",
+        "model_id",
+        "precision",
+        "engine",
+        "num_gpus",
+        "isl_tokens",
+        "osl_tokens",
+        "scenario",
+    ),
+}
+_UNIT_LABEL = {
+    "price": "USD per GPU-hour",
+    "money": "USD",
+    "money_per_year": "USD per GPU-year",
+    "energy_price": "USD per kWh",
+}
+
+
+def _slug(parts: Iterable[object]) -> str:
+    text = "-".join(str(p) for p in parts if p not in (None, ""))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+
+
+class _SheetImport:
+    def __init__(
+        self,
+        ctx: _Context,
+        raw: RawSheet,
+        kind: TableKind,
+        header_index: int,
+        report: SheetReport,
+        tick: _Progress,
+        start: float,
+        span: float,
+    ) -> None:
+        self.ctx, self.raw, self.kind, self.report = ctx, raw, kind, report
+        self.tick, self.start, self.span = tick, start, span
+        self.header_index = header_index
+        self.plans: list[ColumnPlan] = []
+        self.by_field: dict[str, ColumnPlan] = {}
+        self.note_columns: list[tuple[int, str]] = []
+        self.sheet_problem = False
+
+    # location helpers
+    def where(
+        self,
+        row_index: int | None = None,
+        plan: ColumnPlan | None = None,
+        column: int | None = None,
+        header: str = "",
+    ) -> SheetLocation:
+        letter = plan.letter if plan else (column_letter(column) if column is not None else "")
+        return SheetLocation(
+            file=self.raw.file,
+            sheet=self.raw.name,
+            row=None if row_index is None else row_index + 1,
+            column=letter,
+            header=plan.header if plan else header,
+        )
+
+    def run(self) -> None:
+        report = self.report
+        report.kind = self.kind
+        report.header_row = self.header_index + 1
+        data_start = self._map_columns()
+        if self.sheet_problem:
+            return
+        self.tick(self.start, f"reading {self.raw.file}:{self.raw.name} ({self.kind})")
+        rows, indices = self._data_rows(data_start)
+        if not rows:
+            report.notes.append("header found but no data rows")
+            return
+        self._build(rows, indices)
+
+    def _map_columns(self) -> int:
+        raw, kind = self.raw, self.kind
+        header = list(raw.rows[self.header_index])
+        texts = [text_of(c) for c in header]
+        data_start = self.header_index + 1
+        if data_start < len(raw.rows):
+            below = raw.rows[data_start]
+            cells = [(i, c) for i, c in enumerate(below) if not is_blank(c)]
+            if cells and all(isinstance(c, str) and analyse_header(c).unit_only for _, c in cells):
+                for i, c in cells:
+                    if i < len(texts) and texts[i]:
+                        texts[i] = f"{texts[i]} ({c.strip()})"
+                data_start += 1
+        width = max((len(r) for r in raw.rows[data_start : data_start + 200]), default=0)
+        for index in range(max(len(texts), width)):
+            text = texts[index] if index < len(texts) else ""
+            if not text:
+                if self._column_has_values(index, data_start):
+                    self.note_columns.append((index, f"column {column_letter(index)}"))
+                continue
+            found = match_header(kind, text)
+            where = self.where(self.header_index, column=index, header=text)
+            if isinstance(found, HeaderProblem):
+                self.ctx.problem(where, found.message)
+                self.note_columns.append((index, text))
+                continue
+            if not isinstance(found, ColumnMatch):
+                self.note_columns.append((index, text))
+                self.report.unknown_columns.append(text)
+                continue
+            if found.spec.name in self.by_field:
+                first = self.by_field[found.spec.name]
+                self.note_columns.append((index, text))
+                self.report.unknown_columns.append(text)
+                self.report.notes.append(
+                    f'column {column_letter(index)} "{text}" also looks like '
+                    f"{found.spec.label} (taken from column {first.letter}); kept as a note"
+                )
+                continue
+            plan = plan_column(index, column_letter(index), found)
+            if isinstance(plan, str):
+                self.ctx.problem(where, plan)
+                self.sheet_problem = True
+                continue
+            self.plans.append(plan)
+            self.by_field[plan.spec.name] = plan
+            self.report.columns[text] = plan.spec.name
+        self._check_required()
+        return data_start
+
+    def _column_has_values(self, index: int, start: int) -> bool:
+        return any(
+            index < len(r) and not is_blank(r[index]) for r in self.raw.rows[start : start + 50]
+        )
+
+    def _check_required(self) -> None:
+        have = set(self.by_field)
+        missing: list[FieldSpec] = []
+        for spec in FIELDS[self.kind]:
+            if not spec.required or spec.name in have:
+                continue
+            if spec.name == "name" and "id" in have:
+                continue
+            missing.append(spec)
+        if self.kind == "offers" and not have & {"price_per_gpu_hour", "capex_per_gpu"}:
+            missing.append(next(s for s in FIELDS["offers"] if s.name == "price_per_gpu_hour"))
+        if self.kind == "measured" and not have & {
+            "output_tokens_per_s_per_gpu",
+            "_system_output_tok_s",
+        }:
+            missing.append(
+                next(s for s in FIELDS["measured"] if s.name == "output_tokens_per_s_per_gpu")
+            )
+        for spec in missing:
+            examples = ", ".join(f'"{a}"' for a in (spec.header, *spec.aliases[2:4]))
+            self.ctx.problem(
+                self.where(self.header_index),
+                f"no column for {spec.label} in this {self.kind} table: expected a "
+                f"header such as {examples}",
+            )
+            self.sheet_problem = True
+        if self.sheet_problem:
+            self.report.notes.append("not imported: see problems")
+
+    def _data_rows(self, start: int) -> tuple[list[list[Any]], list[int]]:
+        rows: list[list[Any]] = []
+        indices: list[int] = []
+        header = [text_of(c).lower() for c in self.raw.rows[self.header_index]]
+        marks_rows = {r for r, _ in self.raw.marks}
+        mapped = len(self.plans)
+        for index in range(start, len(self.raw.rows)):
+            row = self.raw.rows[index]
+            filled = [c for c in row if not is_blank(c)]
+            if not filled and index not in marks_rows:
+                continue
+            if (
+                len(filled) == 1
+                and isinstance(filled[0], str)
+                and mapped >= 3
+                and index not in marks_rows
+                and _looks_like_note(filled[0])
+            ):
+                self.report.notes.append(f"row {index + 1} skipped as a note: {filled[0][:60]!r}")
+                continue
+            if [text_of(c).lower() for c in row[: len(header)]] == header:
+                continue
+            rows.append(row)
+            indices.append(index)
+        return rows, indices
+
+    def _column(self, rows: list[list[Any]], indices: list[int], col: int) -> list[Any]:
+        cells = [r[col] if col < len(r) else None for r in rows]
+        if self.raw.marks:
+            pos = {idx: p for p, idx in enumerate(indices)}
+            for (r, c), mark in self.raw.marks.items():
+                if c == col and r in pos:
+                    cells[pos[r]] = mark
+        return cells
+
+    def _build(self, rows: list[list[Any]], indices: list[int]) -> None:
+        n = len(rows)
+        errors: dict[int, list[tuple[ColumnPlan | None, str]]] = {}
+        values: dict[str, list[Any]] = {}
+        cell_notes: dict[int, dict[str, str]] = {}
+
+        def err(i: int, plan: ColumnPlan | None, message: str) -> None:
+            errors.setdefault(i, []).append((plan, message))
+
+        gpus_col: list[Any] | None = None
+        for name in ("_gpus_per_node", "num_gpus"):
+            if name in self.by_field:
+                plan = self.by_field[name]
+                parsed = parse_ints(
+                    self._column(rows, indices, plan.index),
+                    "a whole number",
+                    False,
+                    self.raw.decimal_comma,
+                )
+                gpus_col = parsed.values
+        currency_col: list[str | None] | None = None
+        if "currency" in self.by_field:
+            plan = self.by_field["currency"]
+            texts, errs = parse_texts(self._column(rows, indices, plan.index), "a currency", False)
+            for i, message in errs.items():
+                err(i, plan, message)
+            currency_col = [t.upper() if t else None for t in texts]
+            values["currency"] = [None] * n
+            for i, code in enumerate(currency_col):
+                if code and code not in self.ctx.rates.usd_per_unit:
+                    err(
+                        i,
+                        plan,
+                        f'"{texts[i]}" has no exchange rate: set one in the project '
+                        f"(known: {', '.join(sorted(self.ctx.rates.usd_per_unit))})",
+                    )
+        for number, plan in enumerate(self.plans):
+            self.tick(
+                self.start + self.span * 0.5 * number / max(len(self.plans), 1),
+                f'checking column {plan.letter} "{plan.header}"',
+            )
+            name = plan.spec.name
+            if name == "currency":
+                continue
+            cells = self._column(rows, indices, plan.index)
+            column = self._parse(plan, cells, err, gpus_col, currency_col, cell_notes)
+            values[name] = column
+        self._assemble(rows, indices, values, errors, cell_notes)
+
+    def _parse(
+        self,
+        plan: ColumnPlan,
+        cells: list[Any],
+        err: Callable[[int, ColumnPlan | None, str], None],
+        gpus: list[Any] | None,
+        currency_col: list[str | None] | None,
+        cell_notes: dict[int, dict[str, str]],
+    ) -> list[Any]:
+        spec = plan.spec
+        required = spec.required and spec.name not in ("name",)
+        unit = _UNIT_LABEL.get(spec.dimension, spec.unit)
+        expected = f"a number ({unit})" if unit else "a number"
+        if spec.kind in ("number", "int"):
+            expected_int = f"a whole number ({unit})" if unit else "a whole number"
+            col = (
+                parse_ints(cells, expected_int, required, self.raw.decimal_comma)
+                if spec.kind == "int"
+                else parse_numbers(cells, expected, required, self.raw.decimal_comma)
+            )
+            self._convert(plan, cells, col, err, gpus, currency_col, cell_notes, unit)
+            for i, message in col.errors.items():
+                err(i, plan, message)
+            return col.values
+        if spec.kind == "bool":
+            bools, errs = parse_bools(cells, "yes or no", required)
+            for i, message in errs.items():
+                err(i, plan, message)
+            return bools
+        if spec.kind == "enum":
+            aliases = PRICING_ALIASES if spec.name == "pricing_model" else None
+            enums, errs = parse_enums(
+                cells, spec.choices, f"one of {', '.join(spec.choices)}", required, aliases
+            )
+            for i, message in errs.items():
+                err(i, plan, message)
+            return enums
+        if spec.kind == "precision":
+            texts, errs = parse_texts(cells, "a precision (fp16, bf16, fp8, int8, fp4)", False)
+            out: list[Any] = [None] * len(cells)
+            cache: dict[str, Precision | str] = {}
+            for i, text in enumerate(texts):
+                if text is None:
+                    continue
+                if text not in cache:
+                    try:
+                        cache[text] = Precision.parse(text)
+                    except ValueError as exc:
+                        cache[text] = str(exc)
+                got = cache[text]
+                if isinstance(got, Precision):
+                    out[i] = got
+                else:
+                    err(
+                        i,
+                        plan,
+                        f"{show(text)} is not a precision: expected one of fp16, bf16, "
+                        "fp8, int8, fp4, nvfp4, mxfp4",
+                    )
+            for i, message in errs.items():
+                err(i, plan, message)
+            return out
+        parse = parse_dates if spec.kind == "date" else parse_texts
+        texts, errs = parse(cells, f"{spec.label.lower()} text", required)
+        for i, message in errs.items():
+            err(i, plan, message)
+        target = _REFERENCES.get(spec.name)
+        if target is not None:
+            resolver = self.ctx.resolver(target)
+            resolved: list[Any] = [None] * len(texts)
+            for i, text in enumerate(texts):
+                if text is None:
+                    continue
+                row_id, message = resolver.resolve(text)
+                if row_id is None:
+                    err(i, plan, message)
+                else:
+                    resolved[i] = row_id
+                    if row_id != text:
+                        cell_notes.setdefault(i, {})[f"import: {spec.name}"] = (
+                            f'"{text}" matched {row_id}'
+                        )
+            return resolved
+        return texts
+
+    def _convert(
+        self,
+        plan: ColumnPlan,
+        cells: list[Any],
+        col: NumberColumn,
+        err: Callable[[int, ColumnPlan | None, str], None],
+        gpus: list[Any] | None,
+        currency_col: list[str | None] | None,
+        cell_notes: dict[int, dict[str, str]],
+        unit: str,
+    ) -> None:
+        spec, info = plan.spec, plan.info
+        dim = spec.dimension
+        vals = col.values
+        factor = plan.factor
+        money = dim in MONEY_DIMENSIONS
+        rates = self.ctx.rates.usd_per_unit
+        node_gpus = plan.header_node_gpus
+        is_fraction = dim == "fraction"
+        lo, hi = spec.plausible or (float("-inf"), float("inf"))
+        for i, v in enumerate(vals):
+            if v is None:
+                continue
+            f = factor
+            if i in col.units:
+                cell_unit = col.units[i]
+                if cell_unit == "pct" and is_fraction:
+                    f = factor * (100.0 if info.percent else 1.0)
+                elif dim in UNIT_FACTORS and cell_unit in UNIT_FACTORS[dim]:
+                    f = factor / UNIT_FACTORS[dim][info.unit] * UNIT_FACTORS[dim][cell_unit]
+                else:
+                    col.errors[i] = f"{show(cells[i])}: unit not understood, expected {unit}"
+                    vals[i] = None
+                    continue
+            value = v * f
+            note_parts: list[str] = []
+            if plan.divide_by_gpus:
+                count = node_gpus or (gpus[i] if gpus is not None else None)
+                if not count:
+                    col.errors[i] = (
+                        f'{show(cells[i])} is per node: add a "GPUs per node" '
+                        "column or write the count in the header "
+                        '(e.g. "Price per 8-GPU node per hour")'
+                    )
+                    vals[i] = None
+                    continue
+                value /= count
+                note_parts.append(f"÷ {int(count)} GPUs per node")
+            if spec.name == "_system_output_tok_s":
+                count = gpus[i] if gpus is not None else None
+                if not count:
+                    col.errors[i] = 'system throughput needs the GPU count: add a "GPUs" column'
+                    vals[i] = None
+                    continue
+                value /= count
+            if money:
+                code = (
+                    col.currencies.get(i)
+                    or info.currency
+                    or (currency_col[i] if currency_col is not None else None)
+                )
+                if code is None:
+                    note_parts.append("no currency stated: USD")
+                elif code != "USD":
+                    if code not in rates:
+                        col.errors[i] = (
+                            f"{show(cells[i])} is in {code}, which has no exchange "
+                            "rate: set one in the project"
+                        )
+                        vals[i] = None
+                        continue
+                    value *= rates[code]
+                    note_parts.insert(0, f"{code} → USD at {rates[code]:g}")
+            if plan.notes:
+                note_parts.extend(plan.notes)
+            if not lo <= value <= hi:
+                col.errors[i] = (
+                    f"{show(cells[i])} is {value:.4g} {unit} after conversion, "
+                    f"outside the plausible range {lo:g}–{hi:g} {unit}: check the "
+                    "value and the unit in the header"
+                )
+                vals[i] = None
+                continue
+            vals[i] = value
+            if note_parts:
+                cell_notes.setdefault(i, {})[f"import: {spec.name}"] = (
+                    f"{show(cells[i])} ({plan.header}): " + ", ".join(note_parts)
+                )
+
+    def _assemble(
+        self,
+        rows: list[list[Any]],
+        indices: list[int],
+        values: dict[str, list[Any]],
+        errors: dict[int, list[tuple[ColumnPlan | None, str]]],
+        cell_notes: dict[int, dict[str, str]],
+    ) -> None:
+        kind, raw, ctx = self.kind, self.raw, self.ctx
+        builder = _BUILDERS[kind]
+        model_fields = set(builder.model_fields)
+        names = [n for n in values if n in model_fields]
+        owned_names = [n for n in _OWNED_FIELDS if n in values]
+        note_cols = self.note_columns
+        out = ctx.result.rows[kind]
+        imported_at = ctx.result.imported_at
+        resolver = ctx.resolvers.get(kind)
+        pricing_assumed = kind == "offers" and "pricing_model" not in values
+        id_given = "id" in values
+        loaded = skipped = 0
+        for i, row in enumerate(rows):
+            if i % CHECK_EVERY == 0:
+                self.tick(
+                    self.start + self.span * (0.5 + 0.5 * i / len(rows)),
+                    f"building {kind} from {raw.file}:{raw.name}",
+                )
+            index = indices[i]
+            row_errors = errors.get(i)
+            if row_errors:
+                for plan, message in row_errors:
+                    ctx.problem(self.where(index, plan), message)
+                skipped += 1
+                continue
+            data = {n: values[n][i] for n in names if values[n][i] is not None}
+            notes: dict[str, str] = {}
+            for col, header in note_cols:
+                if col < len(row) and not is_blank(row[col]):
+                    notes[header] = text_of(row[col])
+            if i in cell_notes:
+                notes.update(cell_notes[i])
+            if kind == "offers":
+                owned = {n: values[n][i] for n in owned_names if values[n][i] is not None}
+                if owned:
+                    for n in owned:
+                        data.pop(n, None)
+                    if "capex_per_gpu" not in owned:
+                        plan = self.by_field.get("capex_per_gpu")
+                        ctx.problem(
+                            self.where(index, plan),
+                            "missing: owned-cost columns need a capex per GPU (a number, USD)",
+                        )
+                        skipped += 1
+                        continue
+                    try:
+                        data["owned"] = OwnedCost(**owned)
+                    except ValidationError as exc:
+                        self._validation_problems(index, exc)
+                        skipped += 1
+                        continue
+                    if pricing_assumed or "pricing_model" not in data:
+                        data["pricing_model"] = "owned"
+                elif pricing_assumed or "pricing_model" not in data:
+                    data["pricing_model"] = "on_demand"
+                    notes["import: pricing_model"] = "not stated: on_demand assumed"
+                data["currency"] = "USD"
+            if (
+                kind == "measured"
+                and "_system_output_tok_s" in values
+                and "output_tokens_per_s_per_gpu" not in data
+            ):
+                total = values["_system_output_tok_s"][i]
+                if total is not None:
+                    data["output_tokens_per_s_per_gpu"] = total
+            if kind == "measured" and "_source_url" in values and values["_source_url"][i]:
+                data["source"] = ": ".join(
+                    p for p in (data.get("source", ""), values["_source_url"][i]) if p
+                )
+            if kind == "models" and "id" not in data and "name" not in data:
+                ctx.problem(self.where(index), "missing: expected a model name or id")
+                skipped += 1
+                continue
+            row_id = data.get("id")
+            if not row_id:
+                row_id = self._generate_id(data)
+                if not row_id:
+                    ctx.problem(
+                        self.where(index, self.by_field.get("id")),
+                        "missing: expected an id (nothing to generate one from)",
+                    )
+                    skipped += 1
+                    continue
+                data["id"] = row_id
+                notes["import: id"] = "generated from " + ", ".join(
+                    p for p in _ID_PARTS[kind] if data.get(p) is not None
+                )
+            key = (kind, row_id)
+            first = ctx.seen_ids.get(key)
+            if first is not None:
+                if id_given:
+                    ctx.problem(
+                        self.where(index, self.by_field.get("id")),
+                        f'"{row_id}" is a duplicate id (first at {first}), expected a unique id',
+                    )
+                    skipped += 1
+                    continue
+                suffix = 2
+                while (kind, f"{row_id}-{suffix}") in ctx.seen_ids:
+                    suffix += 1
+                row_id = data["id"] = f"{row_id}-{suffix}"
+            try:
+                item = builder(**data)
+            except ValidationError as exc:
+                self._validation_problems(index, exc)
+                skipped += 1
+                continue
+            ctx.seen_ids[(kind, row_id)] = str(self.where(index))
+            prov = Provenance(
+                origin="imported",
+                file=raw.file,
+                sheet=raw.name,
+                row=index + 1,
+                imported_at=imported_at,
+                notes=notes,
+            )
+            out.append(ImportedRow(kind, item, prov))
+            if resolver is not None:
+                resolver.add(row_id, item)
+            loaded += 1
+        if kind in ("accelerators", "models"):
+            ctx.resolvers.pop(kind, None)
+        self.report.rows_loaded += loaded
+        self.report.rows_skipped += skipped
+
+    def _generate_id(self, data: dict[str, Any]) -> str:
+        parts = [data.get(p) for p in _ID_PARTS[self.kind]]
+        if self.kind == "measured":
+            parts = [f"{p}" for p in parts if p not in (None, "")]
+        return _slug(parts)
+
+    def _validation_problems(self, index: int, exc: ValidationError) -> None:
+        for error in exc.errors():
+            loc = [str(p) for p in error["loc"]]
+            name = loc[-1] if loc else ""
+            plan = self.by_field.get(name)
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if plan is not None and "input" in error and not isinstance(error["input"], dict):
+                message = f"{show(error['input'])}: {message}"
+            self.ctx.problem(self.where(index, plan), message)
+
+
+def _looks_like_note(text: str) -> bool:
+    s = text.strip()
+    return len(s.split()) >= 3 or s[:1] in "*†‡(#[" or s.lower().startswith(("note", "source"))
+
+
+__all__ = [
+    "ImportCancelled",
+    "ImportResult",
+    "ImportedRow",
+    "SheetLocation",
+    "SheetReport",
+    "detect_kind",
+    "import_files",
+    "revert_import",
+    "special_message",
+]
