@@ -17,8 +17,10 @@ ACCEL_RENAME = {
     "scaleup_bw_gbs_per_gpu": "scaleup_bw_gb_s_per_gpu",
     "scaleout_bw_gbs_per_gpu": "scaleout_bw_gb_s_per_gpu",
 }
-MODEL_RENAME = {"params_total_b": "published_params_total_b",
-                "params_active_b": "published_params_active_b"}
+MODEL_RENAME = {
+    "params_total_b": "published_params_total_b",
+    "params_active_b": "published_params_active_b",
+}
 MODEL_EXTRA = {"llama-4-maverick": {"moe_layer_step": "2"}}
 
 
@@ -39,15 +41,31 @@ def _write(name: str, rows: list[dict[str, str]]) -> None:
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    accel = [{ACCEL_RENAME.get(k, k): v for k, v in r.items()
-              if k not in ("form_factor", "supports_fp8", "supports_fp4")} for r in _rows("accelerators.csv")]
+    accel = [
+        {
+            ACCEL_RENAME.get(k, k): v
+            for k, v in r.items()
+            if k not in ("form_factor", "supports_fp8", "supports_fp4")
+        }
+        for r in _rows("accelerators.csv")
+    ]
     _write("accelerators.csv", accel)
     _write("systems.csv", _rows("systems.csv"))
     offers = []
     for r in _rows("pricing.csv"):
-        offers.append({"id": r["id"], "accelerator_id": r["accelerator_id"], "provider": r["provider"],
-                       "pricing_model": r["pricing_model"], "price_per_gpu_hour": r["usd_per_gpu_hour"],
-                       "currency": "USD", "region": r["region"], "as_of": r["as_of"], "source": r["source"]})
+        offers.append(
+            {
+                "id": r["id"],
+                "accelerator_id": r["accelerator_id"],
+                "provider": r["provider"],
+                "pricing_model": r["pricing_model"],
+                "price_per_gpu_hour": r["usd_per_gpu_hour"],
+                "currency": "USD",
+                "region": r["region"],
+                "as_of": r["as_of"],
+                "source": r["source"],
+            }
+        )
     _write("offers.csv", offers)
     models = []
     for r in _rows("models.csv"):
