@@ -51,7 +51,13 @@ class FieldSpec:
     @property
     def header(self) -> str:
         """Header text the template writes (label plus unit)."""
-        return f"{self.label} ({self.unit})" if self.unit else self.label
+        if (
+            not self.unit
+            or self.unit.lower() in self.label.lower()
+            or self.unit in ("GPUs", "tokens")
+        ):
+            return self.label
+        return f"{self.label} ({self.unit})"
 
 
 def _f(name: str, label: str, *aliases: str, **kw: object) -> FieldSpec:
@@ -560,7 +566,7 @@ OFFER_FIELDS: tuple[FieldSpec, ...] = (
         "discount rate",
         "financing rate",
         dimension="fraction",
-        unit="%",
+        help="a fraction (0.08) or a percentage (8%); a header with (%) means percent",
         plausible=(0, 0.5),
         example=None,
     ),

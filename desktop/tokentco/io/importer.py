@@ -268,7 +268,8 @@ def import_files(
                 Problem(
                     Location(file=path.name),
                     "no sheet has a recognisable table header (expected headers such as "
-                    '"GPU", "Price per GPU-hour", "Memory (GB)", "Layers", "Output tokens/s per GPU")',
+                    '"GPU", "Price per GPU-hour", "Memory (GB)", "Layers", '
+                    '"Output tokens/s per GPU")',
                 )
             )
         loaded.extend(found)
