@@ -1,0 +1,151 @@
+"""Structure of the scorecard workbook: sheets, names, validation, formats, print set-up."""
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import tokentco
+from tokentco.engine.evaluate import evaluate
+from tokentco.io.bundled import bundled_catalogue
+from tokentco.io.defaults import default_project
+from tokentco.io.scorecard_xlsx import SHEETS, put_text, write_scorecard
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, openpyxl.Workbook]:
+    catalogue = bundled_catalogue()
+    project = default_project(catalogue)
+    path = write_scorecard(
+        project, evaluate(project, catalogue), tmp_path_factory.mktemp("x") / "card.xlsx"
+    )
+    return path, openpyxl.load_workbook(path)
+
+
+def test_sheets_in_order(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    _, wb = workbook
+    assert tuple(wb.sheetnames) == SHEETS
+    assert wb.calculation.fullCalcOnLoad
+
+
+def test_named_ranges_for_inputs_and_weights(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    _, wb = workbook
+    names = set(wb.defined_names.keys())
+    assert {
+        "Weights",
+        "Weight_usd_per_mtok",
+        "Weight_lock_in",
+        "In_utilization",
+        "In_price",
+        "In_tps",
+        "In_pue",
+        "ISL",
+        "OSL",
+        "TokensPerDay",
+        "CM_usd_per_mtok",
+        "CM_usd_per_gpu_hour",
+        "SC_Totals",
+        "SC_Ranks",
+        "SC_Scores",
+    } <= names
+    ((sheet, ref),) = list(wb.defined_names["Weights"].destinations)
+    assert sheet == "Scorecard" and ref.startswith("$E$")
+
+
+def test_cost_and_scores_are_formulas(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    _, wb = workbook
+    ((sheet, ref),) = list(wb.defined_names["CM_usd_per_mtok"].destinations)
+    cells = wb[sheet][ref.replace("$", "")][0]
+    assert all(c.data_type == "f" for c in cells)
+    assert "*3600*" in cells[0].value and "Inputs!" in cells[0].value
+    ((sheet, ref),) = list(wb.defined_names["SC_Totals"].destinations)
+    totals = wb[sheet][ref.replace("$", "")][0]
+    assert all("SUMPRODUCT" in c.value for c in totals)
+    ((sheet, ref),) = list(wb.defined_names["SC_Ranks"].destinations)
+    assert all(c.value.startswith("=RANK(") for c in wb[sheet][ref.replace("$", "")][0])
+    capex = wb["Cost model"]
+    assert any("(1-(1+" in str(c.value) for row in capex.iter_rows() for c in row)
+
+
+def test_data_validation(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    _, wb = workbook
+    weights = wb["Scorecard"].data_validations.dataValidation
+    assert any(
+        dv.type == "decimal" and dv.formula1 == "0" and dv.formula2 == "1" and "E5" in str(dv.sqref)
+        for dv in weights
+    )
+    inputs = wb["Inputs"].data_validations.dataValidation
+    rubric = [dv for dv in inputs if dv.type == "whole"]
+    assert rubric and rubric[0].formula1 == "1" and rubric[0].formula2 == "5"
+    ((_, ref),) = list(wb.defined_names["In_accuracy_risk"].destinations)
+    first = ref.split(":")[0].replace("$", "")
+    assert any(first in str(dv.sqref) for dv in rubric)
+
+
+def test_weight_check_and_conditional_formats(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    _, wb = workbook
+    sc = wb["Scorecard"]
+    checks = [
+        c
+        for row in sc.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "WARNING: the weights add up" in c.value
+    ]
+    assert len(checks) == 1
+    rules = [r for rng in sc.conditional_formatting for r in rng.rules]
+    assert any(r.type == "colorScale" for r in rules)
+    assert any(r.type == "expression" and "MIN(" in r.formula[0] for r in rules)
+    assert any(r.type == "expression" and "MAX(" in r.formula[0] for r in rules)
+
+
+def test_frozen_panes_print_setup_and_properties(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    _, wb = workbook
+    for ws in wb:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
+        assert "DeepSeek-R1" in ws.oddHeader.left.text and ws.oddHeader.right.text == "&D"
+        if ws.title != "Methodology":
+            assert ws.freeze_panes is not None
+            assert ws.print_title_rows
+    assert wb.properties.creator == f"TokenTCO {tokentco.__version__}"
+    assert "DeepSeek-R1" in wb.properties.title
+
+
+def test_native_charts_on_summary(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    path, _ = workbook
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        xml = z.read(charts[0]).decode()
+        assert "barChart" in xml and "Summary" in xml
+
+
+def test_throughput_figures_are_labelled(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    _, wb = workbook
+    ws = wb["Throughput"]
+    labels = [ws.cell(r, 2).value for r in range(5, 10)]
+    assert all(
+        str(v).startswith(("measured: ", f"estimated ({tokentco.MODEL_VERSION})")) for v in labels
+    )
+    frontier = [c.value for row in ws.iter_rows(min_row=12) for c in row[3:4] if c.value]
+    assert any(v == f"estimated ({tokentco.MODEL_VERSION})" for v in frontier)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+SUM(A1)", "-3", "@x", "\tcmd"])
+def test_put_text_escapes_formula_like_text(text: str) -> None:
+    ws = openpyxl.Workbook().active
+    assert ws is not None
+    cell = put_text(ws, 1, 1, text)
+    assert cell.data_type == "s" and cell.value == text and cell.quotePrefix
+
+
+def test_save_is_atomic_and_replaces(tmp_path: Path) -> None:
+    catalogue = bundled_catalogue()
+    project = default_project(catalogue)
+    target = tmp_path / "card.xlsx"
+    target.write_bytes(b"old")
+    write_scorecard(project, evaluate(project, catalogue), target)
+    assert zipfile.is_zipfile(target)
+    assert [p.name for p in tmp_path.iterdir()] == ["card.xlsx"]
