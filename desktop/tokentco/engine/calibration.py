@@ -34,18 +34,23 @@ class Calibration:
     table: dict[tuple[str, str, str], Efficiency] = field(default_factory=dict)
     default: Efficiency = DEFAULT_EFFICIENCY
     version: str = "defaults"
+    groups: dict[str, str] = field(default_factory=dict)
+    """Hardware id → vendor/generation key (e.g. 'nvidia:fp4'); hardware nobody measured
+    falls back to its generation's factors before the global ones."""
 
     def lookup(self, hardware_id: str, precision: Precision, engine: str = "") -> Efficiency:
         family = engine_family(engine) if engine else ""
-        for key in (
+        group = self.groups.get(hardware_id, "")
+        keys = [
             (hardware_id, precision.value, family),
             (hardware_id, precision.value, ""),
             (hardware_id, "", family),
             (hardware_id, "", ""),
-            ("", precision.value, family),
-            ("", precision.value, ""),
-            ("", "", family),
-        ):
+        ]
+        if group:
+            keys += [(group, precision.value, ""), (group, "", "")]
+        keys += [("", precision.value, family), ("", precision.value, ""), ("", "", family)]
+        for key in keys:
             if key in self.table:
                 return self.table[key]
         return self.default

@@ -22,6 +22,17 @@ class Efficiency:
     """Fixed per-step cost (scheduling, sampling, kernel launches) for a whole step."""
     comm_latency_s: float = 15e-6
     """Latency of one collective inside the scale-up domain (scale-out pays 4×)."""
+    eta_attn: float = 0.40
+    """Share of the attention precision's peak the attention kernels achieve (decode and
+    prefill): softmax, masking and small per-head matrices keep them below GEMM rates."""
+    eta_moe: float = 0.50
+    """Routed-expert grouped GEMMs relative to dense GEMMs (many small matrices, routing
+    imbalance, permute/unpermute)."""
+    eta_comm: float = 0.50
+    """Share of the link bandwidth TP all-reduces and EP all-to-alls achieve."""
+    max_batch_per_rank: float = 1024.0
+    """Running sequences one attention rank (a TP group) keeps in flight: engines cap
+    the batch (max_batch_size / max_num_seqs) well below what KV capacity allows."""
 
     def with_values(self, **changes: float) -> "Efficiency":
         return replace(self, **changes)

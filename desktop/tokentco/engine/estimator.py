@@ -48,8 +48,9 @@ def sweep(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> Sweep:
     kv_per_seq = kv_per_seq / c["pp"]
     free_hbm = c["memory_bytes"] * USABLE_HBM_FRACTION - WORKSPACE_BYTES - weights
     capacity = dp * (np.maximum(free_hbm, 0.0) + c["offload_bytes"]) / kv_per_seq
-    batch = np.minimum(np.minimum(requested, capacity), c["max_concurrency"])
-    capacity_bound = capacity < np.minimum(requested, c["max_concurrency"])
+    engine_cap = np.minimum(c["max_concurrency"], c["max_batch_per_rank"] * dp)
+    batch = np.minimum(np.minimum(requested, capacity), engine_cap)
+    capacity_bound = capacity < np.minimum(requested, engine_cap)
     batch = np.maximum(batch, 1.0)
 
     step, parts = _decode_step(c, m, batch, dp, kv_shard, free_hbm)
@@ -106,8 +107,13 @@ def _decode_step(
     host_share = np.clip(1.0 - np.maximum(free_hbm, 1.0) * kv_shard / kv_resident, 0.0, 1.0)
     memory = (weight_read + kv_read * (1.0 - host_share)) / (c["bw_bytes_s"] * c["eta_mem"])
     memory = memory + kv_read * host_share / c["offload_bw_bytes_s"]
-    flops = (2.0 * m["active_params"] + m["attention_flops_per_context"] * context) * tokens
-    compute = flops / c["gpus"] / (c["peak_flops"] * c["eta_flops"])
+    per_gpu = tokens / c["gpus"]
+    dense = 2.0 * (m["active_params"] - m["routed_active_params"])
+    gemm = dense / (c["peak_flops"] * c["eta_flops"])
+    experts = 2.0 * m["routed_active_params"] / (c["peak_flops"] * c["eta_flops"] * c["eta_moe"])
+    attention = m["attention_flops_per_context"] * context
+    attention = attention / (c["attn_peak_flops"] * c["eta_attn"])
+    compute = (gemm + experts + attention) * per_gpu
     comm = _communication(c, m, tokens, dp)
     p = ROOFLINE_SHARPNESS
     core = np.power(np.power(memory, p) + np.power(compute, p), 1.0 / p)
@@ -121,7 +127,7 @@ def _communication(
 ) -> FloatArray:
     """TP all-reduces (two per layer) and EP dispatch+combine (per MoE layer)."""
     inside = c["gpus"] <= c["scaleup_gpus"]
-    link = np.where(inside, c["scaleup_bw_bytes_s"], c["scaleout_bw_bytes_s"])
+    link = np.where(inside, c["scaleup_bw_bytes_s"], c["scaleout_bw_bytes_s"]) * c["eta_comm"]
     latency = c["comm_latency_s"] * np.where(inside, 1.0, SCALEOUT_LATENCY_FACTOR)
     tp_share = 2.0 * (c["tp"] - 1.0) / c["tp"]
     tp_bytes = 2.0 * m["layers"] * tp_share * tokens / dp * m["hidden"] * c["act_bytes"]
@@ -138,9 +144,11 @@ def _prefill_gpu_seconds(c: dict[str, FloatArray], m: dict[str, FloatArray]) -> 
     cached = c["isl"] * c["prefix_hit"]
     new_tokens = c["isl"] - cached
     attention = m["attention_flops_per_context"] * (c["isl"] ** 2 - cached**2) / 2.0
-    flops = 2.0 * m["active_params"] * new_tokens + attention
+    linear = 2.0 * m["active_params"] * new_tokens
     penalty = np.where(c["disaggregated"] > 0, 1.0, AGGREGATED_PREFILL_PENALTY)
-    return np.asarray(flops / (c["peak_flops"] * c["eta_prefill"] * penalty))
+    rate = c["eta_prefill"] * penalty
+    seconds = linear / (c["peak_flops"] * rate) + attention / (c["attn_peak_flops"] * rate)
+    return np.asarray(seconds)
 
 
 def _serve(

@@ -30,6 +30,7 @@ class ModelTerms:
     replicated_params: FloatArray  # attention, dense FFN, shared experts, embeddings
     routed_params_per_layer: FloatArray  # all routed experts of one MoE layer
     expert_params: FloatArray
+    routed_active_params: FloatArray  # routed-expert weights one token uses (k experts)
     num_experts: FloatArray
     experts_per_token: FloatArray
     moe_layers: FloatArray
@@ -49,6 +50,9 @@ def model_terms(model: ModelSpec) -> ModelTerms:
         "replicated_params": model.params_total - routed,
         "routed_params_per_layer": model.routed_expert_params_per_layer,
         "expert_params": model.expert_params,
+        "routed_active_params": model.moe_layer_count
+        * model.experts_per_token
+        * model.expert_params,
         "num_experts": float(max(model.num_experts, 1)),
         "experts_per_token": float(model.experts_per_token),
         "moe_layers": float(model.moe_layer_count),
@@ -70,6 +74,7 @@ class CaseTerms:
     memory_bytes: FloatArray
     bw_bytes_s: FloatArray
     peak_flops: FloatArray
+    attn_peak_flops: FloatArray  # peak at the attention's precision (KV / activations)
     scaleup_gpus: FloatArray
     scaleup_bw_bytes_s: FloatArray
     scaleout_bw_bytes_s: FloatArray
@@ -95,6 +100,10 @@ class CaseTerms:
     eta_prefill: FloatArray
     step_overhead_s: FloatArray
     comm_latency_s: FloatArray
+    eta_attn: FloatArray
+    eta_moe: FloatArray
+    eta_comm: FloatArray
+    max_batch_per_rank: FloatArray
 
     @property
     def size(self) -> int:
@@ -113,6 +122,14 @@ def realised_prefix_hit(workload: Workload, serving: ServingOptions) -> float:
     return min(hit, 0.99)
 
 
+def attention_precision(serving: ServingOptions) -> Precision:
+    """Attention runs at the KV-cache precision, never narrower than FP8 (FP4 weights only
+    speed up the weight GEMMs; no engine runs softmax attention in FP4)."""
+    if serving.kv_precision is Precision.FP16 or serving.compute_precision is Precision.FP16:
+        return Precision.FP16
+    return Precision.FP8
+
+
 def case_row(
     accelerator: Accelerator,
     serving: ServingOptions,
@@ -129,6 +146,7 @@ def case_row(
         "memory_bytes": accelerator.memory_bytes,
         "bw_bytes_s": accelerator.memory_bw_tb_s * 1e12,
         "peak_flops": accelerator.peak_tflops(serving.compute_precision) * 1e12,
+        "attn_peak_flops": accelerator.peak_tflops(attention_precision(serving)) * 1e12,
         "scaleup_gpus": float(accelerator.scaleup_domain_gpus),
         "scaleup_bw_bytes_s": accelerator.scaleup_bw_gb_s_per_gpu * 1e9,
         "scaleout_bw_bytes_s": accelerator.scaleout_bw_gb_s_per_gpu * 1e9,
@@ -154,6 +172,10 @@ def case_row(
         "eta_prefill": efficiency.eta_prefill,
         "step_overhead_s": efficiency.step_overhead_s,
         "comm_latency_s": efficiency.comm_latency_s,
+        "eta_attn": efficiency.eta_attn,
+        "eta_moe": efficiency.eta_moe,
+        "eta_comm": efficiency.eta_comm,
+        "max_batch_per_rank": efficiency.max_batch_per_rank,
     }
 
 

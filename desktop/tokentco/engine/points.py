@@ -1,0 +1,484 @@
+"""Estimate published measurement points (the calibration set's rows) in one sweep.
+
+A *point request* is one row of a measured-throughput table (``measured_public.csv``
+columns): hardware, model, precision, engine, GPUs, layout, lengths and the load the
+publisher ran (maximum throughput, a latency constraint, or a fixed concurrency). The
+measured values are never read. Every request becomes a few estimator cases (its legal
+layouts) on a common concurrency grid; all cases of all requests, whatever their model,
+go through a single :func:`tokentco.engine.estimator.sweep` call, and each request then
+keeps its best point that honours its load semantics:
+
+- MLPerf ``Offline`` / trtllm-bench max-throughput: highest output tokens/s/GPU, no latency
+  limit, concurrency up to the engine's practical cap;
+- MLPerf ``Server`` / ``Interactive``: the row's ``TTFT p99<=X ms; TPOT p99<=Y ms`` becomes
+  max TTFT X and min tokens/s/user 1000/Y;
+- "iso-interactivity N tok/s/user": min tokens/s/user N (the figure was read off a
+  throughput-vs-interactivity curve at that x);
+- "~N concurrent requests": exactly N sequences per replica; with an interactivity target
+  as well, the layout that serves N users at that interactivity (or comes closest).
+"""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+
+from tokentco.domain import (
+    Accelerator,
+    Catalogue,
+    MeasuredPoint,
+    ModelSpec,
+    Precision,
+    ServingOptions,
+    SpeculativeDecoding,
+    Workload,
+)
+from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration, engine_family
+from tokentco.engine.efficiency import Efficiency
+from tokentco.engine.estimator import sweep
+from tokentco.engine.layouts import legal_layouts
+from tokentco.engine.results import Binding, BoolArray, FloatArray, IntArray
+from tokentco.engine.terms import (
+    CaseTerms,
+    ModelTerms,
+    case_row,
+    model_terms,
+    stack_cases,
+    stack_models,
+)
+
+LEVELS = 48
+"""Concurrency levels per case (geometric from 1 to the engine cap)."""
+ENGINE_CONCURRENCY_CAP = 4096.0
+"""Sequences per replica a max-throughput run can keep in flight (trtllm-bench queues every
+request at once; the engine's batch and KV limits, modelled in the estimator, bind first)."""
+MAX_REPLICA_GPUS_UNSTATED = 72
+"""When a row does not state its GPU count, layouts up to one NVL72 rack are allowed."""
+
+MLPERF_MEAN_ISL: dict[str, float] = {
+    # MLPerf rows publish no input length (variable-length datasets); these are the mean
+    # prompt lengths of the benchmark datasets, in tokens of each model's tokenizer.
+    # llama2-70b: OpenOrca subset, 24,576 samples, ISL ≤ 1,024 (mlcommons/inference
+    #   language/llama2-70b README); mean ≈ 294 (MLPerf task-force figure, approximate).
+    "llama-2-70b": 294.0,
+    # llama3.1-8b: CNN/DailyMail summarisation, 13,368 samples; articles average ≈ 780
+    #   Llama-3 tokens (approximate, from the dataset's published article lengths).
+    "llama-3.1-8b": 778.0,
+    # mixtral-8x7b: 5k each of OpenOrca, GSM8K and MBXP (mlcommons/inference
+    #   language/mixtral-8x7b); mean prompt ≈ 300 tokens assumed (OpenOrca-like).
+    "mixtral-8x7b": 300.0,
+    # llama3.1-405b: long-context mix (LongBench, RULER, GovReport…, 8,313 samples);
+    #   mean input ≈ 9,400 tokens (MLCommons "LLM inference v5.0" task-force post).
+    "llama-3.1-405b": 9400.0,
+    # deepseek-r1: AIME/MATH500/GPQA/MMLU-Pro/LiveCodeBench mix, 4,388 samples; short
+    #   prompts, mean ≈ 800 tokens (MLCommons "DeepSeek inference 5.1" post; approximate).
+    "deepseek-r1": 800.0,
+}
+"""Approximate dataset means; only the prefill share of MLPerf rows depends on them."""
+
+
+class Status:
+    OK = "ok"
+    UNKNOWN_HARDWARE = "unknown hardware"
+    UNKNOWN_MODEL = "unknown model"
+    MISSING_LENGTHS = "missing lengths"
+    DOES_NOT_FIT = "does not fit"
+    BAD_VALUE = "bad value"
+    TARGET_MISSED = "latency target not reachable"
+
+
+@dataclass(frozen=True)
+class PointRequest:
+    """One published load point to estimate (measured values deliberately absent)."""
+
+    id: str
+    hardware_id: str
+    model_id: str
+    precision: str = ""
+    engine: str = ""
+    num_gpus: int | None = None
+    tp: int | None = None
+    ep: int | None = None
+    pp: int | None = None
+    isl: float | None = None
+    osl: float | None = None
+    scenario: str = ""
+    latency_constraint: str = ""
+    disaggregated: bool = False
+    spec_decoding: bool = False
+    source: str = ""
+    problem: str = ""
+    """A value that could not be read (the point gets status 'bad value: …')."""
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, str]) -> "PointRequest":
+        """A calibration-format CSV row (extra columns ignored; bad numbers → ``problem``)."""
+        problems: list[str] = []
+
+        def number(key: str) -> float | None:
+            text = (row.get(key) or "").strip()
+            if not text:
+                return None
+            try:
+                value = float(text)
+            except ValueError:
+                problems.append(f"{key} {text!r} is not a number")
+                return None
+            if not np.isfinite(value) or value <= 0:
+                problems.append(f"{key} {text!r} must be positive")
+                return None
+            return value
+
+        def integer(key: str) -> int | None:
+            value = number(key)
+            return None if value is None else round(value)
+
+        disagg = (row.get("disaggregated") or "").strip().lower()
+        spec = (row.get("spec_decoding") or "").strip().lower()
+        return cls(
+            id=(row.get("id") or "").strip(),
+            hardware_id=(row.get("hardware") or "").strip(),
+            model_id=(row.get("model") or "").strip(),
+            precision=(row.get("precision") or "").strip(),
+            engine=(row.get("engine") or "").strip(),
+            num_gpus=integer("num_gpus"),
+            tp=integer("tp"),
+            ep=integer("ep"),
+            pp=integer("pp"),
+            isl=number("isl"),
+            osl=number("osl"),
+            scenario=(row.get("concurrency_or_scenario") or "").strip(),
+            latency_constraint=(row.get("latency_constraint") or "").strip(),
+            disaggregated=disagg.startswith("yes"),
+            spec_decoding=spec not in ("", "no", "none"),
+            source=(row.get("source") or "").strip(),
+            problem="; ".join(problems),
+        )
+
+    @classmethod
+    def from_measured(cls, point: MeasuredPoint) -> "PointRequest":
+        source = point.source.split(": ", 1)[0]
+        return cls(
+            id=point.id,
+            hardware_id=point.hardware_id,
+            model_id=point.model_id,
+            precision=point.precision.value if point.precision else "",
+            engine=point.engine,
+            num_gpus=point.num_gpus,
+            tp=point.tp,
+            ep=point.ep,
+            pp=point.pp,
+            isl=float(point.isl_tokens) if point.isl_tokens else None,
+            osl=float(point.osl_tokens) if point.osl_tokens else None,
+            scenario=point.scenario,
+            latency_constraint=point.latency_constraint,
+            disaggregated=point.disaggregated,
+            spec_decoding=point.spec_decoding,
+            source=source,
+        )
+
+
+@dataclass(frozen=True)
+class LoadTarget:
+    """What the publisher's load means for the estimate."""
+
+    max_ttft_ms: float | None = None
+    min_tokens_per_s_per_user: float | None = None
+    concurrency: float | None = None  # sequences per replica, when the row fixes it
+
+
+_TTFT = re.compile(r"TTFT[^<;]*<=\s*([\d.]+)\s*ms", re.IGNORECASE)
+_TPOT = re.compile(r"TPOT[^<;]*<=\s*([\d.]+)\s*ms", re.IGNORECASE)
+_USER = re.compile(r"([\d.]+)\s*tok(?:ens)?/s/user", re.IGNORECASE)
+_CONC = re.compile(r"~?\s*(\d+)\s+concurrent", re.IGNORECASE)
+
+
+def load_target(scenario: str, constraint: str) -> LoadTarget:
+    """Parse a row's scenario and latency-constraint text (see module docstring)."""
+    ttft = _TTFT.search(constraint)
+    tpot = _TPOT.search(constraint)
+    user = _USER.search(constraint)
+    min_user = 1000.0 / float(tpot.group(1)) if tpot and float(tpot.group(1)) > 0 else None
+    if user and float(user.group(1)) > 0:
+        min_user = float(user.group(1))
+    conc = _CONC.search(scenario)
+    concurrency = float(conc.group(1)) if conc else None
+    return LoadTarget(
+        max_ttft_ms=float(ttft.group(1)) if ttft else None,
+        min_tokens_per_s_per_user=min_user,
+        concurrency=concurrency,
+    )
+
+
+@dataclass(frozen=True)
+class PointEstimates:
+    """One entry per request, in request order (NaN where the status is not 'ok')."""
+
+    ids: tuple[str, ...]
+    output_tokens_per_s_per_gpu: FloatArray
+    tokens_per_s_per_user: FloatArray
+    ttft_ms: FloatArray
+    concurrency: FloatArray
+    gpus_per_replica: FloatArray
+    binding: tuple[str, ...]
+    status: tuple[str, ...]
+
+    @property
+    def ok(self) -> np.ndarray:
+        return np.array([s == Status.OK for s in self.status], dtype=bool)
+
+
+def compute_precision(text: str, accelerator: Accelerator) -> Precision:
+    """The row's precision, or FP8 where the hardware has it (MLPerf rows that omit it)."""
+    if text:
+        return Precision.parse(text)
+    return Precision.FP8 if accelerator.fp8_dense_tflops else Precision.FP16
+
+
+def serving_for(request: PointRequest, precision: Precision) -> ServingOptions:
+    """Serving options implied by a row: precision, pinned layout, features."""
+    kv = Precision.FP16 if precision is Precision.FP16 else Precision.FP8
+    spec = SpeculativeDecoding(enabled=request.spec_decoding)
+    return ServingOptions(
+        weight_precision=precision,
+        compute_precision=precision,
+        kv_precision=kv,
+        tp=request.tp,
+        ep=request.ep,
+        pp=request.pp or 1,
+        max_concurrency=int(ENGINE_CONCURRENCY_CAP),
+        speculative=spec,
+        disaggregated=request.disaggregated,
+        engine_family=request.engine,
+    )
+
+
+def lengths_for(request: PointRequest) -> tuple[float | None, float | None]:
+    """ISL/OSL, with the MLPerf dataset mean ISL where the row has none."""
+    isl = request.isl
+    is_mlperf = "mlperf" in (request.source + " " + request.scenario).lower()
+    if isl is None and is_mlperf:
+        isl = MLPERF_MEAN_ISL.get(request.model_id)
+    return isl, request.osl
+
+
+@dataclass(frozen=True)
+class PointPlan:
+    """Requests resolved to estimator cases (one per legal layout); reusable across fits."""
+
+    requests: tuple[PointRequest, ...]
+    status: tuple[str, ...]  # 'ok' or why a request has no cases
+    keys: tuple[tuple[str, str, str], ...]  # calibration key (hardware, precision, family)
+    cases: CaseTerms
+    models: ModelTerms
+    owner: IntArray  # request index of each case
+    max_ttft_ms: FloatArray  # per case
+    min_tokens_per_s_per_user: FloatArray  # per case
+    fixed_concurrency: FloatArray  # per case, 0 = sweep
+
+    @property
+    def size(self) -> int:
+        return len(self.requests)
+
+    def subset(self, keep: BoolArray) -> "PointPlan":
+        """The plan restricted to the requests where ``keep`` is true (indices renumbered)."""
+        keep = np.asarray(keep, dtype=bool)
+        new_index = np.cumsum(keep) - 1
+        case_mask = keep[self.owner]
+
+        def cut(obj: Any) -> Any:
+            return type(obj)(**{f.name: getattr(obj, f.name)[case_mask] for f in fields(obj)})
+
+        chosen = np.flatnonzero(keep)
+        return PointPlan(
+            requests=tuple(self.requests[i] for i in chosen),
+            status=tuple(self.status[i] for i in chosen),
+            keys=tuple(self.keys[i] for i in chosen),
+            cases=cut(self.cases),
+            models=cut(self.models),
+            owner=new_index[self.owner[case_mask]],
+            max_ttft_ms=self.max_ttft_ms[case_mask],
+            min_tokens_per_s_per_user=self.min_tokens_per_s_per_user[case_mask],
+            fixed_concurrency=self.fixed_concurrency[case_mask],
+        )
+
+    def with_efficiency(self, per_request: Mapping[str, FloatArray]) -> "PointPlan":
+        """The plan with efficiency columns replaced by per-request values."""
+        columns = {name: np.asarray(v, np.float64)[self.owner] for name, v in per_request.items()}
+        return replace(self, cases=replace(self.cases, **columns))
+
+
+def plan_points(
+    requests: Sequence[PointRequest],
+    catalogue: Catalogue,
+    calibration: Calibration | None = None,
+    efficiency_override: Efficiency | None = None,
+) -> PointPlan:
+    """Resolve every request against the catalogue and the calibration table."""
+    cal = calibration or DEFAULT_CALIBRATION
+    status = [Status.OK] * len(requests)
+    keys: list[tuple[str, str, str]] = []
+    rows: list[dict[str, float]] = []
+    models: list[ModelTerms] = []
+    owner: list[int] = []
+    per_case_targets: list[LoadTarget] = []
+    terms: dict[str, ModelTerms] = {}
+    for index, request in enumerate(requests):
+        target = load_target(request.scenario, request.latency_constraint)
+        key, reason = _plan_request(
+            index, request, catalogue, cal, efficiency_override, rows, models, owner, terms
+        )
+        keys.append(key)
+        per_case_targets.extend([target] * (len(rows) - len(per_case_targets)))
+        if reason:
+            status[index] = reason
+    empty_models = not models
+    if empty_models:
+        cases = CaseTerms(**{f.name: np.zeros(0) for f in fields(CaseTerms)})
+        stacked = ModelTerms(**{f.name: np.zeros(0) for f in fields(ModelTerms)})
+    else:
+        cases = stack_cases(rows)
+        stacked = stack_models(models)
+    return PointPlan(
+        requests=tuple(requests),
+        status=tuple(status),
+        keys=tuple(keys),
+        cases=cases,
+        models=stacked,
+        owner=np.asarray(owner, np.int64),
+        max_ttft_ms=np.array([t.max_ttft_ms or np.inf for t in per_case_targets]),
+        min_tokens_per_s_per_user=np.array(
+            [t.min_tokens_per_s_per_user or 0.0 for t in per_case_targets]
+        ),
+        fixed_concurrency=np.array([t.concurrency or 0.0 for t in per_case_targets]),
+    )
+
+
+def solve_points(plan: PointPlan) -> PointEstimates:
+    """One sweep over all the plan's cases; each request keeps its best qualifying point."""
+    n = plan.size
+    status = list(plan.status)
+    out = np.full(n, np.nan)
+    user = np.full(n, np.nan)
+    ttft = np.full(n, np.nan)
+    conc = np.full(n, np.nan)
+    gpus = np.full(n, np.nan)
+    binding = [""] * n
+    if plan.owner.size:
+        cases, owners = plan.cases, plan.owner
+        fixed = plan.fixed_concurrency[:, None]
+        grid = np.geomspace(
+            np.ones_like(cases.max_concurrency), cases.max_concurrency, LEVELS, axis=1
+        )
+        grid = np.where(fixed > 0, np.minimum(fixed, cases.max_concurrency[:, None]), grid)
+        result = sweep(cases, plan.models, grid)
+        ok = result.feasible
+        meets = (
+            ok
+            & (result.ttft_ms <= plan.max_ttft_ms[:, None])
+            & (result.tokens_per_s_per_user >= plan.min_tokens_per_s_per_user[:, None])
+        )
+        # A fixed-concurrency row that no layout serves at its interactivity keeps the
+        # point closest to it (the publisher read the figure off a measured curve).
+        has_fixed = plan.fixed_concurrency > 0
+        score = np.where(meets, result.output_tokens_per_s_per_gpu, -1.0)
+        fallback = np.where(
+            ok & has_fixed[:, None], -2.0 + 1e-6 * result.tokens_per_s_per_user, -3.0
+        )
+        score = np.where(meets, score, fallback)
+        best_level = np.argmax(score, axis=1)
+        rows = np.arange(score.shape[0])
+        best = score[rows, best_level]
+        order = np.lexsort((-best, owners))
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = owners[order][1:] != owners[order][:-1]
+        chosen = order[first]
+        idx = owners[chosen]
+        lev = best_level[chosen]
+        good = best[chosen] > -2.5
+        out[idx[good]] = result.output_tokens_per_s_per_gpu[chosen[good], lev[good]]
+        user[idx[good]] = result.tokens_per_s_per_user[chosen[good], lev[good]]
+        ttft[idx[good]] = result.ttft_ms[chosen[good], lev[good]]
+        conc[idx[good]] = result.concurrency[chosen[good], lev[good]]
+        gpus[idx[good]] = cases.gpus[chosen[good]]
+        codes = result.binding[chosen, lev]
+        any_ok = np.zeros(n, dtype=bool)
+        np.logical_or.at(any_ok, owners, ok.any(axis=1))
+        for case_index, request_index, is_good, code in zip(chosen, idx, good, codes, strict=True):
+            del case_index
+            if is_good:
+                binding[request_index] = Binding(int(code)).label
+            else:
+                status[request_index] = (
+                    Status.TARGET_MISSED if any_ok[request_index] else Status.DOES_NOT_FIT
+                )
+    return PointEstimates(
+        ids=tuple(r.id for r in plan.requests),
+        output_tokens_per_s_per_gpu=out,
+        tokens_per_s_per_user=user,
+        ttft_ms=ttft,
+        concurrency=conc,
+        gpus_per_replica=gpus,
+        binding=tuple(binding),
+        status=tuple(status),
+    )
+
+
+def estimate_points(
+    requests: Sequence[PointRequest],
+    catalogue: Catalogue,
+    calibration: Calibration | None = None,
+    efficiency_override: Efficiency | None = None,
+) -> PointEstimates:
+    """Estimate every request at once (one sweep over all their cases)."""
+    return solve_points(plan_points(requests, catalogue, calibration, efficiency_override))
+
+
+def _plan_request(
+    index: int,
+    request: PointRequest,
+    catalogue: Catalogue,
+    cal: Calibration,
+    override: Efficiency | None,
+    rows: list[dict[str, float]],
+    models: list[ModelTerms],
+    owner: list[int],
+    terms: dict[str, ModelTerms],
+) -> tuple[tuple[str, str, str], str]:
+    """Append the request's cases; return its calibration key and a status reason when it
+    cannot be estimated."""
+    family = engine_family(request.engine)
+    key = (request.hardware_id, request.precision.lower(), family)
+    if request.problem:
+        return key, f"{Status.BAD_VALUE}: {request.problem}"
+    accelerator = catalogue.accelerators.get(request.hardware_id)
+    if accelerator is None:
+        return key, Status.UNKNOWN_HARDWARE
+    model: ModelSpec | None = catalogue.models.get(request.model_id)
+    if model is None:
+        return key, Status.UNKNOWN_MODEL
+    isl, osl = lengths_for(request)
+    if isl is None or osl is None:
+        return key, Status.MISSING_LENGTHS
+    try:
+        precision = compute_precision(request.precision, accelerator)
+        serving = serving_for(request, precision)
+        workload = Workload(isl_tokens=max(round(isl), 1), osl_tokens=max(int(osl), 1))
+    except ValueError as exc:
+        return key, f"{Status.BAD_VALUE}: {str(exc).splitlines()[0]}"
+    key = (accelerator.id, precision.value, family)
+    eff = override or cal.lookup(accelerator.id, precision, request.engine)
+    limit = request.num_gpus or min(MAX_REPLICA_GPUS_UNSTATED, accelerator.scaleup_domain_gpus)
+    layouts = [lay for lay in legal_layouts(model, accelerator, serving) if lay[0] <= max(limit, 1)]
+    if not layouts:
+        return key, Status.DOES_NOT_FIT
+    if model.id not in terms:
+        terms[model.id] = model_terms(model)
+    base = case_row(accelerator, serving, workload, layouts[0], eff)
+    for gpus, tp, ep, pp in layouts:
+        rows.append({**base, "gpus": gpus, "tp": tp, "ep": ep, "pp": pp})
+        models.append(terms[model.id])
+        owner.append(index)
+    return key, ""
