@@ -241,10 +241,10 @@ def fit_calibration(
     glob = fit_group(work, GLOBAL_PARAMS, start, prior=None, iterations=15)
     table: dict[tuple[str, str, str], Efficiency] = {}
     sizes: dict[tuple[str, str, str], int] = {("", "", ""): int(work.measured.size)}
-    hardware = np.array([k[0] for k in work.plan.keys])
-    precision = np.array([k[1] for k in work.plan.keys])
-    family = np.array([k[2] for k in work.plan.keys])
-    group = np.array(work.groups)
+    hardware = np.array([k[0] for k in work.plan.keys], dtype=object)
+    precision = np.array([k[1] for k in work.plan.keys], dtype=object)
+    family = np.array([k[2] for k in work.plan.keys], dtype=object)
+    group = np.array(work.groups, dtype=object)
 
     def local(mask: BoolArray, parent: Efficiency, key: tuple[str, str, str]) -> Efficiency:
         count = int(mask.sum())

@@ -1,0 +1,65 @@
+"""``tokentco estimate --points IN.csv --out OUT.csv``: estimate published load points."""
+
+import argparse
+import csv
+import io
+import math
+from pathlib import Path
+
+from tokentco import MODEL_VERSION
+from tokentco.engine.points import PointRequest, estimate_points
+from tokentco.io.bundled import bundled_catalogue
+from tokentco.io.calibration_file import load_calibration, read_points_csv
+from tokentco.io.errors import InputError, Location
+from tokentco.io.project_file import atomic_write_bytes
+
+HELP = "estimate every row of a calibration-format CSV (measured values are never used)"
+ADDED = ("est_output_tok_s_per_gpu", "est_tok_s_per_user", "est_ttft_ms", "binding", "status")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--points", required=True, metavar="IN.csv", help="rows to estimate")
+    parser.add_argument("--out", required=True, metavar="OUT.csv", help="CSV to write")
+
+
+def _fmt(value: float, digits: int) -> str:
+    return "" if not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def run(args: argparse.Namespace) -> int:
+    source = Path(args.points)
+    header, rows = read_points_csv(source)
+    out_path = Path(args.out)
+    if out_path.resolve() == source.resolve():
+        raise InputError("--out must differ from --points", Location(file=str(out_path)))
+    estimates = estimate_points(
+        [PointRequest.from_row(r) for r in rows], bundled_catalogue(), load_calibration()
+    )
+    columns = header + [c for c in ADDED if c not in header]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for i, row in enumerate(rows):
+        ok = estimates.status[i] == "ok"
+        writer.writerow(
+            {
+                **row,
+                "est_output_tok_s_per_gpu": _fmt(estimates.output_tokens_per_s_per_gpu[i], 1)
+                if ok
+                else "",
+                "est_tok_s_per_user": _fmt(estimates.tokens_per_s_per_user[i], 2) if ok else "",
+                "est_ttft_ms": _fmt(estimates.ttft_ms[i], 1) if ok else "",
+                "binding": estimates.binding[i],
+                "status": estimates.status[i],
+            }
+        )
+    try:
+        atomic_write_bytes(out_path, buffer.getvalue().encode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc}", Location(file=str(out_path))) from exc
+    done = sum(s == "ok" for s in estimates.status)
+    print(
+        f"estimated {done} of {len(rows)} rows ({MODEL_VERSION}, calibration "
+        f"{load_calibration().version}) -> {out_path}"
+    )
+    return 0

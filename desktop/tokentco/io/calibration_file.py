@@ -1,0 +1,167 @@
+"""The fitted calibration table as data (resources/calibration/fitted.json).
+
+``load_calibration()`` is what the app, CLI and reports use by default; ``tokentco
+calibrate --write`` refits it from the public measured set and rewrites the file.
+"""
+
+import csv
+import json
+from collections.abc import Callable
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tokentco import MODEL_VERSION
+from tokentco.domain import Catalogue
+from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration
+from tokentco.engine.efficiency import Efficiency
+from tokentco.engine.fit import (
+    AccuracyReport,
+    FitData,
+    FitResult,
+    accuracy_report,
+    efficiency_to_dict,
+    fit_calibration,
+    fit_data,
+)
+from tokentco.engine.points import PointRequest, plan_points
+from tokentco.io.bundled import bundled_catalogue, resource_path
+from tokentco.io.errors import InputError, Location
+from tokentco.io.project_file import atomic_write_bytes
+
+FITTED_NAME = "fitted.json"
+MEASURED_NAME = "measured_public.csv"
+REQUIRED_COLUMNS = ("id", "hardware", "model")
+"""Columns a points file must have; every other calibration column is optional."""
+
+
+def fitted_path() -> Path:
+    return resource_path("calibration", FITTED_NAME)
+
+
+def calibration_to_json(result: FitResult, measured_rows: int) -> dict[str, Any]:
+    cal = result.calibration
+    table = [
+        {
+            "hardware": hw,
+            "precision": prec,
+            "engine": fam,
+            "rows": result.group_sizes.get((hw, prec, fam), 0),
+            "factors": efficiency_to_dict(eff),
+        }
+        for (hw, prec, fam), eff in sorted(cal.table.items())
+    ]
+    return {
+        "format": "tokentco-calibration-1",
+        "model_version": MODEL_VERSION,
+        "fitted_on": date.today().isoformat(),
+        "measured_rows": measured_rows,
+        "method": "robust least squares on log error, hierarchical with priors "
+        "(global → vendor/generation → hardware → precision → engine family)",
+        "default": efficiency_to_dict(cal.default),
+        "groups": dict(sorted(cal.groups.items())),
+        "table": table,
+    }
+
+
+def calibration_from_json(data: dict[str, Any], name: str = FITTED_NAME) -> Calibration:
+    """Parse the JSON table; unknown factor names are an error, missing ones keep defaults."""
+    where = Location(file=name)
+    known = set(Efficiency.names())
+
+    def efficiency(values: Any) -> Efficiency:
+        if not isinstance(values, dict) or set(values) - known:
+            raise InputError(f"bad factors {values!r} (known: {', '.join(sorted(known))})", where)
+        try:
+            return Efficiency(**{k: float(v) for k, v in values.items()})
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"bad factor value: {exc}", where) from exc
+
+    try:
+        table = {
+            (str(e["hardware"]), str(e["precision"]), str(e["engine"])): efficiency(e["factors"])
+            for e in data.get("table", [])
+        }
+        default = efficiency(data["default"])
+        groups = {str(k): str(v) for k, v in data.get("groups", {}).items()}
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"not a calibration table ({exc})", where) from exc
+    version = f"fitted {data.get('fitted_on', '')} ({data.get('model_version', '?')})"
+    return Calibration(table=table, default=default, version=version, groups=groups)
+
+
+def load_calibration_file(path: Path) -> Calibration:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError("calibration file not found", Location(file=str(path))) from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read calibration: {exc}", Location(file=str(path))) from exc
+    if not isinstance(data, dict):
+        raise InputError("not a calibration table", Location(file=str(path)))
+    return calibration_from_json(data, path.name)
+
+
+@cache
+def load_calibration() -> Calibration:
+    """The shipped fitted table (cached); engine defaults if the file is missing."""
+    path = fitted_path()
+    if not path.exists():
+        return DEFAULT_CALIBRATION
+    return load_calibration_file(path)
+
+
+# --- points files ---------------------------------------------------------------------------
+
+
+def read_points_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of a calibration-format CSV (extra columns kept, never required)."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            header = list(reader.fieldnames or [])
+            rows = [dict(row) for row in reader]
+    except FileNotFoundError as exc:
+        raise InputError("file not found", Location(file=str(path))) from exc
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"cannot read CSV: {exc}", Location(file=str(path))) from exc
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)} (expected the columns of {MEASURED_NAME})",
+            Location(file=path.name),
+        )
+    return header, rows
+
+
+def measured_set(catalogue: Catalogue | None = None) -> FitData:
+    """The public calibration set (rows with a measured output throughput) as fit data."""
+    cat = catalogue or bundled_catalogue()
+    _, rows = read_points_csv(resource_path("calibration", MEASURED_NAME))
+    rows = [r for r in rows if (r.get("output_tok_s_per_gpu") or "").strip()]
+    requests = [PointRequest.from_row(r) for r in rows]
+    measured = [float(r["output_tok_s_per_gpu"]) for r in rows]
+    return fit_data(plan_points(requests, cat), measured, cat)
+
+
+def refit(progress: Callable[[str], None] | None = None) -> tuple[FitData, FitResult]:
+    catalogue = bundled_catalogue()
+    data = measured_set(catalogue)
+    return data, fit_calibration(data, catalogue, progress=progress)
+
+
+def write_calibration(result: FitResult, data: FitData, path: Path | None = None) -> Path:
+    target = path or fitted_path()
+    payload = calibration_to_json(result, int(data.usable.sum()))
+    atomic_write_bytes(target, (json.dumps(payload, indent=1) + "\n").encode("utf-8"))
+    load_calibration.cache_clear()
+    return target
+
+
+def shipped_accuracy(progress: Callable[[str], None] | None = None) -> AccuracyReport:
+    """Accuracy of the shipped table on the public set (in-sample), with LOSO refits,
+    the pure roofline and the engine defaults: the figures the benchmark prints."""
+    catalogue = bundled_catalogue()
+    data = measured_set(catalogue)
+    return accuracy_report(data, catalogue, load_calibration(), progress)
