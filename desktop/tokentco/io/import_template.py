@@ -104,7 +104,7 @@ def template_bytes(kind: TableKind) -> bytes:
         if spec.kind == "bool" and isinstance(example, bool):
             example = "yes" if example else "no"
         if example is not None:
-            sheet.cell(row=2, column=number, value=example).font = example_font  # type: ignore[arg-type]
+            sheet.cell(row=2, column=number, value=example).font = example_font
         sheet.column_dimensions[column].width = max(12, min(40, len(spec.header) + 4))
         dv = _validation(spec, column)
         if dv is not None:
