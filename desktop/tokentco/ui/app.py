@@ -1,0 +1,169 @@
+"""Start the workbench: ``tokentco [PROJECT] [--screenshot OUT.png]``.
+
+``--screenshot`` renders the main window offscreen once the first comparison (and the
+sensitivity tornado) has been computed and painted, saves it and exits 0.
+"""
+
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+APP_STARTED = time.perf_counter()
+
+
+def _qt_setup(offscreen: bool) -> Any:
+    if offscreen and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from tokentco import __version__
+    from tokentco.io.bundled import resource_path
+    from tokentco.ui import settings
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(settings.ORGANISATION)
+    app.setOrganizationDomain(settings.DOMAIN)
+    app.setApplicationName(settings.APPLICATION)
+    app.setApplicationDisplayName("TokenTCO")
+    app.setApplicationVersion(__version__)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    icon = resource_path("icons", "tokentco.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    if offscreen:
+        app.setStyle("Fusion")
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True, foreground="k", background="w")
+    return app
+
+
+def _install_excepthook(window: Any) -> None:
+    """Unexpected errors become a message; the app keeps running and nothing is lost."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        traceback.print_exception(kind, exc, tb)
+        if issubclass(kind, KeyboardInterrupt):
+            previous(kind, exc, tb)
+            return
+        try:
+            window.autosave()
+            window.notify(
+                "Unexpected error",
+                f"{kind.__name__}: {exc}\n\nYour work is autosaved; please report this.",
+            )
+        except Exception:  # never let the hook itself fail
+            pass
+
+    sys.excepthook = hook
+
+
+def build_window(project_path: str | None, *, persist: bool = True) -> tuple[Any, str]:
+    """The main window on ``project_path`` (or the default comparison) and an open error."""
+    from tokentco.io.bundled import bundled_catalogue
+    from tokentco.io.defaults import default_project
+    from tokentco.io.errors import InputError
+    from tokentco.io.project_file import load_project
+    from tokentco.ui import features
+    from tokentco.ui.mainwindow import MainWindow
+
+    catalogue = bundled_catalogue()
+    error, path = "", None
+    project = None
+    if project_path:
+        try:
+            project = load_project(Path(project_path))
+            path = Path(project_path)
+        except InputError as exc:
+            error = str(exc)
+    if project is None:
+        project = default_project(catalogue)
+    window = MainWindow(
+        catalogue, project, calibration=features.load_calibration(), persist=persist, path=path
+    )
+    if path is not None and persist:
+        from tokentco.ui import settings
+
+        settings.add_recent_file(path)
+    return window, error
+
+
+def wait_for_first_paint(window: Any, timeout_s: float = 30.0, tornado: bool = True) -> bool:
+    """Process events until the first comparison (and tornado) are painted."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        done = window.comparison is not None or bool(window.last_error)
+        if tornado and window.doc.selected_option_id and done and window.comparison is not None:
+            done = (
+                window.tornado_for == window.doc.selected_option_id
+                or "failed" in window.tornado_chart.empty_text
+            )
+        if done and window.ops.is_idle():
+            for _ in range(5):
+                QCoreApplication.processEvents()
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def screenshot(window: Any, out: Path) -> int:
+    window.resize(1600, 1000)
+    window.show()
+    ok = wait_for_first_paint(window)
+    window.repaint()
+    picture = window.grab()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    saved = picture.save(str(out))
+    window.close()
+    if not saved:
+        print(f"tokentco: cannot write screenshot {out}", file=sys.stderr)
+        return 1
+    if not ok:
+        print(
+            "tokentco: the comparison did not finish in time; screenshot taken anyway",
+            file=sys.stderr,
+        )
+    if window.last_error:
+        print(f"tokentco: {window.last_error}", file=sys.stderr)
+    return 0
+
+
+def run(args: Any) -> int:
+    """Entry point used by ``tokentco`` with no sub-command."""
+    shot = getattr(args, "screenshot", None)
+    project_path = getattr(args, "project", None)
+    app = _qt_setup(offscreen=bool(shot))
+    window, error = build_window(project_path, persist=not shot)
+    if shot:
+        if error:
+            print(f"tokentco: {error}", file=sys.stderr)
+            return 2
+        return screenshot(window, Path(shot))
+    _install_excepthook(window)
+    window.show()
+    from PySide6.QtCore import QTimer
+
+    def after_show() -> None:
+        if error:
+            window.notify(
+                "Cannot open project", f"{error}\n\nShowing the default comparison instead."
+            )
+        elif project_path is None:
+            window.offer_recovery()
+
+    QTimer.singleShot(0, after_show)
+    return int(app.exec())

@@ -1,0 +1,886 @@
+"""pyqtgraph charts of a :class:`~tokentco.engine.results.Comparison`.
+
+Each chart keeps its graphics items and only swaps their data on :meth:`Chart.show`, so a
+repaint while a slider moves costs a few milliseconds even with 100 options. Colours are
+Okabe–Ito per option (same colour in every chart and in the options list); measured
+throughput is drawn solid and estimated throughput hatched, so the distinction never
+relies on colour alone. Hovering shows exact values; every chart exports to PNG or SVG
+(right-click ▸ Export, or File ▸ Export chart).
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph import exporters
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QPen
+from PySide6.QtWidgets import QFileDialog, QVBoxLayout, QWidget
+
+from tokentco import MODEL_VERSION
+from tokentco.domain import Project
+from tokentco.engine.results import Comparison, OptionResult
+from tokentco.ui import theme
+
+MAX_BAR_LABELS = 24
+"""Value labels are drawn on bars up to this many options; above it, hover shows values."""
+LABEL_CHARS = 24
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What every chart is drawn from: results plus the project they were computed for."""
+
+    comparison: Comparison
+    project: Project
+    selected_id: str = ""
+    tornado: Sequence[Any] | None = None
+    tornado_for: str = ""
+
+    def colour_index(self, option_id: str) -> int:
+        for index, option in enumerate(self.project.options):
+            if option.id == option_id:
+                return index
+        return 0
+
+
+def elide(text: str, limit: int = LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def fmt_money(value: float) -> str:
+    if not math.isfinite(value):
+        return "—"
+    if value >= 100:
+        return f"${value:,.0f}"
+    if value >= 1:
+        return f"${value:,.2f}"
+    return f"${value:.3f}"
+
+
+def fmt_number(value: float | None, unit: str = "") -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:,.2f}{suffix}{unit}"
+    return f"{value:,.3g}{unit}" if abs(value) < 10 else f"{value:,.0f}{unit}"
+
+
+def provenance_text(result: OptionResult) -> str:
+    point = result.point
+    if point.provenance == "measured":
+        return f"measured ({point.source})" if point.source else "measured"
+    return f"estimated ({MODEL_VERSION})"
+
+
+class CategoryAxis(pg.AxisItem):
+    """An axis whose ticks are category names at integer positions."""
+
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation)
+        self._labels: list[str] = []
+        self.setStyle(autoExpandTextSpace=True, tickTextOffset=6)
+
+    def set_categories(self, labels: list[str]) -> None:
+        if labels != self._labels:
+            self._labels = list(labels)
+            self.setTicks([[(i, elide(t)) for i, t in enumerate(labels)], []])
+
+
+class NumberAxis(pg.AxisItem):
+    """A value axis with compact tick labels (1.5M, 250k, 0.12) and no "(x1e6)" scale."""
+
+    def __init__(self, orientation: str, money: bool = False) -> None:
+        super().__init__(orientation)
+        self.money = money
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        out = []
+        for v in values:
+            if abs(v) >= 1000:
+                text = fmt_number(v)
+            elif spacing >= 1:
+                text = f"{v:,.0f}"
+            else:
+                digits = max(0, min(4, -math.floor(math.log10(spacing)))) if spacing > 0 else 2
+                text = f"{v:.{digits}f}"
+            out.append(("$" + text) if self.money and not text.startswith("-") else text)
+        return out
+
+
+def set_title(plot: pg.PlotItem, text: str) -> None:
+    """A bold title that never widens the chart (pyqtgraph sizes a plot to fit its title)."""
+    label = plot.titleLabel
+    if not getattr(label, "_narrow", False):
+        original = label.updateMin
+
+        def update_min() -> None:
+            original()
+            label.setMinimumWidth(0)
+
+        label.updateMin = update_min
+        label._narrow = True
+    plot.setTitle(text, size="10.5pt", bold=True)
+
+
+class Chart(QWidget):
+    """Base: a titled pyqtgraph plot with hover read-out and PNG/SVG export."""
+
+    title = "Chart"
+    exported = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(type(self).__name__)
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setAntialiasing(True)
+        self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.view.setMinimumSize(280, 200)
+        self.view.ci.setContentsMargins(6, 4, 10, 6)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.setAccessibleName(self.title)
+        self.hover_text = ""
+        self._hover = pg.TextItem(
+            anchor=(0, 1),
+            fill=pg.mkBrush(theme.chart_background()),
+            border=pg.mkPen(theme.muted_foreground()),
+        )
+        self._hover.setZValue(1000)
+        self._hover.hide()
+        self._data: ChartData | None = None
+        self.view.scene().sigMouseMoved.connect(self._mouse_moved)
+        for fmt in ("png", "svg"):
+            action = QAction(f"Export “{self.title}” as {fmt.upper()}…", self)
+            action.triggered.connect(lambda _=False, f=fmt: self.export_dialog(f))
+            self.view.scene().contextMenu.append(action)
+
+    # --- plot setup helpers -----------------------------------------------------------------
+    def _plot(
+        self,
+        row: int = 0,
+        col: int = 0,
+        left: pg.AxisItem | None = None,
+        bottom: pg.AxisItem | None = None,
+        title: str = "",
+    ) -> pg.PlotItem:
+        axes = {}
+        if left is not None:
+            axes["left"] = left
+        if bottom is not None:
+            axes["bottom"] = bottom
+        plot = self.view.addPlot(row=row, col=col, axisItems=axes)
+        set_title(plot, title or self.title)
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.setMenuEnabled(True)
+        plot.hideButtons()
+        font = QFont()
+        font.setPointSizeF(8.5)
+        for name in ("left", "bottom"):
+            plot.getAxis(name).setTickFont(font)
+            plot.getAxis(name).label.setFont(font)
+        return plot
+
+    def _legend(self, row: int, col: int, columns: int) -> pg.LegendItem:
+        """A legend in its own row under the plot, so it never hides data."""
+        legend = pg.LegendItem(colCount=columns, labelTextSize="8pt", verSpacing=-4, horSpacing=14)
+        self.view.addItem(legend, row=row, col=col)
+        return legend
+
+    def _attach_hover(self, plot: pg.PlotItem) -> None:
+        self._hover_plot = plot
+        plot.addItem(self._hover, ignoreBounds=True)
+
+    def apply_theme(self) -> None:
+        """Follow the application palette (light or dark)."""
+        self.view.setBackground(theme.chart_background())
+        fg = theme.chart_foreground()
+        for item in self.view.ci.items:
+            if isinstance(item, pg.PlotItem):
+                for name in ("left", "bottom", "right", "top"):
+                    axis = item.getAxis(name)
+                    axis.setPen(pg.mkPen(theme.muted_foreground()))
+                    axis.setTextPen(pg.mkPen(fg))
+                item.titleLabel.setAttr("color", fg)
+                set_title(item, item.titleLabel.text)
+            elif isinstance(item, pg.LegendItem):
+                item.setLabelTextColor(fg)
+        self._hover.fill = pg.mkBrush(theme.chart_background())
+        self._hover.setColor(fg)
+
+    # --- data --------------------------------------------------------------------------------
+    def show_data(self, data: ChartData) -> None:
+        self._data = data
+        self.update_plot(data)
+
+    def update_plot(self, data: ChartData) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def hover_at(self, x: float, y: float) -> str:
+        """Exact values under a point in data coordinates ("" when nothing is there)."""
+        return ""
+
+    def _mouse_moved(self, pos: QPointF) -> None:
+        plot = getattr(self, "_hover_plot", None)
+        if plot is None or self._data is None:
+            return
+        if not plot.sceneBoundingRect().contains(pos):
+            self._hover.hide()
+            return
+        point = plot.vb.mapSceneToView(pos)
+        self.show_hover(point.x(), point.y())
+
+    def show_hover(self, x: float, y: float) -> str:
+        """Show the read-out at data point (x, y); returns its text (used by tests)."""
+        text = self.hover_at(x, y)
+        self.hover_text = text
+        if not text:
+            self._hover.hide()
+            return ""
+        self._hover.setText(text)
+        self._hover.setPos(x, y)
+        self._hover.show()
+        return text
+
+    # --- export ------------------------------------------------------------------------------
+    def export(self, path: Path | str) -> Path:
+        """Write the chart as PNG (2× for high-DPI) or SVG, chosen by the file suffix."""
+        path = Path(path)
+        self._hover.hide()
+        if path.suffix.lower() == ".svg":
+            exporter: Any = exporters.SVGExporter(self.view.scene())
+        else:
+            if path.suffix.lower() != ".png":
+                path = path.with_suffix(".png")
+            exporter = exporters.ImageExporter(self.view.scene())
+            width = max(800, int(self.view.width() * 2))
+            exporter.parameters()["width"] = width
+        exporter.export(str(path))
+        self.exported.emit(str(path))
+        return path
+
+    def export_dialog(self, fmt: str = "png") -> None:
+        name = self.title.lower().replace(" ", "-").replace("/", "-").replace("$", "usd")
+        filters = "PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)"
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export {self.title}", f"{name}.{fmt}", filters
+        )
+        if path:
+            self.export(path)
+
+
+class _Labels:
+    """A pool of TextItems reused between repaints (creating items is the slow part)."""
+
+    def __init__(self, plot: pg.PlotItem, anchor: tuple[float, float] = (0, 0.5)) -> None:
+        self.plot, self.anchor, self.items = plot, anchor, []  # type: ignore[var-annotated]
+
+    def show(self, entries: list[tuple[float, float, str]], colour: QColor) -> None:
+        while len(self.items) < len(entries):
+            item = pg.TextItem(anchor=self.anchor)
+            self.plot.addItem(item, ignoreBounds=True)
+            self.items.append(item)
+        for item, (x, y, text) in zip(self.items, entries, strict=False):
+            item.setText(text, colour)
+            item.setPos(x, y)
+            item.show()
+        for item in self.items[len(entries) :]:
+            item.hide()
+
+
+def _bar_pens(results: Sequence[OptionResult], cheapest_id: str) -> list[QPen]:
+    outline = theme.highlight_outline()
+    pens = []
+    for r in results:
+        if r.option_id == cheapest_id:
+            pen = pg.mkPen(outline, width=3)
+        else:
+            pen = pg.mkPen(theme.option_colour(0).darker(100), width=1)
+            pen.setColor(theme.muted_foreground())
+        pens.append(pen)
+    return pens
+
+
+class CostChart(Chart):
+    """$/Mtok per option at its operating point; cheapest outlined and labelled."""
+
+    title = "Cost per million tokens"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.axis = CategoryAxis("left")
+        self.plot = self._plot(left=self.axis, bottom=NumberAxis("bottom", money=True))
+        self.plot.invertY(True)
+        self.plot.setLabel("bottom", "$ per million tokens at the operating point")
+        self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.plot.addItem(self.bars)
+        self.labels = _Labels(self.plot)
+        legend = self._legend(1, 0, 3)
+        grey = QColor("#888888")
+        legend.addItem(pg.BarGraphItem(x=[], height=[], width=0, brush=QBrush(grey)), "measured")
+        legend.addItem(
+            pg.BarGraphItem(
+                x=[], height=[], width=0, brush=QBrush(grey, Qt.BrushStyle.BDiagPattern)
+            ),
+            f"estimated ({MODEL_VERSION})",
+        )
+        legend.setMinimumWidth(0)
+        legend.addItem(
+            pg.BarGraphItem(
+                x=[],
+                height=[],
+                width=0,
+                pen=pg.mkPen(theme.chart_foreground(), width=3),
+                brush=QBrush(Qt.BrushStyle.NoBrush),
+            ),
+            "cheapest",
+        )
+        self.legend = legend
+        self._attach_hover(self.plot)
+        self.values: list[float] = []
+        self.cheapest_id = ""
+
+    def update_plot(self, data: ChartData) -> None:
+        results = data.comparison.options
+        cheapest = data.comparison.cheapest
+        self.cheapest_id = cheapest.option_id if cheapest else ""
+        values = [
+            r.usd_per_mtok if r.point.feasible and math.isfinite(r.usd_per_mtok) else 0.0
+            for r in results
+        ]
+        self.values = values
+        brushes = [
+            theme.option_brush(data.colour_index(r.option_id), r.point.provenance == "measured")
+            for r in results
+        ]
+        self.bars.setOpts(
+            x0=np.zeros(len(values)),
+            y=np.arange(len(values)),
+            height=0.7,
+            width=np.asarray(values),
+            brushes=brushes,
+            pens=_bar_pens(results, self.cheapest_id),
+        )
+        self.axis.set_categories([r.label or r.option_id for r in results])
+        entries = []
+        if len(results) <= MAX_BAR_LABELS:
+            for i, r in enumerate(results):
+                if not r.point.feasible:
+                    text = "infeasible"
+                else:
+                    text = fmt_money(r.usd_per_mtok)
+                    if r.option_id == self.cheapest_id:
+                        text += "  ★ cheapest"
+                entries.append((values[i], float(i), "  " + text))
+        self.labels.show(entries, theme.chart_foreground())
+        top = max(values, default=1.0) or 1.0
+        self.plot.setXRange(0, top * 1.35, padding=0)
+        self.plot.setYRange(-0.6, max(len(values), 1) - 0.4, padding=0)
+
+    def hover_at(self, x: float, y: float) -> str:
+        if self._data is None:
+            return ""
+        i = round(y)
+        results = self._data.comparison.options
+        if not 0 <= i < len(results):
+            return ""
+        r = results[i]
+        if not r.point.feasible:
+            return f"{r.label}\ninfeasible: {r.point.reason}"
+        return (
+            f"{r.label}\n{fmt_money(r.usd_per_mtok)} per Mtok\n"
+            f"{fmt_money(r.cost.usd_per_gpu_hour)}/GPU-h at {r.utilization:.0%} utilization\n"
+            f"{r.point.output_tokens_per_s_per_gpu:,.0f} tok/s/GPU — {provenance_text(r)}"
+        )
+
+
+class FrontierChart(Chart):
+    """Tokens/s/GPU against tokens/s/user per option, the target line and operating points."""
+
+    title = "Throughput vs interactivity"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = self._plot(bottom=NumberAxis("bottom"))
+        self.plot.setLogMode(x=False, y=True)
+        self.plot.setLabel("bottom", "tokens/s per user (interactivity)")
+        self.plot.setLabel("left", "output tokens/s per GPU")
+        self.curves: list[pg.PlotDataItem] = []
+        self.points = pg.ScatterPlotItem(size=13, pxMode=True)
+        self.points.setZValue(20)
+        self.plot.addItem(self.points)
+        self.region = pg.LinearRegionItem(
+            values=(0, 0), movable=False, brush=pg.mkBrush(213, 94, 0, 28), pen=pg.mkPen(None)
+        )
+        self.region.setZValue(-10)
+        self.plot.addItem(self.region, ignoreBounds=True)
+        self.target = pg.InfiniteLine(
+            angle=90,
+            movable=False,
+            pen=pg.mkPen(theme.TARGET, width=2, style=Qt.PenStyle.DashLine),
+            label="target",
+            labelOpts={"position": 0.92, "color": theme.TARGET},
+        )
+        self.plot.addItem(self.target, ignoreBounds=True)
+        self.legend = self._legend(1, 0, 2)
+        self._attach_hover(self.plot)
+        self._xs = np.empty(0)
+        self._ys = np.empty(0)
+        self._owner = np.empty(0, dtype=np.int64)
+        self._conc = np.empty(0)
+
+    def update_plot(self, data: ChartData) -> None:
+        results = data.comparison.options
+        while len(self.curves) < len(results):
+            curve = pg.PlotDataItem()
+            self.plot.addItem(curve)
+            self.curves.append(curve)
+        show_legend = len(results) <= 10
+        legend_key = (
+            [(r.option_id, r.label, data.colour_index(r.option_id)) for r in results]
+            if show_legend
+            else []
+        )
+        rebuild = legend_key != getattr(self, "_legend_key", None)
+        if rebuild:
+            self.legend.clear()
+            self._legend_key = legend_key
+        xs, ys, owner, conc = [], [], [], []
+        spots = []
+        for i, r in enumerate(results):
+            colour = theme.option_colour(data.colour_index(r.option_id))
+            f = r.frontier
+            x = np.asarray(f.tokens_per_s_per_user, dtype=float)
+            y = np.asarray(f.output_tokens_per_s_per_gpu, dtype=float)
+            ok = (y > 0) & np.isfinite(x) & np.isfinite(y)
+            selected = r.option_id == data.selected_id
+            pen = pg.mkPen(colour, width=3 if selected else 1.6)
+            if r.point.provenance != "measured":
+                pen.setStyle(Qt.PenStyle.SolidLine)
+            self.curves[i].setData(x[ok], y[ok], pen=pen, name=r.label)
+            self.curves[i].show()
+            if show_legend and rebuild:
+                self.legend.addItem(self.curves[i], elide(r.label or r.option_id, 22))
+            xs.append(x[ok])
+            ys.append(y[ok])
+            owner.append(np.full(int(ok.sum()), i))
+            conc.append(np.asarray(f.concurrency, dtype=float)[ok])
+            p = r.point
+            if p.feasible and p.output_tokens_per_s_per_gpu > 0:
+                measured = p.provenance == "measured"
+                spots.append(
+                    {
+                        "pos": (p.tokens_per_s_per_user, math.log10(p.output_tokens_per_s_per_gpu)),
+                        "brush": pg.mkBrush(colour),
+                        "symbol": "star" if measured else "o",
+                        "pen": pg.mkPen(theme.chart_foreground(), width=1.5),
+                        "size": 16 if measured else 12,
+                        "data": i,
+                    }
+                )
+        if rebuild:
+            self.legend.setMinimumWidth(0)
+        for curve in self.curves[len(results) :]:
+            curve.hide()
+        self.points.setData(spots)
+        self._xs = np.concatenate(xs) if xs else np.empty(0)
+        self._ys = np.concatenate(ys) if ys else np.empty(0)
+        self._owner = np.concatenate(owner) if owner else np.empty(0, dtype=np.int64)
+        self._conc = np.concatenate(conc) if conc else np.empty(0)
+        target = data.project.workload.min_tokens_per_s_per_user
+        if target:
+            self.target.setValue(target)
+            self.target.label.setFormat(f"≥ {target:g} tok/s/user")
+            self.target.show()
+            self.region.setRegion((0, target))
+            self.region.show()
+        else:
+            self.target.hide()
+            self.region.hide()
+
+    @property
+    def operating_points(self) -> list[tuple[float, float]]:
+        """(tokens/s/user, tokens/s/GPU) of the drawn operating points (for tests)."""
+        return [(float(s.pos().x()), float(10 ** s.pos().y())) for s in self.points.points()]
+
+    def hover_at(self, x: float, y: float) -> str:
+        if self._data is None or not self._xs.size:
+            return ""
+        vb = self.plot.vb
+        scene = np.array(
+            [[vb.mapViewToScene(QPointF(x, y)).x(), vb.mapViewToScene(QPointF(x, y)).y()]]
+        )
+        # distances in screen pixels (y is drawn in log10 space)
+        rect = vb.viewRect()
+        w = max(vb.width(), 1.0)
+        h = max(vb.height(), 1.0)
+        dx = (self._xs - x) / max(rect.width(), 1e-9) * w
+        dy = (np.log10(np.maximum(self._ys, 1e-12)) - y) / max(abs(rect.height()), 1e-9) * h
+        d = np.hypot(dx, dy)
+        k = int(np.argmin(d))
+        del scene
+        if d[k] > 30:
+            return ""
+        r = self._data.comparison.options[int(self._owner[k])]
+        return (
+            f"{r.label}\n{self._ys[k]:,.0f} tok/s/GPU at {self._xs[k]:,.1f} tok/s/user\n"
+            f"concurrency {self._conc[k]:,.0f}"
+        )
+
+
+class EnergyChart(Chart):
+    """Tokens/s per MW of facility power and kWh per million tokens, side by side."""
+
+    title = "Energy"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.axis = CategoryAxis("left")
+        self.mw = self._plot(
+            0, 0, left=self.axis, bottom=NumberAxis("bottom"), title="Tokens/s per MW"
+        )
+        self.mw.invertY(True)
+        self.mw.setLabel("bottom", "output tok/s per MW of facility power")
+        self.kwh = self._plot(
+            0, 1, left=CategoryAxis("left"), bottom=NumberAxis("bottom"), title="kWh / Mtok"
+        )
+        self.kwh.invertY(True)
+        self.kwh.setYLink(self.mw)
+        self.kwh.hideAxis("left")
+        self.kwh.setLabel("bottom", "kWh per Mtok")
+        self.view.ci.layout.setColumnStretchFactor(0, 3)
+        self.view.ci.layout.setColumnStretchFactor(1, 2)
+        self.mw_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.kwh_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.mw.addItem(self.mw_bars)
+        self.kwh.addItem(self.kwh_bars)
+        self.mw_labels = _Labels(self.mw)
+        self.kwh_labels = _Labels(self.kwh)
+        self._attach_hover(self.mw)
+        self.mw_values: list[float] = []
+        self.kwh_values: list[float] = []
+
+    def update_plot(self, data: ChartData) -> None:
+        results = data.comparison.options
+        mw = [r.tokens_per_s_per_mw or 0.0 if r.point.feasible else 0.0 for r in results]
+        kwh = [r.kwh_per_mtok or 0.0 if r.point.feasible else 0.0 for r in results]
+        mw = [v if math.isfinite(v) else 0.0 for v in mw]
+        kwh = [v if math.isfinite(v) else 0.0 for v in kwh]
+        self.mw_values, self.kwh_values = mw, kwh
+        brushes = [
+            theme.option_brush(data.colour_index(r.option_id), r.point.provenance == "measured")
+            for r in results
+        ]
+        pens = [pg.mkPen(theme.muted_foreground())] * len(results)
+        y = np.arange(len(results))
+        self.mw_bars.setOpts(
+            x0=np.zeros(len(y)), y=y, height=0.7, width=np.asarray(mw), brushes=brushes, pens=pens
+        )
+        self.kwh_bars.setOpts(
+            x0=np.zeros(len(y)), y=y, height=0.7, width=np.asarray(kwh), brushes=brushes, pens=pens
+        )
+        self.axis.set_categories([r.label or r.option_id for r in results])
+        fg = theme.chart_foreground()
+        few = len(results) <= MAX_BAR_LABELS
+        self.mw_labels.show(
+            [(v, float(i), " " + fmt_number(v)) for i, v in enumerate(mw)] if few else [], fg
+        )
+        self.kwh_labels.show(
+            [(v, float(i), f" {v:.3g}") for i, v in enumerate(kwh)] if few else [], fg
+        )
+        self.mw.setXRange(0, (max(mw, default=1.0) or 1.0) * 1.3, padding=0)
+        self.kwh.setXRange(0, (max(kwh, default=1.0) or 1.0) * 1.35, padding=0)
+        self.mw.setYRange(-0.6, max(len(results), 1) - 0.4, padding=0)
+
+    def hover_at(self, x: float, y: float) -> str:
+        if self._data is None:
+            return ""
+        i = round(y)
+        results = self._data.comparison.options
+        if not 0 <= i < len(results):
+            return ""
+        r = results[i]
+        watts = (
+            f"{r.watts_per_gpu_all_in:,.0f} W/GPU all-in × PUE {r.pue:g}"
+            if r.watts_per_gpu_all_in
+            else "power unknown"
+        )
+        return (
+            f"{r.label}\n{fmt_number(r.tokens_per_s_per_mw)} tok/s per MW\n"
+            f"{r.kwh_per_mtok or 0:.3f} kWh per Mtok\n{watts}"
+        )
+
+
+COMPONENTS = (("rental", "rental"), ("capex", "capex"), ("energy", "energy"), ("opex", "opex"))
+
+
+class BreakdownChart(Chart):
+    """$/GPU-hour per option, stacked: rental or capex + energy + opex."""
+
+    title = "Cost per GPU-hour"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.axis = CategoryAxis("left")
+        self.plot = self._plot(left=self.axis, bottom=NumberAxis("bottom", money=True))
+        self.plot.invertY(True)
+        self.plot.setLabel("bottom", "$ per GPU-hour, all-in")
+        self.legend = self._legend(1, 0, 4)
+        self.stacks: dict[str, pg.BarGraphItem] = {}
+        for key, name in COMPONENTS:
+            bars = pg.BarGraphItem(
+                x0=[],
+                y=[],
+                height=0.7,
+                width=[],
+                brush=pg.mkBrush(theme.COMPONENT_COLOURS[key]),
+                pen=pg.mkPen(theme.chart_background(), width=1),
+            )
+            self.plot.addItem(bars)
+            self.legend.addItem(bars, name)
+            self.stacks[key] = bars
+        self.labels = _Labels(self.plot)
+        self._attach_hover(self.plot)
+        self.totals: list[float] = []
+
+    def update_plot(self, data: ChartData) -> None:
+        results = data.comparison.options
+        n = len(results)
+        y = np.arange(n)
+        left = np.zeros(n)
+        for key, _ in COMPONENTS:
+            width = np.array([float(getattr(r.cost, f"{key}_usd")) for r in results])
+            self.stacks[key].setOpts(x0=left.copy(), y=y, height=0.7, width=width)
+            left += width
+        self.totals = [r.cost.usd_per_gpu_hour for r in results]
+        self.axis.set_categories([r.label or r.option_id for r in results])
+        few = n <= MAX_BAR_LABELS
+        self.labels.show(
+            [(t, float(i), " " + fmt_money(t)) for i, t in enumerate(self.totals)] if few else [],
+            theme.chart_foreground(),
+        )
+        self.plot.setXRange(0, (max(self.totals, default=1.0) or 1.0) * 1.3, padding=0)
+        self.plot.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+
+    def hover_at(self, x: float, y: float) -> str:
+        if self._data is None:
+            return ""
+        i = round(y)
+        results = self._data.comparison.options
+        if not 0 <= i < len(results):
+            return ""
+        c = results[i].cost
+        parts = [
+            f"{name} {fmt_money(getattr(c, f'{key}_usd'))}"
+            for key, name in COMPONENTS
+            if getattr(c, f"{key}_usd")
+        ]
+        return (
+            f"{results[i].label}\n{fmt_money(c.usd_per_gpu_hour)}/GPU-h = "
+            + " + ".join(parts)
+            + f"\n{c.basis}"
+        )
+
+
+class WaterfallChart(Chart):
+    """What each serving feature contributes to the selected option's $/Mtok."""
+
+    title = "What each feature saves"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.axis = CategoryAxis("left")
+        self.plot = self._plot(left=self.axis, bottom=NumberAxis("bottom", money=True))
+        self.plot.invertY(True)
+        self.plot.setLabel("bottom", "$ per million tokens")
+        self.bars = pg.BarGraphItem(x0=[], y=[], height=0.65, width=[])
+        self.plot.addItem(self.bars)
+        self.labels = _Labels(self.plot)
+        self._attach_hover(self.plot)
+        self.steps: list[tuple[str, float, float]] = []  # (label, before, after)
+
+    def update_plot(self, data: ChartData) -> None:
+        result: OptionResult | None
+        try:
+            result = data.comparison.by_id(data.selected_id)
+        except StopIteration:
+            result = data.comparison.options[0] if data.comparison.options else None
+        steps: list[tuple[str, float, float]] = []
+        if result is not None and result.waterfall:
+            previous = None
+            for label, value in result.waterfall:
+                if not math.isfinite(value):
+                    continue
+                if previous is None:
+                    steps.append((label, 0.0, value))
+                else:
+                    steps.append((label, previous, value))
+                previous = value
+            if (
+                previous is not None
+                and result.point.feasible
+                and math.isfinite(result.usd_per_mtok)
+            ):
+                if abs(result.usd_per_mtok - previous) > 1e-12 * max(previous, 1):
+                    steps.append(("utilization & basis", previous, result.usd_per_mtok))
+                steps.append(("at the operating point", 0.0, result.usd_per_mtok))
+        self.steps = steps
+        n = len(steps)
+        x0 = [min(a, b) for _, a, b in steps]
+        widths = [abs(b - a) for _, a, b in steps]
+        brushes = []
+        for i, (_, a, b) in enumerate(steps):
+            if i == 0 or i == n - 1:
+                brushes.append(pg.mkBrush(theme.OKABE_ITO[0]))
+            elif b < a:
+                brushes.append(pg.mkBrush(theme.DECREASE))
+            else:
+                brushes.append(pg.mkBrush(theme.INCREASE))
+        self.bars.setOpts(
+            x0=np.asarray(x0),
+            y=np.arange(n),
+            height=0.65,
+            width=np.asarray(widths),
+            brushes=brushes,
+            pens=[pg.mkPen(theme.muted_foreground())] * n,
+        )
+        self.axis.set_categories([label for label, _, _ in steps])
+        entries = []
+        for i, (_, a, b) in enumerate(steps):
+            text = (
+                fmt_money(b)
+                if i in (0, n - 1) or not a
+                else f"{(b - a) / a:+.0%}".replace("-", "−")
+            )
+            entries.append((max(a, b), float(i), " " + text))
+        self.labels.show(entries, theme.chart_foreground())
+        name = result.label if result is not None else ""
+        set_title(self.plot, f"Feature waterfall — {elide(name, 18)}")
+        top = max((max(a, b) for _, a, b in steps), default=1.0) or 1.0
+        self.plot.setXRange(0, top * 1.45, padding=0)
+        self.plot.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+
+    def hover_at(self, x: float, y: float) -> str:
+        i = round(y)
+        if not 0 <= i < len(self.steps):
+            return ""
+        label, a, b = self.steps[i]
+        if a == 0.0:
+            return f"{label}: {fmt_money(b)} per Mtok"
+        return f"{label}: {fmt_money(a)} → {fmt_money(b)} per Mtok ({b - a:+.4f})"
+
+
+class TornadoChart(Chart):
+    """Which inputs move the selected option's $/Mtok most (± the sensitivity fraction)."""
+
+    title = "Sensitivity"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.axis = CategoryAxis("left")
+        self.plot = self._plot(left=self.axis, bottom=NumberAxis("bottom", money=True))
+        self.plot.invertY(True)
+        self.plot.setLabel("bottom", "$ per million tokens")
+        self.low = pg.BarGraphItem(
+            x0=[], y=[], height=0.65, width=[], brush=pg.mkBrush(theme.OKABE_ITO[4])
+        )
+        self.high = pg.BarGraphItem(
+            x0=[], y=[], height=0.65, width=[], brush=pg.mkBrush(theme.OKABE_ITO[1])
+        )
+        self.plot.addItem(self.low)
+        self.plot.addItem(self.high)
+        self.base = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen(theme.chart_foreground(), width=1.5)
+        )
+        self.plot.addItem(self.base, ignoreBounds=True)
+        legend = self._legend(1, 0, 2)
+        legend.addItem(self.low, "input lowered 20 %")
+        legend.addItem(self.high, "input raised 20 %")
+        self.message = pg.TextItem("", anchor=(0.5, 0.5), color=theme.muted_foreground())
+        self.plot.addItem(self.message, ignoreBounds=True)
+        self._attach_hover(self.plot)
+        self.bars: list[Any] = []
+        self.empty_text = "computing…"
+
+    def update_plot(self, data: ChartData) -> None:
+        bars = list(data.tornado or []) if data.tornado_for == data.selected_id else []
+        self.bars = bars
+        n = len(bars)
+        base = float(bars[0].base_usd_per_mtok) if bars else 0.0
+        finite = [
+            v for b in bars for v in (b.usd_per_mtok_low, b.usd_per_mtok_high) if math.isfinite(v)
+        ]
+        lo = min([*finite, base]) if bars else 0.0
+        hi = max([*finite, base]) if bars else 1.0
+        span = max(hi - lo, abs(base) * 0.05, 1e-9)
+        cap = hi + span * 0.25  # an infeasible end (target missed) is drawn to the edge
+
+        def clip(v: float) -> float:
+            return v if math.isfinite(v) else cap
+
+        lows = [clip(b.usd_per_mtok_low) for b in bars]
+        highs = [clip(b.usd_per_mtok_high) for b in bars]
+        y = np.arange(n)
+        self.low.setOpts(
+            x0=np.asarray([min(base, v) for v in lows]),
+            y=y,
+            height=0.65,
+            width=np.asarray([abs(v - base) for v in lows]),
+        )
+        self.high.setOpts(
+            x0=np.asarray([min(base, v) for v in highs]),
+            y=y,
+            height=0.65,
+            width=np.asarray([abs(v - base) for v in highs]),
+        )
+        self.axis.set_categories([b.label for b in bars])
+        self.base.setValue(base)
+        self.base.setVisible(bool(bars))
+        try:
+            name = data.comparison.by_id(data.selected_id).label
+        except StopIteration:
+            name = ""
+        set_title(self.plot, f"Sensitivity ±20 % — {elide(name, 16)}")
+        if bars:
+            self.message.hide()
+            self.plot.setXRange(lo - span * 0.08, cap + span * 0.05, padding=0)
+            self.plot.setYRange(-0.6, n - 0.4, padding=0)
+        else:
+            self.message.setText(self.empty_text)
+            self.plot.setXRange(0, 1, padding=0)
+            self.plot.setYRange(-0.6, 0.6, padding=0)
+            self.message.setPos(0.5, 0)
+            self.message.show()
+
+    def hover_at(self, x: float, y: float) -> str:
+        i = round(y)
+        if not 0 <= i < len(self.bars):
+            return ""
+        b = self.bars[i]
+
+        def cost(v: float) -> str:
+            return fmt_money(v) if math.isfinite(v) else "target missed"
+
+        return (
+            f"{b.label} (base {b.base_value:.4g} {b.unit})\n"
+            f"at {b.low_value:.4g}: {cost(b.usd_per_mtok_low)} per Mtok\n"
+            f"at {b.high_value:.4g}: {cost(b.usd_per_mtok_high)} per Mtok\n"
+            f"base {fmt_money(b.base_usd_per_mtok)} per Mtok"
+        )
+
+
+ALL_CHARTS: tuple[type[Chart], ...] = (
+    CostChart,
+    FrontierChart,
+    EnergyChart,
+    BreakdownChart,
+    WaterfallChart,
+    TornadoChart,
+)

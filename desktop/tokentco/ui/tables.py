@@ -1,0 +1,353 @@
+"""Table models over domain objects (QAbstractTableModel, never QTableWidget copies).
+
+* :class:`ResultsModel` — one row per option of the latest :class:`Comparison`, every key
+  figure plus a provenance column (measured with source, or estimated with model version).
+* :class:`CatalogueModel` — one catalogue table (accelerators, offers, …). Editing a cell
+  builds a *new* validated row (the domain objects are immutable) and stores it in the
+  project as a user row through the undo stack; a rejected value leaves the row unchanged
+  and marks the cell (tinted, message in its tooltip) instead of raising.
+"""
+
+import enum
+import math
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
+
+from tokentco.domain import Catalogue, TableKind
+from tokentco.engine.results import Comparison, OptionResult
+from tokentco.ui import theme
+from tokentco.ui.charts import fmt_money, fmt_number, provenance_text
+from tokentco.ui.document import ProjectDocument
+from tokentco.ui.fieldpath import validation_message
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[OptionResult], Any]
+    text: Callable[[Any], str]
+    tip: str = ""
+    align_right: bool = True
+
+
+def _fleet(attr: str) -> Callable[[OptionResult], Any]:
+    return lambda r: getattr(r.fleet, attr) if r.fleet is not None else None
+
+
+def _int(v: Any) -> str:
+    return "—" if v is None else f"{v:,.0f}"
+
+
+def _float(digits: int) -> Callable[[Any], str]:
+    return lambda v: "—" if v is None or not math.isfinite(v) else f"{v:,.{digits}f}"
+
+
+def _feasible(fn: Callable[[OptionResult], Any]) -> Callable[[OptionResult], Any]:
+    return lambda r: fn(r) if r.point.feasible else None
+
+
+RESULT_COLUMNS: tuple[Column, ...] = (
+    Column("Option", lambda r: r.label or r.option_id, str, align_right=False),
+    Column("$/Mtok", lambda r: r.usd_per_mtok, fmt_money, "all-in cost per million tokens"),
+    Column("$/GPU-h", lambda r: r.cost.usd_per_gpu_hour, fmt_money, "all-in cost of one GPU-hour"),
+    Column(
+        "tok/s/GPU",
+        _feasible(lambda r: r.point.output_tokens_per_s_per_gpu),
+        _float(0),
+        "output tokens per second per GPU at the operating point",
+    ),
+    Column("tok/s/user", _feasible(lambda r: r.point.tokens_per_s_per_user), _float(1)),
+    Column("TTFT ms", _feasible(lambda r: r.point.ttft_ms), _float(0)),
+    Column("Batch", _feasible(lambda r: r.point.concurrency), _float(0), "concurrency per replica"),
+    Column(
+        "TP×EP",
+        lambda r: f"{r.point.tp}×{r.point.ep}" if r.point.feasible else None,
+        lambda v: v or "—",
+    ),
+    Column(
+        "Binding",
+        lambda r: r.point.binding.label if r.point.feasible else "infeasible",
+        str,
+        align_right=False,
+    ),
+    Column("GPUs", _fleet("gpus"), _int, "GPUs needed for the stated demand"),
+    Column("Systems", _fleet("systems"), _int, "servers / racks needed"),
+    Column("MW", _fleet("megawatts"), _float(2), "facility power at the demand"),
+    Column(
+        "Annual cost",
+        _fleet("annual_cost_usd"),
+        lambda v: "—" if v is None else "$" + fmt_number(v),
+        "per year at the stated demand",
+    ),
+    Column(
+        "Contract",
+        _fleet("contract_value_usd"),
+        lambda v: "—" if v is None else "$" + fmt_number(v),
+        "total over the term",
+    ),
+    Column("tok/s/MW", lambda r: r.tokens_per_s_per_mw, lambda v: fmt_number(v)),
+    Column("kWh/Mtok", lambda r: r.kwh_per_mtok, _float(3)),
+    Column(
+        "Provenance",
+        provenance_text,
+        str,
+        "measured (with source) or estimated (model version)",
+        align_right=False,
+    ),
+)
+
+
+class ResultsModel(QAbstractTableModel):
+    """Key figures of every option; raw values under ``SORT_ROLE`` for numeric sorting."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.comparison: Comparison | None = None
+        self.colours: dict[str, int] = {}
+
+    def set_comparison(self, comparison: Comparison, colours: dict[str, int]) -> None:
+        same_shape = self.comparison is not None and [
+            o.option_id for o in self.comparison.options
+        ] == [o.option_id for o in comparison.options]
+        if same_shape:
+            self.comparison, self.colours = comparison, colours
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+            )
+        else:
+            self.beginResetModel()
+            self.comparison, self.colours = comparison, colours
+            self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.comparison is None else len(self.comparison.options)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(RESULT_COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(RESULT_COLUMNS):
+            col = RESULT_COLUMNS[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return col.header
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return col.tip or None
+        return None
+
+    def result(self, row: int) -> OptionResult:
+        assert self.comparison is not None
+        return self.comparison.options[row]
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.comparison is None:
+            return None
+        r = self.comparison.options[index.row()]
+        col = RESULT_COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.text(col.value(r))
+        if role == SORT_ROLE:
+            value = col.value(r)
+            if value is None or (isinstance(value, float) and not math.isfinite(value)):
+                return float("inf")
+            return value
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            side = Qt.AlignmentFlag.AlignRight if col.align_right else Qt.AlignmentFlag.AlignLeft
+            return int(side | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
+            return theme.option_colour(self.colours.get(r.option_id, index.row()))
+        if role == Qt.ItemDataRole.FontRole:
+            cheapest = self.comparison.cheapest
+            if cheapest is not None and cheapest.option_id == r.option_id:
+                font = QFont()
+                font.setBold(True)
+                return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if not r.point.feasible:
+                return f"Infeasible: {r.point.reason}"
+            if col.header == "Binding":
+                return r.point.binding.explanation
+            if col.header == "Provenance":
+                return provenance_text(r)
+            if r.warnings:
+                return "\n".join(r.warnings)
+        return None
+
+
+# --- catalogue tables -------------------------------------------------------------------------
+def _is_scalar(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return all(_is_scalar(a) for a in typing.get_args(annotation) if a is not type(None))
+    if isinstance(annotation, type):
+        return issubclass(annotation, str | int | float | bool | enum.Enum)
+    return False
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, BaseModel):
+        return ", ".join(f"{k}={_show(v)}" for k, v in value if v is not None)
+    return str(value)
+
+
+KIND_TITLES: dict[TableKind, str] = {
+    "accelerators": "Accelerators",
+    "offers": "Offers",
+    "models": "Models",
+    "measured": "Measured results",
+    "systems": "Systems",
+}
+
+
+class CatalogueModel(QAbstractTableModel):
+    """One catalogue table of the open project (bundled rows + imported/edited rows)."""
+
+    validationFailed = Signal(str)
+
+    def __init__(self, doc: ProjectDocument, kind: TableKind, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.doc, self.kind = doc, kind
+        self.errors: dict[tuple[str, str], str] = {}
+        self._catalogue: Catalogue | None = None
+        self.rows: list[BaseModel] = []
+        self.fields: list[str] = []
+        self._reload()
+        doc.projectChanged.connect(lambda *_: self._reload())
+
+    def _reload(self) -> None:
+        catalogue = self.doc.catalogue
+        if catalogue is self._catalogue:
+            return
+        self.beginResetModel()
+        self._catalogue = catalogue
+        table = catalogue.table(self.kind)
+        self.rows = list(table.values())
+        if self.rows:
+            cls: type[BaseModel] = type(self.rows[0])
+        else:
+            from tokentco import domain
+
+            cls = {  # type: ignore[assignment]
+                "accelerators": domain.Accelerator,
+                "offers": domain.Offer,
+                "models": domain.ModelSpec,
+                "measured": domain.MeasuredPoint,
+                "systems": domain.System,
+            }[self.kind]
+        self.row_type = cls
+        fields = list(cls.model_fields)
+        fields.remove("id")
+        long_text = [f for f in fields if f == "source"]
+        self.fields = ["id", *[f for f in fields if f not in long_text], *long_text]
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.fields) + 1
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == len(self.fields):
+                return "provenance"
+            return self.fields[section].replace("_", " ")
+        if role == Qt.ItemDataRole.ToolTipRole and section < len(self.fields):
+            info = self.row_type.model_fields[self.fields[section]]
+            return info.description or self.fields[section]
+        return None
+
+    def field_of(self, column: int) -> str:
+        return self.fields[column] if column < len(self.fields) else ""
+
+    def row_id(self, row: int) -> str:
+        return str(getattr(self.rows[row], "id"))  # noqa: B009
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        row_id = str(getattr(row, "id"))  # noqa: B009
+        if index.column() == len(self.fields):
+            if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+                assert self._catalogue is not None
+                return self._catalogue.provenance_of(self.kind, row_id).describe()
+            return None
+        name = self.fields[index.column()]
+        value = getattr(row, name)
+        error = self.errors.get((row_id, name))
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return _show(value)
+        if role == SORT_ROLE:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+            return _show(value).lower()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if error:
+                return f"Not accepted: {error}"
+            return _show(value) if name == "source" else None
+        if role == Qt.ItemDataRole.BackgroundRole and error:
+            return theme.error_background()
+        if (
+            role == Qt.ItemDataRole.TextAlignmentRole
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        name = self.field_of(index.column())
+        if name and name != "id" and _is_scalar(self.row_type.model_fields[name].annotation):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        ok, _ = self.edit_cell(index.row(), self.field_of(index.column()), value)
+        return ok
+
+    def edit_cell(self, row: int, name: str, text: Any) -> tuple[bool, str]:
+        """Validate and store an edited value; returns (accepted, message)."""
+        old = self.rows[row]
+        row_id = str(getattr(old, "id"))  # noqa: B009
+        data = dict(old)
+        raw = text.strip() if isinstance(text, str) else text
+        data[name] = None if raw == "" else raw
+        try:
+            new = type(old).model_validate(data)
+        except ValidationError as exc:
+            message = f"{self.kind} {row_id}: {validation_message(exc)}"
+            self.errors[(row_id, name)] = message
+            column = self.fields.index(name)
+            self.dataChanged.emit(self.index(row, column), self.index(row, column))
+            self.validationFailed.emit(message)
+            return False, message
+        self.errors.pop((row_id, name), None)
+        if new == old:
+            return True, ""
+        self.doc.put_rows(self.kind, [new], f"Edit {name.replace('_', ' ')} of {row_id}")  # type: ignore[list-item]
+        return True, ""
