@@ -1,0 +1,214 @@
+"""Physics of the step model: bounds it must respect whatever the inputs."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tokentco.domain import Precision, ServingOptions, SpeculativeDecoding, Workload
+from tokentco.engine import economics
+from tokentco.engine.efficiency import DEFAULT_EFFICIENCY
+from tokentco.engine.estimator import USABLE_HBM_FRACTION, _decode_step, sweep
+from tokentco.engine.operating import frontier
+from tokentco.engine.results import Binding
+from tokentco.engine.terms import CaseTerms, ModelTerms, case_row, model_terms, stack_cases
+from tokentco.io.bundled import bundled_catalogue
+
+CAT = bundled_catalogue()
+LEVELS = np.geomspace(1, 4096, 40)
+
+
+def _case(
+    hardware: str = "h200-sxm",
+    model: str = "llama-3.3-70b",
+    layout: tuple[int, int, int, int] = (8, 8, 1, 1),
+    isl: int = 1024,
+    osl: int = 1024,
+    **serving: object,
+) -> tuple[CaseTerms, ModelTerms]:
+    opts = ServingOptions(**serving)  # type: ignore[arg-type]
+    row = case_row(
+        CAT.accelerators[hardware],
+        opts,
+        Workload(isl_tokens=isl, osl_tokens=osl),
+        layout,
+        DEFAULT_EFFICIENCY,
+    )
+    return stack_cases([row]), model_terms(CAT.models[model])
+
+
+def _columns(case: CaseTerms, model: ModelTerms) -> tuple[dict, dict]:
+    c = {n: getattr(case, n)[:, None] for n in case.__dataclass_fields__}
+    m = {n: np.asarray(getattr(model, n)) for n in model.__dataclass_fields__}
+    return c, m
+
+
+HARDWARE = ["h100-sxm", "h200-sxm", "b200", "gb200", "mi300x", "l40s", "rtx-pro-6000-server"]
+MODELS = ["llama-3.1-8b", "llama-3.3-70b", "mixtral-8x7b", "deepseek-r1", "qwen3-30b-a3b"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hardware=st.sampled_from(HARDWARE),
+    model=st.sampled_from(MODELS),
+    gpus=st.sampled_from([1, 2, 4, 8]),
+    isl=st.integers(16, 32000),
+    osl=st.integers(16, 8000),
+)
+def test_memory_bound_respected(hardware: str, model: str, gpus: int, isl: int, osl: int) -> None:
+    spec = CAT.models[model]
+    layout = (gpus, gpus, gpus if spec.moe else 1, 1)
+    case, terms = _case(hardware, model, layout, isl, osl)
+    result = sweep(case, terms, LEVELS)
+    usable = CAT.accelerators[hardware].memory_gb * USABLE_HBM_FRACTION
+    feasible = result.feasible
+    assert np.all(result.memory_used_gb_per_gpu[feasible] <= usable + 1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(model=st.sampled_from(["mixtral-8x7b", "deepseek-r1", "qwen3-30b-a3b", "gpt-oss-120b"]))
+def test_moe_never_reads_more_than_all_experts(model: str) -> None:
+    case, terms = _case("gb200", model, (8, 1, 8, 1), isl=1, osl=1)
+    case = replace(case, eta_mem=np.ones(1))
+    c, m = _columns(case, terms)
+    batch = np.geomspace(1, 1e6, 30)[None, :]
+    dp = c["gpus"] / (c["tp"] * c["pp"])
+    parts = _decode_step(c, m, batch, dp, np.ones_like(dp), np.full_like(dp, 1e12))[1]
+    memory = parts[0]
+    all_weights = terms.replicated_params / 1 + terms.moe_layers * terms.routed_params_per_layer / 8
+    kv = batch / dp * 1.5 * terms.kv_elements_per_token * case.kv_bytes[:, None]
+    ceiling = (all_weights * case.weight_bytes[:, None] + kv) / case.bw_bytes_s[:, None]
+    assert np.all(memory <= ceiling * (1 + 1e-9))
+    assert memory[0, -1] == pytest.approx(ceiling[0, -1], rel=1e-3)  # a huge batch touches all
+    assert np.all(np.diff(memory[0]) >= 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hardware=st.sampled_from(HARDWARE),
+    model=st.sampled_from(MODELS),
+    factor=st.floats(1.0, 4.0),
+)
+def test_more_bandwidth_is_never_slower(hardware: str, model: str, factor: float) -> None:
+    spec = CAT.models[model]
+    case, terms = _case(hardware, model, (8, 8, 8 if spec.moe else 1, 1))
+    base = sweep(case, terms, LEVELS)
+    faster = sweep(replace(case, bw_bytes_s=case.bw_bytes_s * factor), terms, LEVELS)
+    ok = base.feasible
+    assert np.all(faster.output_tokens_per_s_per_gpu[ok] >= base.output_tokens_per_s_per_gpu[ok])
+    assert np.all(faster.tokens_per_s_per_user[ok] >= base.tokens_per_s_per_user[ok] * (1 - 1e-12))
+
+
+@given(alpha=st.floats(0.0, 0.95), k=st.integers(1, 8))
+def test_spec_decoding_tokens_per_step(alpha: float, k: int) -> None:
+    spec = SpeculativeDecoding(enabled=True, acceptance_rate=alpha, draft_tokens=k)
+    expected = sum(alpha**i for i in range(k + 1))  # 1 + α + … + α^k
+    assert spec.tokens_per_step == pytest.approx(expected)
+    assert 1.0 <= spec.tokens_per_step <= k + 1
+
+
+def test_spec_decoding_speeds_up_a_small_batch() -> None:
+    on = SpeculativeDecoding(enabled=True, draft_tokens=3, acceptance_rate=0.7)
+    plain, terms = _case("h200-sxm", "llama-3.3-70b")
+    spec, _ = _case("h200-sxm", "llama-3.3-70b", speculative=on)
+    a, b = sweep(plain, terms, np.array([1.0])), sweep(spec, terms, np.array([1.0]))
+    gain = float(b.tokens_per_s_per_user[0, 0] / a.tokens_per_s_per_user[0, 0])
+    # memory-bound at batch 1: the verify step costs about one step, emits ≈2.5 tokens
+    assert 1.8 < gain < on.tokens_per_step
+
+
+def test_disaggregation_trades_ttft_for_tpot() -> None:
+    agg, terms = _case("h200-sxm", "llama-3.3-70b", isl=8000, osl=500)
+    dis, _ = _case("h200-sxm", "llama-3.3-70b", isl=8000, osl=500, disaggregated=True)
+    a, d = sweep(agg, terms, LEVELS), sweep(dis, terms, LEVELS)
+    # aggregated decode stalls behind interleaved prefill; disaggregated does not
+    assert np.all(d.tpot_ms < a.tpot_ms)
+    # disaggregated prefill runs without the chunked-prefill penalty → more tokens/GPU
+    assert np.all(d.output_tokens_per_s_per_gpu >= a.output_tokens_per_s_per_gpu)
+    # ...but the first token waits for the KV transfer to the decode pool
+    c, m = _columns(dis, terms)
+    transfer_ms = (
+        8000
+        * m["kv_elements_per_token"]
+        * c["kv_bytes"]
+        / (c["scaleout_bw_bytes_s"] * c["gpus"])
+        * 1000
+    )
+    assert np.all(d.ttft_ms[:, :1] > transfer_ms)
+
+
+def test_capacity_bounds_concurrency() -> None:
+    case, terms = _case("h100-sxm", "llama-3.3-70b", (2, 2, 1, 1), isl=8000, osl=8000)
+    case = replace(case, max_batch_per_rank=np.array([1e9]), max_concurrency=np.array([1e9]))
+    result = sweep(case, terms, np.array([1.0, 1e5]))
+    assert result.concurrency[0, 1] < 1e5
+    assert result.binding[0, 1] == Binding.CAPACITY
+    assert result.binding[0, 0] != Binding.CAPACITY
+
+
+def test_tp_outside_scaleup_domain_costs_more() -> None:
+    inside, terms = _case("h100-sxm", "llama-3.1-405b", (8, 8, 1, 1))
+    outside = replace(inside, scaleup_gpus=np.array([4.0]))  # same layout spans two domains
+    c_in, m = _columns(inside, terms)
+    c_out, _ = _columns(outside, terms)
+    batch = np.array([[1.0, 64.0, 512.0]])
+    dp = np.ones((1, 1))
+    comm_in = _decode_step(c_in, m, batch, dp, np.ones((1, 1)), np.full((1, 1), 1e11))[1][2]
+    comm_out = _decode_step(c_out, m, batch, dp, np.ones((1, 1)), np.full((1, 1), 1e11))[1][2]
+    assert np.all(comm_out > comm_in * 3)
+    a, b = sweep(inside, terms, LEVELS), sweep(outside, terms, LEVELS)
+    assert np.all(b.output_tokens_per_s_per_gpu <= a.output_tokens_per_s_per_gpu)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hardware=st.sampled_from(HARDWARE),
+    model=st.sampled_from(MODELS),
+    isl=st.integers(64, 16000),
+    osl=st.integers(64, 4000),
+)
+def test_frontier_is_monotone(hardware: str, model: str, isl: int, osl: int) -> None:
+    spec = CAT.models[model]
+    rows = [
+        case_row(
+            CAT.accelerators[hardware],
+            ServingOptions(),
+            Workload(isl_tokens=isl, osl_tokens=osl),
+            (n, n, n if spec.moe else 1, 1),
+            DEFAULT_EFFICIENCY,
+        )
+        for n in (1, 2, 4, 8)
+    ]
+    result = sweep(stack_cases(rows), model_terms(spec), LEVELS)
+    curve = frontier(result)
+    assert np.all(np.diff(curve.tokens_per_s_per_user) > 0)
+    assert np.all(np.diff(curve.output_tokens_per_s_per_gpu) <= 0)
+
+
+@given(
+    price=st.floats(0.1, 20.0),
+    tps=st.floats(1.0, 1e5),
+    factor=st.floats(1.01, 100.0),
+    util=st.floats(0.02, 1.0),
+)
+def test_usd_per_mtok_falls_with_throughput_and_doubles_at_half_utilization(
+    price: float, tps: float, factor: float, util: float
+) -> None:
+    base = economics.usd_per_mtok(price, tps, util)
+    assert economics.usd_per_mtok(price, tps * factor, util) < base
+    assert economics.usd_per_mtok(price, tps, util / 2) == pytest.approx(2 * base)
+
+
+def test_attention_runs_at_kv_precision_not_fp4() -> None:
+    fp4, _ = _case(
+        "b200",
+        "deepseek-r1",
+        weight_precision=Precision.FP4,
+        compute_precision=Precision.FP4,
+        kv_precision=Precision.FP8,
+    )
+    b200 = CAT.accelerators["b200"]
+    assert fp4.peak_flops[0] == pytest.approx(b200.peak_tflops(Precision.FP4) * 1e12)
+    assert fp4.attn_peak_flops[0] == pytest.approx(b200.peak_tflops(Precision.FP8) * 1e12)
