@@ -378,6 +378,8 @@ OFFER_FIELDS: tuple[FieldSpec, ...] = (
         "id",
         "ID",
         "offer id",
+        "offer",
+        "line",
         "quote id",
         "sku",
         "key",

@@ -874,19 +874,17 @@ class _SheetImport:
                     continue
                 value /= count
             if money:
-                code = (
-                    col.currencies.get(i)
-                    or info.currency
-                    or (currency_col[i] if currency_col is not None else None)
-                )
+                stated = col.currencies.get(i) or info.currency
+                code = stated or (currency_col[i] if currency_col is not None else None)
                 if code is None:
                     note_parts.append("no currency stated: USD")
                 elif code != "USD":
                     if code not in rates:
-                        col.errors[i] = (
-                            f"{show(cells[i])} is in {code}, which has no exchange "
-                            "rate: set one in the project"
-                        )
+                        if stated:  # a currency column reports its own cell
+                            col.errors[i] = (
+                                f"{show(cells[i])} is in {code}, which has no exchange "
+                                "rate: set one in the project"
+                            )
                         vals[i] = None
                         continue
                     value *= rates[code]
@@ -894,10 +892,10 @@ class _SheetImport:
             if plan.notes:
                 note_parts.extend(plan.notes)
             if not lo <= value <= hi:
+                converted = "" if value == v else f" is {value:.4g} {unit} after conversion,"
                 col.errors[i] = (
-                    f"{show(cells[i])} is {value:.4g} {unit} after conversion, "
-                    f"outside the plausible range {lo:g}–{hi:g} {unit}: check the "
-                    "value and the unit in the header"
+                    f"{show(cells[i])}{converted} is outside the plausible range "
+                    f"{lo:g}–{hi:g} {unit}: check the value and the unit in the header"
                 )
                 vals[i] = None
                 continue
@@ -1013,7 +1011,7 @@ class _SheetImport:
                 if id_given:
                     ctx.problem(
                         self.where(index, self.by_field.get("id")),
-                        f'"{row_id}" is a duplicate id (first at {first}), expected a unique id',
+                        f'"{row_id}" is a duplicate id (first at {_at(first)}), expected a unique id',
                     )
                     skipped += 1
                     continue
@@ -1080,7 +1078,7 @@ class _ProvenanceFactory:
             "notes": notes,
         }
         if self.fields is None:
-            first = Provenance(**values)  # type: ignore[arg-type]
+            first = Provenance(**values)
             if set(first.__dict__) == set(values):
                 self.fields = set(values)
             return first
