@@ -20,7 +20,9 @@ page number and the tool version.  Works headless (``QT_QPA_PLATFORM=offscreen``
 QGuiApplication is created when none exists.
 """
 
+import atexit
 import math
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,13 +63,15 @@ BAD = QColor("#D55E00")
 FAMILY = "DejaVu Sans"
 
 
-_APP: list[QGuiApplication] = []
-
-
 def ensure_app() -> None:
-    """Qt needs an application object for fonts; create one (kept alive) if none exists."""
+    """Qt needs an application object for fonts; create one if none exists.
+
+    The instance is shut down at exit so interpreter finalisation does not tear Qt down
+    in the wrong order.
+    """
     if QGuiApplication.instance() is None:
-        _APP.append(QApplication([]))
+        app = QApplication([])
+        atexit.register(app.shutdown)
 
 
 def default_page_size() -> QPageSize:
@@ -1067,7 +1071,33 @@ def _methodology(doc: _Doc) -> None:
         doc.paragraph(d.project.notes, 9)
 
 
+_NONE_REFS: list[None] = []
+
+
+class _NoneRefcountGuard:
+    """Give back the references to ``None`` that PySide drops while painting.
+
+    With PySide6 6.12 on CPython 3.11 (where None is not immortal) every QPainter method
+    returning void decrements None's reference count once too often; a few reports would
+    otherwise drive it to zero and abort the interpreter ("deallocating None").  The guard
+    measures the loss around a paint job and holds that many extra references.
+    """
+
+    def __enter__(self) -> None:
+        self.before = sys.getrefcount(None)
+
+    def __exit__(self, *exc: object) -> None:
+        lost = self.before - sys.getrefcount(None)
+        if lost > 0:
+            _NONE_REFS.extend([None] * lost)
+
+
 def _paint(device: QPagedPaintDevice, data: ReportData, total: int | None) -> int:
+    with _NoneRefcountGuard():
+        return _paint_pages(device, data, total)
+
+
+def _paint_pages(device: QPagedPaintDevice, data: ReportData, total: int | None) -> int:
     doc = _Doc(device, data, total)
     _title(doc)
     _summary(doc)
