@@ -62,11 +62,23 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     return time.perf_counter() - start, proc.returncode
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of finished child processes (load-independent, unlike wall)."""
+    if sys.platform == "win32":
+        return float("nan")
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(
     name: str, cmd: list[str], env: dict[str, str], warm_runs: int = 3, output: Path | None = None
 ) -> None:
     dropped = drop_caches()
+    cpu_before = cpu_seconds()
     cold, code = timed(cmd, env)
+    cpu = cpu_seconds() - cpu_before
     if output is not None and not output.exists():
         print(f"{name:<12} not measured: the build wrote no {output.name} (GUI not in it yet?)")
         return
@@ -74,8 +86,8 @@ def measure(
     label = "cold" if dropped else "first run (page cache not dropped: not root)"
     status = "" if code == 0 else f"  [exit {code}]"
     verdict = "ok" if cold <= TARGET_START_S else f"over the {TARGET_START_S:.0f} s target"
-    print(f"{name:<12} {label} {cold:5.2f} s, warm median {statistics.median(warm):5.2f} s "
-          f"({verdict}){status}")  # fmt: skip
+    print(f"{name:<12} {label} {cold:5.2f} s (CPU {cpu:4.2f} s), warm median "
+          f"{statistics.median(warm):5.2f} s ({verdict}){status}")  # fmt: skip
 
 
 def main() -> int:
@@ -91,6 +103,8 @@ def main() -> int:
     verdict = "ok" if size_mb <= TARGET_MB else f"over the {TARGET_MB} MB target"
     print(f"bundle size  {size_mb:5.0f} MiB in {args.dist} ({verdict})")
 
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average {load:5.2f} on {os.cpu_count()} CPUs (wall times grow with load)")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     measure("--version", [str(exe), "--version"], env)
     with tempfile.TemporaryDirectory() as tmp:
