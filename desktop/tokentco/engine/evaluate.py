@@ -13,6 +13,7 @@ from tokentco.domain import (
     Accelerator,
     Catalogue,
     ComparisonOption,
+    MeasuredPoint,
     ModelSpec,
     Offer,
     Project,
@@ -25,7 +26,7 @@ from tokentco.engine.estimator import sweep
 from tokentco.engine.features import accuracy_risk, waterfall_variants
 from tokentco.engine.layouts import legal_layouts
 from tokentco.engine.measured_match import best_measured
-from tokentco.engine.operating import frontier, operating_points, rows_of
+from tokentco.engine.operating import frontiers, operating_points
 from tokentco.engine.results import (
     Binding,
     Comparison,
@@ -33,9 +34,8 @@ from tokentco.engine.results import (
     Frontier,
     OperatingPoint,
     OptionResult,
-    Sweep,
 )
-from tokentco.engine.terms import case_row, model_terms, stack_cases
+from tokentco.engine.terms import case_row, model_terms, stack_blocks
 
 CONCURRENCY_LEVELS = 64
 _SOURCE = f"estimated ({MODEL_VERSION})"
@@ -62,25 +62,68 @@ def evaluate(
     model = catalogue.models.get(project.model_id)
     if model is None:
         raise ValueError(f"unknown model {project.model_id!r}")
-    rows: list[dict[str, float]] = []
+    blocks: list[tuple[dict[str, float], list[tuple[int, int, int, int]]]] = []
     plans: list[_Plan | str] = []
+    start = 0
     for option in project.options:
-        plan = _plan(project, catalogue, model, option, cal, rows)
+        plan = _plan(project, catalogue, model, option, cal, blocks, start)
         plans.append(plan)
-    results = []
-    if rows:
-        cases = stack_cases(rows)
+        if not isinstance(plan, str):
+            start = plan.variants[-1][1].stop
+    known = [plan for plan in plans if not isinstance(plan, str)]
+    if known:
+        cases = stack_blocks(blocks)
         levels = np.geomspace(1.0, cases.max_concurrency, CONCURRENCY_LEVELS, axis=1)
         grid = sweep(cases, model_terms(model), levels)
-        groups = [rows for plan in plans if not isinstance(plan, str) for _, rows in plan.variants]
+        groups = [rows for plan in known for _, rows in plan.variants]
         points = iter(operating_points(grid, project.workload, groups, _SOURCE))
+        curves = iter(frontiers(grid, [plan.variants[-1][1] for plan in known]))
+        measured = _measured_index(catalogue, model.id)
+    results = []
     for option, plan in zip(project.options, plans, strict=True):
         if isinstance(plan, str):
             results.append(_unknown(option, plan))
-        else:
-            own = [next(points) for _ in plan.variants]
-            results.append(_assemble(project, catalogue, model, plan, grid, own))
+            continue
+        own = [next(points) for _ in plan.variants]
+        results.append(_assemble(project, catalogue, plan, own, next(curves), measured))
     return Comparison(model_id=model.id, options=tuple(results))
+
+
+def frontier_sweep(
+    project: Project, catalogue: Catalogue, calibration: Calibration | None = None
+) -> list[Frontier]:
+    """Only the throughput-vs-interactivity curves (no waterfall variants, no economics):
+    the cheap path for redrawing the frontier chart. Unknown options get an empty curve."""
+    cal = calibration or DEFAULT_CALIBRATION
+    model = catalogue.models.get(project.model_id)
+    if model is None:
+        raise ValueError(f"unknown model {project.model_id!r}")
+    blocks: list[tuple[dict[str, float], list[tuple[int, int, int, int]]]] = []
+    groups: list[slice | None] = []
+    start = 0
+    for option in project.options:
+        plan = _plan(project, catalogue, model, option, cal, blocks, start, waterfall=False)
+        groups.append(None if isinstance(plan, str) else plan.variants[-1][1])
+        start = start if isinstance(plan, str) else plan.variants[-1][1].stop
+    known = [g for g in groups if g is not None]
+    if not known:
+        return [_EMPTY_FRONTIER for _ in groups]
+    cases = stack_blocks(blocks)
+    levels = np.geomspace(1.0, cases.max_concurrency, CONCURRENCY_LEVELS, axis=1)
+    curves = iter(frontiers(sweep(cases, model_terms(model), levels), known))
+    return [_EMPTY_FRONTIER if g is None else next(curves) for g in groups]
+
+
+_EMPTY_FRONTIER = Frontier(np.zeros(0), np.zeros(0), np.zeros(0))
+
+
+def _measured_index(catalogue: Catalogue, model_id: str) -> dict[str, list[MeasuredPoint]]:
+    """This model's measurements by hardware id (looked up once per evaluation)."""
+    index: dict[str, list[MeasuredPoint]] = {}
+    for point in catalogue.measured.values():
+        if point.model_id == model_id:
+            index.setdefault(point.hardware_id, []).append(point)
+    return index
 
 
 def _plan(
@@ -89,7 +132,9 @@ def _plan(
     model: ModelSpec,
     option: ComparisonOption,
     cal: Calibration,
-    rows: list[dict[str, float]],
+    blocks: list[tuple[dict[str, float], list[tuple[int, int, int, int]]]],
+    start: int,
+    waterfall: bool = True,
 ) -> "_Plan | str":
     accelerator = catalogue.accelerators.get(option.accelerator_id)
     offer = catalogue.offers.get(option.offer_id)
@@ -99,30 +144,28 @@ def _plan(
         return f"unknown offer {option.offer_id!r}"
     serving = project.serving_for(option)
     variants = []
-    for label, variant in waterfall_variants(serving):
-        start = len(rows)
+    steps = waterfall_variants(serving) if waterfall else [("as configured", serving)]
+    for label, variant in steps:
         eff = cal.lookup(accelerator.id, variant.compute_precision, variant.engine_family)
         layouts = legal_layouts(model, accelerator, variant)
-        base = case_row(accelerator, variant, project.workload, layouts[0], eff)
-        for gpus, tp, ep, pp in layouts:
-            rows.append({**base, "gpus": gpus, "tp": tp, "ep": ep, "pp": pp})
-        variants.append((label, slice(start, len(rows))))
+        blocks.append((case_row(accelerator, variant, project.workload, layouts[0], eff), layouts))
+        variants.append((label, slice(start, start + len(layouts))))
+        start += len(layouts)
     return _Plan(option, accelerator, offer, serving, variants)
 
 
 def _assemble(
     project: Project,
     catalogue: Catalogue,
-    model: ModelSpec,
     plan: _Plan,
-    grid: Sweep,
     variant_points: list[OperatingPoint],
+    curve: Frontier,
+    measured: dict[str, list[MeasuredPoint]],
 ) -> OptionResult:
     """One option's result from its variants' operating points (the last is the real one)."""
-    final = rows_of(grid, plan.variants[-1][1])
     point = variant_points[-1]
     if plan.option.use_measured:
-        point = _measured_or(point, catalogue, model, plan, project)
+        point = _measured_or(point, measured.get(plan.accelerator.id, []), plan, project)
     system = _system_for(catalogue, plan)
     watts = _watts_per_gpu(plan, system)
     pue = plan.offer.owned.pue if plan.offer.owned else DEFAULT_PUE
@@ -168,7 +211,7 @@ def _assemble(
         )
         if point.feasible
         else None,
-        frontier=frontier(final),
+        frontier=curve,
         accuracy_risk=accuracy_risk(plan.serving, plan.option.accuracy_validated),
         lock_in=plan.option.lock_in.score,
         lead_time_weeks=plan.option.lead_time_weeks
@@ -196,10 +239,10 @@ def _variant_cost(
 
 
 def _measured_or(
-    point: OperatingPoint, catalogue: Catalogue, model: ModelSpec, plan: _Plan, project: Project
+    point: OperatingPoint, candidates: list[MeasuredPoint], plan: _Plan, project: Project
 ) -> OperatingPoint:
     found = best_measured(
-        catalogue.measured.values(), plan.accelerator.id, model.id, plan.serving, project.workload
+        candidates, plan.accelerator.id, project.model_id, plan.serving, project.workload
     )
     if found is None:
         return point

@@ -1,5 +1,6 @@
 """Frontier and operating point over one option's sweep rows."""
 
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,38 @@ def frontier(sweep: Sweep) -> Frontier:
     keep = np.concatenate(([True], best_so_far[1:] > best_so_far[:-1]))
     chosen = order[keep][::-1]
     return Frontier(user[chosen], gpu[chosen], conc[chosen])
+
+
+def frontiers(grid: Sweep, groups: list[slice]) -> list[Frontier]:
+    """Pareto curves of several groups of rows at once (one sort for all of them).
+
+    Points are ordered by group, then by falling tokens/s/user; a running maximum of
+    tokens/s/GPU, offset per group so it restarts at each group, keeps the Pareto points.
+    """
+    sizes = [s.stop - s.start for s in groups]
+    rows = (
+        np.concatenate([np.arange(s.start, s.stop) for s in groups]) if groups else np.zeros(0, int)
+    )
+    group = np.repeat(np.arange(len(groups)), sizes)
+    feasible = grid.feasible[rows]
+    gid = np.broadcast_to(group[:, None], feasible.shape)[feasible]
+    user = grid.tokens_per_s_per_user[rows][feasible]
+    gpu = grid.output_tokens_per_s_per_gpu[rows][feasible]
+    conc = grid.concurrency[rows][feasible]
+    # one float key sorts by group, then by falling user speed (faster than lexsort)
+    span_user = float(user.max()) + 1.0 if user.size else 1.0
+    order = np.argsort(gid * span_user - user, kind="stable")
+    gid, user, gpu, conc = gid[order], user[order], gpu[order], conc[order]
+    span = float(gpu.max()) + 1.0 if gpu.size else 1.0
+    running = np.maximum.accumulate(gpu + gid * span)
+    first = np.concatenate(([True], gid[1:] != gid[:-1])) if gid.size else np.zeros(0, bool)
+    keep = first | np.concatenate(([True], running[1:] > running[:-1]))[: gid.size]
+    gid, user, gpu, conc = gid[keep], user[keep], gpu[keep], conc[keep]
+    bounds = np.searchsorted(gid, np.arange(len(groups) + 1))
+    return [
+        Frontier(user[a:b][::-1].copy(), gpu[a:b][::-1].copy(), conc[a:b][::-1].copy())
+        for a, b in pairwise(bounds)
+    ]
 
 
 def operating_point(sweep: Sweep, workload: Workload, source: str) -> OperatingPoint:

@@ -185,6 +185,22 @@ def stack_cases(rows: list[dict[str, float]]) -> CaseTerms:
     return CaseTerms(**{n: np.fromiter((r[n] for r in rows), np.float64, len(rows)) for n in names})
 
 
+def stack_blocks(
+    blocks: list[tuple[dict[str, float], list[tuple[int, int, int, int]]]],
+) -> CaseTerms:
+    """Cases from (base row, layouts) blocks: every field repeats its base value per layout,
+    except the layout columns; far cheaper than building one dict per case."""
+    counts = np.array([len(layouts) for _, layouts in blocks])
+    layout = np.array([lay for _, lays in blocks for lay in lays], np.float64).reshape(-1, 4)
+    columns: dict[str, FloatArray] = {}
+    for name in (f.name for f in fields(CaseTerms)):
+        base = np.fromiter((row[name] for row, _ in blocks), np.float64, len(blocks))
+        columns[name] = np.repeat(base, counts)
+    for index, name in enumerate(("gpus", "tp", "ep", "pp")):
+        columns[name] = layout[:, index]
+    return CaseTerms(**columns)
+
+
 def stack_models(models: list[ModelTerms]) -> ModelTerms:
     """Per-case model terms, for grids that mix models (e.g. the calibration set)."""
     names = [f.name for f in fields(ModelTerms)]
