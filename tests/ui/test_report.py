@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tokentco import MODEL_VERSION
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tokentco.engine.evaluate import evaluate
@@ -64,7 +66,7 @@ def test_report_has_tables_charts_and_sections(report: tuple[Path, int, str]) ->
     assert pages >= 3
     for page in range(1, pages + 1):
         assert f"Page {page} of {pages}" in text
-    assert "TokenTCO" in text and "estimator-1" in text
+    assert "TokenTCO" in text and MODEL_VERSION in text
 
 
 def test_report_pages_render(report: tuple[Path, int, str], tmp_path: Path) -> None:
