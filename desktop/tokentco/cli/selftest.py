@@ -304,6 +304,22 @@ def check_chart(t: SelfTest) -> str:
     return f"{len(feasible)} bars rendered {image.width()}x{image.height()} to PNG, SVG and JPEG"
 
 
+def check_gui(t: SelfTest) -> str:
+    import importlib
+    import pkgutil
+
+    import tokentco.ui
+
+    qt_application()
+    app = importlib.import_module("tokentco.ui.app")
+    if not callable(getattr(app, "run", None)):
+        raise CheckFailed("tokentco.ui.app has no run(args)")
+    names = [m.name for m in pkgutil.iter_modules(tokentco.ui.__path__, "tokentco.ui.")]
+    for name in names:  # every GUI module must import: catches Qt modules left out of a build
+        importlib.import_module(name)
+    return f"tokentco.ui.app and {len(names)} GUI modules import"
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 
@@ -379,6 +395,7 @@ def run_self_test(out: TextIO | None = None, workdir: Path | None = None) -> int
             t.check("comparison", check_comparison, needs=("catalogue",))
             t.check("scorecard", check_scorecard, needs=("comparison",))
             t.check("qt plugins", check_qt_plugins)
+            t.check("gui", check_gui, needs=("qt plugins",))
             t.check("report", check_report, needs=("comparison",))
             t.check("chart", check_chart, needs=("comparison", "qt plugins"))
             if t.failed:
