@@ -23,7 +23,10 @@ from tokentco.io.errors import InputError, Location
 
 def resource_path(*parts: str) -> Path:
     """Path of a bundled resource (works from a source tree, a wheel and PyInstaller)."""
-    return Path(str(files("tokentco.resources").joinpath(*parts)))
+    node = files("tokentco.resources")
+    for part in parts:  # one part at a time: namespace-package paths reject several
+        node = node.joinpath(part)
+    return Path(str(node))
 
 
 def _clean(row: dict[str, str]) -> dict[str, Any]:

@@ -22,7 +22,6 @@ QGuiApplication is created when none exists.
 
 import atexit
 import math
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -1071,30 +1070,8 @@ def _methodology(doc: _Doc) -> None:
         doc.paragraph(d.project.notes, 9)
 
 
-_NONE_REFS: list[None] = []
-
-
-class _NoneRefcountGuard:
-    """Give back the references to ``None`` that PySide drops while painting.
-
-    With PySide6 6.12 on CPython 3.11 (where None is not immortal) every QPainter method
-    returning void decrements None's reference count once too often; a few reports would
-    otherwise drive it to zero and abort the interpreter ("deallocating None").  The guard
-    measures the loss around a paint job and holds that many extra references.
-    """
-
-    def __enter__(self) -> None:
-        self.before = sys.getrefcount(None)
-
-    def __exit__(self, *exc: object) -> None:
-        lost = self.before - sys.getrefcount(None)
-        if lost > 0:
-            _NONE_REFS.extend([None] * lost)
-
-
 def _paint(device: QPagedPaintDevice, data: ReportData, total: int | None) -> int:
-    with _NoneRefcountGuard():
-        return _paint_pages(device, data, total)
+    return _paint_pages(device, data, total)
 
 
 def _paint_pages(device: QPagedPaintDevice, data: ReportData, total: int | None) -> int:
