@@ -51,11 +51,11 @@ class FieldSpec:
     @property
     def header(self) -> str:
         """Header text the template writes (label plus unit)."""
-        if (
-            not self.unit
-            or self.unit.lower() in self.label.lower()
-            or self.unit in ("GPUs", "tokens")
-        ):
+        unit = self.unit.lower()
+        implied = self.unit in ("GPUs", "tokens") or bool(
+            re.search(rf"(?<!\w){re.escape(unit)}(?!\w)", self.label.lower())
+        )
+        if not self.unit or implied:
             return self.label
         return f"{self.label} ({self.unit})"
 
@@ -447,7 +447,7 @@ OFFER_FIELDS: tuple[FieldSpec, ...] = (
         "rate",
         "price",
         dimension="price",
-        unit="USD per GPU-hour",
+        unit="USD",
         plausible=(0.001, 1000),
         per_gpu=True,
         example=3.5,
@@ -605,7 +605,7 @@ OFFER_FIELDS: tuple[FieldSpec, ...] = (
         "electricity rate",
         "kwh",
         dimension="energy_price",
-        unit="USD per kWh",
+        unit="USD/kWh",
         plausible=(0, 2.0),
         example=None,
     ),
@@ -621,7 +621,7 @@ OFFER_FIELDS: tuple[FieldSpec, ...] = (
         "opex gpu year",
         "operating cost gpu",
         dimension="money_per_year",
-        unit="USD per GPU-year",
+        unit="USD",
         plausible=(0, 1e7),
         per_gpu=True,
         example=None,
@@ -1078,8 +1078,6 @@ MEASURED_FIELDS: tuple[FieldSpec, ...] = (
         "Output tokens/s per GPU",
         "output tok/s per gpu",
         "throughput per gpu",
-        "tokens/s per gpu",
-        "tok/s/gpu",
         "output throughput per gpu",
         "output tokens per second per gpu",
         "output tokens gpu",
@@ -1248,6 +1246,7 @@ _UNIT_WORDS = {
     "u_mbs": "mb/s",
     "u_gbits": "gbit/s",
     "u_kwh": "kwh",
+    "u_toks": "tok/s",
     "u_mwh": "mwh",
 }
 _QUALIFIERS = {"dense": False, "sparse": True, "sparsity": True}
@@ -1343,8 +1342,8 @@ _COMPOSITE = [
     (re.compile(r"(?<![a-z0-9])mb[\s_]*(?:/|per|_)?[\s_]*s(?:ec)?(?![a-z])", re.I), " u_mbs "),
     (re.compile(r"(?<![a-z0-9])k\s*wh(?![a-z])", re.I), " u_kwh "),
     (re.compile(r"(?<![a-z0-9])m\s*wh(?![a-z])", re.I), " u_mwh "),
-    (re.compile(r"(?<![a-z0-9])tok(?:en)?s?\s*/\s*s(?:ec)?(?![a-z])", re.I), " tokens per s "),
-    (re.compile(r"(?<![a-z0-9])tps(?![a-z])", re.I), " tokens per s "),
+    (re.compile(r"(?<![a-z0-9])tok(?:en)?s?\s*/\s*s(?:ec)?(?![a-z])", re.I), " u_toks "),
+    (re.compile(r"(?<![a-z0-9])tps(?![a-z])", re.I), " u_toks "),
 ]
 _NODE_GPUS = re.compile(r"(\d+)\s*(?:-|x|×)?\s*gpus?\b|\bnvl\s*(\d+)|(\d+)\s*x\s+[a-z]", re.I)
 _WORD = re.compile(r"[a-z0-9]+")
@@ -1369,7 +1368,10 @@ class HeaderInfo:
     @property
     def unit_only(self) -> bool:
         """True for a cell of a units row ("GB", "TB/s", "$/GPU-hr") under the header."""
-        return not self.key and bool(self.unit or self.currency or self.period or self.percent)
+        stated = bool(self.unit or self.currency or self.period or self.percent)
+        if set(self.words) <= {"gpu", "gpus", "node", "server"} and self.words:
+            return bool(self.currency or self.period)
+        return not self.key and stated
 
 
 @cache
@@ -1517,6 +1519,8 @@ def match_header(kind: TableKind, text: str) -> ColumnMatch | HeaderProblem | No
         spec = None
     if spec is not None and spec.dimension == "money" and info.period is not None:
         spec = None
+    if spec is not None and spec.dimension == "price" and info.period is None:
+        spec = None
     if spec is None and (money_like or info.priced) and "price_per_gpu_hour" in specs:
         if info.key and not (info.priced or info.currency or info.period):
             return None
@@ -1545,7 +1549,8 @@ def kind_score(kind: TableKind, headers: list[str]) -> float:
             continue
         seen.add(found.spec.name)
         spec = found.spec
-        score += 0.25 if spec.generic else (2.0 if spec.required else 1.0)
+        weight = 2.0 if spec.required or spec.dimension == "price" else 1.0
+        score += 0.25 if spec.generic else weight
     return score
 
 

@@ -120,24 +120,11 @@ def template_bytes(kind: TableKind) -> bytes:
         ]
     )
     notes.append([])
-    notes.append(["Column", "Required", "Unit", "Allowed values", "Meaning"])
-    for cell in notes[4]:
-        cell.font = bold
+    notes.append(["Columns (one line each, so this sheet is never mistaken for data):"])
+    notes["A4"].font = bold
     for spec in specs:
-        allowed = (
-            ", ".join(spec.choices)
-            if spec.choices
-            else (
-                "yes, no"
-                if spec.kind == "bool"
-                else ", ".join(PRECISIONS)
-                if spec.kind == "precision"
-                else ""
-            )
-        )
-        notes.append([spec.header, "yes" if spec.required else "", spec.unit, allowed, spec.help])
-    for column, width in zip("ABCDE", (36, 10, 14, 40, 70), strict=True):
-        notes.column_dimensions[column].width = width
+        notes.append([" — ".join(line for line in _comment(spec).split("\n"))])
+    notes.column_dimensions["A"].width = 160
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

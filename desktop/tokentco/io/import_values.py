@@ -22,6 +22,7 @@ NOT_APPLICABLE = frozenset({"n/a", "na", "-", "–", "—", "none", "not applica
 
 _CODES = {
     "USD": "USD",
+    "US": "USD",
     "US$": "USD",
     "EUR": "EUR",
     "GBP": "GBP",
@@ -32,7 +33,7 @@ _CODES = {
     "DOLLARS": "USD",
 }
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_LEAD_CODE = re.compile(r"^(US\$|USD|EUR|GBP|JPY)\s*", re.I)
+_LEAD_CODE = re.compile(r"^(US\$|USD|EUR|GBP|JPY|US(?=[\s\d]))\s*", re.I)
 _TRAIL = re.compile(r"^(.*?\d\.?)\s*([A-Za-z€$£¥/%][A-Za-z€$£¥/%\-\s.]*)$")
 
 

@@ -366,6 +366,7 @@ class _Context:
     result: ImportResult
     catalogue: Catalogue
     seen_ids: dict[tuple[str, str], tuple[str, str, int]] = field(default_factory=dict)
+    suffixes: dict[tuple[str, str], int] = field(default_factory=dict)
     resolvers: dict[str, "_Resolver"] = field(default_factory=dict)
 
     def problem(self, where: Location, message: str) -> None:
@@ -1011,13 +1012,15 @@ class _SheetImport:
                 if id_given:
                     ctx.problem(
                         self.where(index, self.by_field.get("id")),
-                        f'"{row_id}" is a duplicate id (first at {_at(first)}), expected a unique id',
+                        f'"{row_id}" is a duplicate id (first at {_at(first)}), '
+                        "expected a unique id",
                     )
                     skipped += 1
                     continue
-                suffix = 2
+                suffix = ctx.suffixes.get(key, 2)
                 while (kind, f"{row_id}-{suffix}") in ctx.seen_ids:
                     suffix += 1
+                ctx.suffixes[key] = suffix + 1
                 row_id = data["id"] = f"{row_id}-{suffix}"
             try:
                 item = builder(**data)

@@ -1,0 +1,96 @@
+"""CLI: validate / import / template exit codes, summary line and atomic project writes."""
+
+import json
+import subprocess
+import sys
+
+from tokentco.cli import main
+from tokentco.io.project_file import load_project, save_project
+
+from .conftest import SAMPLES
+
+
+def test_validate_clean_file_exits_0(capsys):
+    assert main(["validate", str(SAMPLES / "cloud_price_list.csv")]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "40 rows loaded, 0 problems"
+
+
+def test_validate_flawed_file_exits_1_and_prints_every_problem(capsys):
+    assert main(["validate", str(SAMPLES / "flawed_quotes.xlsx")]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-1] == "1 rows loaded, 11 problems"
+    assert 'flawed_quotes.xlsx:Pricing:R6:C "Price/hr": "call us" is not a number' in lines
+
+
+def test_validate_unreadable_exits_2(tmp_path, capsys):
+    bad = tmp_path / "macro.xlsm"
+    bad.write_bytes(b"PK")
+    code = main(["validate", str(bad), str(SAMPLES / "cloud_price_list.csv")])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert "save it as .xlsx" in out and out.strip().endswith("40 rows loaded, 1 problems")
+
+
+def test_validate_via_subprocess():
+    run = subprocess.run(
+        [sys.executable, "-m", "tokentco", "validate", str(SAMPLES / "flawed_quotes.xlsx")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert run.stdout.strip().splitlines()[-1] == "1 rows loaded, 11 problems"
+
+
+def test_import_creates_project_then_is_idempotent(tmp_path, capsys):
+    target = tmp_path / "p.tokentco"
+    args = ["import", str(SAMPLES / "rfp_responses.xlsx"), "--project", str(target)]
+    assert main(args) == 0
+    first = load_project(target)
+    assert len(first.imported.offers) == 13
+    assert main(args) == 0
+    second = load_project(target)
+    assert set(second.imported.offers) == set(first.imported.offers)
+    assert [p.name for p in tmp_path.iterdir()] == ["p.tokentco"]  # no temp files left
+    assert "saved 13 imported rows" in capsys.readouterr().out
+
+
+def test_import_keeps_the_rest_of_the_project(tmp_path, project):
+    target = tmp_path / "mine.tokentco"
+    save_project(project.model_copy(update={"name": "Committee pick", "notes": "keep me"}), target)
+    assert main(["import", str(SAMPLES / "flawed_quotes.xlsx"), "--project", str(target)]) == 1
+    loaded = load_project(target)
+    assert (loaded.name, loaded.notes, loaded.options) == (
+        "Committee pick",
+        "keep me",
+        project.options,
+    )
+    assert list(loaded.imported.offers) == ["ok-1"]
+
+
+def test_import_refuses_a_non_project_file(tmp_path):
+    target = tmp_path / "notes.tokentco"
+    target.write_text("hello")
+    assert main(["import", str(SAMPLES / "cloud_price_list.csv"), "--project", str(target)]) == 2
+    assert target.read_text() == "hello"
+
+
+def test_template_refuses_overwrite_without_force(tmp_path):
+    out = tmp_path / "offers.xlsx"
+    assert main(["template", "--kind", "offers", "--out", str(out)]) == 0
+    first = out.read_bytes()
+    out.write_bytes(b"vendor answer")
+    assert main(["template", "--kind", "offers", "--out", str(out)]) == 2
+    assert out.read_bytes() == b"vendor answer"
+    assert main(["template", "--kind", "offers", "--out", str(out), "--force"]) == 0
+    assert out.read_bytes()[:2] == first[:2] == b"PK"
+
+
+def test_project_json_holds_provenance(tmp_path):
+    target = tmp_path / "p.tokentco"
+    main(["import", str(SAMPLES / "cloud_price_list.csv"), "--project", str(target)])
+    body = json.loads(target.read_text())
+    provenance = body["project"]["imported"]["provenance"]
+    first = next(iter(provenance.values()))
+    assert first["origin"] == "imported" and first["file"] == "cloud_price_list.csv"
