@@ -130,7 +130,6 @@ class CataloguePage(QWidget):
         self.model.validationFailed.connect(self._show_error)
         self.action = QPushButton("&Use this model" if kind == "models" else "&Add to comparison")
         self.action.clicked.connect(self.activate_selected)
-        self.table.doubleClicked.connect(lambda idx: None)
         top = QHBoxLayout()
         top.addWidget(filter_label)
         top.addWidget(self.filter, 1)

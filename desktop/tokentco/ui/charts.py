@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import exporters
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QVBoxLayout, QWidget
 
 from tokentco import MODEL_VERSION
@@ -255,16 +256,38 @@ class Chart(QWidget):
         path = Path(path)
         self._hover.hide()
         if path.suffix.lower() == ".svg":
-            exporter: Any = exporters.SVGExporter(self.view.scene())
+            self._export_svg(path)
         else:
             if path.suffix.lower() != ".png":
                 path = path.with_suffix(".png")
             exporter = exporters.ImageExporter(self.view.scene())
-            width = max(800, int(self.view.width() * 2))
-            exporter.parameters()["width"] = width
-        exporter.export(str(path))
+            exporter.parameters()["width"] = max(800, int(self.view.width() * 2))
+            exporter.export(str(path))
         self.exported.emit(str(path))
         return path
+
+    def _export_svg(self, path: Path) -> None:
+        """Vector export through QSvgGenerator (pyqtgraph's SVG post-processing cannot parse
+        the path syntax recent Qt versions write)."""
+        source = (
+            self.view.sceneRect()
+            if not self.view.sceneRect().isEmpty()
+            else QRectF(self.view.rect())
+        )
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(source.size().toSize())
+        generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+        generator.setTitle(self.title)
+        generator.setDescription(f"TokenTCO chart — {self.title}")
+        painter = QPainter(generator)
+        try:
+            painter.fillRect(
+                QRectF(0, 0, source.width(), source.height()), theme.chart_background()
+            )
+            self.view.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
+        finally:
+            painter.end()
 
     def export_dialog(self, fmt: str = "png") -> None:
         name = self.title.lower().replace(" ", "-").replace("/", "-").replace("$", "usd")

@@ -258,7 +258,7 @@ class KnobPanel(QScrollArea):
         self.scope = QComboBox()
         self.scope.addItem("All options", "")
         self.scope.addItem("Selected option only", "option")
-        self.scope.currentIndexChanged.connect(lambda *_: self.binder.refresh())
+        self.scope.currentIndexChanged.connect(self._scope_changed)
         self.reset_scope = QPushButton("Use &global")
         self.reset_scope.setToolTip("Drop this option's own serving settings")
         self.reset_scope.clicked.connect(self._reset_scope)
@@ -381,6 +381,9 @@ class KnobPanel(QScrollArea):
         if self.scope.currentData() == "option":
             return self.doc.selected_option_id
         return ""
+
+    def _scope_changed(self, *_: object) -> None:
+        self.binder.refresh()
 
     def _reset_scope(self) -> None:
         option_id = self.doc.selected_option_id

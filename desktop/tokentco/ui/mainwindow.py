@@ -140,8 +140,8 @@ class MainWindow(QMainWindow):
 
         self.doc.projectChanged.connect(self._project_changed)
         self.doc.selectionChanged.connect(self._selection_changed)
-        self.doc.undo_stack.cleanChanged.connect(lambda *_: self._update_title())
-        self.doc.pathChanged.connect(lambda *_: self._update_title())
+        self.doc.undo_stack.cleanChanged.connect(self._update_title)
+        self.doc.pathChanged.connect(self._update_title)
         self.ops.busyChanged.connect(self._busy_changed)
 
         if persist:
@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         grid.setSpacing(6)
         for i, chart in enumerate(self.charts):
             grid.addWidget(chart, i // 3, i % 3)
-            chart.exported.connect(lambda p: self.show_message(f"Chart saved to {p}"))
+            chart.exported.connect(self._chart_exported)
         for c in range(3):
             grid.setColumnStretch(c, 1)
         self.catalogue = CatalogueBrowser(self.doc)
@@ -497,10 +497,13 @@ class MainWindow(QMainWindow):
         if self.doc.selected_option_id:
             self.doc.remove_option(self.doc.selected_option_id)
 
-    def _update_title(self) -> None:
+    def _update_title(self, *_: object) -> None:
         name = self.doc.path.name if self.doc.path else self.doc.project.name
         self.setWindowTitle(f"{name}[*] — TokenTCO")
         self.setWindowModified(self.doc.dirty)
+
+    def _chart_exported(self, path: str) -> None:
+        self.show_message(f"Chart saved to {path}")
 
     # ================================================================ messages
     def show_message(self, text: str) -> None:
@@ -735,6 +738,7 @@ class MainWindow(QMainWindow):
             self.notify("Import", str(exc), QMessageBox.Icon.Information)
             return
         rates = self.doc.project.exchange_rates
+        catalogue = self.doc.catalogue
         names = ", ".join(p.name for p in paths)
         dialog = QProgressDialog(f"Importing {names}…", "Cancel", 0, 1000, self)
         dialog.setWindowTitle("Import")
@@ -750,7 +754,9 @@ class MainWindow(QMainWindow):
                 fraction, message = _progress_args(args)
                 progress(fraction, message)
 
-            return import_files(list(paths), rates, progress=report, cancel=cancelled)
+            return import_files(
+                list(paths), rates, progress=report, cancel=cancelled, catalogue=catalogue
+            )
 
         def on_progress(fraction: float, message: str) -> None:
             dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
@@ -763,6 +769,10 @@ class MainWindow(QMainWindow):
 
         def failed(message: str) -> None:
             dialog.close()
+            if message.startswith("ImportCancelled"):
+                self.show_message(f"Import of {names} cancelled; nothing was changed.")
+                self.importFinished.emit(None)
+                return
             self.problems.show_problems([], f"Import of {names} failed: {message}")
             self.problems_dock.show()
             self.problems_dock.raise_()

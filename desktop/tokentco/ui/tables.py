@@ -229,9 +229,9 @@ class CatalogueModel(QAbstractTableModel):
         self.rows: list[BaseModel] = []
         self.fields: list[str] = []
         self._reload()
-        doc.projectChanged.connect(lambda *_: self._reload())
+        doc.projectChanged.connect(self._reload)
 
-    def _reload(self) -> None:
+    def _reload(self, *_: object) -> None:
         catalogue = self.doc.catalogue
         if catalogue is self._catalogue:
             return

@@ -1,0 +1,73 @@
+"""GUI test fixtures: offscreen Qt, settings and autosaves isolated in tmp_path."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tokentco.domain import Catalogue, Project
+from tokentco.engine.evaluate import evaluate
+from tokentco.engine.results import Comparison
+from tokentco.ui import settings
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each test gets its own QSettings folder and autosave folder."""
+    monkeypatch.setenv("TOKENTCO_DATA_DIR", str(tmp_path / "appdata"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
+    )
+    yield tmp_path
+    settings.settings().clear()
+
+
+@pytest.fixture()
+def app(qapp: QApplication) -> QApplication:
+    qapp.setOrganizationName(settings.ORGANISATION)
+    qapp.setApplicationName(settings.APPLICATION)
+    return qapp
+
+
+def computed(window: object) -> bool:
+    """The window shows results for exactly the project being edited."""
+    w = window  # type: ignore[assignment]
+    return (
+        w.comparison is not None  # type: ignore[attr-defined]
+        and w.comparison_project == w.doc.project  # type: ignore[attr-defined]
+        and not w.ops.is_busy("comparison")  # type: ignore[attr-defined]
+    )
+
+
+def expected(window: object) -> Comparison:
+    """What the engine says for the window's current project (the truth the UI must show)."""
+    doc = window.doc  # type: ignore[attr-defined]
+    return evaluate(doc.project, doc.catalogue, window.calibration)  # type: ignore[attr-defined]
+
+
+@pytest.fixture()
+def make_window(app: QApplication, qtbot, catalogue: Catalogue, project: Project):  # type: ignore[no-untyped-def]
+    from tokentco.ui.mainwindow import MainWindow
+
+    def make(proj: Project | None = None, persist: bool = True) -> MainWindow:
+        window = MainWindow(catalogue, proj or project, persist=persist)
+        window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
+        qtbot.addWidget(window)
+        window.resize(1400, 900)
+        window.show()
+        qtbot.waitUntil(lambda: computed(window), timeout=15000)
+        return window
+
+    return make
+
+
+@pytest.fixture()
+def window(make_window):  # type: ignore[no-untyped-def]
+    return make_window()

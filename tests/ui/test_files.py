@@ -1,0 +1,156 @@
+"""Save, reopen, corrupt files, autosave + crash recovery, recent files, the screenshot CLI."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile
+from PySide6.QtWidgets import QMessageBox
+from tests.ui.conftest import computed
+
+from tokentco.io.project_file import load_project
+from tokentco.ui import settings
+
+
+def test_save_and_reopen(make_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.knobs.isl.setValue(3000)
+    window.knobs.utilization.slider.setValue(55)
+    qtbot.waitUntil(lambda: computed(window), timeout=10000)
+    assert window.isWindowModified()
+    path = tmp_path / "r1.tokentco"
+    assert window.save_to(path)
+    assert not window.isWindowModified()
+    assert load_project(path) == window.doc.project
+    assert str(path.resolve()) in settings.recent_files()
+    saved = window.doc.project
+    other = make_window()
+    assert other.open_path(path)
+    qtbot.waitUntil(lambda: computed(other), timeout=10000)
+    assert other.doc.project == saved
+    assert other.knobs.isl.value() == 3000
+    assert other.knobs.utilization.value() == 55
+    assert other.doc.path == path
+    assert "r1.tokentco" in other.windowTitle()
+    assert other.doc.undo_stack.count() == 0
+
+
+def test_corrupt_project_shows_a_message_and_keeps_the_work(make_window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.knobs.osl.setValue(777)
+    before = window.doc.project
+    bad = tmp_path / "broken.tokentco"
+    bad.write_text('{"format": "tokentco-project", "schema_version": 1, "project": {"options": 5}}')
+    assert not window.open_path(bad, ask=False)
+    assert "broken.tokentco" in window.last_error
+    assert "unchanged" in window.last_error
+    assert window.doc.project == before  # nothing lost
+    garbage = tmp_path / "garbage.tokentco"
+    garbage.write_bytes(b"\x00\x01 not json")
+    assert not window.open_path(garbage, ask=False)
+    assert "not a TokenTCO project" in window.last_error
+    window.knobs.osl.setValue(900)  # still alive and computing
+    qtbot.waitUntil(lambda: computed(window), timeout=10000)
+    assert window.doc.project.workload.osl_tokens == 900
+
+
+def test_autosave_and_crash_recovery(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    crashed = make_window()
+    crashed.knobs.isl.setValue(5555)
+    qtbot.waitUntil(lambda: computed(crashed), timeout=10000)
+    autosaved = crashed.autosave()
+    assert autosaved is not None and autosaved.exists()
+    assert load_project(autosaved) == crashed.doc.project
+    assert autosaved.parent == settings.autosave_dir()
+    # simulate a crash: the session's lock goes away with the process, the autosave stays
+    crashed._lock.unlock()
+    crashed._lock = None
+    crashed.persist = False  # its close must not tidy up, as a crash would not
+    unsaved = crashed.doc.project
+
+    fresh = make_window()
+    asked = []
+
+    def ask(when: str, original: str) -> QMessageBox.StandardButton:
+        asked.append(when)
+        return QMessageBox.StandardButton.Yes
+
+    fresh.ask_recovery = ask  # type: ignore[method-assign]
+    assert fresh.offer_recovery()
+    assert asked
+    assert fresh.doc.project == unsaved
+    assert fresh.doc.dirty  # recovered work is not yet saved anywhere
+    assert not autosaved.exists()  # offered once, then removed
+    qtbot.waitUntil(lambda: computed(fresh), timeout=10000)
+    assert fresh.knobs.isl.value() == 5555
+
+
+def test_running_sessions_are_not_offered_for_recovery(make_window) -> None:  # type: ignore[no-untyped-def]
+    running = make_window()
+    running.knobs.isl.setValue(4444)
+    path = running.autosave()
+    assert path is not None
+    other = make_window()
+    other.ask_recovery = lambda *_: QMessageBox.StandardButton.Yes  # type: ignore[method-assign]
+    assert not other.offer_recovery()
+    assert path.exists()
+    lock = QLockFile(str(path.with_suffix(".lock")))
+    assert not lock.tryLock(0)  # still held by the running window
+
+
+def test_clean_close_removes_the_autosave(make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.knobs.isl.setValue(1234)
+    path = window.autosave()
+    assert path is not None and path.exists()
+    window.close()  # ask_save_changes answers Discard in tests
+    assert not path.exists()
+
+
+def test_window_layout_is_remembered(make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.details_dock.hide()
+    window.tabs.setCurrentIndex(1)
+    window.close()
+    again = make_window()
+    assert not again.details_dock.isVisible()
+    assert again.tabs.currentIndex() == 1
+    again.reset_layout()
+    assert again.details_dock.isVisible()
+
+
+def test_screenshot_cli(tmp_path: Path) -> None:
+    out = tmp_path / "shot.png"
+    sample = (
+        Path(__file__).resolve().parents[2] / "samples" / "deepseek-r1-owned-vs-rented.tokentco"
+    )
+    args = [sys.executable, "-m", "tokentco", "--screenshot", str(out)]
+    if sample.exists():
+        args.append(str(sample))
+    env = {"QT_QPA_PLATFORM": "offscreen", "TOKENTCO_DATA_DIR": str(tmp_path / "data")}
+    import os
+
+    result = subprocess.run(
+        args, capture_output=True, text=True, timeout=120, env={**os.environ, **env}
+    )
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 50_000  # a real picture of the window, not an empty frame
+
+
+def test_screenshot_cli_bad_project_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tokentco"
+    bad.write_text("nope")
+    out = tmp_path / "shot.png"
+    import os
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tokentco", "--screenshot", str(out), str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 2
+    assert "bad.tokentco" in result.stderr and "Traceback" not in result.stderr
