@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Location:
+    """Where a problem is, printed as ``file:sheet:R14:C "Price/hr"``."""
     file: str = ""
     sheet: str = ""
     row: int | None = None
@@ -17,9 +18,8 @@ class Location:
             parts.append(self.sheet)
         if self.row is not None:
             parts.append(f"R{self.row}")
-        if self.column:
-            label = f"C{self.column}" if not self.column.startswith("C") else self.column
-            parts.append(f'{label} "{self.header}"' if self.header else label)
+        if self.column:  # the column's letter, then its header: C "Price/hr"
+            parts.append(f'{self.column} "{self.header}"' if self.header else self.column)
         return ":".join(parts)
 
 

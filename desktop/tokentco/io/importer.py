@@ -102,21 +102,6 @@ class ImportCancelled(Exception):
 
 
 @dataclass(frozen=True)
-class SheetLocation(Location):
-    """A cell location printed as ``file:sheet:R14:C "Price/hr"`` (column as a letter)."""
-
-    def __str__(self) -> str:
-        parts = [self.file or "<input>"]
-        if self.sheet:
-            parts.append(self.sheet)
-        if self.row is not None:
-            parts.append(f"R{self.row}")
-        if self.column:
-            parts.append(f'{self.column} "{self.header}"' if self.header else self.column)
-        return ":".join(parts)
-
-
-@dataclass(frozen=True)
 class ImportedRow:
     """One imported domain object with where it came from."""
 
@@ -331,7 +316,7 @@ def _no_table(
         what = forced or "accelerators, systems, offers, models or measured results"
         example = ", ".join(f'"{s.header}"' for s in FIELDS[forced or "offers"][:3])
         ctx.problem(
-            SheetLocation(file=raw.file, sheet=raw.name),
+            Location(file=raw.file, sheet=raw.name),
             f"no table header found for {what} in the first {HEADER_SEARCH_ROWS} rows "
             f"(expected headers such as {example})",
         )
@@ -534,9 +519,9 @@ class _SheetImport:
         plan: ColumnPlan | None = None,
         column: int | None = None,
         header: str = "",
-    ) -> SheetLocation:
+    ) -> Location:
         letter = plan.letter if plan else (column_letter(column) if column is not None else "")
-        return SheetLocation(
+        return Location(
             file=self.raw.file,
             sheet=self.raw.name,
             row=None if row_index is None else row_index + 1,
@@ -1057,7 +1042,7 @@ class _SheetImport:
 
 
 def _at(first: tuple[str, str, int]) -> str:
-    return str(SheetLocation(file=first[0], sheet=first[1], row=first[2] + 1))
+    return str(Location(file=first[0], sheet=first[1], row=first[2] + 1))
 
 
 class _ProvenanceFactory:
@@ -1102,7 +1087,6 @@ __all__ = [
     "ImportCancelled",
     "ImportResult",
     "ImportedRow",
-    "SheetLocation",
     "SheetReport",
     "detect_kind",
     "import_files",
