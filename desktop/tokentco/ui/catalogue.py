@@ -1,6 +1,7 @@
 """Catalogue browser: one sortable, filterable, editable table per catalogue kind."""
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -144,10 +145,18 @@ class CataloguePage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error)
         layout.addWidget(hint)
-        self.table.resizeColumnsToContents()
-        for col in range(self.model.columnCount()):
-            if self.table.columnWidth(col) > 260:
-                self.table.setColumnWidth(col, 260)
+        header.setResizeContentsPrecision(40)  # size columns from the first rows only
+        self._sized = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Size the columns the first time the tab is shown (keeps start-up fast)."""
+        if not self._sized:
+            self._sized = True
+            self.table.resizeColumnsToContents()
+            for col in range(self.model.columnCount()):
+                if self.table.columnWidth(col) > 260:
+                    self.table.setColumnWidth(col, 260)
+        super().showEvent(event)
 
     def _show_error(self, message: str) -> None:
         self.error.setText(f"Not accepted — {message}")

@@ -118,6 +118,9 @@ class NumberAxis(pg.AxisItem):
 def set_title(plot: pg.PlotItem, text: str) -> None:
     """A bold title that never widens the chart (pyqtgraph sizes a plot to fit its title)."""
     label = plot.titleLabel
+    if getattr(label, "_last", None) == text:
+        return  # re-setting a title relayouts the whole plot
+    label._last = text
     if not getattr(label, "_narrow", False):
         original = label.updateMin
 
@@ -299,36 +302,69 @@ class Chart(QWidget):
             self.export(path)
 
 
-class _Labels:
-    """A pool of TextItems reused between repaints (creating items is the slow part)."""
+class _Labels(pg.GraphicsObject):
+    """Every value label of one plot in a single item, drawn as text in device pixels.
+
+    One item with a handful of ``drawText`` calls repaints far faster than a TextItem per
+    bar (each TextItem relayouts a QTextDocument whenever its text changes).
+    """
 
     def __init__(self, plot: pg.PlotItem, anchor: tuple[float, float] = (0, 0.5)) -> None:
-        self.plot, self.anchor, self.items = plot, anchor, []  # type: ignore[var-annotated]
+        super().__init__()
+        self.entries: list[tuple[float, float, str]] = []
+        self._colour = QColor()
+        self._font = QFont()
+        self._font.setPointSizeF(8.5)
+        plot.addItem(self, ignoreBounds=True)
+        self.setZValue(50)
+        plot.vb.sigRangeChanged.connect(self._range_changed)
+        self._rect = QRectF()
 
-    def show(self, entries: list[tuple[float, float, str]], colour: QColor) -> None:
-        while len(self.items) < len(entries):
-            item = pg.TextItem(anchor=self.anchor)
-            self.plot.addItem(item, ignoreBounds=True)
-            self.items.append(item)
-        for item, (x, y, text) in zip(self.items, entries, strict=False):
-            item.setText(text, colour)
-            item.setPos(x, y)
-            item.show()
-        for item in self.items[len(entries) :]:
-            item.hide()
+    def _range_changed(self, *_: object) -> None:
+        self.prepareGeometryChange()
+        self._rect = QRectF()
+
+    def show(self, entries: list[tuple[float, float, str]], colour: QColor) -> None:  # type: ignore[override]
+        if entries == self.entries and colour == self._colour:
+            return
+        self.entries, self._colour = list(entries), QColor(colour)
+        self.update()
+
+    def texts(self) -> list[str]:
+        return [t.strip() for _, _, t in self.entries]
+
+    def boundingRect(self) -> QRectF:
+        if self._rect.isNull():
+            vb = self.getViewBox()
+            self._rect = vb.viewRect() if vb is not None else QRectF()
+        return self._rect
+
+    def paint(self, painter: QPainter, *_: Any) -> None:
+        if not self.entries:
+            return
+        transform = painter.transform()
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(self._font)
+        painter.setPen(self._colour)
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for x, y, text in self.entries:
+            at = transform.map(QPointF(x, y))
+            painter.drawText(QRectF(at.x() + 2, at.y() - 9, 400, 18), flags, text)
+        painter.restore()
 
 
-def _bar_pens(results: Sequence[OptionResult], cheapest_id: str) -> list[QPen]:
+def _bar_pens(
+    results: Sequence[OptionResult], data: "ChartData", cheapest_id: str = ""
+) -> list[QPen]:
+    """Each bar outlined in its option colour; the cheapest in the text colour, thick."""
     outline = theme.highlight_outline()
-    pens = []
-    for r in results:
-        if r.option_id == cheapest_id:
-            pen = pg.mkPen(outline, width=3)
-        else:
-            pen = pg.mkPen(theme.option_colour(0).darker(100), width=1)
-            pen.setColor(theme.muted_foreground())
-        pens.append(pen)
-    return pens
+    return [
+        pg.mkPen(outline, width=3)
+        if r.option_id == cheapest_id
+        else pg.mkPen(theme.option_colour(data.colour_index(r.option_id)), width=1.5)
+        for r in results
+    ]
 
 
 class CostChart(Chart):
@@ -350,7 +386,11 @@ class CostChart(Chart):
         legend.addItem(pg.BarGraphItem(x=[], height=[], width=0, brush=QBrush(grey)), "measured")
         legend.addItem(
             pg.BarGraphItem(
-                x=[], height=[], width=0, brush=QBrush(grey, Qt.BrushStyle.BDiagPattern)
+                x=[],
+                height=[],
+                width=0,
+                brush=QBrush(theme.pale(grey)),
+                pen=pg.mkPen(grey, width=1.5),
             ),
             f"estimated ({MODEL_VERSION})",
         )
@@ -389,7 +429,7 @@ class CostChart(Chart):
             height=0.7,
             width=np.asarray(values),
             brushes=brushes,
-            pens=_bar_pens(results, self.cheapest_id),
+            pens=_bar_pens(results, data, self.cheapest_id),
         )
         self.axis.set_categories([r.label or r.option_id for r in results])
         entries = []
@@ -458,11 +498,15 @@ class FrontierChart(Chart):
         self._ys = np.empty(0)
         self._owner = np.empty(0, dtype=np.int64)
         self._conc = np.empty(0)
+        self._pens: dict[tuple[int, bool], QPen] = {}
+        self._brushes: dict[int, QBrush] = {}
+        self._outline = pg.mkPen(theme.chart_foreground(), width=1.5)
 
     def update_plot(self, data: ChartData) -> None:
         results = data.comparison.options
         while len(self.curves) < len(results):
-            curve = pg.PlotDataItem()
+            # y is drawn as log10 by us; a PlotCurveItem skips PlotDataItem's per-call overhead
+            curve = pg.PlotCurveItem(antialias=True)
             self.plot.addItem(curve)
             self.curves.append(curve)
         show_legend = len(results) <= 10
@@ -476,57 +520,76 @@ class FrontierChart(Chart):
             self.legend.clear()
             self._legend_key = legend_key
         xs, ys, owner, conc = [], [], [], []
-        spots = []
+        px, py, brushes, symbols, sizes = [], [], [], [], []
         for i, r in enumerate(results):
-            colour = theme.option_colour(data.colour_index(r.option_id))
+            index = data.colour_index(r.option_id)
             f = r.frontier
             x = np.asarray(f.tokens_per_s_per_user, dtype=float)
             y = np.asarray(f.output_tokens_per_s_per_gpu, dtype=float)
             ok = (y > 0) & np.isfinite(x) & np.isfinite(y)
-            selected = r.option_id == data.selected_id
-            pen = pg.mkPen(colour, width=3 if selected else 1.6)
-            if r.point.provenance != "measured":
-                pen.setStyle(Qt.PenStyle.SolidLine)
-            self.curves[i].setData(x[ok], y[ok], pen=pen, name=r.label)
-            self.curves[i].show()
+            x, y = x[ok], y[ok]
+            state = (index, r.option_id == data.selected_id)
+            curve = self.curves[i]
+            previous = getattr(curve, "_state", None)
+            if (
+                previous is None
+                or previous[0] != state
+                or not (np.array_equal(previous[1], x) and np.array_equal(previous[2], y))
+            ):  # utilization and prices do not move the frontier: skip unchanged curves
+                curve.setData(x, np.log10(y), pen=self._pen(*state))
+                curve._state = (state, x, y)
+            curve.show()
             if show_legend and rebuild:
-                self.legend.addItem(self.curves[i], elide(r.label or r.option_id, 22))
-            xs.append(x[ok])
-            ys.append(y[ok])
-            owner.append(np.full(int(ok.sum()), i))
+                self.legend.addItem(curve, elide(r.label or r.option_id, 22))
+            xs.append(x)
+            ys.append(y)
+            owner.append(np.full(len(x), i))
             conc.append(np.asarray(f.concurrency, dtype=float)[ok])
             p = r.point
             if p.feasible and p.output_tokens_per_s_per_gpu > 0:
                 measured = p.provenance == "measured"
-                spots.append(
-                    {
-                        "pos": (p.tokens_per_s_per_user, math.log10(p.output_tokens_per_s_per_gpu)),
-                        "brush": pg.mkBrush(colour),
-                        "symbol": "star" if measured else "o",
-                        "pen": pg.mkPen(theme.chart_foreground(), width=1.5),
-                        "size": 16 if measured else 12,
-                        "data": i,
-                    }
-                )
+                px.append(p.tokens_per_s_per_user)
+                py.append(math.log10(p.output_tokens_per_s_per_gpu))
+                brushes.append(self._brush(index))
+                symbols.append("star" if measured else "o")
+                sizes.append(16 if measured else 12)
         if rebuild:
             self.legend.setMinimumWidth(0)
         for curve in self.curves[len(results) :]:
             curve.hide()
-        self.points.setData(spots)
+            curve._state = None
+        self.points.setData(
+            x=px, y=py, brush=brushes, symbol=symbols, size=sizes, pen=self._outline
+        )
         self._xs = np.concatenate(xs) if xs else np.empty(0)
         self._ys = np.concatenate(ys) if ys else np.empty(0)
         self._owner = np.concatenate(owner) if owner else np.empty(0, dtype=np.int64)
         self._conc = np.concatenate(conc) if conc else np.empty(0)
         target = data.project.workload.min_tokens_per_s_per_user
-        if target:
+        if target == getattr(self, "_target", -1.0):
+            pass
+        elif target:
+            self._target = target
             self.target.setValue(target)
             self.target.label.setFormat(f"≥ {target:g} tok/s/user")
             self.target.show()
             self.region.setRegion((0, target))
             self.region.show()
         else:
+            self._target = target
             self.target.hide()
             self.region.hide()
+
+    def _pen(self, index: int, selected: bool) -> QPen:
+        key = (index, selected)
+        if key not in self._pens:
+            self._pens[key] = pg.mkPen(theme.option_colour(index), width=3 if selected else 1.6)
+        return self._pens[key]
+
+    def _brush(self, index: int) -> QBrush:
+        if index not in self._brushes:
+            self._brushes[index] = pg.mkBrush(theme.option_colour(index))
+        return self._brushes[index]
 
     @property
     def operating_points(self) -> list[tuple[float, float]]:
@@ -601,7 +664,7 @@ class EnergyChart(Chart):
             theme.option_brush(data.colour_index(r.option_id), r.point.provenance == "measured")
             for r in results
         ]
-        pens = [pg.mkPen(theme.muted_foreground())] * len(results)
+        pens = _bar_pens(results, data)
         y = np.arange(len(results))
         self.mw_bars.setOpts(
             x0=np.zeros(len(y)), y=y, height=0.7, width=np.asarray(mw), brushes=brushes, pens=pens

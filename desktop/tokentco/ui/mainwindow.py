@@ -74,6 +74,8 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt", ".xlsm", ".xls", ".ods"
 PROJECT_FILTER = f"TokenTCO project (*{SUFFIX})"
 SPREADSHEET_FILTER = "Spreadsheets (*.xlsx *.csv *.tsv)"
 STATE_VERSION = 3
+TEXT_DELAY_MS = 120
+"""During a drag the table and details refresh at most this often; charts every frame."""
 
 
 class MainWindow(QMainWindow):
@@ -122,6 +124,12 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
 
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(TEXT_DELAY_MS)
+        self._text_timer.timeout.connect(self.render_text)
+        self._text_painted_at = 0.0
+        self._tornado_stale = True
         self._build_central()
         self._build_docks()
         self._build_actions()
@@ -370,9 +378,10 @@ class MainWindow(QMainWindow):
             return project, comparison, (time.perf_counter() - start) * 1000
 
         self.ops.submit_latest("comparison", job, self._computed, self._compute_failed)
-        self._recompute_tornado()
+        self._tornado_stale = True  # recomputed once the comparison settles (see _computed)
 
     def _recompute_tornado(self) -> None:
+        self._tornado_stale = False
         option_id = self.doc.selected_option_id
         project, catalogue, calibration = self.doc.project, self.doc.catalogue, self.calibration
         if not option_id:
@@ -407,9 +416,14 @@ class MainWindow(QMainWindow):
                 f"painted in {self.last_paint_ms:.0f} ms · {MODEL_VERSION}"
             )
         self.last_latency_ms = latency
+        if not self.ops.is_busy("comparison") and self._tornado_stale:
+            # the tornado (several evaluations) waits until a drag settles so it never
+            # competes with the live recomputation for the CPU
+            self._recompute_tornado()
         self.comparisonShown.emit(comparison)
 
     def _compute_failed(self, message: str) -> None:
+        self._tornado_stale = False
         self.last_error = message
         self.details.show_error(message)
         self.status.setText("Computation failed — see Details")
@@ -439,14 +453,32 @@ class MainWindow(QMainWindow):
             self.tornado_for,
         )
 
-    def render_comparison(self) -> None:
-        """Paint the latest comparison into every chart, the table and the details."""
+    def render_comparison(self, text_now: bool = False) -> None:
+        """Paint the latest comparison into every chart now; the table and the details
+        follow within ``TEXT_DELAY_MS`` (coalesced), so a slider drag repaints only charts.
+        """
         if self.comparison is None:
             return
         start = time.perf_counter()
         data = self._chart_data()
         for chart in self.charts:
             chart.show_data(data)
+        self.last_paint_ms = (time.perf_counter() - start) * 1000
+        if text_now or (not self._text_timer.isActive() and self._text_due()):
+            self.render_text()
+        elif not self._text_timer.isActive():
+            self._text_timer.start()
+
+    def _text_due(self) -> bool:
+        return time.perf_counter() - self._text_painted_at > TEXT_DELAY_MS / 1000
+
+    def render_text(self) -> None:
+        """Refresh the results table and the details panel from the latest comparison."""
+        self._text_timer.stop()
+        if self.comparison is None:
+            return
+        self._text_painted_at = time.perf_counter()
+        data = self._chart_data()
         colours = {o.id: i for i, o in enumerate(data.project.options)}
         self.results_model.set_comparison(self.comparison, colours)
         if self.results.horizontalHeader().sectionSize(0) < 60 or not getattr(
@@ -455,7 +487,6 @@ class MainWindow(QMainWindow):
             self.results.resizeColumnsToContents()
             self._sized = True
         self.details.show_result(self.comparison, data.project, self.doc.selected_option_id)
-        self.last_paint_ms = (time.perf_counter() - start) * 1000
 
     def _busy_changed(self, busy: bool) -> None:
         if busy and self.ops.is_busy("comparison"):
@@ -468,7 +499,7 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self, option_id: str) -> None:
         if self.comparison is not None:
-            self.render_comparison()
+            self.render_comparison(text_now=True)
         self._recompute_tornado()
         self._select_result_row(option_id)
 
@@ -987,7 +1018,7 @@ class MainWindow(QMainWindow):
         for chart in self.charts:
             chart.apply_theme()
         if self.comparison is not None:
-            self.render_comparison()
+            self.render_comparison(text_now=True)
 
     def changeEvent(self, event: Any) -> None:
         if event.type() in (event.Type.PaletteChange, event.Type.ApplicationPaletteChange):

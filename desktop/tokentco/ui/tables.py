@@ -108,29 +108,72 @@ RESULT_COLUMNS: tuple[Column, ...] = (
 
 
 class ResultsModel(QAbstractTableModel):
-    """Key figures of every option; raw values under ``SORT_ROLE`` for numeric sorting."""
+    """Key figures of every option; raw values under ``SORT_ROLE`` for numeric sorting.
+
+    Every cell is formatted once per comparison (``set_comparison``) and only rows whose
+    text changed are announced, so a slider move costs the table almost nothing.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.comparison: Comparison | None = None
         self.colours: dict[str, int] = {}
+        self._cells: list[list[tuple[str, Any, str | None]]] = []
+        self._cheapest = ""
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._align = [
+            int(
+                (Qt.AlignmentFlag.AlignRight if c.align_right else Qt.AlignmentFlag.AlignLeft)
+                | Qt.AlignmentFlag.AlignVCenter
+            )
+            for c in RESULT_COLUMNS
+        ]
+
+    @staticmethod
+    def _row(r: OptionResult) -> list[tuple[str, Any, str | None]]:
+        cells = []
+        for col in RESULT_COLUMNS:
+            value = col.value(r)
+            sort = value
+            if value is None or (isinstance(value, float) and not math.isfinite(value)):
+                sort = float("inf")
+            tip: str | None = None
+            if not r.point.feasible:
+                tip = f"Infeasible: {r.point.reason}"
+            elif col.header == "Binding":
+                tip = r.point.binding.explanation
+            elif col.header == "Provenance":
+                tip = provenance_text(r)
+            elif r.warnings:
+                tip = "\n".join(r.warnings)
+            cells.append((col.text(value), sort, tip))
+        return cells
 
     def set_comparison(self, comparison: Comparison, colours: dict[str, int]) -> None:
+        cells = [self._row(r) for r in comparison.options]
+        cheapest = comparison.cheapest
+        cheapest_id = cheapest.option_id if cheapest is not None else ""
         same_shape = self.comparison is not None and [
             o.option_id for o in self.comparison.options
         ] == [o.option_id for o in comparison.options]
-        if same_shape:
-            self.comparison, self.colours = comparison, colours
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
-            )
+        if same_shape and colours == self.colours:
+            old, old_cheapest = self._cells, self._cheapest
+            self.comparison, self._cells, self._cheapest = comparison, cells, cheapest_id
+            last = self.columnCount() - 1
+            for row, (before, after) in enumerate(zip(old, cells, strict=True)):
+                option_id = comparison.options[row].option_id
+                flip = (option_id == cheapest_id) != (option_id == old_cheapest)
+                if before != after or flip:
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         else:
             self.beginResetModel()
             self.comparison, self.colours = comparison, colours
+            self._cells, self._cheapest = cells, cheapest_id
             self.endResetModel()
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() or self.comparison is None else len(self.comparison.options)
+        return 0 if parent.isValid() else len(self._cells)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(RESULT_COLUMNS)
@@ -151,37 +194,24 @@ class ResultsModel(QAbstractTableModel):
         return self.comparison.options[row]
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.comparison is None:
+        if not index.isValid():
             return None
-        r = self.comparison.options[index.row()]
-        col = RESULT_COLUMNS[index.column()]
+        text, sort, tip = self._cells[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return col.text(col.value(r))
+            return text
         if role == SORT_ROLE:
-            value = col.value(r)
-            if value is None or (isinstance(value, float) and not math.isfinite(value)):
-                return float("inf")
-            return value
+            return sort
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            side = Qt.AlignmentFlag.AlignRight if col.align_right else Qt.AlignmentFlag.AlignLeft
-            return int(side | Qt.AlignmentFlag.AlignVCenter)
+            return self._align[index.column()]
+        if self.comparison is None:
+            return None
+        option_id = self.comparison.options[index.row()].option_id
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
-            return theme.option_colour(self.colours.get(r.option_id, index.row()))
-        if role == Qt.ItemDataRole.FontRole:
-            cheapest = self.comparison.cheapest
-            if cheapest is not None and cheapest.option_id == r.option_id:
-                font = QFont()
-                font.setBold(True)
-                return font
+            return theme.option_colour(self.colours.get(option_id, index.row()))
+        if role == Qt.ItemDataRole.FontRole and option_id == self._cheapest:
+            return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
-            if not r.point.feasible:
-                return f"Infeasible: {r.point.reason}"
-            if col.header == "Binding":
-                return r.point.binding.explanation
-            if col.header == "Provenance":
-                return provenance_text(r)
-            if r.warnings:
-                return "\n".join(r.warnings)
+            return tip
         return None
 
 

@@ -1,0 +1,172 @@
+"""Workbench speed: chart repaint, slider → painted latency, cold start.
+
+Run: ``QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_ui.py`` (prints the figures).
+
+Targets (issue 5): repaint after a slider move p95 ≤ 16 ms with 10 options × 64
+concurrency levels and ≤ 50 ms with 100 options; cold start to the first painted
+comparison ≤ 1.5 s.
+
+* *repaint*: the GUI-thread cost of a slider move once its Comparison is known — every
+  chart, the results table and the details panel updated, then one pass of the event loop
+  in which Qt paints every dirty widget; alternating between two precomputed comparisons
+  so the data really changes. During a drag the results table and details panel refresh
+  at most every ``TEXT_DELAY_MS`` (they are text, not charts), so most frames are charts
+  only; the p95 includes the frames where the table and details repaint too.
+* *slider → painted*: ``slider.setValue`` until the window has painted the result for that
+  value (background compute + paint), one move at a time.
+* *cold start*: a fresh ``python`` process from interpreter start to the first painted
+  comparison (imports, catalogue, window, first evaluate, paint).
+"""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+COLD_START = """
+import time, sys
+t0 = time.perf_counter()
+from tokentco.ui.app import _qt_setup, build_window, wait_for_first_paint
+app = _qt_setup(True)
+window, _ = build_window(None, persist=False)
+window.resize(1600, 1000)
+window.show()
+wait_for_first_paint(window, tornado=False)
+window.repaint()
+print(f"PAINTED {time.perf_counter() - t0:.4f}", flush=True)
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def options_project(n: int):  # type: ignore[no-untyped-def]
+    from tokentco.domain import ComparisonOption, PricingModel
+    from tokentco.io.bundled import bundled_catalogue
+    from tokentco.io.defaults import default_project
+
+    catalogue = bundled_catalogue()
+    base = default_project(catalogue)
+    offers = [
+        o
+        for o in catalogue.offers.values()
+        if o.accelerator_id in catalogue.accelerators and o.pricing_model is not PricingModel.OWNED
+    ]
+    options = []
+    for i in range(n):
+        offer = offers[i % len(offers)]
+        options.append(
+            ComparisonOption(
+                id=f"opt-{i}",
+                label=f"{offer.accelerator_id} · {offer.provider}"[:30],
+                accelerator_id=offer.accelerator_id,
+                offer_id=offer.id,
+            )
+        )
+    return catalogue, base.model_copy(
+        update={"model_id": "llama-3.3-70b", "options": tuple(options)}
+    )
+
+
+def bench_repaint(n: int, rounds: int = 120) -> tuple[float, float, int, int]:
+    from tokentco.engine.evaluate import evaluate
+    from tokentco.ui.app import _qt_setup, wait_for_first_paint
+    from tokentco.ui.mainwindow import MainWindow
+
+    app = _qt_setup(True)
+    catalogue, project = options_project(n)
+    window = MainWindow(catalogue, project, persist=False)
+    window.resize(1600, 1000)
+    window.show()
+    wait_for_first_paint(window, tornado=False)
+    low = project.model_copy(
+        update={"serving": project.serving.model_copy(update={"utilization": 0.35})}
+    )
+    comparisons = [(project, evaluate(project, catalogue)), (low, evaluate(low, catalogue))]
+    levels = max(len(r.frontier.concurrency) for r in comparisons[0][1].options)
+    times = []
+    for i in range(rounds):
+        proj, comparison = comparisons[i % 2]
+        start = time.perf_counter()
+        window.comparison, window.comparison_project = comparison, proj
+        window.render_comparison()
+        app.processEvents()  # scene updates are processed and every dirty widget is painted
+        times.append((time.perf_counter() - start) * 1000)
+    window.close()
+    return percentile(times, 50), percentile(times, 95), len(project.options), levels
+
+
+def bench_slider(n: int, moves: int = 40) -> tuple[float, float]:
+    from PySide6.QtCore import QCoreApplication
+
+    from tokentco.ui.app import _qt_setup, wait_for_first_paint
+    from tokentco.ui.mainwindow import MainWindow
+
+    _qt_setup(True)
+    catalogue, project = options_project(n)
+    window = MainWindow(catalogue, project, persist=False)
+    window.resize(1600, 1000)
+    window.show()
+    wait_for_first_paint(window, tornado=False)
+    slider = window.knobs.utilization.slider
+    times = []
+    for i in range(moves):
+        value = 40 + (i % 2) * 30 + i % 7
+        start = time.perf_counter()
+        slider.setValue(value)
+        target = window.doc.project
+        while window.comparison_project != target:
+            QCoreApplication.processEvents()
+        QCoreApplication.processEvents()  # the paint pass
+        times.append((time.perf_counter() - start) * 1000)
+    window.close()
+    return percentile(times, 50), percentile(times, 95)
+
+
+def bench_cold_start(runs: int = 3) -> tuple[float, float]:
+    inside, outside = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-c", COLD_START],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            cwd=Path(__file__).resolve().parents[2],
+            check=True,
+        )
+        outside.append(time.perf_counter() - start)
+        line = next(x for x in result.stdout.splitlines() if x.startswith("PAINTED"))
+        inside.append(float(line.split()[1]))
+    return statistics.median(inside), statistics.median(outside)
+
+
+def main() -> None:
+    for n in (10, 100):
+        p50, p95, options, levels = bench_repaint(n)
+        print(
+            f"repaint after slider move, {options} options × ≤{levels} frontier points: "
+            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms (target p95 ≤ {16 if n == 10 else 50} ms)"
+        )
+    for n in (10, 100):
+        p50, p95 = bench_slider(n)
+        print(
+            f"slider → painted (compute + paint), {n} options: p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+        )
+    inside, outside = bench_cold_start()
+    print(
+        f"cold start to first painted comparison: {inside:.2f} s after interpreter start, "
+        f"{outside:.2f} s including process exit (target ≤ 1.5 s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
