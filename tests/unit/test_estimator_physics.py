@@ -212,3 +212,26 @@ def test_attention_runs_at_kv_precision_not_fp4() -> None:
     b200 = CAT.accelerators["b200"]
     assert fp4.peak_flops[0] == pytest.approx(b200.peak_tflops(Precision.FP4) * 1e12)
     assert fp4.attn_peak_flops[0] == pytest.approx(b200.peak_tflops(Precision.FP8) * 1e12)
+
+
+def test_pipeline_parallel_saves_capacity_not_bandwidth() -> None:
+    """At batch 1 a PP=8 replica streams a full weight copy per token, like one GPU; TP=8
+    splits the bytes eight ways, so its token is much faster."""
+    pp_case, model = _case(layout=(8, 1, 1, 8), tp=1, pp=8)
+    tp_case, _ = _case(layout=(8, 8, 1, 1), tp=8)
+    one = np.ones((1, 1))
+    pp_user = sweep(pp_case, model, one).tokens_per_s_per_user[0, 0]
+    tp_user = sweep(tp_case, model, one).tokens_per_s_per_user[0, 0]
+    assert tp_user > 2.5 * pp_user
+
+
+def test_per_sequence_overhead_grows_with_batch_per_rank() -> None:
+    """The per-sequence cost is paid per attention rank: more sequences per rank, longer
+    steps, whatever the bandwidth and FLOPS."""
+    case, model = _case()
+    free = replace(case, seq_overhead_s=np.zeros(1))
+    costly = replace(case, seq_overhead_s=np.full(1, 50e-6))
+    batch = np.array([256.0])
+    slow = sweep(costly, model, batch).tpot_ms[0, 0]
+    fast = sweep(free, model, batch).tpot_ms[0, 0]
+    assert slow - fast == pytest.approx(256 * 50e-3, rel=0.25)

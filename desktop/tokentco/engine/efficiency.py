@@ -18,8 +18,13 @@ class Efficiency:
     """Share of dense peak FLOPS the decode GEMMs achieve at large batch."""
     eta_prefill: float = 0.55
     """Share of dense peak FLOPS prefill achieves."""
-    step_overhead_s: float = 0.004
-    """Fixed per-step cost (scheduling, sampling, kernel launches) for a whole step."""
+    step_overhead_s: float = 0.002
+    """Fixed per-step cost (kernel launches and gaps, synchronisation, the scheduler's
+    per-iteration work) for a whole step, whatever the batch."""
+    seq_overhead_s: float = 10e-6
+    """Per-step cost of each running sequence on its attention rank (sampling, stop checks,
+    detokenisation and scheduler bookkeeping, per-sequence metadata of the attention
+    kernels): work that grows with the batch but is neither weight nor KV traffic."""
     comm_latency_s: float = 15e-6
     """Latency of one collective inside the scale-up domain (scale-out pays 4×)."""
     eta_attn: float = 0.40

@@ -101,7 +101,11 @@ def _decode_step(
     miss = np.log1p(-np.minimum(m["experts_per_token"] / m["num_experts"], 1.0 - 1e-12))
     touched = 1.0 - np.exp(tokens * miss)
     routed_read = m["moe_layers"] * m["routed_params_per_layer"] * touched / c["ep"]
-    weight_read = (m["replicated_params"] / c["tp"] + routed_read) * c["weight_bytes"] / c["pp"]
+    # Pipeline parallelism: a stage holds 1/pp of the weights but must stream them once per
+    # micro-batch, and keeping pp stages busy takes pp micro-batches per decode step, so a
+    # GPU still reads a full TP shard of the weights per step (PP saves capacity, not
+    # bandwidth). Compute and KV traffic do split across stages.
+    weight_read = (m["replicated_params"] / c["tp"] + routed_read) * c["weight_bytes"]
     context = c["isl"] + c["osl"] / 2.0
     kv_token_bytes = m["kv_elements_per_token"] * c["kv_bytes"] / c["pp"]
     kv_read = batch / dp * context * kv_token_bytes / kv_shard
@@ -118,7 +122,7 @@ def _decode_step(
     compute = (gemm + experts + attention) * per_gpu
     comm = _communication(c, m, tokens, dp)
     core = _smooth_max(memory, compute)
-    overhead = np.broadcast_to(c["step_overhead_s"], core.shape)
+    overhead = c["step_overhead_s"] + c["seq_overhead_s"] * (batch / dp)
     step = core * (1.0 + c["spec_draft_cost"]) + comm + overhead
     return step, [memory, compute, comm, overhead]
 
@@ -151,7 +155,10 @@ def _prefill_gpu_seconds(c: dict[str, FloatArray], m: dict[str, FloatArray]) -> 
     cached = c["isl"] * c["prefix_hit"]
     new_tokens = c["isl"] - cached
     attention = m["attention_flops_per_context"] * (c["isl"] ** 2 - cached**2) / 2.0
-    linear = 2.0 * m["active_params"] * new_tokens
+    # Routed experts run as grouped GEMMs in prefill too (η_moe of the dense rate): the
+    # same kernels, token permutation and expert imbalance as in decode.
+    dense = m["active_params"] - m["routed_active_params"]
+    linear = 2.0 * (dense + m["routed_active_params"] / c["eta_moe"]) * new_tokens
     penalty = np.where(c["disaggregated"] > 0, 1.0, AGGREGATED_PREFILL_PENALTY)
     rate = c["eta_prefill"] * penalty
     seconds = linear / (c["peak_flops"] * rate) + attention / (c["attn_peak_flops"] * rate)

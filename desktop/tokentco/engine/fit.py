@@ -33,6 +33,7 @@ GLOBAL_PARAMS = (
     "eta_flops",
     "eta_prefill",
     "step_overhead_s",
+    "seq_overhead_s",
     "comm_latency_s",
     "eta_attn",
     "eta_moe",
@@ -45,6 +46,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "eta_flops": (0.05, 1.0),
     "eta_prefill": (0.05, 1.0),
     "step_overhead_s": (2e-4, 0.05),
+    "seq_overhead_s": (1e-7, 2e-4),
     "comm_latency_s": (1e-6, 3e-4),
     "eta_attn": (0.02, 1.0),
     "eta_moe": (0.05, 1.0),
@@ -55,6 +57,19 @@ MIN_POINTS = 4
 """Smallest group that gets its own factors (fewer rows fall back to the parent)."""
 PRIOR_SIGMA = 0.35
 """Prior spread of a child's factor around its parent's, in log units (≈ ×1.4)."""
+GLOBAL_PRIOR_SIGMA: dict[str, float] = {
+    "step_overhead_s": 0.7,
+    "seq_overhead_s": 0.7,
+    "comm_latency_s": 0.7,
+    "max_batch_per_rank": 0.7,
+}
+"""Prior spread (log units) of the global factors around the engine's generic defaults.
+The overheads, collective latency and batch cap get a prior: they are known to within a
+factor of ~2 from engine internals, and rows that constrain them (low-latency points) are
+few, so a leave-one-source-out fold without such rows would otherwise push them to a
+bound. The efficiencies are left to the data."""
+GLOBAL_FREE_SIGMA = 3.0
+"""Prior spread of the other global factors: a tie-breaker only (a factor of 20)."""
 HUBER_DELTA = 0.4
 """Log residuals beyond this count linearly (robust to the odd mislabelled row)."""
 MISSING_PENALTY = 1.5
@@ -64,6 +79,7 @@ ROOFLINE = Efficiency(
     eta_flops=1.0,
     eta_prefill=1.0,
     step_overhead_s=0.0,
+    seq_overhead_s=0.0,
     comm_latency_s=0.0,
     eta_attn=1.0,
     eta_moe=1.0,
@@ -158,6 +174,7 @@ def fit_group(
     start: Efficiency,
     prior: Efficiency | None = None,
     iterations: int = 12,
+    sigma: float | Sequence[float] = PRIOR_SIGMA,
 ) -> Efficiency:
     """Levenberg–Marquardt on log-parameters (bounded) for one group of rows."""
     plan, measured = data.plan, data.measured
@@ -166,6 +183,7 @@ def fit_group(
     x = np.clip(np.log([max(getattr(start, n), 1e-12) for n in names]), lo, hi)
     xp = None if prior is None else np.clip(np.log([getattr(prior, n) for n in names]), lo, hi)
     base = efficiency_columns([start] * plan.size)
+    spread = np.broadcast_to(np.asarray(sigma, np.float64), (len(names),))
 
     def efficiency_at(v: FloatArray) -> Efficiency:
         return start.with_values(**{n: float(np.exp(val)) for n, val in zip(names, v, strict=True)})
@@ -177,7 +195,7 @@ def fit_group(
         est = solve_points(plan.with_efficiency(columns)).output_tokens_per_s_per_gpu
         r = _log_residuals(est, measured)
         if xp is not None:
-            r = np.concatenate([r, (v - xp) / PRIOR_SIGMA])
+            r = np.concatenate([r, (v - xp) / spread])
         return r
 
     def robust(r: FloatArray) -> FloatArray:
@@ -238,7 +256,14 @@ def fit_calibration(
     work = data.subset(use)
     say = progress or (lambda _text: None)
     say(f"global fit on {work.measured.size} rows")
-    glob = fit_group(work, GLOBAL_PARAMS, start, prior=None, iterations=15)
+    glob = fit_group(
+        work,
+        GLOBAL_PARAMS,
+        start,
+        prior=start,
+        iterations=15,
+        sigma=[GLOBAL_PRIOR_SIGMA.get(n, GLOBAL_FREE_SIGMA) for n in GLOBAL_PARAMS],
+    )
     table: dict[tuple[str, str, str], Efficiency] = {}
     sizes: dict[tuple[str, str, str], int] = {("", "", ""): int(work.measured.size)}
     hardware = np.array([k[0] for k in work.plan.keys], dtype=object)

@@ -99,6 +99,7 @@ class CaseTerms:
     eta_flops: FloatArray
     eta_prefill: FloatArray
     step_overhead_s: FloatArray
+    seq_overhead_s: FloatArray
     comm_latency_s: FloatArray
     eta_attn: FloatArray
     eta_moe: FloatArray
@@ -171,6 +172,7 @@ def case_row(
         "eta_flops": efficiency.eta_flops,
         "eta_prefill": efficiency.eta_prefill,
         "step_overhead_s": efficiency.step_overhead_s,
+        "seq_overhead_s": efficiency.seq_overhead_s,
         "comm_latency_s": efficiency.comm_latency_s,
         "eta_attn": efficiency.eta_attn,
         "eta_moe": efficiency.eta_moe,
