@@ -7,8 +7,10 @@ Jacobians (every residual evaluation is one vectorised sweep over all the group'
 Hierarchy, most general first, each level regularised toward its parent so a group with
 few points moves only as far as its data insists:
 
-1. global — every factor (η_mem, η_flops, η_prefill, step overhead, comm latency, η_attn,
-   η_moe, η_comm, batch cap per rank) on all rows;
+1. global — every factor (η_mem, η_flops, η_prefill, step and per-sequence overhead, comm
+   latency, η_attn, η_moe, η_comm, batch cap per rank) on all rows, regularised toward the
+   engine defaults (``GLOBAL_PRIOR_SIGMA``: overheads, latency and batch cap; the
+   efficiencies only loosely, ``GLOBAL_FREE_SIGMA``);
 2. vendor/generation ('nvidia:fp4', 'amd:fp8', …) and hardware — the per-chip factors
    (η_mem, η_flops, η_prefill, step overhead, η_moe) toward the global fit;
 3. hardware × precision, then hardware × precision × engine family — the same factors
