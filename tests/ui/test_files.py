@@ -154,3 +154,19 @@ def test_screenshot_cli_bad_project_exits_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "bad.tokentco" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_scorecard_report_and_preview(make_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    workbook = tmp_path / "committee.xlsx"
+    window.export_scorecard(workbook)
+    qtbot.waitUntil(lambda: window.ops.is_idle() and workbook.exists(), timeout=30000)
+    assert workbook.read_bytes()[:2] == b"PK"  # an xlsx (zip) file
+    pdf = tmp_path / "report.pdf"
+    assert window.export_report(pdf)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    window.print_preview()
+    dialog = window.preview_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=10000)
+    assert window.doc.project.name in dialog.windowTitle()
+    dialog.close()

@@ -20,7 +20,7 @@ from pyqtgraph import exporters
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QVBoxLayout, QWidget
 
 from tokentco import MODEL_VERSION
 from tokentco.domain import Project
@@ -190,11 +190,17 @@ class Chart(QWidget):
         for name in ("left", "bottom"):
             plot.getAxis(name).setTickFont(font)
             plot.getAxis(name).label.setFont(font)
+        for name in ("left", "bottom", "right", "top"):
+            # pyqtgraph replays each axis' QPicture (slow text) on every repaint of the view;
+            # a device-pixel cache turns an unchanged axis into one blit
+            plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        plot.titleLabel.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         return plot
 
     def _legend(self, row: int, col: int, columns: int) -> pg.LegendItem:
         """A legend in its own row under the plot, so it never hides data."""
         legend = pg.LegendItem(colCount=columns, labelTextSize="8pt", verSpacing=-4, horSpacing=14)
+        legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.view.addItem(legend, row=row, col=col)
         return legend
 
@@ -324,7 +330,7 @@ class _Labels(pg.GraphicsObject):
         self.prepareGeometryChange()
         self._rect = QRectF()
 
-    def show(self, entries: list[tuple[float, float, str]], colour: QColor) -> None:  # type: ignore[override]
+    def set_entries(self, entries: list[tuple[float, float, str]], colour: QColor) -> None:
         if entries == self.entries and colour == self._colour:
             return
         self.entries, self._colour = list(entries), QColor(colour)
@@ -442,7 +448,7 @@ class CostChart(Chart):
                     if r.option_id == self.cheapest_id:
                         text += "  ★ cheapest"
                 entries.append((values[i], float(i), "  " + text))
-        self.labels.show(entries, theme.chart_foreground())
+        self.labels.set_entries(entries, theme.chart_foreground())
         top = max(values, default=1.0) or 1.0
         self.plot.setXRange(0, top * 1.35, padding=0)
         self.plot.setYRange(-0.6, max(len(values), 1) - 0.4, padding=0)
@@ -576,7 +582,7 @@ class FrontierChart(Chart):
             self.region.setRegion((0, target))
             self.region.show()
         else:
-            self._target = target
+            self._target = -1.0
             self.target.hide()
             self.region.hide()
 
@@ -675,10 +681,10 @@ class EnergyChart(Chart):
         self.axis.set_categories([r.label or r.option_id for r in results])
         fg = theme.chart_foreground()
         few = len(results) <= MAX_BAR_LABELS
-        self.mw_labels.show(
+        self.mw_labels.set_entries(
             [(v, float(i), " " + fmt_number(v)) for i, v in enumerate(mw)] if few else [], fg
         )
-        self.kwh_labels.show(
+        self.kwh_labels.set_entries(
             [(v, float(i), f" {v:.3g}") for i, v in enumerate(kwh)] if few else [], fg
         )
         self.mw.setXRange(0, (max(mw, default=1.0) or 1.0) * 1.3, padding=0)
@@ -748,7 +754,7 @@ class BreakdownChart(Chart):
         self.totals = [r.cost.usd_per_gpu_hour for r in results]
         self.axis.set_categories([r.label or r.option_id for r in results])
         few = n <= MAX_BAR_LABELS
-        self.labels.show(
+        self.labels.set_entries(
             [(t, float(i), " " + fmt_money(t)) for i, t in enumerate(self.totals)] if few else [],
             theme.chart_foreground(),
         )
@@ -846,7 +852,7 @@ class WaterfallChart(Chart):
                 else f"{(b - a) / a:+.0%}".replace("-", "−")
             )
             entries.append((max(a, b), float(i), " " + text))
-        self.labels.show(entries, theme.chart_foreground())
+        self.labels.set_entries(entries, theme.chart_foreground())
         name = result.label if result is not None else ""
         set_title(self.plot, f"Feature waterfall — {elide(name, 18)}")
         top = max((max(a, b) for _, a, b in steps), default=1.0) or 1.0

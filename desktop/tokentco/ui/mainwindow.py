@@ -884,53 +884,98 @@ class MainWindow(QMainWindow):
         )
 
     def export_scorecard(self, path: Path | None = None) -> None:
+        """File ▸ Export scorecard: the RFP workbook, written in the background."""
         try:
-            writer = features.write_scorecard_fn()
+            write_scorecard = features.write_scorecard_fn()
         except features.NotAvailable as exc:
             self.notify("Export scorecard", str(exc), QMessageBox.Icon.Information)
             return
+        catalogue = self.doc.catalogue
+
+        def writer(project: Project, comparison: Comparison, target: Path) -> Any:
+            return write_scorecard(project, comparison, target, catalogue=catalogue)
+
         self._export("scorecard workbook", ".xlsx", "Excel workbook (*.xlsx)", writer, path)
 
-    def export_report(self, path: Path | None = None) -> None:
-        try:
-            writer = getattr(features.report_module(), "write_report_pdf")  # noqa: B009
-        except (features.NotAvailable, AttributeError) as exc:
-            self.notify(
-                "Export report",
-                str(exc) or "The PDF report is not available yet.",
-                QMessageBox.Icon.Information,
-            )
-            return
-        self._export("report", ".pdf", "PDF document (*.pdf)", writer, path)
+    def current_comparison(self) -> Comparison:
+        """Results for exactly the project on screen (computed now if still in flight)."""
+        if self.comparison is not None and self.comparison_project == self.doc.project:
+            return self.comparison
+        return self._current_result_job()()[1]
 
-    def _report_call(self, name: str) -> None:
+    def _report(self, what: str) -> Any:
         try:
-            report = features.report_module()
-            fn = getattr(report, name)
-        except (features.NotAvailable, AttributeError):
-            self.notify(
-                "Print",
-                "Printing is not available in this build yet.",
-                QMessageBox.Icon.Information,
+            return features.report_module()
+        except features.NotAvailable as exc:
+            self.notify(what, str(exc), QMessageBox.Icon.Information)
+            return None
+
+    def export_report(self, path: Path | None = None) -> bool:
+        """File ▸ Export report: the printable report as PDF (painted on the GUI thread)."""
+        report = self._report("Export report")
+        if report is None:
+            return False
+        if path is None:
+            stem = (self.doc.path.stem if self.doc.path else "comparison") + "-report"
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Export report", str(Path.home() / f"{stem}.pdf"), "PDF document (*.pdf)"
             )
-            return
-        if self.comparison is None:
-            self.notify(
-                "Print",
-                "The comparison is still being computed; try again in a moment.",
-                QMessageBox.Icon.Information,
+            if not chosen:
+                return False
+            path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_suffix(".pdf")
+        try:
+            pages = report.write_report_pdf(
+                self.doc.project, self.current_comparison(), path, catalogue=self.doc.catalogue
             )
+        except Exception as exc:  # reported, the app keeps running
+            self.notify("Export report", f"Could not write {path.name}: {exc}")
+            return False
+        self.show_message(f"Report written to {path} ({pages} pages)")
+        return True
+
+    def print_report(self) -> None:
+        """File ▸ Print: the system print dialog, then the report."""
+        report = self._report("Print")
+        if report is None:
             return
         try:
-            fn(self.doc.project, self.comparison, self)
+            report.print_report(
+                self.doc.project, self.current_comparison(), self, catalogue=self.doc.catalogue
+            )
         except Exception as exc:  # printing problems are reported, the app keeps running
             self.notify("Print", f"Printing failed: {exc}")
 
-    def print_report(self) -> None:
-        self._report_call("print_report")
-
     def print_preview(self) -> None:
-        self._report_call("print_preview")
+        """File ▸ Print preview: the report in Qt's preview dialog (non-blocking)."""
+        report = self._report("Print preview")
+        if report is None:
+            return
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        project, catalogue = self.doc.project, self.doc.catalogue
+        try:
+            comparison = self.current_comparison()
+        except Exception as exc:
+            self.notify("Print preview", f"Preview failed: {exc}")
+            return
+        # The dialog only borrows its printer: keep it alive as long as the window
+        # (report.preview_report's printer is collected when that function returns).
+        self._preview_printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        self._preview_printer.setPageSize(report.default_page_size())
+        dialog = QPrintPreviewDialog(self._preview_printer, self)
+        dialog.setWindowTitle(f"Print preview — {project.name}")
+
+        def paint(target: Any) -> None:
+            try:
+                report.render_report(project, comparison, target, catalogue=catalogue)
+            except Exception as exc:  # reported, the app keeps running
+                self.notify("Print preview", f"Preview failed: {exc}")
+
+        dialog.paintRequested.connect(paint)
+        self.preview_dialog = dialog
+        dialog.open()
 
     # ================================================================ views & dialogs
     def show_catalogue(self) -> None:
