@@ -66,3 +66,21 @@ def test_bad_arguments_exit_2_with_one_line(argv: list[str], message: str) -> No
     assert proc.returncode == 2
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) <= 2
+
+
+def test_scorecard_applies_a_saved_scenario(tmp_path, project, capsys) -> None:
+    from openpyxl import load_workbook
+
+    from tokentco.io.project_file import save_project
+
+    path = tmp_path / "p.tokentco"
+    subset = project.model_copy(update={"options": project.options[:2]})
+    save_project(
+        project.model_copy(update={"scenarios": subset.save_scenario("two").scenarios}), path
+    )
+    out = tmp_path / "two.xlsx"
+    assert main(["scorecard", str(path), "--out", str(out), "--scenario", "two"]) == 0
+    header = [c.value for c in load_workbook(out)["Scorecard"][4]][5:]
+    assert [h for h in header if h] == [o.display_name for o in project.options[:2]]
+    assert main(["scorecard", str(path), "--out", str(out), "--scenario", "nope", "--force"]) == 2
+    assert "unknown scenario 'nope'" in capsys.readouterr().err

@@ -110,3 +110,19 @@ def test_imported_rows_override_bundled_ones(catalogue: Catalogue) -> None:
     assert merged.is_override("accelerators", "h100-sxm", catalogue)
     assert "quotes.xlsx:HW row 4" in merged.provenance_of("accelerators", "h100-sxm").describe()
     assert catalogue.accelerators["h100-sxm"].memory_gb == 80.0
+
+
+def test_scenarios_save_and_apply(project: Project) -> None:
+    chat = project.save_scenario("chat")
+    batch_workload = project.workload.model_copy(update={"min_tokens_per_s_per_user": None})
+    subset = chat.model_copy(update={"workload": batch_workload, "options": project.options[:2]})
+    two = chat.model_copy(update={"scenarios": subset.save_scenario("batch").scenarios})
+    assert [s.name for s in two.scenarios] == ["chat", "batch"]
+    batch = two.with_scenario("batch")
+    assert batch.workload.min_tokens_per_s_per_user is None and len(batch.options) == 2
+    back = batch.model_copy(update={"options": project.options}).with_scenario("chat")
+    assert back.workload == project.workload and back.options == project.options
+    with pytest.raises(ValueError, match="unknown scenario 'x'"):
+        two.with_scenario("x")
+    with pytest.raises(ValueError, match="names unknown options"):
+        batch.model_copy(update={"options": project.options[:1]}).with_scenario("batch")

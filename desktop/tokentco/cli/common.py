@@ -7,6 +7,8 @@ from pathlib import Path
 
 from tokentco.domain import Catalogue, Project
 from tokentco.engine.calibration import Calibration
+from tokentco.engine.evaluate import evaluate
+from tokentco.engine.results import Comparison
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.errors import InputError
 from tokentco.io.project_file import load_project
@@ -36,6 +38,23 @@ def split_ids(text: str | None) -> list[str]:
 def load_project_and_catalogue(path: str) -> tuple[Project, Catalogue]:
     project = load_project(Path(path))
     return project, project.effective_catalogue(bundled_catalogue())
+
+
+def evaluate_project(
+    path: str, scenario: str | None = None
+) -> tuple[Project, Catalogue, Comparison]:
+    """Load a project (optionally applying a saved scenario) and evaluate it with the shipped
+    calibration; a bad project becomes a one-line InputError."""
+    project, catalogue = load_project_and_catalogue(path)
+    try:
+        if scenario:
+            project = project.with_scenario(scenario)
+        if not project.options:
+            raise ValueError("the project has no options to compare")
+        comparison = evaluate(project, catalogue, calibration())
+    except ValueError as exc:
+        raise InputError(f"{path}: {exc}") from exc
+    return project, catalogue, comparison
 
 
 def check_output(path: Path, force: bool) -> None:

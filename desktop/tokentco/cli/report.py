@@ -6,8 +6,7 @@ from pathlib import Path
 
 from tokentco.io.errors import InputError
 
-from .common import check_output
-from .scorecard import evaluate_project
+from .common import check_output, evaluate_project
 
 HELP = "write the printable comparison report (PDF) for a project"
 
@@ -16,6 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="a .tokentco project file")
     parser.add_argument("--out", required=True, metavar="F.pdf", help="PDF to write")
     parser.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    parser.add_argument("--scenario", help="apply a scenario saved in the project first")
     parser.add_argument(
         "--paper",
         choices=("auto", "a4", "letter"),
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".pdf":
         raise InputError(f"--out {out}: the report is a PDF, use a .pdf name")
     check_output(out, args.force)
-    project, catalogue, comparison = evaluate_project(args.project)
+    project, catalogue, comparison = evaluate_project(args.project, args.scenario)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from tokentco.ui.report import write_report_pdf

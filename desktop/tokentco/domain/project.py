@@ -40,9 +40,14 @@ class ComparisonOption(Frozen):
 
 
 class Scenario(Frozen):
-    """A named set of global settings the analyst can switch between (e.g. 'chat', 'batch')."""
+    """A named comparison inside a project: which options to compare and under what settings.
+
+    Analysts keep several (e.g. "chat, 20 tok/s/user" and "batch, no latency target") and
+    switch between them; ``Project.with_scenario`` applies one.
+    """
 
     name: str = Field(min_length=1)
+    option_ids: tuple[str, ...] = Field(default=(), description="empty = every option")
     workload: Workload = Workload()
     serving: ServingOptions = ServingOptions()
     demand: Demand = Demand()
@@ -91,6 +96,39 @@ class Project(Frozen):
                 f"understands ({SCHEMA_VERSION}): update TokenTCO"
             )
         return self
+
+    def with_scenario(self, name: str) -> "Project":
+        """This project with a saved scenario's settings and option subset applied."""
+        scenario = next((s for s in self.scenarios if s.name == name), None)
+        if scenario is None:
+            known = ", ".join(s.name for s in self.scenarios) or "none saved"
+            raise ValueError(f"unknown scenario {name!r} (known: {known})")
+        missing = [i for i in scenario.option_ids if i not in {o.id for o in self.options}]
+        if missing:
+            raise ValueError(f"scenario {name!r} names unknown options: {', '.join(missing)}")
+        wanted = set(scenario.option_ids)
+        options = tuple(o for o in self.options if not wanted or o.id in wanted)
+        return self.model_copy(
+            update={
+                "workload": scenario.workload,
+                "serving": scenario.serving,
+                "demand": scenario.demand,
+                "options": options,
+            }
+        )
+
+    def save_scenario(self, name: str) -> "Project":
+        """Record the current settings and options as a named scenario (replacing one of
+        the same name)."""
+        scenario = Scenario(
+            name=name,
+            option_ids=tuple(o.id for o in self.options),
+            workload=self.workload,
+            serving=self.serving,
+            demand=self.demand,
+        )
+        kept = tuple(s for s in self.scenarios if s.name != name)
+        return self.model_copy(update={"scenarios": (*kept, scenario)})
 
     def serving_for(self, option: ComparisonOption) -> ServingOptions:
         return option.serving or self.serving
