@@ -116,3 +116,17 @@ def test_measured_point_takes_precedence(catalogue: Catalogue) -> None:
         update={"options": (option.model_copy(update={"use_measured": False}),)}
     )
     assert evaluate(no_measured, catalogue).options[0].point.provenance == "estimated"
+
+
+def test_tornado_reuses_the_comparisons_calibration(project: Project, catalogue: Catalogue) -> None:
+    """Sensitivity re-evaluates; with the comparison's own factors its base is the quoted cost."""
+    from tokentco.engine.sensitivity import tornado
+    from tokentco.io.calibration_file import load_calibration
+
+    comparison = evaluate(project, catalogue, load_calibration())
+    assert comparison.calibration is not None
+    option = project.options[1].id
+    bars = tornado(project, catalogue, option, calibration=comparison.calibration)
+    assert bars and bars[0].base_usd_per_mtok == pytest.approx(
+        comparison.by_id(option).usd_per_mtok
+    )

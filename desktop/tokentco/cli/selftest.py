@@ -141,7 +141,7 @@ def check_comparison(t: SelfTest) -> str:
 
     catalogue = t.state["catalogue"]
     project = default_project(catalogue)
-    comparison = evaluate(project, catalogue)
+    comparison = evaluate(project, catalogue, t.state.get("calibration"))
     if not comparison.options:
         raise CheckFailed("the default project compared no options")
     feasible = [o for o in comparison.options if o.point.feasible]
@@ -392,7 +392,7 @@ def run_self_test(out: TextIO | None = None, workdir: Path | None = None) -> int
             t.check("catalogue", check_catalogue)
             t.check("calibration", check_calibration)
             t.check("samples", check_samples)
-            t.check("comparison", check_comparison, needs=("catalogue",))
+            t.check("comparison", check_comparison, needs=("catalogue", "calibration"))
             t.check("scorecard", check_scorecard, needs=("comparison",))
             t.check("qt plugins", check_qt_plugins)
             t.check("gui", check_gui, needs=("qt plugins",))

@@ -86,7 +86,7 @@ def evaluate(
             continue
         own = [next(points) for _ in plan.variants]
         results.append(_assemble(project, catalogue, plan, own, next(curves), measured))
-    return Comparison(model_id=model.id, options=tuple(results))
+    return Comparison(model_id=model.id, options=tuple(results), calibration=cal)
 
 
 def frontier_sweep(

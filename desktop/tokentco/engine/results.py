@@ -11,6 +11,8 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import NDArray
 
+from tokentco.engine.calibration import Calibration
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -181,6 +183,9 @@ class Comparison:
 
     model_id: str
     options: tuple[OptionResult, ...]
+    calibration: "Calibration | None" = None
+    """The efficiency factors the figures were computed with; anything that re-evaluates
+    (sensitivity, break-even) must reuse them so its numbers agree with these."""
 
     @property
     def cheapest(self) -> OptionResult | None:

@@ -116,7 +116,7 @@ def prepare(
     target = card.winner_id or ""
     if target and any(o.id == target for o in project.options):
         try:
-            bars = tornado(project, catalogue, target)
+            bars = tornado(project, catalogue, target, calibration=comparison.calibration)
         except (ValueError, KeyError):
             bars = []
     return ReportData(project, comparison, card, bars, target, catalogue, datetime.now())
