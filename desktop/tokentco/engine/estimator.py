@@ -105,7 +105,7 @@ def _decode_step(
     # micro-batch, and keeping pp stages busy takes pp micro-batches per decode step, so a
     # GPU still reads a full TP shard of the weights per step (PP saves capacity, not
     # bandwidth). Compute and KV traffic do split across stages.
-    weight_read = (m["replicated_params"] / c["tp"] + routed_read) * c["weight_bytes"]
+    weight_read = (m["replicated_params"] / c["tp"] + routed_read) * c["weight_read_bytes"]
     context = c["isl"] + c["osl"] / 2.0
     kv_token_bytes = m["kv_elements_per_token"] * c["kv_bytes"] / c["pp"]
     kv_read = batch / dp * context * kv_token_bytes / kv_shard

@@ -82,7 +82,8 @@ class CaseTerms:
     tp: FloatArray
     ep: FloatArray
     pp: FloatArray
-    weight_bytes: FloatArray
+    weight_bytes: FloatArray  # stored bytes per weight element (capacity)
+    weight_read_bytes: FloatArray  # bytes per weight element a decode step streams at η_mem
     kv_bytes: FloatArray
     act_bytes: FloatArray
     spec_tokens_per_step: FloatArray
@@ -131,6 +132,28 @@ def attention_precision(serving: ServingOptions) -> Precision:
     return Precision.FP8
 
 
+def native_weight_precision(accelerator: Accelerator, precision: Precision) -> Precision:
+    """The narrowest format the hardware computes natively that can hold ``precision``.
+
+    Weights stored in a format the hardware has no tensor path for (MXFP4/NVFP4 on Hopper
+    or MI300-class GPUs) are dequantised inside the GEMM kernel to this format."""
+    if accelerator.supports(precision):
+        return precision
+    widths = (Precision.FP8, Precision.FP16) if precision is Precision.FP4 else (Precision.FP16,)
+    return next((p for p in widths if accelerator.supports(p)), Precision.FP16)
+
+
+def emulated_read_bytes(accelerator: Accelerator, precision: Precision) -> float:
+    """Effective bytes per weight element streamed by a decode GEMM.
+
+    Native formats stream their stored bytes. An emulated format saves HBM traffic but its
+    kernel dequantises every weight element on the vector units before the tensor cores
+    see it; at decode batch sizes that per-element work, not HBM, paces the weight stream,
+    so the step streams weights at the element rate of the native format it computes in.
+    """
+    return native_weight_precision(accelerator, precision).bytes_per_element
+
+
 def case_row(
     accelerator: Accelerator,
     serving: ServingOptions,
@@ -156,6 +179,7 @@ def case_row(
         "ep": float(ep),
         "pp": float(pp),
         "weight_bytes": serving.weight_precision.bytes_per_element,
+        "weight_read_bytes": emulated_read_bytes(accelerator, serving.weight_precision),
         "kv_bytes": serving.kv_precision.bytes_per_element,
         "act_bytes": act,
         "spec_tokens_per_step": spec.tokens_per_step,
