@@ -11,6 +11,7 @@ relies on colour alone. Hovering shows exact values; every chart exports to PNG 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ MAX_BAR_LABELS = 24
 LABEL_CHARS = 24
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ChartData:
     """What every chart is drawn from: results plus the project they were computed for."""
 
@@ -43,10 +44,12 @@ class ChartData:
     tornado_for: str = ""
 
     def colour_index(self, option_id: str) -> int:
-        for index, option in enumerate(self.project.options):
-            if option.id == option_id:
-                return index
-        return 0
+        """Position of the option in the project: its colour in every chart and list."""
+        return self._colours.get(option_id, 0)
+
+    @cached_property
+    def _colours(self) -> dict[str, int]:
+        return {option.id: index for index, option in enumerate(self.project.options)}
 
 
 def elide(text: str, limit: int = LABEL_CHARS) -> str:
@@ -93,6 +96,14 @@ class CategoryAxis(pg.AxisItem):
             self.setTicks([[(i, elide(t)) for i, t in enumerate(labels)], []])
 
 
+def compact(value: float) -> str:
+    """Tick text such as 500k, 1M, 1.5M (no trailing zeros)."""
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:.2f}".rstrip("0").rstrip(".") + suffix
+    return f"{value:g}"
+
+
 class NumberAxis(pg.AxisItem):
     """A value axis with compact tick labels (1.5M, 250k, 0.12) and no "(x1e6)" scale."""
 
@@ -105,7 +116,7 @@ class NumberAxis(pg.AxisItem):
         out = []
         for v in values:
             if abs(v) >= 1000:
-                text = fmt_number(v)
+                text = compact(v)
             elif spacing >= 1:
                 text = f"{v:,.0f}"
             else:
@@ -152,6 +163,7 @@ class Chart(QWidget):
         layout.addWidget(self.view)
         self.setAccessibleName(self.title)
         self.hover_text = ""
+        self._last_key: Any = None
         self._hover = pg.TextItem(
             anchor=(0, 1),
             fill=pg.mkBrush(theme.chart_background()),
@@ -210,6 +222,7 @@ class Chart(QWidget):
 
     def apply_theme(self) -> None:
         """Follow the application palette (light or dark)."""
+        self._last_key = None  # colours changed: the next data must be drawn
         self.view.setBackground(theme.chart_background())
         fg = theme.chart_foreground()
         for item in self.view.ci.items:
@@ -227,8 +240,25 @@ class Chart(QWidget):
 
     # --- data --------------------------------------------------------------------------------
     def show_data(self, data: ChartData) -> None:
+        """Draw ``data``; skipped when nothing this chart shows has changed (a utilization
+        drag leaves $/GPU-hour, energy and the frontier as they were)."""
         self._data = data
+        key = self.data_key(data)
+        if key is not None and key == self._last_key:
+            return
+        self._last_key = key
         self.update_plot(data)
+
+    def data_key(self, data: ChartData) -> Any:
+        """A cheap value equal for two inputs that draw the same picture (None: always draw)."""
+        return None
+
+    @staticmethod
+    def _ids(data: ChartData) -> tuple[Any, ...]:
+        return tuple(
+            (r.option_id, r.label, data.colour_index(r.option_id), r.point.provenance)
+            for r in data.comparison.options
+        )
 
     def update_plot(self, data: ChartData) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -416,6 +446,9 @@ class CostChart(Chart):
         self.values: list[float] = []
         self.cheapest_id = ""
 
+    def data_key(self, data: ChartData) -> Any:
+        return self._ids(data), tuple(r.usd_per_mtok for r in data.comparison.options)
+
     def update_plot(self, data: ChartData) -> None:
         results = data.comparison.options
         cheapest = data.comparison.cheapest
@@ -479,6 +512,9 @@ class FrontierChart(Chart):
         super().__init__(parent)
         self.plot = self._plot(bottom=NumberAxis("bottom"))
         self.plot.setLogMode(x=False, y=True)
+        # ranges are set from the data once per update: autorange would re-scan every
+        # curve after each of the n setData calls (quadratic with 100 options)
+        self.plot.vb.disableAutoRange()
         self.plot.setLabel("bottom", "tokens/s per user (interactivity)")
         self.plot.setLabel("left", "output tokens/s per GPU")
         self.curves: list[pg.PlotDataItem] = []
@@ -507,6 +543,21 @@ class FrontierChart(Chart):
         self._pens: dict[tuple[int, bool], QPen] = {}
         self._brushes: dict[int, QBrush] = {}
         self._outline = pg.mkPen(theme.chart_foreground(), width=1.5)
+
+    def data_key(self, data: ChartData) -> Any:
+        points = tuple(
+            (
+                r.point.feasible,
+                r.point.tokens_per_s_per_user,
+                r.point.output_tokens_per_s_per_gpu,
+                len(r.frontier.tokens_per_s_per_user),
+                float(np.nansum(r.frontier.tokens_per_s_per_user)),
+                float(np.nansum(r.frontier.output_tokens_per_s_per_gpu)),
+            )
+            for r in data.comparison.options
+        )
+        target = data.project.workload.min_tokens_per_s_per_user
+        return self._ids(data), points, data.selected_id, target
 
     def update_plot(self, data: ChartData) -> None:
         results = data.comparison.options
@@ -571,6 +622,15 @@ class FrontierChart(Chart):
         self._ys = np.concatenate(ys) if ys else np.empty(0)
         self._owner = np.concatenate(owner) if owner else np.empty(0, dtype=np.int64)
         self._conc = np.concatenate(conc) if conc else np.empty(0)
+        if self._xs.size:
+            target = data.project.workload.min_tokens_per_s_per_user or 0.0
+            logs = np.log10(self._ys)
+            x_max = max(float(self._xs.max()), target) * 1.05
+            self.plot.setRange(
+                xRange=(0, x_max),
+                yRange=(float(logs.min()) - 0.15, float(logs.max()) + 0.25),
+                padding=0,
+            )
         target = data.project.workload.min_tokens_per_s_per_user
         if target == getattr(self, "_target", -1.0):
             pass
@@ -639,14 +699,14 @@ class EnergyChart(Chart):
             0, 0, left=self.axis, bottom=NumberAxis("bottom"), title="Tokens/s per MW"
         )
         self.mw.invertY(True)
-        self.mw.setLabel("bottom", "output tok/s per MW of facility power")
+        self.mw.setLabel("bottom", "output tok/s per facility MW")
         self.kwh = self._plot(
             0, 1, left=CategoryAxis("left"), bottom=NumberAxis("bottom"), title="kWh / Mtok"
         )
         self.kwh.invertY(True)
         self.kwh.setYLink(self.mw)
         self.kwh.hideAxis("left")
-        self.kwh.setLabel("bottom", "kWh per Mtok")
+        self.kwh.setLabel("bottom", "kWh/Mtok")
         self.view.ci.layout.setColumnStretchFactor(0, 3)
         self.view.ci.layout.setColumnStretchFactor(1, 2)
         self.mw_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
@@ -658,6 +718,13 @@ class EnergyChart(Chart):
         self._attach_hover(self.mw)
         self.mw_values: list[float] = []
         self.kwh_values: list[float] = []
+
+    def data_key(self, data: ChartData) -> Any:
+        values = tuple(
+            (r.point.feasible, r.tokens_per_s_per_mw, r.kwh_per_mtok)
+            for r in data.comparison.options
+        )
+        return self._ids(data), values
 
     def update_plot(self, data: ChartData) -> None:
         results = data.comparison.options
@@ -687,8 +754,8 @@ class EnergyChart(Chart):
         self.kwh_labels.set_entries(
             [(v, float(i), f" {v:.3g}") for i, v in enumerate(kwh)] if few else [], fg
         )
-        self.mw.setXRange(0, (max(mw, default=1.0) or 1.0) * 1.3, padding=0)
-        self.kwh.setXRange(0, (max(kwh, default=1.0) or 1.0) * 1.35, padding=0)
+        self.mw.setXRange(0, (max(mw, default=1.0) or 1.0) * 1.45, padding=0)
+        self.kwh.setXRange(0, (max(kwh, default=1.0) or 1.0) * 1.7, padding=0)
         self.mw.setYRange(-0.6, max(len(results), 1) - 0.4, padding=0)
 
     def hover_at(self, x: float, y: float) -> str:
@@ -741,6 +808,9 @@ class BreakdownChart(Chart):
         self.labels = _Labels(self.plot)
         self._attach_hover(self.plot)
         self.totals: list[float] = []
+
+    def data_key(self, data: ChartData) -> Any:
+        return self._ids(data), tuple(r.cost for r in data.comparison.options)
 
     def update_plot(self, data: ChartData) -> None:
         results = data.comparison.options
@@ -798,6 +868,13 @@ class WaterfallChart(Chart):
         self._attach_hover(self.plot)
         self.steps: list[tuple[str, float, float]] = []  # (label, before, after)
 
+    def data_key(self, data: ChartData) -> Any:
+        try:
+            r = data.comparison.by_id(data.selected_id)
+        except StopIteration:
+            return None
+        return r.option_id, r.label, r.waterfall, r.usd_per_mtok, r.point.feasible
+
     def update_plot(self, data: ChartData) -> None:
         result: OptionResult | None
         try:
@@ -854,7 +931,7 @@ class WaterfallChart(Chart):
             entries.append((max(a, b), float(i), " " + text))
         self.labels.set_entries(entries, theme.chart_foreground())
         name = result.label if result is not None else ""
-        set_title(self.plot, f"Feature waterfall — {elide(name, 18)}")
+        set_title(self.plot, f"Waterfall — {elide(name, 20)}")
         top = max((max(a, b) for _, a, b in steps), default=1.0) or 1.0
         self.plot.setXRange(0, top * 1.45, padding=0)
         self.plot.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
@@ -901,6 +978,13 @@ class TornadoChart(Chart):
         self.bars: list[Any] = []
         self.empty_text = "computing…"
 
+    def data_key(self, data: ChartData) -> Any:
+        try:
+            label = data.comparison.by_id(data.selected_id).label
+        except StopIteration:
+            label = ""
+        return id(data.tornado), data.tornado_for, data.selected_id, label, self.empty_text
+
     def update_plot(self, data: ChartData) -> None:
         bars = list(data.tornado or []) if data.tornado_for == data.selected_id else []
         self.bars = bars
@@ -939,7 +1023,7 @@ class TornadoChart(Chart):
             name = data.comparison.by_id(data.selected_id).label
         except StopIteration:
             name = ""
-        set_title(self.plot, f"Sensitivity ±20 % — {elide(name, 16)}")
+        set_title(self.plot, f"Sensitivity — {elide(name, 20)}")
         if bars:
             self.message.hide()
             self.plot.setXRange(lo - span * 0.08, cap + span * 0.05, padding=0)
