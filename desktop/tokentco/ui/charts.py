@@ -623,9 +623,9 @@ class FrontierChart(Chart):
         self._owner = np.concatenate(owner) if owner else np.empty(0, dtype=np.int64)
         self._conc = np.concatenate(conc) if conc else np.empty(0)
         if self._xs.size:
-            target = data.project.workload.min_tokens_per_s_per_user or 0.0
+            min_speed = data.project.workload.min_tokens_per_s_per_user or 0.0
             logs = np.log10(self._ys)
-            x_max = max(float(self._xs.max()), target) * 1.05
+            x_max = max(float(self._xs.max()), min_speed) * 1.05
             self.plot.setRange(
                 xRange=(0, x_max),
                 yRange=(float(logs.min()) - 0.15, float(logs.max()) + 0.25),
