@@ -12,7 +12,14 @@ from tokentco.domain import Precision
 from tokentco.engine.calibration import Calibration
 from tokentco.engine.efficiency import Efficiency
 from tokentco.engine.fit import stats
-from tokentco.engine.points import PointRequest, Status, estimate_points, load_target
+from tokentco.engine.points import (
+    MLPERF_OSL_SPREAD,
+    PointRequest,
+    Status,
+    estimate_points,
+    load_target,
+    plan_points,
+)
 from tokentco.io.bundled import bundled_catalogue, resource_path
 from tokentco.io.calibration_file import (
     calibration_from_json,
@@ -151,6 +158,17 @@ def test_points_give_status_not_crash() -> None:
     server = est.tokens_per_s_per_user[1]
     assert server >= 5.0 and est.ttft_ms[1] <= 2000  # MLPerf server limits honoured
     assert np.isnan(est.output_tokens_per_s_per_gpu[2:]).all()
+
+
+def test_mlperf_rows_have_variable_output_lengths() -> None:
+    """MLPerf datasets have natural (long-tailed) output lengths; synthetic benchmarks do not."""
+    base = {"hardware": "h200-sxm", "model": "llama-2-70b", "precision": "fp8", "osl": "300"}
+    mlperf = PointRequest.from_row({**base, "source": "MLPerf Inference v5.1"})
+    synthetic = PointRequest.from_row({**base, "isl": "1024", "source": "TensorRT-LLM"})
+    plan = plan_points([mlperf, synthetic], bundled_catalogue())
+    spread = plan.cases.osl_spread
+    assert np.all(spread[plan.owner == 0] == MLPERF_OSL_SPREAD) and MLPERF_OSL_SPREAD > 1.0
+    assert np.all(spread[plan.owner == 1] == 1.0)
 
 
 def _write(path: Path, rows: list[dict[str, str]]) -> None:

@@ -265,3 +265,24 @@ def test_emulated_fp4_weights_stream_at_the_native_element_rate() -> None:
     # same decode speed at small batch, but more room for KV with FP4 storage
     np.testing.assert_allclose(fp4_run.tpot_ms, fp8_run.tpot_ms, rtol=1e-9)
     assert np.all(fp4_run.memory_used_gb_per_gpu < fp8_run.memory_used_gb_per_gpu)
+
+
+def test_variable_output_lengths_lengthen_the_mean_decode_context() -> None:
+    """Long requests stay in the batch longer (length-biased sampling): with cv of the output
+    length > 0 a decode step reads more KV and is slower; prefill and capacity do not move."""
+    fixed, model = _case(model="llama-3.1-8b", layout=(1, 1, 1, 1), isl=512, osl=2048)
+    spread = replace(fixed, osl_spread=np.array([2.0]))
+    a, b = sweep(fixed, model, LEVELS), sweep(spread, model, LEVELS)
+    assert np.all(b.tpot_ms > a.tpot_ms)
+    np.testing.assert_array_equal(a.concurrency, b.concurrency)
+    # the mean context is ISL + OSL·(1 + cv²)/2: with cv = 1 it equals ISL + OSL
+    c, m = _columns(spread, model)
+    c_fixed, _ = _columns(replace(fixed, osl=fixed.osl * 2.0), model)
+    batch = np.array([[64.0]])
+    dp = np.ones((1, 1))
+    big = np.full((1, 1), 1e12)
+    kv_shard = np.ones((1, 1))
+    _, parts_b = _decode_step(c, m, batch, dp, kv_shard, big)
+    _, parts_f = _decode_step(c_fixed, m, batch, dp, kv_shard, big)
+    np.testing.assert_allclose(parts_b[0], parts_f[0])
+    np.testing.assert_allclose(parts_b[1], parts_f[1])

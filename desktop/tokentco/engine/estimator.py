@@ -106,7 +106,10 @@ def _decode_step(
     # GPU still reads a full TP shard of the weights per step (PP saves capacity, not
     # bandwidth). Compute and KV traffic do split across stages.
     weight_read = (m["replicated_params"] / c["tp"] + routed_read) * c["weight_read_bytes"]
-    context = c["isl"] + c["osl"] / 2.0
+    # Mean context of a running sequence: its prompt plus its age. With fixed output lengths
+    # the age averages OSL/2; with variable lengths long requests stay in the batch longer
+    # (length-biased sampling), so the mean age is E[L²]/(2·E[L]) = OSL·(1 + cv²)/2.
+    context = c["isl"] + c["osl"] * c["osl_spread"] / 2.0
     kv_token_bytes = m["kv_elements_per_token"] * c["kv_bytes"] / c["pp"]
     kv_read = batch / dp * context * kv_token_bytes / kv_shard
     kv_resident = batch / dp * (c["isl"] + c["osl"]) * kv_token_bytes

@@ -84,6 +84,12 @@ MLPERF_MEAN_ISL: dict[str, float] = {
 """Approximate dataset means; only the prefill share of MLPerf rows depends on them."""
 
 
+MLPERF_OSL_SPREAD = 2.0
+"""1 + cv² of the output length in MLPerf datasets (natural, long-tailed output lengths,
+taken as exponential-like, cv ≈ 1). Synthetic benchmarks (trtllm-bench, InferenceX) fix or
+narrowly sample lengths (spread ≈ 1). Only decode's mean context depends on it."""
+
+
 class Status:
     OK = "ok"
     UNKNOWN_HARDWARE = "unknown hardware"
@@ -260,11 +266,14 @@ def serving_for(request: PointRequest, precision: Precision) -> ServingOptions:
     )
 
 
+def is_mlperf(request: PointRequest) -> bool:
+    return "mlperf" in (request.source + " " + request.scenario).lower()
+
+
 def lengths_for(request: PointRequest) -> tuple[float | None, float | None]:
     """ISL/OSL, with the MLPerf dataset mean ISL where the row has none."""
     isl = request.isl
-    is_mlperf = "mlperf" in (request.source + " " + request.scenario).lower()
-    if isl is None and is_mlperf:
+    if isl is None and is_mlperf(request):
         isl = MLPERF_MEAN_ISL.get(request.model_id)
     return isl, request.osl
 
@@ -494,6 +503,8 @@ def _plan_request(
     if model.id not in terms:
         terms[model.id] = model_terms(model)
     base = case_row(accelerator, serving, workload, layouts[0], eff)
+    if is_mlperf(request):
+        base["osl_spread"] = MLPERF_OSL_SPREAD
     for gpus, tp, ep, pp in layouts:
         rows.append({**base, "gpus": gpus, "tp": tp, "ep": ep, "pp": pp})
         models.append(terms[model.id])

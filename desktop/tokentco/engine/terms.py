@@ -96,6 +96,7 @@ class CaseTerms:
     max_concurrency: FloatArray
     isl: FloatArray
     osl: FloatArray
+    osl_spread: FloatArray  # 1 + squared coefficient of variation of the output length
     eta_mem: FloatArray
     eta_flops: FloatArray
     eta_prefill: FloatArray
@@ -192,6 +193,7 @@ def case_row(
         "max_concurrency": float(serving.max_concurrency),
         "isl": float(workload.isl_tokens),
         "osl": float(workload.osl_tokens),
+        "osl_spread": 1.0,
         "eta_mem": efficiency.eta_mem,
         "eta_flops": efficiency.eta_flops,
         "eta_prefill": efficiency.eta_prefill,
