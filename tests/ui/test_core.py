@@ -77,3 +77,21 @@ def test_document_undo_covers_option_scoped_edits(qapp, catalogue, project: Proj
     assert doc.project.serving == project.serving
     doc.undo_stack.undo()
     assert doc.project == project
+
+
+def test_qt_void_calls_keep_none_alive(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Regression guard for the PySide6 6.12 / CPython 3.11 bug (void calls dropping a
+    reference to None), the reason PySide6 is pinned below 6.12."""
+    import sys
+
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    image = QImage(32, 32, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    before = sys.getrefcount(None)
+    for _ in range(2000):
+        painter.setPen(QColor("red"))
+        painter.drawLine(0, 0, 10, 10)
+    after = sys.getrefcount(None)
+    painter.end()
+    assert after >= before - 50, f"None lost {before - after} references"

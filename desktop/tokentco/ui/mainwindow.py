@@ -952,28 +952,18 @@ class MainWindow(QMainWindow):
         report = self._report("Print preview")
         if report is None:
             return
-        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-
-        project, catalogue = self.doc.project, self.doc.catalogue
         try:
             comparison = self.current_comparison()
-        except Exception as exc:
+            dialog = report.preview_report(
+                self.doc.project,
+                comparison,
+                self,
+                catalogue=self.doc.catalogue,
+                on_error=lambda exc: self.notify("Print preview", f"Preview failed: {exc}"),
+            )
+        except Exception as exc:  # reported, the app keeps running
             self.notify("Print preview", f"Preview failed: {exc}")
             return
-        # The dialog only borrows its printer: keep it alive as long as the window
-        # (report.preview_report's printer is collected when that function returns).
-        self._preview_printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        self._preview_printer.setPageSize(report.default_page_size())
-        dialog = QPrintPreviewDialog(self._preview_printer, self)
-        dialog.setWindowTitle(f"Print preview — {project.name}")
-
-        def paint(target: Any) -> None:
-            try:
-                report.render_report(project, comparison, target, catalogue=catalogue)
-            except Exception as exc:  # reported, the app keeps running
-                self.notify("Print preview", f"Preview failed: {exc}")
-
-        dialog.paintRequested.connect(paint)
         self.preview_dialog = dialog
         dialog.open()
 

@@ -1146,8 +1146,13 @@ def preview_report(
     comparison: Comparison,
     parent: QWidget | None = None,
     catalogue: Catalogue | None = None,
+    on_error: Callable[[Exception], None] | None = None,
 ) -> QPrintPreviewDialog:
-    """A QPrintPreviewDialog showing the report (call ``.exec()``)."""
+    """A QPrintPreviewDialog showing the report (``.exec()`` or ``.open()`` it).
+
+    The dialog only borrows its printer, so the printer is kept on the dialog for as long
+    as the dialog lives. ``on_error`` receives a failure while painting (else it raises).
+    """
 
     ensure_app()
     data = prepare(project, comparison, catalogue)
@@ -1155,9 +1160,17 @@ def preview_report(
     printer.setPageLayout(_layout(default_page_size()))
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"Print preview — {project.name}")
-    dialog.paintRequested.connect(
-        lambda target: render_report(project, comparison, target, data=data)
-    )
+    dialog.printer_keepalive = printer  # type: ignore[attr-defined]
+
+    def paint(target: QPrinter) -> None:
+        try:
+            render_report(project, comparison, target, data=data)
+        except Exception as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+
+    dialog.paintRequested.connect(paint)
     return dialog
 
 
