@@ -64,19 +64,43 @@ def _f(name: str, label: str, *aliases: str, **kw: object) -> FieldSpec:
     return FieldSpec(name=name, label=label, aliases=(name, label, *aliases), **kw)  # type: ignore[arg-type]
 
 
-_PRICING = tuple(p.value for p in PricingModel)
-_ATTENTION = tuple(a.value for a in AttentionKind)
+def _source(*aliases: str, example: str) -> FieldSpec:
+    """The free-text 'where this row comes from' column every table kind has."""
+    return _f(
+        "source",
+        "Source",
+        "reference",
+        "url",
+        "link",
+        *aliases,
+        kind="text",
+        generic=True,
+        example=example,
+    )
 
-ACCELERATOR_FIELDS: tuple[FieldSpec, ...] = (
-    _f(
+
+def _id(*aliases: str, help: str, example: str | None) -> FieldSpec:
+    """The row id column every table kind has (generated when blank)."""
+    return _f(
         "id",
         "ID",
-        "accelerator id",
-        "gpu id",
+        *aliases,
         "key",
         "identifier",
         kind="text",
         generic=True,
+        help=help,
+        example=example,
+    )
+
+
+_PRICING = tuple(p.value for p in PricingModel)
+_ATTENTION = tuple(a.value for a in AttentionKind)
+
+ACCELERATOR_FIELDS: tuple[FieldSpec, ...] = (
+    _id(
+        "accelerator id",
+        "gpu id",
         help="short unique id; generated from vendor and name when blank",
         example="h200-sxm",
     ),
@@ -267,31 +291,12 @@ ACCELERATOR_FIELDS: tuple[FieldSpec, ...] = (
         plausible=(1990, 2100),
         example=2024,
     ),
-    _f(
-        "source",
-        "Source",
-        "reference",
-        "url",
-        "link",
-        "citation",
-        "datasheet",
-        kind="text",
-        generic=True,
-        example="NVIDIA H200 datasheet",
-    ),
+    _source("citation", "datasheet", example="NVIDIA H200 datasheet"),
 )
 
 SYSTEM_FIELDS: tuple[FieldSpec, ...] = (
-    _f(
-        "id",
-        "ID",
-        "system id",
-        "key",
-        "identifier",
-        kind="text",
-        generic=True,
-        help="short unique id; generated from the name when blank",
-        example="dgx-h200",
+    _id(
+        "system id", help="short unique id; generated from the name when blank", example="dgx-h200"
     ),
     _f(
         "accelerator_id",
@@ -361,34 +366,19 @@ SYSTEM_FIELDS: tuple[FieldSpec, ...] = (
         plausible=(1, 1e9),
         example=None,
     ),
-    _f(
-        "source",
-        "Source",
-        "reference",
-        "url",
-        "link",
-        kind="text",
-        generic=True,
-        example="DGX H200 user guide",
-    ),
+    _source(example="DGX H200 user guide"),
 )
 
 OFFER_FIELDS: tuple[FieldSpec, ...] = (
-    _f(
-        "id",
-        "ID",
+    _id(
         "offer id",
         "offer",
         "line",
         "quote id",
         "sku",
-        "key",
-        "identifier",
         "line item",
-        kind="text",
-        generic=True,
-        example="acme-h200-od",
         help="short unique id; generated from provider, GPU, pricing and region when blank",
+        example="acme-h200-od",
     ),
     _f(
         "accelerator_id",
@@ -494,18 +484,7 @@ OFFER_FIELDS: tuple[FieldSpec, ...] = (
         plausible=(0, 520),
         example=4,
     ),
-    _f(
-        "source",
-        "Source",
-        "reference",
-        "url",
-        "link",
-        "quote reference",
-        "notes source",
-        kind="text",
-        generic=True,
-        example="RFP response 2026-04 (fictional)",
-    ),
+    _source("quote reference", "notes source", example="RFP response 2026-04 (fictional)"),
     _f(
         "_gpus_per_node",
         "GPUs per node",
@@ -629,14 +608,8 @@ OFFER_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 MODEL_FIELDS: tuple[FieldSpec, ...] = (
-    _f(
-        "id",
-        "ID",
+    _id(
         "model id",
-        "key",
-        "identifier",
-        kind="text",
-        generic=True,
         help="short unique id; generated from the name when blank",
         example="my-model-70b",
     ),
@@ -883,29 +856,13 @@ MODEL_FIELDS: tuple[FieldSpec, ...] = (
         plausible=(1e-4, 1e5),
         example=70.55,
     ),
-    _f(
-        "source",
-        "Source",
-        "reference",
-        "url",
-        "link",
-        "config",
-        kind="text",
-        generic=True,
-        example="HF config.json",
-    ),
+    _source("config", example="HF config.json"),
 )
 
 MEASURED_FIELDS: tuple[FieldSpec, ...] = (
-    _f(
-        "id",
-        "ID",
+    _id(
         "run id",
         "result id",
-        "key",
-        "identifier",
-        kind="text",
-        generic=True,
         help="unique id; generated from hardware, model, precision, engine and shape when blank",
         example=None,
     ),
@@ -1126,17 +1083,7 @@ MEASURED_FIELDS: tuple[FieldSpec, ...] = (
         plausible=(1e-3, 1e8),
         example=500,
     ),
-    _f(
-        "source",
-        "Source",
-        "reference",
-        "url",
-        "link",
-        "citation",
-        kind="text",
-        generic=True,
-        example="vendor benchmark report (fictional)",
-    ),
+    _source("citation", example="vendor benchmark report (fictional)"),
     _f(
         "_source_url",
         "Source URL",
