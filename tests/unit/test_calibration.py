@@ -11,7 +11,7 @@ from tokentco.cli import main
 from tokentco.domain import Precision
 from tokentco.engine.calibration import Calibration
 from tokentco.engine.efficiency import Efficiency
-from tokentco.engine.fit import stats
+from tokentco.engine.fit import fallback_groups, hardware_group, stats
 from tokentco.engine.points import (
     MLPERF_OSL_SPREAD,
     P99_OVER_MEAN_TPOT,
@@ -78,8 +78,11 @@ def test_shipped_table_loads_and_covers_measured_hardware() -> None:
     known = measured_hw & set(bundled_catalogue().accelerators)
     for hw in known:
         assert cal.is_calibrated(hw) or hw in cal.groups, hw
-    # unmeasured hardware of a measured generation uses the generation's factors
-    assert cal.groups.get("b300") == "nvidia:fp4"
+    # unmeasured hardware of a measured generation borrows its nearest fitted sibling's factors
+    sibling = cal.groups.get("b300", "")
+    accelerators = bundled_catalogue().accelerators
+    assert cal.is_calibrated(sibling)
+    assert hardware_group(accelerators[sibling]) == hardware_group(accelerators["b300"])
     assert cal.lookup("b300", Precision.FP4) is not cal.default
 
 
@@ -165,6 +168,27 @@ def test_points_give_status_not_crash() -> None:
     server = est.tokens_per_s_per_user[1]
     assert server >= 5.0 and est.ttft_ms[1] <= 2000  # MLPerf server limits honoured
     assert np.isnan(est.output_tokens_per_s_per_gpu[2:]).all()
+
+
+def test_unmeasured_hardware_borrows_its_nearest_measured_sibling() -> None:
+    """GB300 without rows borrows GB200's factors (same chip class and NVL72 domain), not the
+    Blackwell pool that also holds GDDR workstation cards; an unmeasured vendor/generation
+    with only a pooled entry gets the pool."""
+    cat = bundled_catalogue()
+    eff = Efficiency()
+    table = {
+        ("gb200", "", ""): eff,
+        ("b200", "", ""): eff,
+        ("rtx-pro-6000-server", "", ""): eff,
+        ("nvidia:fp4", "", ""): eff,
+        ("amd:fp8", "", ""): eff,
+    }
+    groups = fallback_groups(cat, table)
+    assert groups["gb300"] == "gb200"
+    assert groups["mi300x"] == "amd:fp8"
+    assert "h100-sxm" not in groups  # no fitted sibling and no pooled entry
+    cal = Calibration(table={**table, ("gb200", "", ""): Efficiency(eta_mem=0.31)}, groups=groups)
+    assert cal.lookup("gb300", Precision.FP4).eta_mem == 0.31
 
 
 def test_mlperf_rows_have_variable_output_lengths() -> None:

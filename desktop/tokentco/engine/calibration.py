@@ -35,8 +35,9 @@ class Calibration:
     default: Efficiency = DEFAULT_EFFICIENCY
     version: str = "defaults"
     groups: dict[str, str] = field(default_factory=dict)
-    """Hardware id → vendor/generation key (e.g. 'nvidia:fp4'); hardware nobody measured
-    falls back to its generation's factors before the global ones."""
+    """Hardware id → where it borrows factors it has not got: the most similar fitted
+    accelerator of its vendor/generation (e.g. 'gb300' → 'gb200'), else the generation's
+    pooled key (e.g. 'nvidia:fp4'); tried before the precision/engine/global fallbacks."""
 
     def lookup(self, hardware_id: str, precision: Precision, engine: str = "") -> Efficiency:
         family = engine_family(engine) if engine else ""

@@ -302,13 +302,44 @@ def fit_calibration(
                 for fam in families:
                     if fam:
                         local(in_hp & (family == fam), parent_hp, (hw, prec, fam))
-    groups = {
-        acc.id: hardware_group(acc)
-        for acc in catalogue.accelerators.values()
-        if (hardware_group(acc), "", "") in table
-    }
+    groups = fallback_groups(catalogue, table)
     calibration = Calibration(table=table, default=glob, version="fitted", groups=groups)
     return FitResult(calibration=calibration, group_sizes=sizes)
+
+
+def spec_distance(a: Accelerator, b: Accelerator) -> float:
+    """How different two accelerators are as chips: summed |log ratio| of HBM bandwidth,
+    HBM capacity, dense BF16 peak and scale-up domain size."""
+    pairs = (
+        (a.memory_bw_tb_s, b.memory_bw_tb_s),
+        (a.memory_gb, b.memory_gb),
+        (a.fp16_dense_tflops, b.fp16_dense_tflops),
+        (float(a.scaleup_domain_gpus), float(b.scaleup_domain_gpus)),
+    )
+    return float(sum(abs(np.log(x / y)) for x, y in pairs))
+
+
+def fallback_groups(
+    catalogue: Catalogue, table: Mapping[tuple[str, str, str], Efficiency]
+) -> dict[str, str]:
+    """Where each accelerator without its own factors borrows them: the most similar
+    accelerator of its vendor/generation that has fitted factors (GB300 → GB200, not the
+    generation's pool, which mixes HBM datacenter parts with GDDR workstation cards), else
+    the generation's pooled factors."""
+    fitted = {hw for hw, prec, fam in table if not prec and not fam}
+    out: dict[str, str] = {}
+    for acc in catalogue.accelerators.values():
+        group = hardware_group(acc)
+        siblings = [
+            other
+            for other in catalogue.accelerators.values()
+            if other.id in fitted and other.id != acc.id and hardware_group(other) == group
+        ]
+        if siblings:
+            out[acc.id] = min(siblings, key=lambda o: (spec_distance(acc, o), o.id)).id
+        elif (group, "", "") in table:
+            out[acc.id] = group
+    return out
 
 
 # --- accuracy report -----------------------------------------------------------------------
