@@ -286,3 +286,20 @@ def test_variable_output_lengths_lengthen_the_mean_decode_context() -> None:
     _, parts_f = _decode_step(c_fixed, m, batch, dp, kv_shard, big)
     np.testing.assert_allclose(parts_b[0], parts_f[0])
     np.testing.assert_allclose(parts_b[1], parts_f[1])
+
+
+def test_expert_parallel_step_waits_for_the_busiest_rank() -> None:
+    """Routed tokens land unevenly on EP ranks: expert compute per token is highest at small
+    batch and falls toward the balanced cost as the batch grows; no EP, no imbalance."""
+    batches = np.array([[4.0, 64.0, 1024.0, 16384.0]])
+    per_token = {}
+    for ep in (1, 8):
+        case, model = _case(model="qwen3-30b-a3b", layout=(8, 1, ep, 1))
+        c, m = _columns(case, model)
+        dp = c["gpus"] / (c["tp"] * c["pp"])
+        big = np.full((1, 1), 1e12)
+        _, parts = _decode_step(c, m, batches, dp, np.ones((1, 1)), big)
+        per_token[ep] = (parts[1] / batches)[0]
+    assert np.all(np.diff(per_token[8]) < 0)
+    np.testing.assert_allclose(per_token[1], per_token[1][0], rtol=1e-9)
+    assert per_token[8][-1] / per_token[8][0] < 0.8

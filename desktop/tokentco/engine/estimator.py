@@ -120,6 +120,12 @@ def _decode_step(
     dense = 2.0 * (m["active_params"] - m["routed_active_params"])
     gemm = dense / (c["peak_flops"] * c["eta_flops"])
     experts = 2.0 * m["routed_active_params"] / (c["peak_flops"] * c["eta_flops"] * c["eta_moe"])
+    # Expert parallelism: the step waits for the busiest EP rank. With T·k routed tokens spread
+    # at random over ep ranks (mean μ = T·k/ep each), the expected maximum load is about
+    # μ + σ·sqrt(2 ln ep) with σ² = μ(1 − 1/ep).
+    mean_load = np.maximum(tokens * m["experts_per_token"] / c["ep"], 1.0)
+    spread = 2.0 * np.log(np.maximum(c["ep"], 1.0)) * (1.0 - 1.0 / c["ep"])
+    experts = experts * (1.0 + np.sqrt(spread / mean_load))
     attention = m["attention_flops_per_context"] * context
     attention = attention / (c["attn_peak_flops"] * c["eta_attn"])
     compute = (gemm + experts + attention) * per_gpu
