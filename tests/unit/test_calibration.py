@@ -255,3 +255,9 @@ def test_leave_one_source_out_accuracy_gate() -> None:
     assert roofline.median_ape > 2 * loso.median_ape  # beats the pure roofline clearly
     in_sample = stats(report.in_sample)
     assert in_sample.median_ape <= loso.median_ape + 1e-9
+    # no hardware or model worse than twice the overall LOSO median
+    for keys in (report.hardware, report.model):
+        labels = np.array(keys)
+        for key in sorted(set(keys)):
+            group = stats(report.loso[labels == key])
+            assert group.median_ape <= 2 * loso.median_ape, (key, group)
