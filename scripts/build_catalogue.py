@@ -21,7 +21,15 @@ MODEL_RENAME = {
     "params_total_b": "published_params_total_b",
     "params_active_b": "published_params_active_b",
 }
-MODEL_EXTRA = {"llama-4-maverick": {"moe_layer_step": "2"}}
+GPT_OSS_WINDOW = (
+    " Sliding window: HF openai/gpt-oss config.json has sliding_window 128 and layer_types "
+    "alternating sliding_attention / full_attention, so half the layers attend 128 tokens."
+)
+MODEL_EXTRA = {
+    "llama-4-maverick": {"moe_layer_step": "2"},
+    "gpt-oss-20b": {"sliding_window_tokens": "128", "sliding_window_layers": "12"},
+    "gpt-oss-120b": {"sliding_window_tokens": "128", "sliding_window_layers": "18"},
+}
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -70,7 +78,12 @@ def main() -> int:
     models = []
     for r in _rows("models.csv"):
         row = {MODEL_RENAME.get(k, k): v for k, v in r.items()}
-        row["moe_layer_step"] = MODEL_EXTRA.get(r["id"], {}).get("moe_layer_step", "1")
+        extra = MODEL_EXTRA.get(r["id"], {})
+        row["moe_layer_step"] = extra.get("moe_layer_step", "1")
+        row["sliding_window_tokens"] = extra.get("sliding_window_tokens", "")
+        row["sliding_window_layers"] = extra.get("sliding_window_layers", "0")
+        if "sliding_window_tokens" in extra:
+            row["source"] += GPT_OSS_WINDOW
         models.append(row)
     _write("models.csv", models)
     dest = ROOT / "resources" / "calibration"

@@ -126,3 +126,14 @@ def test_scenarios_save_and_apply(project: Project) -> None:
         two.with_scenario("x")
     with pytest.raises(ValueError, match="names unknown options"):
         batch.model_copy(update={"options": project.options[:1]}).with_scenario("batch")
+
+
+def test_sliding_window_caps_the_kv_cache(catalogue: Catalogue) -> None:
+    oss = catalogue.models["gpt-oss-120b"]
+    assert (oss.sliding_window_tokens, oss.sliding_window_layers) == (128, 18)
+    per_token = oss.kv_elements_per_token
+    assert oss.kv_elements_per_sequence(100) == pytest.approx(100 * per_token)
+    # at 8k context the 18 windowed layers keep 128 tokens, the other 18 keep all 8192
+    assert oss.kv_elements_per_sequence(8192) == pytest.approx(per_token * (8192 + 128) / 2)
+    with pytest.raises(ValidationError, match="give both"):
+        ModelSpec(**{**oss.model_dump(), "sliding_window_tokens": None})

@@ -303,3 +303,28 @@ def test_expert_parallel_step_waits_for_the_busiest_rank() -> None:
     assert np.all(np.diff(per_token[8]) < 0)
     np.testing.assert_allclose(per_token[1], per_token[1][0], rtol=1e-9)
     assert per_token[8][-1] / per_token[8][0] < 0.8
+
+
+def test_sliding_window_raises_long_context_capacity_and_speed() -> None:
+    """Windowed layers keep and read only their window, so at 32k context gpt-oss fits more
+    sequences and decodes faster than the same shapes with full attention everywhere."""
+    import numpy as np
+
+    from tokentco.domain import ServingOptions, Workload
+    from tokentco.engine.calibration import DEFAULT_CALIBRATION
+    from tokentco.engine.estimator import sweep
+    from tokentco.engine.terms import case_row, model_terms, stack_cases
+    from tokentco.io.bundled import bundled_catalogue
+
+    catalogue = bundled_catalogue()
+    windowed = catalogue.models["gpt-oss-120b"]
+    full = windowed.model_copy(update={"sliding_window_tokens": None, "sliding_window_layers": 0})
+    h100 = catalogue.accelerators["h100-sxm"]
+    work = Workload(isl_tokens=32_000, osl_tokens=1_000)
+    eff = DEFAULT_CALIBRATION.lookup("h100-sxm", ServingOptions().compute_precision)
+    case = stack_cases([case_row(h100, ServingOptions(), work, (4, 1, 4, 1), eff)])
+    levels = np.geomspace(1, 512, 16)
+    a = sweep(case, model_terms(windowed), levels)
+    b = sweep(case, model_terms(full), levels)
+    assert a.concurrency.max() > b.concurrency.max()
+    assert a.output_tokens_per_s_per_gpu.max() > b.output_tokens_per_s_per_gpu.max()

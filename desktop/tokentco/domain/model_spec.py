@@ -49,6 +49,12 @@ class ModelSpec(Frozen):
     tied_embeddings: bool = False
     max_context: int = Field(default=131072, ge=1)
     mtp_layers: int = Field(default=0, ge=0)
+    sliding_window_tokens: int | None = Field(
+        default=None, ge=1, description="window of the local-attention layers (e.g. 128)"
+    )
+    sliding_window_layers: int = Field(
+        default=0, ge=0, description="how many layers attend only within the window"
+    )
     published_params_total_b: float | None = Field(default=None, gt=0)
     published_params_active_b: float | None = Field(default=None, gt=0)
     source: str = ""
@@ -58,6 +64,15 @@ class ModelSpec(Frozen):
         missing = [name for name in self._required_shapes() if getattr(self, name) is None]
         if missing:
             raise ValueError(f"model {self.id!r}: missing {', '.join(missing)}")
+        if (self.sliding_window_layers > 0) != (self.sliding_window_tokens is not None):
+            raise ValueError(
+                f"model {self.id!r}: give both sliding_window_tokens and sliding_window_layers"
+            )
+        if self.sliding_window_layers > self.num_layers:
+            raise ValueError(
+                f"model {self.id!r}: sliding_window_layers {self.sliding_window_layers} is more "
+                f"than num_layers {self.num_layers}"
+            )
         if self.moe and not 0 < self.experts_per_token <= self.num_experts:
             raise ValueError(
                 f"model {self.id!r}: experts_per_token {self.experts_per_token} must be "
@@ -167,12 +182,26 @@ class ModelSpec(Frozen):
     # --- KV cache and attention ---------------------------------------------------------
     @property
     def kv_elements_per_token(self) -> float:
-        """KV-cache elements one token keeps across all layers (MLA keeps the latent)."""
+        """KV-cache elements one token keeps across all layers (MLA keeps the latent), before
+        any sliding window: see ``kv_elements_per_sequence``."""
         if self.attention is AttentionKind.MLA:
             assert self.kv_lora_rank and self.qk_rope_head_dim
             return self.num_layers * (self.kv_lora_rank + self.qk_rope_head_dim)
         assert self.head_dim
         return self.num_layers * 2 * self.num_kv_heads * self.head_dim
+
+    @property
+    def window_layer_share(self) -> float:
+        """Share of layers whose KV cache and attention stop at the sliding window."""
+        return self.sliding_window_layers / self.num_layers
+
+    def kv_elements_per_sequence(self, context_tokens: float) -> float:
+        """KV-cache elements a sequence of ``context_tokens`` keeps: windowed layers keep
+        at most the window (gpt-oss alternates 128-token windows with full attention)."""
+        share = self.window_layer_share
+        window = self.sliding_window_tokens or context_tokens
+        kept = context_tokens * (1.0 - share) + min(context_tokens, window) * share
+        return self.kv_elements_per_token * kept
 
     @property
     def attention_flops_per_token_per_context(self) -> float:

@@ -44,7 +44,8 @@ def sweep(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> Sweep:
     dp = c["gpus"] / (c["tp"] * c["pp"])
     kv_shard = np.minimum(c["tp"], m["kv_shard_limit"])
     weights = _weight_bytes_per_gpu(c, m)
-    kv_per_seq = (c["isl"] + c["osl"]) * m["kv_elements_per_token"] * c["kv_bytes"] / kv_shard
+    kv_per_seq = _kept(m, c["isl"] + c["osl"]) * m["kv_elements_per_token"] * c["kv_bytes"]
+    kv_per_seq = kv_per_seq / kv_shard
     kv_per_seq = kv_per_seq / c["pp"]
     free_hbm = c["memory_bytes"] * USABLE_HBM_FRACTION - WORKSPACE_BYTES - weights
     capacity = dp * (np.maximum(free_hbm, 0.0) + c["offload_bytes"]) / kv_per_seq
@@ -111,8 +112,8 @@ def _decode_step(
     # (length-biased sampling), so the mean age is E[L²]/(2·E[L]) = OSL·(1 + cv²)/2.
     context = c["isl"] + c["osl"] * c["osl_spread"] / 2.0
     kv_token_bytes = m["kv_elements_per_token"] * c["kv_bytes"] / c["pp"]
-    kv_read = batch / dp * context * kv_token_bytes / kv_shard
-    kv_resident = batch / dp * (c["isl"] + c["osl"]) * kv_token_bytes
+    kv_read = batch / dp * _kept(m, context) * kv_token_bytes / kv_shard
+    kv_resident = batch / dp * _kept(m, c["isl"] + c["osl"]) * kv_token_bytes
     host_share = np.clip(1.0 - np.maximum(free_hbm, 1.0) * kv_shard / kv_resident, 0.0, 1.0)
     memory = (weight_read + kv_read * (1.0 - host_share)) / (c["bw_bytes_s"] * c["eta_mem"])
     memory = memory + kv_read * host_share / c["offload_bw_bytes_s"]
@@ -126,7 +127,7 @@ def _decode_step(
     mean_load = np.maximum(tokens * m["experts_per_token"] / c["ep"], 1.0)
     spread = 2.0 * np.log(np.maximum(c["ep"], 1.0)) * (1.0 - 1.0 / c["ep"])
     experts = experts * (1.0 + np.sqrt(spread / mean_load))
-    attention = m["attention_flops_per_context"] * context
+    attention = m["attention_flops_per_context"] * _kept(m, context)
     attention = attention / (c["attn_peak_flops"] * c["eta_attn"])
     compute = (gemm + experts + attention) * per_gpu
     comm = _communication(c, m, tokens, dp)
@@ -134,6 +135,22 @@ def _decode_step(
     overhead = c["step_overhead_s"] + c["seq_overhead_s"] * (batch / dp)
     step = core * (1.0 + c["spec_draft_cost"]) + comm + overhead
     return step, [memory, compute, comm, overhead]
+
+
+def _kept(m: dict[str, FloatArray], context: FloatArray) -> FloatArray:
+    """Context tokens attended/kept, averaged over layers: sliding-window layers stop at
+    their window, full-attention layers keep everything."""
+    share = m["window_share"]
+    return np.asarray(context * (1.0 - share) + np.minimum(context, m["window_tokens"]) * share)
+
+
+def _prefill_pairs(m: dict[str, FloatArray], tokens: FloatArray) -> FloatArray:
+    """(query, key) pairs prefill attends for a prompt of ``tokens``: t²/2 in full layers;
+    in windowed layers w·t − w²/2 with w = min(t, window) (t²/2 up to the window, then
+    the window per further token)."""
+    w = np.minimum(tokens, m["window_tokens"])
+    share = m["window_share"]
+    return np.asarray(tokens * tokens / 2.0 * (1.0 - share) + (w * tokens - w * w / 2.0) * share)
 
 
 def _smooth_max(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -163,7 +180,8 @@ def _prefill_gpu_seconds(c: dict[str, FloatArray], m: dict[str, FloatArray]) -> 
     """GPU-seconds of compute one request's prefill needs (uncached tokens only)."""
     cached = c["isl"] * c["prefix_hit"]
     new_tokens = c["isl"] - cached
-    attention = m["attention_flops_per_context"] * (c["isl"] ** 2 - cached**2) / 2.0
+    pairs = _prefill_pairs(m, c["isl"]) - _prefill_pairs(m, cached)
+    attention = m["attention_flops_per_context"] * pairs
     # Routed experts run as grouped GEMMs in prefill too (η_moe of the dense rate): the
     # same kernels, token permutation and expert imbalance as in decode.
     dense = m["active_params"] - m["routed_active_params"]
@@ -194,7 +212,7 @@ def _serve(
     rho = prefill_gpu_s / per_request_gpu_s
     tpot_agg = step / c["spec_tokens_per_step"] / (1.0 - rho)
     ttft_agg = prefill_replica_s / (1.0 - rho) + step
-    kv_bytes = c["isl"] * m["kv_elements_per_token"] * c["kv_bytes"]
+    kv_bytes = _kept(m, c["isl"]) * m["kv_elements_per_token"] * c["kv_bytes"]
     transfer = kv_bytes / (c["scaleout_bw_bytes_s"] * c["gpus"])
     tpot_dis = step / c["spec_tokens_per_step"]
     ttft_dis = prefill_replica_s + transfer + step

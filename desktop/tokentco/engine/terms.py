@@ -41,6 +41,8 @@ class ModelTerms:
     hidden: FloatArray
     layers: FloatArray
     max_context: FloatArray
+    window_share: FloatArray  # share of layers with sliding-window attention (0: none)
+    window_tokens: FloatArray  # that window (inf: none)
 
 
 def model_terms(model: ModelSpec) -> ModelTerms:
@@ -63,6 +65,8 @@ def model_terms(model: ModelSpec) -> ModelTerms:
         "hidden": float(model.hidden_size),
         "layers": float(model.num_layers),
         "max_context": float(model.max_context),
+        "window_share": model.window_layer_share,
+        "window_tokens": float(model.sliding_window_tokens or np.inf),
     }
     return ModelTerms(**{k: np.asarray(v, dtype=np.float64) for k, v in values.items()})
 
