@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import exporters
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QVBoxLayout, QWidget
 
@@ -82,7 +82,62 @@ def provenance_text(result: OptionResult) -> str:
     return f"estimated ({MODEL_VERSION})"
 
 
-class CategoryAxis(pg.AxisItem):
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 2, 2.5, 5 × 10^k at or above ``value`` (1 for nothing to show)."""
+    if not math.isfinite(value) or value <= 0:
+        return 1.0
+    unit = 10.0 ** math.floor(math.log10(value))
+    return next(m * unit for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * unit >= value * (1 - 1e-12))
+
+
+def stable_range(current: tuple[float, float], low: float, high: float) -> tuple[float, float]:
+    """An axis range that shows ``[low, high]`` and stays put while it can.
+
+    A slider drag moves the data a little each frame; rescaling the axis every frame hides
+    the change (the bars keep their length) and repaints every tick label. The range is
+    kept while the data fills between half and all of it, otherwise it jumps to a round
+    number.
+    """
+    span = high - low
+    c_low, c_high = current
+    c_span = c_high - c_low
+    if c_low <= low and high <= c_high and span >= 0.5 * c_span and c_span > 0:
+        return current
+    top = low + nice_ceiling(span) if low else nice_ceiling(high)
+    return low, top
+
+
+def set_value_range(plot: pg.PlotItem, low: float, high: float, rows: int | None = None) -> None:
+    """Show ``[low, high]`` on the value (x) axis and, for bars, ``rows`` categories."""
+    vb = plot.vb
+    x = stable_range(tuple(vb.viewRange()[0]), low, high)
+    if rows is None:
+        vb.setXRange(*x, padding=0)
+    else:
+        vb.setRange(xRange=x, yRange=(-0.6, max(rows, 1) - 0.4), padding=0)
+
+
+class Axis(pg.AxisItem):
+    """An axis that remembers its last tick values, so the grid drawn at the same ticks
+    does not compute them again."""
+
+    _memo: tuple[Any, Any] = (None, None)
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> Any:
+        key = (min(minVal, maxVal), max(minVal, maxVal), round(size, 6), self.logMode)
+        if self._memo[0] != key:
+            self._memo = (key, super().tickValues(minVal, maxVal, size))
+        return self._memo[1]
+
+    def tick_span(self) -> tuple[float, float, float]:
+        """(low, high, pixels) as the axis passes them to :meth:`tickValues` when painting."""
+        low, high = sorted(self.range)
+        rect = self.geometry()
+        pixels = (rect.width() if self.orientation in ("top", "bottom") else rect.height()) + 2
+        return low, high, pixels
+
+
+class CategoryAxis(Axis):
     """An axis whose ticks are category names at integer positions."""
 
     def __init__(self, orientation: str) -> None:
@@ -104,13 +159,16 @@ def compact(value: float) -> str:
     return f"{value:g}"
 
 
-class NumberAxis(pg.AxisItem):
+class NumberAxis(Axis):
     """A value axis with compact tick labels (1.5M, 250k, 0.12) and no "(x1e6)" scale."""
 
     def __init__(self, orientation: str, money: bool = False) -> None:
         super().__init__(orientation)
         self.money = money
         self.enableAutoSIPrefix(False)
+        # two tick levels (labelled and minor): pyqtgraph's third level adds dozens of tiny
+        # ticks whose geometry is computed in Python on every rescale
+        self.setStyle(maxTickLevel=1, maxTextLevel=1)
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         out = []
@@ -194,7 +252,7 @@ class Chart(QWidget):
             axes["bottom"] = bottom
         plot = self.view.addPlot(row=row, col=col, axisItems=axes)
         set_title(plot, title or self.title)
-        plot.showGrid(x=True, y=True, alpha=0.15)
+        _Grid(plot)
         plot.setMenuEnabled(True)
         plot.hideButtons()
         font = QFont()
@@ -248,6 +306,11 @@ class Chart(QWidget):
             return
         self._last_key = key
         self.update_plot(data)
+        for item in self.view.ci.items:
+            if isinstance(item, pg.PlotItem):
+                # apply the new ranges now: pyqtgraph defers the view transform to the paint,
+                # where changing it marks every item dirty again and the view paints twice
+                item.vb.updateMatrix()
 
     def data_key(self, data: ChartData) -> Any:
         """A cheap value equal for two inputs that draw the same picture (None: always draw)."""
@@ -338,27 +401,98 @@ class Chart(QWidget):
             self.export(path)
 
 
-class _Labels(pg.GraphicsObject):
-    """Every value label of one plot in a single item, drawn as text in device pixels.
+class _Overlay(pg.GraphicsObject):
+    """An item that covers its plot's visible area and paints in device pixels."""
 
-    One item with a handful of ``drawText`` calls repaints far faster than a TextItem per
-    bar (each TextItem relayouts a QTextDocument whenever its text changes).
-    """
-
-    def __init__(self, plot: pg.PlotItem, anchor: tuple[float, float] = (0, 0.5)) -> None:
+    def __init__(self, plot: pg.PlotItem, z: float) -> None:
         super().__init__()
-        self.entries: list[tuple[float, float, str]] = []
-        self._colour = QColor()
-        self._font = QFont()
-        self._font.setPointSizeF(8.5)
         plot.addItem(self, ignoreBounds=True)
-        self.setZValue(50)
+        self.setZValue(z)
         plot.vb.sigRangeChanged.connect(self._range_changed)
         self._rect = QRectF()
 
     def _range_changed(self, *_: object) -> None:
         self.prepareGeometryChange()
         self._rect = QRectF()
+
+    def boundingRect(self) -> QRectF:
+        if self._rect.isNull():
+            vb = self.getViewBox()
+            self._rect = vb.viewRect() if vb is not None else QRectF()
+        return self._rect
+
+
+class _Grid(_Overlay):
+    """The plot's grid lines at the axes' ticks, one-pixel and unantialiased.
+
+    Replaces pyqtgraph's axis grid, which each axis records and replays with its tick
+    labels across the whole plot on every rescale (about 2 ms per axis in software
+    rendering); these few lines cost microseconds.
+    """
+
+    ALPHA = 0.15
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        super().__init__(plot, -100)
+        self.plot = plot
+        self._pen = QPen()
+        self._pen.setCosmetic(True)
+        self._pen.setWidth(1)
+
+    def _levels(self, name: str, low: float, high: float, pixels: float) -> list[list[float]]:
+        axis = self.plot.getAxis(name)
+        fixed = getattr(axis, "_tickLevels", None)
+        if fixed is not None:  # category axes: ticks set explicitly as (position, text)
+            return [[float(v) for v, _ in level] for level in fixed]
+        return [list(values) for _, values in axis.tickValues(low, high, pixels)]
+
+    def paint(self, painter: QPainter, *_: Any) -> None:
+        vb = self.getViewBox()
+        if vb is None:
+            return
+        rect = vb.viewRect()
+        transform = painter.transform()
+        colour = QColor(self.plot.getAxis("bottom").pen().color())
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for name, vertical in (("bottom", True), ("left", False)):
+            axis = self.plot.getAxis(name)
+            if isinstance(axis, Axis):
+                low, high, pixels = axis.tick_span()
+            elif vertical:
+                low, high, pixels = rect.left(), rect.right(), vb.width()
+            else:
+                low, high, pixels = rect.top(), rect.bottom(), vb.height()
+            low, high = min(low, high), max(low, high)
+            if not pixels or high <= low:
+                continue
+            for level, values in enumerate(self._levels(name, low, high, pixels)[:2]):
+                colour.setAlphaF(self.ALPHA / (1 + level))
+                self._pen.setColor(colour)
+                painter.setPen(self._pen)
+                inside = [v for v in values if low <= v <= high]
+                if vertical:
+                    ends = [(QPointF(v, rect.top()), QPointF(v, rect.bottom())) for v in inside]
+                else:
+                    ends = [(QPointF(rect.left(), v), QPointF(rect.right(), v)) for v in inside]
+                painter.drawLines([QLineF(transform.map(a), transform.map(b)) for a, b in ends])
+        painter.restore()
+
+
+class _Labels(_Overlay):
+    """Every value label of one plot in a single item, drawn as text in device pixels.
+
+    One item with a handful of ``drawText`` calls repaints far faster than a TextItem per
+    bar (each TextItem relayouts a QTextDocument whenever its text changes).
+    """
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        super().__init__(plot, 50)
+        self.entries: list[tuple[float, float, str]] = []
+        self._colour = QColor()
+        self._font = QFont()
+        self._font.setPointSizeF(8.5)
 
     def set_entries(self, entries: list[tuple[float, float, str]], colour: QColor) -> None:
         if entries == self.entries and colour == self._colour:
@@ -368,12 +502,6 @@ class _Labels(pg.GraphicsObject):
 
     def texts(self) -> list[str]:
         return [t.strip() for _, _, t in self.entries]
-
-    def boundingRect(self) -> QRectF:
-        if self._rect.isNull():
-            vb = self.getViewBox()
-            self._rect = vb.viewRect() if vb is not None else QRectF()
-        return self._rect
 
     def paint(self, painter: QPainter, *_: Any) -> None:
         if not self.entries:
@@ -388,6 +516,29 @@ class _Labels(pg.GraphicsObject):
             at = transform.map(QPointF(x, y))
             painter.drawText(QRectF(at.x() + 2, at.y() - 9, 400, 18), flags, text)
         painter.restore()
+
+
+class _Curves(_Overlay):
+    """Every frontier curve of one plot in a single item: one ``drawPath`` per option.
+
+    A PlotCurveItem per option costs bounds checks and path bookkeeping per curve on every
+    paint (about 0.1 ms each, 10 ms with 100 options); here the paths are built once per
+    data change and a repaint only strokes them.
+    """
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        super().__init__(plot, 10)
+        self.paths: list[tuple[QPainterPath, QPen]] = []
+
+    def set_paths(self, paths: list[tuple[QPainterPath, QPen]]) -> None:
+        self.paths = paths
+        self.update()
+
+    def paint(self, painter: QPainter, *_: Any) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for path, pen in self.paths:
+            painter.setPen(pen)
+            painter.drawPath(path)
 
 
 def _bar_pens(
@@ -483,8 +634,7 @@ class CostChart(Chart):
                 entries.append((values[i], float(i), "  " + text))
         self.labels.set_entries(entries, theme.chart_foreground())
         top = max(values, default=1.0) or 1.0
-        self.plot.setXRange(0, top * 1.35, padding=0)
-        self.plot.setYRange(-0.6, max(len(values), 1) - 0.4, padding=0)
+        set_value_range(self.plot, 0, top * 1.35, len(values))
 
     def hover_at(self, x: float, y: float) -> str:
         if self._data is None:
@@ -510,14 +660,16 @@ class FrontierChart(Chart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = self._plot(bottom=NumberAxis("bottom"))
+        self.plot = self._plot(left=Axis("left"), bottom=NumberAxis("bottom"))
         self.plot.setLogMode(x=False, y=True)
         # ranges are set from the data once per update: autorange would re-scan every
         # curve after each of the n setData calls (quadratic with 100 options)
         self.plot.vb.disableAutoRange()
         self.plot.setLabel("bottom", "tokens/s per user (interactivity)")
         self.plot.setLabel("left", "output tokens/s per GPU")
-        self.curves: list[pg.PlotDataItem] = []
+        self.curves = _Curves(self.plot)
+        self._paths: dict[str, tuple[Any, QPainterPath]] = {}
+        self._samples: list[pg.PlotDataItem] = []  # legend swatches (never drawn in the plot)
         self.points = pg.ScatterPlotItem(size=13, pxMode=True)
         self.points.setZValue(20)
         self.plot.addItem(self.points)
@@ -561,11 +713,6 @@ class FrontierChart(Chart):
 
     def update_plot(self, data: ChartData) -> None:
         results = data.comparison.options
-        while len(self.curves) < len(results):
-            # y is drawn as log10 by us; a PlotCurveItem skips PlotDataItem's per-call overhead
-            curve = pg.PlotCurveItem(antialias=True)
-            self.plot.addItem(curve)
-            self.curves.append(curve)
         show_legend = len(results) <= 10
         legend_key = (
             [(r.option_id, r.label, data.colour_index(r.option_id)) for r in results]
@@ -575,7 +722,9 @@ class FrontierChart(Chart):
         rebuild = legend_key != getattr(self, "_legend_key", None)
         if rebuild:
             self.legend.clear()
+            self._samples.clear()
             self._legend_key = legend_key
+        paths: list[tuple[QPainterPath, QPen]] = []
         xs, ys, owner, conc = [], [], [], []
         px, py, brushes, symbols, sizes = [], [], [], [], []
         for i, r in enumerate(results):
@@ -586,18 +735,19 @@ class FrontierChart(Chart):
             ok = (y > 0) & np.isfinite(x) & np.isfinite(y)
             x, y = x[ok], y[ok]
             state = (index, r.option_id == data.selected_id)
-            curve = self.curves[i]
-            previous = getattr(curve, "_state", None)
-            if (
-                previous is None
-                or previous[0] != state
-                or not (np.array_equal(previous[1], x) and np.array_equal(previous[2], y))
-            ):  # utilization and prices do not move the frontier: skip unchanged curves
-                curve.setData(x, np.log10(y), pen=self._pen(*state))
-                curve._state = (state, x, y)
-            curve.show()
+            pen = self._pen(*state)
+            known = self._paths.get(r.option_id)
+            if known is None or not (
+                np.array_equal(known[0][0], x) and np.array_equal(known[0][1], y)
+            ):  # utilization and prices do not move the frontier: keep unchanged paths
+                path = pg.arrayToQPath(x, np.log10(y)) if x.size else QPainterPath()
+                known = ((x, y), path)
+                self._paths[r.option_id] = known
+            paths.append((known[1], pen))
             if show_legend and rebuild:
-                self.legend.addItem(curve, elide(r.label or r.option_id, 22))
+                sample = pg.PlotDataItem(pen=self._pen(index, False))
+                self._samples.append(sample)
+                self.legend.addItem(sample, elide(r.label or r.option_id, 22))
             xs.append(x)
             ys.append(y)
             owner.append(np.full(len(x), i))
@@ -612,9 +762,12 @@ class FrontierChart(Chart):
                 sizes.append(16 if measured else 12)
         if rebuild:
             self.legend.setMinimumWidth(0)
-        for curve in self.curves[len(results) :]:
-            curve.hide()
-            curve._state = None
+        # the selected curve last, on top of the others
+        selected = [i for i, r in enumerate(results) if r.option_id == data.selected_id]
+        order = [i for i in range(len(results)) if i not in selected] + selected
+        self.curves.set_paths([paths[i] for i in order])
+        alive = {r.option_id for r in results}
+        self._paths = {k: v for k, v in self._paths.items() if k in alive}
         self.points.setData(
             x=px, y=py, brush=brushes, symbol=symbols, size=sizes, pen=self._outline
         )
@@ -754,9 +907,8 @@ class EnergyChart(Chart):
         self.kwh_labels.set_entries(
             [(v, float(i), f" {v:.3g}") for i, v in enumerate(kwh)] if few else [], fg
         )
-        self.mw.setXRange(0, (max(mw, default=1.0) or 1.0) * 1.45, padding=0)
-        self.kwh.setXRange(0, (max(kwh, default=1.0) or 1.0) * 1.7, padding=0)
-        self.mw.setYRange(-0.6, max(len(results), 1) - 0.4, padding=0)
+        set_value_range(self.mw, 0, (max(mw, default=1.0) or 1.0) * 1.45, len(results))
+        set_value_range(self.kwh, 0, (max(kwh, default=1.0) or 1.0) * 1.7)
 
     def hover_at(self, x: float, y: float) -> str:
         if self._data is None:
@@ -828,8 +980,7 @@ class BreakdownChart(Chart):
             [(t, float(i), " " + fmt_money(t)) for i, t in enumerate(self.totals)] if few else [],
             theme.chart_foreground(),
         )
-        self.plot.setXRange(0, (max(self.totals, default=1.0) or 1.0) * 1.3, padding=0)
-        self.plot.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+        set_value_range(self.plot, 0, (max(self.totals, default=1.0) or 1.0) * 1.3, n)
 
     def hover_at(self, x: float, y: float) -> str:
         if self._data is None:
@@ -933,8 +1084,7 @@ class WaterfallChart(Chart):
         name = result.label if result is not None else ""
         set_title(self.plot, f"Waterfall — {elide(name, 20)}")
         top = max((max(a, b) for _, a, b in steps), default=1.0) or 1.0
-        self.plot.setXRange(0, top * 1.45, padding=0)
-        self.plot.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+        set_value_range(self.plot, 0, top * 1.45, n)
 
     def hover_at(self, x: float, y: float) -> str:
         i = round(y)
