@@ -160,12 +160,18 @@ class ResultsModel(QAbstractTableModel):
         if same_shape and colours == self.colours:
             old, old_cheapest = self._cells, self._cheapest
             self.comparison, self._cells, self._cheapest = comparison, cells, cheapest_id
-            last = self.columnCount() - 1
-            for row, (before, after) in enumerate(zip(old, cells, strict=True)):
-                option_id = comparison.options[row].option_id
-                flip = (option_id == cheapest_id) != (option_id == old_cheapest)
-                if before != after or flip:
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+            changed = [
+                row
+                for row, (before, after) in enumerate(zip(old, cells, strict=True))
+                if before != after
+                or (
+                    cheapest_id != old_cheapest
+                    and comparison.options[row].option_id in (cheapest_id, old_cheapest)
+                )
+            ]
+            if changed:  # one signal: the sort proxy re-sorts once, not once per row
+                last = self.columnCount() - 1
+                self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
         else:
             self.beginResetModel()
             self.comparison, self.colours = comparison, colours
