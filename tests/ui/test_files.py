@@ -170,3 +170,50 @@ def test_export_scorecard_report_and_preview(make_window, qtbot, tmp_path: Path)
     qtbot.waitUntil(dialog.isVisible, timeout=10000)
     assert window.doc.project.name in dialog.windowTitle()
     dialog.close()
+
+
+def test_macos_file_open_event_opens_the_project(make_window, app, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A double-clicked .tokentco reaches the app as a QFileOpenEvent (macOS), not argv."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QFileOpenEvent
+
+    from tokentco.io.project_file import save_project
+    from tokentco.ui.fileopen import FileOpenRouter
+
+    window = make_window()
+    wanted = window.doc.project.model_copy(
+        update={
+            "name": "Opened by the Finder",
+            "workload": window.doc.project.workload.model_copy(update={"isl_tokens": 7168}),
+        }
+    )
+    path = tmp_path / "finder.tokentco"
+    save_project(wanted, path)
+    router = FileOpenRouter(app)
+    try:
+        early = tmp_path / "early.tokentco"  # arrives before the window is attached
+        save_project(wanted.model_copy(update={"name": "Early"}), early)
+        QCoreApplication.sendEvent(app, QFileOpenEvent(str(early)))
+        assert router.pending == [early]
+        router.attach(window)
+        assert window.doc.path == early
+        assert window.doc.project.name == "Early"
+
+        QCoreApplication.postEvent(app, QFileOpenEvent(str(path)))
+        qtbot.waitUntil(lambda: window.doc.path == path, timeout=5000)
+        qtbot.waitUntil(lambda: computed(window), timeout=10000)
+        assert window.doc.project == load_project(path)
+        assert window.knobs.isl.value() == 7168
+        assert window.comparison_project.workload.isl_tokens == 7168
+
+        messages: list[str] = []
+        window.notify = lambda title, text: messages.append(text)  # type: ignore[method-assign]
+        sheet = tmp_path / "prices.xlsx"
+        sheet.write_bytes(b"not a project")
+        QCoreApplication.postEvent(app, QFileOpenEvent(str(sheet)))
+        qtbot.waitUntil(lambda: bool(messages), timeout=5000)
+        assert "not a TokenTCO project" in messages[0]
+        assert window.doc.path == path
+    finally:
+        app.removeEventFilter(router)
+        router.deleteLater()

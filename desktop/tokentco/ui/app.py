@@ -154,6 +154,12 @@ def run(args: Any) -> int:
             return 2
         return screenshot(window, Path(shot))
     _install_excepthook(window)
+    if sys.platform == "darwin":
+        # a double-clicked .tokentco arrives as a QFileOpenEvent, not as an argument (only
+        # macOS sends it; elsewhere an application-wide event filter would only cost time)
+        from tokentco.ui.fileopen import FileOpenRouter
+
+        FileOpenRouter(app).attach(window)
     window.show()
     from PySide6.QtCore import QTimer
 
