@@ -274,6 +274,38 @@ def test_controls_are_keyboard_reachable(window) -> None:  # type: ignore[no-unt
         assert keys in shortcuts
 
 
+def _mnemonic(text: str) -> str:
+    import re
+
+    found = re.search(r"&([^&])", text)
+    return found.group(1).lower() if found else ""
+
+
+def test_alt_letters_are_unique_within_each_settings_group(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel
+
+    window_letters = {_mnemonic(a.text()) for a in window.menuBar().actions()} | {
+        _mnemonic(window.tabs.tabText(i)) for i in range(window.tabs.count())
+    }
+    window_letters.discard("")
+    groups = window.knobs.findChildren(QGroupBox)
+    assert len(groups) >= 5
+    for group in groups:
+        texts = [lab.text() for lab in group.findChildren(QLabel)]
+        texts += [b.text() for b in group.findChildren(QAbstractButton)]
+        letters = [m for m in map(_mnemonic, texts) if m]
+        assert len(letters) >= 4, group.title()
+        assert len(letters) == len(set(letters)), (group.title(), sorted(letters))
+        assert not set(letters) & window_letters, (group.title(), set(letters) & window_letters)
+    # a letter used once in the whole panel jumps straight to its control
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.knobs.osl.hasFocus(), timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.knobs.kv.hasFocus(), timeout=5000)
+
+
 def test_about_names_the_version(window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from tokentco import __version__
 

@@ -233,7 +233,7 @@ class KnobPanel(QScrollArea):
         self.isl = int_spin(1, 10_000_000, " tokens", step=256)
         self._row(form, "&Input length:", self.isl, "Prompt length per request (ISL).")
         self.osl = int_spin(1, 1_000_000, " tokens", step=256)
-        self._row(form, "Ou&tput length:", self.osl, "Generated tokens per request (OSL).")
+        self._row(form, "Output le&ngth:", self.osl, "Generated tokens per request (OSL).")
         self.prefix_hit = SliderField(0, 95, " %", step=5)
         self._row(
             form,
@@ -246,7 +246,7 @@ class KnobPanel(QScrollArea):
         self.min_speed = float_spin(0, 10_000, 0, " tok/s", special="No target", step=5)
         self._row(
             form,
-            "Min speed per u&ser:",
+            "Min &speed per user:",
             self.min_speed,
             "Interactivity target: output tokens per second each user sees.",
         )
@@ -259,7 +259,7 @@ class KnobPanel(QScrollArea):
         self.scope.addItem("All options", "")
         self.scope.addItem("Selected option only", "option")
         self.scope.currentIndexChanged.connect(self._scope_changed)
-        self.reset_scope = QPushButton("Use &global")
+        self.reset_scope = QPushButton("Use glo&bal")
         self.reset_scope.setToolTip("Drop this option's own serving settings")
         self.reset_scope.clicked.connect(self._reset_scope)
         scope_row.addWidget(self.scope, 1)
@@ -285,7 +285,7 @@ class KnobPanel(QScrollArea):
         self.kv = self._precision_combo()
         self._row(form, "&KV cache:", self.kv, "KV-cache precision.")
         self.tp = int_spin(0, 1024, special="Auto")
-        self._row(form, "Tensor &parallel:", self.tp, "TP degree; Auto searches legal layouts.")
+        self._row(form, "&Tensor parallel:", self.tp, "TP degree; Auto searches legal layouts.")
         self.ep = int_spin(0, 1024, special="Auto")
         self._row(form, "E&xpert parallel:", self.ep, "EP degree for MoE models; Auto searches.")
         self.concurrency = int_spin(1, 65536, " seq", step=16)
@@ -295,22 +295,22 @@ class KnobPanel(QScrollArea):
             self.concurrency,
             "Most sequences decoded together per replica.",
         )
-        self.spec_on = QCheckBox("Spec&ulative decoding / MTP")
+        self.spec_on = QCheckBox("&Speculative decoding / MTP")
         form.addRow(self.spec_on)
         self.spec_k = int_spin(1, 16, " tokens")
-        self._row(form, "&Draft length:", self.spec_k, "Tokens drafted per verify step (k).")
+        self._row(form, "D&raft length:", self.spec_k, "Tokens drafted per verify step (k).")
         self.spec_alpha = SliderField(0, 99, " %")
         self._row(
-            form, "Acceptance &rate:", self.spec_alpha, "Share of drafted tokens accepted (α)."
+            form, "&Acceptance rate:", self.spec_alpha, "Share of drafted tokens accepted (α)."
         )
-        self.disagg = QCheckBox("Disaggre&gated prefill / decode")
+        self.disagg = QCheckBox("D&isaggregated prefill / decode")
         form.addRow(self.disagg)
-        self.routing = QCheckBox("KV-aware r&outing")
+        self.routing = QCheckBox("KV-aware routin&g")
         form.addRow(self.routing)
-        self.offload = QCheckBox("KV-cache offloa&d to host memory")
+        self.offload = QCheckBox("KV-cache off&load to host memory")
         form.addRow(self.offload)
         self.offload_gb = float_spin(1, 100_000, 0, " GB/GPU", step=64)
-        self._row(form, "Offload capacity:", self.offload_gb, "Host-memory KV tier per GPU.")
+        self._row(form, "&Offload capacity:", self.offload_gb, "Host-memory KV tier per GPU.")
 
     def _build_pricing(self) -> None:
         form = self._group("Pricing of the selected option")
@@ -321,7 +321,7 @@ class KnobPanel(QScrollArea):
         self.pricing_model.activated.connect(self._pricing_model_chosen)
         self._row(
             form,
-            "Pricing mo&del:",
+            "Pricing &model:",
             self.pricing_model,
             "Rent (on-demand, reserved, spot) or own (capex + power + opex).",
         )
@@ -331,27 +331,27 @@ class KnobPanel(QScrollArea):
         )
         self.offer.setMinimumContentsLength(16)
         self.offer.activated.connect(self._offer_chosen)
-        self._row(form, "Offe&r:", self.offer, "Catalogue offers for this hardware.")
+        self._row(form, "&Offer:", self.offer, "Catalogue offers for this hardware.")
         self.price = float_spin(0.01, 1000, 2, " /GPU-h", step=0.05)
-        self._row(form, "P&rice:", self.price, "Rental price per GPU-hour in the offer's currency.")
+        self._row(form, "&Price:", self.price, "Rental price per GPU-hour in the offer's currency.")
         self.capex = float_spin(1, 10_000_000, 0, prefix="$ ", step=1000)
         self._row(
-            form, "Cape&x per GPU:", self.capex, "Purchase price per GPU incl. its server share."
+            form, "Capex per &GPU:", self.capex, "Purchase price per GPU incl. its server share."
         )
         self.life = float_spin(0.5, 15, 1, " years", step=0.5)
-        self._row(form, "Depreciation l&ife:", self.life)
+        self._row(form, "Depreciation &life:", self.life)
         self.wacc = float_spin(0, 50, 1, " %", step=0.5)
-        self._row(form, "Cost of capita&l:", self.wacc, "Annual cost of capital (annuity).")
+        self._row(form, "Cost of c&apital:", self.wacc, "Annual cost of capital (annuity).")
         self.power_price = float_spin(0, 2, 3, " $/kWh", step=0.01)
-        self._row(form, "Power pr&ice:", self.power_price)
+        self._row(form, "Po&wer price:", self.power_price)
         self.pue = float_spin(1, 3, 2, step=0.05)
         self._row(form, "P&UE:", self.pue, "Facility power / IT power.")
         self.opex = float_spin(0, 1_000_000, 0, " $/GPU/yr", step=500)
-        self._row(form, "O&pex:", self.opex, "Maintenance, space, staff per GPU per year.")
+        self._row(form, "Ope&x:", self.opex, "Maintenance, space, staff per GPU per year.")
         self.it_watts = float_spin(0, 20_000, 0, " W/GPU", special="From system", step=50)
         self._row(
             form,
-            "IT po&wer:",
+            "&IT power:",
             self.it_watts,
             "All-in IT watts per GPU; 'From system' uses the system or 1.5 × TDP.",
         )
@@ -366,7 +366,7 @@ class KnobPanel(QScrollArea):
         self._row(form, "Demand &as:", self.demand_basis)
         self.tokens_day = float_spin(0.001, 1_000_000, 3, " B tok/day", step=1)
         self.tokens_label = self._row(
-            form, "Out&put tokens:", self.tokens_day, "Output tokens per day, in billions."
+            form, "Output &tokens:", self.tokens_day, "Output tokens per day, in billions."
         )
         self.peak_rps = float_spin(0.001, 10_000_000, 2, " req/s", step=10)
         self.rps_label = self._row(form, "Peak re&quests:", self.peak_rps)
