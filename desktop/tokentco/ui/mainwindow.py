@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QLockFile, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
@@ -53,7 +53,6 @@ from tokentco.io.project_file import (
 )
 from tokentco.ui import features, settings
 from tokentco.ui.background import BackgroundOps
-from tokentco.ui.catalogue import CatalogueBrowser
 from tokentco.ui.charts import (
     BreakdownChart,
     Chart,
@@ -69,6 +68,9 @@ from tokentco.ui.document import ProjectDocument
 from tokentco.ui.knobs import KnobPanel
 from tokentco.ui.problems import ProblemsPanel
 from tokentco.ui.tables import SORT_ROLE, ResultsModel
+
+if TYPE_CHECKING:
+    from tokentco.ui.catalogue import CatalogueBrowser
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt", ".xlsm", ".xls", ".ods")
 PROJECT_FILTER = f"TokenTCO project (*{SUFFIX})"
@@ -186,13 +188,35 @@ class MainWindow(QMainWindow):
             chart.exported.connect(self._chart_exported)
         for c in range(3):
             grid.setColumnStretch(c, 1)
-        self.catalogue = CatalogueBrowser(self.doc)
-        self.catalogue.message.connect(self.show_message)
+        # the catalogue tables are built when first shown: not needed for the first paint
+        self._catalogue: CatalogueBrowser | None = None
+        self._catalogue_holder = QWidget()
+        holder = QVBoxLayout(self._catalogue_holder)
+        holder.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(dashboard, "&Dashboard")
-        self.tabs.addTab(self.catalogue, "&Catalogue")
+        self.tabs.addTab(self._catalogue_holder, "&Catalogue")
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.setCentralWidget(self.tabs)
+
+    @property
+    def catalogue(self) -> "CatalogueBrowser":
+        """The catalogue tables (built on first use)."""
+        if self._catalogue is None:
+            from tokentco.ui.catalogue import CatalogueBrowser
+
+            self._catalogue = CatalogueBrowser(self.doc)
+            self._catalogue.message.connect(self.show_message)
+            layout = self._catalogue_holder.layout()
+            assert layout is not None
+            layout.addWidget(self._catalogue)
+            self._catalogue.show()  # a child added to a visible parent starts hidden
+        return self._catalogue
+
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self._catalogue_holder:
+            self.catalogue  # noqa: B018 - builds the tables
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
