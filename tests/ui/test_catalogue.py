@@ -143,5 +143,6 @@ def test_catalogue_tables_are_built_when_first_shown(window, qtbot) -> None:  # 
     assert window._catalogue is None  # not needed for the first painted comparison
     window.act_catalogue.trigger()
     assert window._catalogue is not None
-    qtbot.waitUntil(lambda: window.catalogue.pages["offers"].table.isVisible(), timeout=5000)
-    assert window.catalogue.pages["offers"].model.rowCount() > 0
+    page = window.catalogue.currentWidget()
+    qtbot.waitUntil(lambda: page.table.isVisible(), timeout=5000)
+    assert page.model.rowCount() > 0
