@@ -8,6 +8,7 @@ relies on colour alone. Hovering shows exact values; every chart exports to PNG 
 (right-click ▸ Export, or File ▸ Export chart).
 """
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -128,6 +129,17 @@ class Axis(pg.AxisItem):
         if self._memo[0] != key:
             self._memo = (key, super().tickValues(minVal, maxVal, size))
         return self._memo[1]
+
+    def _updateLabel(self) -> None:
+        # pyqtgraph re-sets the axis title's HTML on every range change (a text relayout
+        # and a repaint of the title); only do that when the text really changes
+        html = self.labelString()
+        if html != getattr(self, "_label_html", None):
+            self._label_html = html
+            super()._updateLabel()
+        else:
+            self.picture = None
+            self.update()
 
     def tick_span(self) -> tuple[float, float, float]:
         """(low, high, pixels) as the axis passes them to :meth:`tickValues` when painting."""
@@ -541,15 +553,33 @@ class _Curves(_Overlay):
             painter.drawPath(path)
 
 
+@functools.lru_cache(maxsize=256)
+def _cached_pen(rgba: int, width: float) -> QPen:
+    return pg.mkPen(QColor.fromRgba(rgba), width=width)
+
+
+@functools.lru_cache(maxsize=256)
+def _option_brush(index: int, measured: bool) -> QBrush:
+    return theme.option_brush(index, measured)
+
+
 def _bar_pens(
     results: Sequence[OptionResult], data: "ChartData", cheapest_id: str = ""
 ) -> list[QPen]:
     """Each bar outlined in its option colour; the cheapest in the text colour, thick."""
-    outline = theme.highlight_outline()
+    outline = theme.highlight_outline().rgba()
     return [
-        pg.mkPen(outline, width=3)
+        _cached_pen(outline, 3)
         if r.option_id == cheapest_id
-        else pg.mkPen(theme.option_colour(data.colour_index(r.option_id)), width=1.5)
+        else _cached_pen(theme.option_colour(data.colour_index(r.option_id)).rgba(), 1.5)
+        for r in results
+    ]
+
+
+def _bar_brushes(results: Sequence[OptionResult], data: "ChartData") -> list[QBrush]:
+    """Solid for measured throughput, pale for estimated, in the option's colour."""
+    return [
+        _option_brush(data.colour_index(r.option_id), r.point.provenance == "measured")
         for r in results
     ]
 
@@ -609,10 +639,7 @@ class CostChart(Chart):
             for r in results
         ]
         self.values = values
-        brushes = [
-            theme.option_brush(data.colour_index(r.option_id), r.point.provenance == "measured")
-            for r in results
-        ]
+        brushes = _bar_brushes(results, data)
         self.bars.setOpts(
             x0=np.zeros(len(values)),
             y=np.arange(len(values)),
@@ -779,9 +806,12 @@ class FrontierChart(Chart):
             min_speed = data.project.workload.min_tokens_per_s_per_user or 0.0
             logs = np.log10(self._ys)
             x_max = max(float(self._xs.max()), min_speed) * 1.05
-            self.plot.setRange(
-                xRange=(0, x_max),
-                yRange=(float(logs.min()) - 0.15, float(logs.max()) + 0.25),
+            (x_range, y_range) = self.plot.vb.viewRange()
+            self.plot.vb.setRange(
+                xRange=stable_range(tuple(x_range), 0.0, x_max),
+                yRange=stable_range(
+                    tuple(y_range), float(logs.min()) - 0.15, float(logs.max()) + 0.25
+                ),
                 padding=0,
             )
         target = data.project.workload.min_tokens_per_s_per_user
@@ -886,10 +916,7 @@ class EnergyChart(Chart):
         mw = [v if math.isfinite(v) else 0.0 for v in mw]
         kwh = [v if math.isfinite(v) else 0.0 for v in kwh]
         self.mw_values, self.kwh_values = mw, kwh
-        brushes = [
-            theme.option_brush(data.colour_index(r.option_id), r.point.provenance == "measured")
-            for r in results
-        ]
+        brushes = _bar_brushes(results, data)
         pens = _bar_pens(results, data)
         y = np.arange(len(results))
         self.mw_bars.setOpts(
