@@ -313,3 +313,36 @@ def test_about_names_the_version(window, monkeypatch) -> None:  # type: ignore[n
     monkeypatch.setattr(QMessageBox, "about", lambda _parent, title, text: shown.update(text=text))
     window.act_about.trigger()
     assert __version__ in shown["text"]
+
+
+def test_results_table_sorts_numerically_and_marks_the_cheapest(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from tokentco.ui.tables import RESULT_COLUMNS
+
+    proxy, model = window.results_proxy, window.results_model
+    gpu_hour = next(i for i, c in enumerate(RESULT_COLUMNS) if c.header == "$/GPU-h")
+    window.results.sortByColumn(gpu_hour, Qt.SortOrder.DescendingOrder)
+    shown = [
+        model.result(proxy.mapToSource(proxy.index(r, 0)).row()).cost.usd_per_gpu_hour
+        for r in range(proxy.rowCount())
+    ]
+    assert shown == sorted(shown, reverse=True)  # by value, not by text ("$5.50" < "$6.00")
+    cheapest = window.comparison.cheapest.option_id
+    for row in range(model.rowCount()):
+        font = model.index(row, 0).data(Qt.ItemDataRole.FontRole)
+        assert font.bold() == (model.result(row).option_id == cheapest)
+        assert model.index(row, 0).data(Qt.ItemDataRole.DecorationRole) is not None
+    # a new comparison rewrites only what changed and keeps the order by value
+    window.knobs.isl.setValue(6000)
+    qtbot.waitUntil(lambda: computed(window), timeout=10000)
+    shown = [
+        model.result(proxy.mapToSource(proxy.index(r, 0)).row()).cost.usd_per_gpu_hour
+        for r in range(proxy.rowCount())
+    ]
+    assert shown == sorted(shown, reverse=True)
+    mtok = next(i for i, c in enumerate(RESULT_COLUMNS) if c.header == "$/Mtok")
+    for row in range(model.rowCount()):
+        result = model.result(row)
+        if result.point.feasible:
+            assert model.index(row, mtok).data() == RESULT_COLUMNS[mtok].text(
+                RESULT_COLUMNS[mtok].value(result)
+            )

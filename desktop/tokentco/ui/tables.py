@@ -1,6 +1,7 @@
-"""Table models over domain objects (QAbstractTableModel, never QTableWidget copies).
+"""Table models over domain objects (Qt item models, never QTableWidget copies).
 
-* :class:`ResultsModel` — one row per option of the latest :class:`Comparison`, every key
+* :class:`ResultsModel` — one row per option of the latest :class:`Comparison` (held in a
+  QStandardItemModel, so painting and sorting call no Python), every key
   figure plus a provenance column (measured with source, or estimated with model version).
 * :class:`CatalogueModel` — one catalogue table (accelerators, offers, …). Editing a cell
   builds a *new* validated row (the domain objects are immutable) and stores it in the
@@ -18,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
 from tokentco.domain import Catalogue, TableKind
 from tokentco.engine.results import Comparison, OptionResult
@@ -107,28 +108,36 @@ RESULT_COLUMNS: tuple[Column, ...] = (
 )
 
 
-class ResultsModel(QAbstractTableModel):
+class ResultsModel(QStandardItemModel):
     """Key figures of every option; raw values under ``SORT_ROLE`` for numeric sorting.
 
-    Every cell is formatted once per comparison (``set_comparison``) and only rows whose
-    text changed are announced, so a slider move costs the table almost nothing.
+    Every cell is formatted once per comparison (``set_comparison``) and kept in Qt's own
+    item store, so painting and sorting the table call no Python; only rows whose text
+    changed are rewritten, announced with a single ``dataChanged`` (the sort proxy
+    re-sorts once per refresh).
     """
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(RESULT_COLUMNS), parent)
         self.comparison: Comparison | None = None
         self.colours: dict[str, int] = {}
         self._cells: list[list[tuple[str, Any, str | None]]] = []
         self._cheapest = ""
         self._bold = QFont()
         self._bold.setBold(True)
+        self._plain = QFont()
         self._align = [
-            int(
+            Qt.AlignmentFlag(
                 (Qt.AlignmentFlag.AlignRight if c.align_right else Qt.AlignmentFlag.AlignLeft)
                 | Qt.AlignmentFlag.AlignVCenter
             )
             for c in RESULT_COLUMNS
         ]
+        for section, col in enumerate(RESULT_COLUMNS):
+            header = QStandardItem(col.header)
+            if col.tip:
+                header.setToolTip(col.tip)
+            self.setHorizontalHeaderItem(section, header)
 
     @staticmethod
     def _row(r: OptionResult) -> list[tuple[str, Any, str | None]]:
@@ -150,6 +159,37 @@ class ResultsModel(QAbstractTableModel):
             cells.append((col.text(value), sort, tip))
         return cells
 
+    def _fill_row(
+        self,
+        row: int,
+        cells: list[tuple[str, Any, str | None]],
+        old: list[tuple[str, Any, str | None]] | None = None,
+        restyle: bool = True,
+    ) -> None:
+        """Write the cells of one row that differ from ``old`` (signals blocked by caller)."""
+        assert self.comparison is not None
+        option_id = self.comparison.options[row].option_id
+        font = self._bold if option_id == self._cheapest else self._plain
+        for column, cell in enumerate(cells):
+            if old is not None and old[column] == cell and not restyle:
+                continue
+            item = self.item(row, column)
+            if item is None:
+                item = QStandardItem()
+                item.setEditable(False)
+                item.setTextAlignment(self._align[column])
+                self.setItem(row, column, item)
+            text, sort, tip = cell
+            if old is None or old[column] != cell:
+                item.setText(text)
+                item.setData(sort, SORT_ROLE)
+                item.setToolTip(tip or "")
+            if restyle:
+                item.setFont(font)
+                if column == 0:
+                    colour = theme.option_colour(self.colours.get(option_id, row))
+                    item.setData(colour, Qt.ItemDataRole.DecorationRole)
+
     def set_comparison(self, comparison: Comparison, colours: dict[str, int]) -> None:
         cells = [self._row(r) for r in comparison.options]
         cheapest = comparison.cheapest
@@ -169,56 +209,36 @@ class ResultsModel(QAbstractTableModel):
                     and comparison.options[row].option_id in (cheapest_id, old_cheapest)
                 )
             ]
-            if changed:  # one signal: the sort proxy re-sorts once, not once per row
+            if changed:  # one signal: the sort proxy re-sorts once, not once per cell
+                blocked = self.blockSignals(True)
+                try:
+                    for row in changed:
+                        option_id = comparison.options[row].option_id
+                        restyle = cheapest_id != old_cheapest and option_id in (
+                            cheapest_id,
+                            old_cheapest,
+                        )
+                        self._fill_row(row, cells[row], old[row], restyle)
+                finally:
+                    self.blockSignals(blocked)
                 last = self.columnCount() - 1
                 self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
         else:
             self.beginResetModel()
-            self.comparison, self.colours = comparison, colours
-            self._cells, self._cheapest = cells, cheapest_id
+            blocked = self.blockSignals(True)
+            try:
+                self.comparison, self.colours = comparison, colours
+                self._cells, self._cheapest = cells, cheapest_id
+                self.setRowCount(len(cells))
+                for row, row_cells in enumerate(cells):
+                    self._fill_row(row, row_cells)
+            finally:
+                self.blockSignals(blocked)
             self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._cells)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(RESULT_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(RESULT_COLUMNS):
-            col = RESULT_COLUMNS[section]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return col.header
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return col.tip or None
-        return None
 
     def result(self, row: int) -> OptionResult:
         assert self.comparison is not None
         return self.comparison.options[row]
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        text, sort, tip = self._cells[index.row()][index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return text
-        if role == SORT_ROLE:
-            return sort
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return self._align[index.column()]
-        if self.comparison is None:
-            return None
-        option_id = self.comparison.options[index.row()].option_id
-        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
-            return theme.option_colour(self.colours.get(option_id, index.row()))
-        if role == Qt.ItemDataRole.FontRole and option_id == self._cheapest:
-            return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tip
-        return None
 
 
 # --- catalogue tables -------------------------------------------------------------------------
