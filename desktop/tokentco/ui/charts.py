@@ -20,7 +20,16 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import exporters
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QTransform,
+)
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QVBoxLayout, QWidget
 
@@ -450,6 +459,7 @@ class _Grid(_Overlay):
         self._pen = QPen()
         self._pen.setCosmetic(True)
         self._pen.setWidth(1)
+        self._cache: tuple[Any, list[tuple[float, list[QLineF]]]] | None = None
 
     def _levels(self, name: str, low: float, high: float, pixels: float) -> list[list[float]]:
         axis = self.plot.getAxis(name)
@@ -458,16 +468,10 @@ class _Grid(_Overlay):
             return [[float(v) for v, _ in level] for level in fixed]
         return [list(values) for _, values in axis.tickValues(low, high, pixels)]
 
-    def paint(self, painter: QPainter, *_: Any) -> None:
-        vb = self.getViewBox()
-        if vb is None:
-            return
+    def _lines(self, vb: pg.ViewBox, transform: QTransform) -> list[tuple[float, list[QLineF]]]:
+        """(alpha, device-pixel lines) per tick level, recomputed only when the view moves."""
         rect = vb.viewRect()
-        transform = painter.transform()
-        colour = QColor(self.plot.getAxis("bottom").pen().color())
-        painter.save()
-        painter.resetTransform()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        spans = []
         for name, vertical in (("bottom", True), ("left", False)):
             axis = self.plot.getAxis(name)
             if isinstance(axis, Axis):
@@ -476,19 +480,44 @@ class _Grid(_Overlay):
                 low, high, pixels = rect.left(), rect.right(), vb.width()
             else:
                 low, high, pixels = rect.top(), rect.bottom(), vb.height()
-            low, high = min(low, high), max(low, high)
+            spans.append((name, vertical, min(low, high), max(low, high), pixels))
+        key = (
+            rect.getRect(),
+            (transform.m11(), transform.m22(), transform.dx(), transform.dy()),
+            tuple(s[2:] for s in spans),
+            tuple(id(getattr(self.plot.getAxis(s[0]), "_tickLevels", None)) for s in spans),
+        )
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        out: list[tuple[float, list[QLineF]]] = []
+        for name, vertical, low, high, pixels in spans:
             if not pixels or high <= low:
                 continue
             for level, values in enumerate(self._levels(name, low, high, pixels)[:2]):
-                colour.setAlphaF(self.ALPHA / (1 + level))
-                self._pen.setColor(colour)
-                painter.setPen(self._pen)
                 inside = [v for v in values if low <= v <= high]
                 if vertical:
                     ends = [(QPointF(v, rect.top()), QPointF(v, rect.bottom())) for v in inside]
                 else:
                     ends = [(QPointF(rect.left(), v), QPointF(rect.right(), v)) for v in inside]
-                painter.drawLines([QLineF(transform.map(a), transform.map(b)) for a, b in ends])
+                lines = [QLineF(transform.map(a), transform.map(b)) for a, b in ends]
+                out.append((self.ALPHA / (1 + level), lines))
+        self._cache = (key, out)
+        return out
+
+    def paint(self, painter: QPainter, *_: Any) -> None:
+        vb = self.getViewBox()
+        if vb is None:
+            return
+        lines = self._lines(vb, painter.transform())
+        colour = QColor(self.plot.getAxis("bottom").pen().color())
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for alpha, level in lines:
+            colour.setAlphaF(alpha)
+            self._pen.setColor(colour)
+            painter.setPen(self._pen)
+            painter.drawLines(level)
         painter.restore()
 
 
