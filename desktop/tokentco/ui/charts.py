@@ -223,6 +223,12 @@ def set_title(plot: pg.PlotItem, text: str) -> None:
     plot.setTitle(text, size="10.5pt", bold=True)
 
 
+def row_at(y: float, rows: Sequence[Any]) -> Any:
+    """The row drawn at height ``y`` (one per integer position), or None."""
+    i = round(y)
+    return rows[i] if 0 <= i < len(rows) else None
+
+
 class Chart(QWidget):
     """Base: a titled pyqtgraph plot with hover read-out and PNG/SVG export."""
 
@@ -298,6 +304,29 @@ class Chart(QWidget):
     def _attach_hover(self, plot: pg.PlotItem) -> None:
         self._hover_plot = plot
         plot.addItem(self._hover, ignoreBounds=True)
+
+    def _bar_plot(
+        self,
+        unit: str,
+        money: bool = True,
+        row: int = 0,
+        col: int = 0,
+        title: str = "",
+    ) -> tuple[CategoryAxis, pg.PlotItem]:
+        """A horizontal bar plot: categories down the left (first on top), values along x."""
+        axis = CategoryAxis("left")
+        plot = self._plot(
+            row, col, left=axis, bottom=NumberAxis("bottom", money=money), title=title
+        )
+        plot.invertY(True)
+        plot.setLabel("bottom", unit)
+        return axis, plot
+
+    def _result_at(self, y: float) -> OptionResult | None:
+        """The option whose bar is at height ``y`` (bars are drawn one per option)."""
+        if self._data is None:
+            return None
+        return row_at(y, self._data.comparison.options)
 
     def apply_theme(self) -> None:
         """Follow the application palette (light or dark)."""
@@ -620,10 +649,7 @@ class CostChart(Chart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.axis = CategoryAxis("left")
-        self.plot = self._plot(left=self.axis, bottom=NumberAxis("bottom", money=True))
-        self.plot.invertY(True)
-        self.plot.setLabel("bottom", "$ per million tokens at the operating point")
+        self.axis, self.plot = self._bar_plot("$ per million tokens at the operating point")
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
         self.plot.addItem(self.bars)
         self.labels = _Labels(self.plot)
@@ -693,13 +719,9 @@ class CostChart(Chart):
         set_value_range(self.plot, 0, top * 1.35, len(values))
 
     def hover_at(self, x: float, y: float) -> str:
-        if self._data is None:
+        r = self._result_at(y)
+        if r is None:
             return ""
-        i = round(y)
-        results = self._data.comparison.options
-        if not 0 <= i < len(results):
-            return ""
-        r = results[i]
         if not r.point.feasible:
             return f"{r.label}\ninfeasible: {r.point.reason}"
         return (
@@ -878,9 +900,6 @@ class FrontierChart(Chart):
         if self._data is None or not self._xs.size:
             return ""
         vb = self.plot.vb
-        scene = np.array(
-            [[vb.mapViewToScene(QPointF(x, y)).x(), vb.mapViewToScene(QPointF(x, y)).y()]]
-        )
         # distances in screen pixels (y is drawn in log10 space)
         rect = vb.viewRect()
         w = max(vb.width(), 1.0)
@@ -889,7 +908,6 @@ class FrontierChart(Chart):
         dy = (np.log10(np.maximum(self._ys, 1e-12)) - y) / max(abs(rect.height()), 1e-9) * h
         d = np.hypot(dx, dy)
         k = int(np.argmin(d))
-        del scene
         if d[k] > 30:
             return ""
         r = self._data.comparison.options[int(self._owner[k])]
@@ -906,12 +924,9 @@ class EnergyChart(Chart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.axis = CategoryAxis("left")
-        self.mw = self._plot(
-            0, 0, left=self.axis, bottom=NumberAxis("bottom"), title="Tokens/s per MW"
+        self.axis, self.mw = self._bar_plot(
+            "output tok/s per facility MW", money=False, title="Tokens/s per MW"
         )
-        self.mw.invertY(True)
-        self.mw.setLabel("bottom", "output tok/s per facility MW")
         self.kwh = self._plot(
             0, 1, left=CategoryAxis("left"), bottom=NumberAxis("bottom"), title="kWh / Mtok"
         )
@@ -967,13 +982,9 @@ class EnergyChart(Chart):
         set_value_range(self.kwh, 0, (max(kwh, default=1.0) or 1.0) * 1.7)
 
     def hover_at(self, x: float, y: float) -> str:
-        if self._data is None:
+        r = self._result_at(y)
+        if r is None:
             return ""
-        i = round(y)
-        results = self._data.comparison.options
-        if not 0 <= i < len(results):
-            return ""
-        r = results[i]
         watts = (
             f"{r.watts_per_gpu_all_in:,.0f} W/GPU all-in × PUE {r.pue:g}"
             if r.watts_per_gpu_all_in
@@ -995,10 +1006,7 @@ class BreakdownChart(Chart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.axis = CategoryAxis("left")
-        self.plot = self._plot(left=self.axis, bottom=NumberAxis("bottom", money=True))
-        self.plot.invertY(True)
-        self.plot.setLabel("bottom", "$ per GPU-hour, all-in")
+        self.axis, self.plot = self._bar_plot("$ per GPU-hour, all-in")
         self.legend = self._legend(1, 0, 4)
         self.stacks: dict[str, pg.BarGraphItem] = {}
         for key, name in COMPONENTS:
@@ -1039,20 +1047,17 @@ class BreakdownChart(Chart):
         set_value_range(self.plot, 0, (max(self.totals, default=1.0) or 1.0) * 1.3, n)
 
     def hover_at(self, x: float, y: float) -> str:
-        if self._data is None:
+        r = self._result_at(y)
+        if r is None:
             return ""
-        i = round(y)
-        results = self._data.comparison.options
-        if not 0 <= i < len(results):
-            return ""
-        c = results[i].cost
+        c = r.cost
         parts = [
             f"{name} {fmt_money(getattr(c, f'{key}_usd'))}"
             for key, name in COMPONENTS
             if getattr(c, f"{key}_usd")
         ]
         return (
-            f"{results[i].label}\n{fmt_money(c.usd_per_gpu_hour)}/GPU-h = "
+            f"{r.label}\n{fmt_money(c.usd_per_gpu_hour)}/GPU-h = "
             + " + ".join(parts)
             + f"\n{c.basis}"
         )
@@ -1065,10 +1070,7 @@ class WaterfallChart(Chart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.axis = CategoryAxis("left")
-        self.plot = self._plot(left=self.axis, bottom=NumberAxis("bottom", money=True))
-        self.plot.invertY(True)
-        self.plot.setLabel("bottom", "$ per million tokens")
+        self.axis, self.plot = self._bar_plot("$ per million tokens")
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.65, width=[])
         self.plot.addItem(self.bars)
         self.labels = _Labels(self.plot)
@@ -1143,10 +1145,10 @@ class WaterfallChart(Chart):
         set_value_range(self.plot, 0, top * 1.45, n)
 
     def hover_at(self, x: float, y: float) -> str:
-        i = round(y)
-        if not 0 <= i < len(self.steps):
+        step = row_at(y, self.steps)
+        if step is None:
             return ""
-        label, a, b = self.steps[i]
+        label, a, b = step
         if a == 0.0:
             return f"{label}: {fmt_money(b)} per Mtok"
         return f"{label}: {fmt_money(a)} → {fmt_money(b)} per Mtok ({b - a:+.4f})"
@@ -1159,10 +1161,7 @@ class TornadoChart(Chart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.axis = CategoryAxis("left")
-        self.plot = self._plot(left=self.axis, bottom=NumberAxis("bottom", money=True))
-        self.plot.invertY(True)
-        self.plot.setLabel("bottom", "$ per million tokens")
+        self.axis, self.plot = self._bar_plot("$ per million tokens")
         self.low = pg.BarGraphItem(
             x0=[], y=[], height=0.65, width=[], brush=pg.mkBrush(theme.OKABE_ITO[4])
         )
@@ -1242,10 +1241,9 @@ class TornadoChart(Chart):
             self.message.show()
 
     def hover_at(self, x: float, y: float) -> str:
-        i = round(y)
-        if not 0 <= i < len(self.bars):
+        b = row_at(y, self.bars)
+        if b is None:
             return ""
-        b = self.bars[i]
 
         def cost(v: float) -> str:
             return fmt_money(v) if math.isfinite(v) else "target missed"
