@@ -44,6 +44,7 @@ def computed(window: object) -> bool:
         and w.comparison_project == w.doc.project  # type: ignore[attr-defined]
         and not w.ops.is_busy("comparison")  # type: ignore[attr-defined]
         and w.results_model.comparison is w.comparison  # type: ignore[attr-defined]
+        and w.details_for is w.comparison  # type: ignore[attr-defined]
     )
 
 

@@ -129,7 +129,8 @@ class MainWindow(QMainWindow):
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
         self._text_timer.setInterval(TEXT_DELAY_MS)
-        self._text_timer.timeout.connect(self.render_text)
+        self._text_timer.timeout.connect(self._text_step)
+        self.details_for: Comparison | None = None  # the comparison the details describe
         self._text_painted_at = 0.0
         self._tornado_stale = True
         self._build_central()
@@ -488,10 +489,27 @@ class MainWindow(QMainWindow):
         for chart in self.charts:
             chart.show_data(data)
         self.last_paint_ms = (time.perf_counter() - start) * 1000
-        if text_now or (not self._text_timer.isActive() and self._text_due()):
+        if text_now:
             self.render_text()
         elif not self._text_timer.isActive():
-            self._text_timer.start()
+            if self._text_due():
+                self._text_step()
+            else:
+                self._text_timer.start(TEXT_DELAY_MS)
+
+    def _text_step(self) -> None:
+        """One text refresh during a drag: the results table, then (in a later pass of the
+        event loop) the details, so no frame pays for both on top of the charts."""
+        self._text_timer.stop()
+        if self.comparison is None:
+            return
+        self._text_painted_at = time.perf_counter()
+        if self.results_model.comparison is not self.comparison:
+            self._render_table()
+            if self.details_for is not self.comparison:
+                self._text_timer.start(TEXT_DELAY_MS // 2)
+        elif self.details_for is not self.comparison:
+            self._render_details()
 
     def _text_due(self) -> bool:
         return time.perf_counter() - self._text_painted_at > TEXT_DELAY_MS / 1000
@@ -502,15 +520,25 @@ class MainWindow(QMainWindow):
         if self.comparison is None:
             return
         self._text_painted_at = time.perf_counter()
-        data = self._chart_data()
-        colours = {o.id: i for i, o in enumerate(data.project.options)}
+        self._render_table()
+        self._render_details()
+
+    def _render_table(self) -> None:
+        assert self.comparison is not None
+        project = self.comparison_project or self.doc.project
+        colours = {o.id: i for i, o in enumerate(project.options)}
         self.results_model.set_comparison(self.comparison, colours)
         if self.results.horizontalHeader().sectionSize(0) < 60 or not getattr(
             self, "_sized", False
         ):
             self.results.resizeColumnsToContents()
             self._sized = True
-        self.details.show_result(self.comparison, data.project, self.doc.selected_option_id)
+
+    def _render_details(self) -> None:
+        assert self.comparison is not None
+        project = self.comparison_project or self.doc.project
+        self.details.show_result(self.comparison, project, self.doc.selected_option_id)
+        self.details_for = self.comparison
 
     def _busy_changed(self, busy: bool) -> None:
         if busy and self.ops.is_busy("comparison"):
