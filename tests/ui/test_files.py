@@ -172,6 +172,25 @@ def test_export_scorecard_report_and_preview(make_window, qtbot, tmp_path: Path)
     dialog.close()
 
 
+def test_save_import_template_from_the_menu(make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """File ▸ Save import template writes the same workbook the CLI does, and it imports."""
+    from openpyxl import load_workbook
+
+    from tokentco.domain import ExchangeRates
+    from tokentco.io.importer import import_files
+
+    window = make_window()
+    assert "Save import template…" in [
+        a.text().replace("&", "") for a in window.menuBar().actions()[0].menu().actions()
+    ]
+    path = tmp_path / "offers.xlsx"
+    assert window.save_template("offers", path)
+    headers = [c.value for c in load_workbook(path).worksheets[0][1] if c.value]
+    assert any("price" in str(h).lower() for h in headers)
+    result = import_files([path], ExchangeRates())  # the example row imports cleanly
+    assert result.rows_loaded == 1 and not result.problems
+
+
 def test_macos_file_open_event_opens_the_project(make_window, app, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A double-clicked .tokentco reaches the app as a QFileOpenEvent (macOS), not argv."""
     from PySide6.QtCore import QCoreApplication

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -302,6 +303,12 @@ class MainWindow(QMainWindow):
             "Ctrl+I",
             "Load offers, hardware, models or measured results from .xlsx/.csv",
         )
+        self.act_template = self._action(
+            "Save import &template…",
+            self.save_template,
+            None,
+            "A blank .xlsx with headers, units, validation and an example row, to send to vendors",
+        )
         self.act_scorecard = self._action(
             "Export s&corecard…",
             self.export_scorecard,
@@ -351,7 +358,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addActions([self.act_save, self.act_save_as])
         file.addSeparator()
-        file.addAction(self.act_import)
+        file.addActions([self.act_import, self.act_template])
         export = file.addMenu("Export c&hart")
         for chart in self.charts:
             sub = export.addMenu(chart.title)
@@ -961,6 +968,38 @@ class MainWindow(QMainWindow):
         except features.NotAvailable as exc:
             self.notify(what, str(exc), QMessageBox.Icon.Information)
             return None
+
+    def save_template(self, kind: str | None = None, path: Path | None = None) -> bool:
+        """File ▸ Save import template: the same workbook as ``tokentco template``."""
+        from tokentco.domain import TABLE_KINDS
+        from tokentco.io.errors import InputError
+        from tokentco.io.import_template import write_template
+
+        if kind is None:
+            kind, ok = QInputDialog.getItem(
+                self, "Save import template", "Table kind:", list(TABLE_KINDS), 2, False
+            )
+            if not ok:
+                return False
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self,
+                "Save import template",
+                str(Path.home() / f"tokentco-{kind}-template.xlsx"),
+                "Excel workbook (*.xlsx)",
+            )
+            if not chosen:
+                return False
+            path = Path(chosen)
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        try:  # the file dialog already asked before replacing an existing file
+            write_template(kind, path, force=True)  # type: ignore[arg-type]
+        except (InputError, OSError) as exc:
+            self.notify("Save import template", f"Could not write {path.name}: {exc}")
+            return False
+        self.show_message(f"Template written to {path}")
+        return True
 
     def export_report(self, path: Path | None = None) -> bool:
         """File ▸ Export report: the printable report as PDF (painted on the GUI thread)."""
