@@ -34,6 +34,7 @@ from tokentco.engine.results import (
     Frontier,
     OperatingPoint,
     OptionResult,
+    Sweep,
 )
 from tokentco.engine.terms import case_row, model_terms, stack_blocks
 
@@ -59,22 +60,9 @@ def evaluate(
 ) -> Comparison:
     """Results for every option of ``project`` (unknown ids give an infeasible result)."""
     cal = calibration or DEFAULT_CALIBRATION
-    model = catalogue.models.get(project.model_id)
-    if model is None:
-        raise ValueError(f"unknown model {project.model_id!r}")
-    blocks: list[tuple[dict[str, float], list[tuple[int, int, int, int]]]] = []
-    plans: list[_Plan | str] = []
-    start = 0
-    for option in project.options:
-        plan = _plan(project, catalogue, model, option, cal, blocks, start)
-        plans.append(plan)
-        if not isinstance(plan, str):
-            start = plan.variants[-1][1].stop
+    model, plans, grid = _sweep_plans(project, catalogue, cal, waterfall=True)
     known = [plan for plan in plans if not isinstance(plan, str)]
-    if known:
-        cases = stack_blocks(blocks)
-        levels = np.geomspace(1.0, cases.max_concurrency, CONCURRENCY_LEVELS, axis=1)
-        grid = sweep(cases, model_terms(model), levels)
+    if grid is not None:
         groups = [rows for plan in known for _, rows in plan.variants]
         points = iter(operating_points(grid, project.workload, groups, _SOURCE))
         curves = iter(frontiers(grid, [plan.variants[-1][1] for plan in known]))
@@ -95,23 +83,34 @@ def frontier_sweep(
     """Only the throughput-vs-interactivity curves (no waterfall variants, no economics):
     the cheap path for redrawing the frontier chart. Unknown options get an empty curve."""
     cal = calibration or DEFAULT_CALIBRATION
+    _, plans, grid = _sweep_plans(project, catalogue, cal, waterfall=False)
+    if grid is None:
+        return [_EMPTY_FRONTIER for _ in plans]
+    curves = iter(frontiers(grid, [p.variants[-1][1] for p in plans if not isinstance(p, str)]))
+    return [_EMPTY_FRONTIER if isinstance(p, str) else next(curves) for p in plans]
+
+
+def _sweep_plans(
+    project: Project, catalogue: Catalogue, cal: Calibration, waterfall: bool
+) -> tuple[ModelSpec, list["_Plan | str"], Sweep | None]:
+    """Resolve every option (a reason string for unknown ids), then sweep all their cases
+    in one call; the grid is None when no option could be resolved."""
     model = catalogue.models.get(project.model_id)
     if model is None:
         raise ValueError(f"unknown model {project.model_id!r}")
     blocks: list[tuple[dict[str, float], list[tuple[int, int, int, int]]]] = []
-    groups: list[slice | None] = []
+    plans: list[_Plan | str] = []
     start = 0
     for option in project.options:
-        plan = _plan(project, catalogue, model, option, cal, blocks, start, waterfall=False)
-        groups.append(None if isinstance(plan, str) else plan.variants[-1][1])
-        start = start if isinstance(plan, str) else plan.variants[-1][1].stop
-    known = [g for g in groups if g is not None]
-    if not known:
-        return [_EMPTY_FRONTIER for _ in groups]
+        plan = _plan(project, catalogue, model, option, cal, blocks, start, waterfall)
+        plans.append(plan)
+        if not isinstance(plan, str):
+            start = plan.variants[-1][1].stop
+    if not blocks:
+        return model, plans, None
     cases = stack_blocks(blocks)
     levels = np.geomspace(1.0, cases.max_concurrency, CONCURRENCY_LEVELS, axis=1)
-    curves = iter(frontiers(sweep(cases, model_terms(model), levels), known))
-    return [_EMPTY_FRONTIER if g is None else next(curves) for g in groups]
+    return model, plans, sweep(cases, model_terms(model), levels)
 
 
 _EMPTY_FRONTIER = Frontier(np.zeros(0), np.zeros(0), np.zeros(0))

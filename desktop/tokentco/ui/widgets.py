@@ -1,5 +1,7 @@
 """Small reusable controls: a slider with a linked number box, optional-value spin boxes."""
 
+from typing import TypeVar
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QSlider, QSpinBox, QWidget
 
@@ -71,20 +73,29 @@ class SliderField(QWidget):
         return self.slider.maximum()
 
 
-def int_spin(
-    minimum: int, maximum: int, suffix: str = "", special: str = "", step: int = 1
-) -> QSpinBox:
-    """An integer spin box; with ``special`` its minimum means "not set" (shown as the text)."""
-    box = QSpinBox()
-    box.setRange(minimum, maximum)
+SpinT = TypeVar("SpinT", QSpinBox, QDoubleSpinBox)
+
+
+def _spin_style(box: SpinT, suffix: str, special: str) -> SpinT:
+    """What every number box here shares: right-aligned, accelerated, commits on Enter or
+    focus-out (no recompute per keystroke), and an optional "not set" text at its minimum."""
     box.setSuffix(suffix)
-    box.setSingleStep(step)
     box.setAccelerated(True)
     box.setAlignment(Qt.AlignmentFlag.AlignRight)
     box.setKeyboardTracking(False)
     if special:
         box.setSpecialValueText(special)
     return box
+
+
+def int_spin(
+    minimum: int, maximum: int, suffix: str = "", special: str = "", step: int = 1
+) -> QSpinBox:
+    """An integer spin box; with ``special`` its minimum means "not set" (shown as the text)."""
+    box = QSpinBox()
+    box.setRange(minimum, maximum)
+    box.setSingleStep(step)
+    return _spin_style(box, suffix, special)
 
 
 def float_spin(
@@ -99,12 +110,6 @@ def float_spin(
     box = QDoubleSpinBox()
     box.setRange(minimum, maximum)
     box.setDecimals(decimals)
-    box.setSuffix(suffix)
     box.setPrefix(prefix)
     box.setSingleStep(step)
-    box.setAccelerated(True)
-    box.setAlignment(Qt.AlignmentFlag.AlignRight)
-    box.setKeyboardTracking(False)
-    if special:
-        box.setSpecialValueText(special)
-    return box
+    return _spin_style(box, suffix, special)
