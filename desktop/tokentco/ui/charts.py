@@ -925,10 +925,10 @@ class EnergyChart(Chart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.axis, self.mw = self._bar_plot(
-            "output tok/s per facility MW", money=False, title="Tokens/s per MW"
+            "output tok/s per facility MW", money=False, title="Tok/s per MW"
         )
         self.kwh = self._plot(
-            0, 1, left=CategoryAxis("left"), bottom=NumberAxis("bottom"), title="kWh / Mtok"
+            0, 1, left=CategoryAxis("left"), bottom=NumberAxis("bottom"), title="kWh/Mtok"
         )
         self.kwh.invertY(True)
         self.kwh.setYLink(self.mw)
