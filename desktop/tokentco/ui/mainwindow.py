@@ -72,6 +72,7 @@ from tokentco.ui.tables import SORT_ROLE, ResultsModel
 
 if TYPE_CHECKING:
     from tokentco.ui.catalogue import CatalogueBrowser
+    from tokentco.ui.scorecard_tab import ScorecardTab
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt", ".xlsm", ".xls", ".ods")
 PROJECT_FILTER = f"TokenTCO project (*{SUFFIX})"
@@ -199,6 +200,11 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(dashboard, "&Dashboard")
         self.tabs.addTab(self._catalogue_holder, "&Catalogue")
+        # the scorecard tab too is built on first show; it scores only while visible
+        self._scorecard: ScorecardTab | None = None
+        self._scorecard_holder = QWidget()
+        QVBoxLayout(self._scorecard_holder).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._scorecard_holder, "Scorecard")  # Ctrl+4; every Alt letter is taken
         self.tabs.currentChanged.connect(self._tab_shown)
         self.setCentralWidget(self.tabs)
 
@@ -216,9 +222,28 @@ class MainWindow(QMainWindow):
             self._catalogue.show()  # a child added to a visible parent starts hidden
         return self._catalogue
 
+    @property
+    def scorecard(self) -> "ScorecardTab":
+        """The Scorecard tab: criteria, weights, rubrics and the live ranking (built on use)."""
+        if self._scorecard is None:
+            from tokentco.ui.scorecard_tab import ScorecardTab
+
+            self._scorecard = ScorecardTab(
+                self.doc, self.ops, lambda: (self.comparison_project, self.comparison)
+            )
+            self._scorecard.message.connect(self.show_message)
+            self.comparisonShown.connect(self._scorecard.comparison_ready)
+            layout = self._scorecard_holder.layout()
+            assert layout is not None
+            layout.addWidget(self._scorecard)
+            self._scorecard.show()
+        return self._scorecard
+
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self._catalogue_holder:
             self.catalogue  # noqa: B018 - builds the tables
+        elif self.tabs.widget(index) is self._scorecard_holder:
+            self.scorecard  # noqa: B018 - builds the scorecard tab
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -341,6 +366,9 @@ class MainWindow(QMainWindow):
         self.act_catalogue = self._action(
             "&Catalogue", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2"
         )
+        self.act_scorecard_tab = self._action(
+            "Sco&recard", lambda: self.tabs.setCurrentIndex(2), "Ctrl+4"
+        )
         self.act_settings = self._action("Focus &settings", self.focus_settings, "Ctrl+3")
         self.act_reset_layout = self._action("&Reset layout", self.reset_layout)
         self.act_about = self._action("&About TokenTCO", self.about)
@@ -382,7 +410,9 @@ class MainWindow(QMainWindow):
         comparison.addSeparator()
         comparison.addAction(self.act_recompute)
         view = bar.addMenu("&View")
-        view.addActions([self.act_dashboard, self.act_catalogue, self.act_settings])
+        view.addActions(
+            [self.act_dashboard, self.act_catalogue, self.act_scorecard_tab, self.act_settings]
+        )
         view.addSeparator()
         for dock in (self.knob_dock, self.results_dock, self.details_dock, self.problems_dock):
             view.addAction(dock.toggleViewAction())
