@@ -216,19 +216,12 @@ def test_accuracy_validated_changes_the_accuracy_risk(window, qtbot) -> None:  #
     option_id = window.doc.project.options[row].id
     was = window.doc.project.options[row].accuracy_validated
     shown_before = inputs.index(row, risk).data()
-    # click the check box like a user would
-    rect = tab.inputs_view.visualRect(inputs.index(row, validated))
-    tab.inputs_view.scrollTo(inputs.index(row, validated))
-    rect = tab.inputs_view.visualRect(inputs.index(row, validated))
-    check = rect.topLeft() + rect.center() - rect.topLeft()
-    check.setX(rect.left() + 12)
-    qtbot.mouseClick(tab.inputs_view.viewport(), Qt.MouseButton.LeftButton, pos=check)
-    if window.doc.project.option(option_id).accuracy_validated == was:  # style-dependent box
-        inputs.setData(
-            inputs.index(row, validated),
-            Qt.CheckState.Unchecked if was else Qt.CheckState.Checked,
-            Qt.ItemDataRole.CheckStateRole,
-        )
+    # tick the check box like a keyboard user would: focus the cell, press Space
+    index = inputs.index(row, validated)
+    tab.inputs_view.scrollTo(index)
+    tab.inputs_view.setCurrentIndex(index)
+    tab.inputs_view.setFocus()
+    qtbot.keyClick(tab.inputs_view, Qt.Key.Key_Space)
     assert window.doc.project.option(option_id).accuracy_validated is (not was)
     _settle(window, qtbot)
     now = _truth(window)
