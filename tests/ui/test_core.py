@@ -95,3 +95,11 @@ def test_qt_void_calls_keep_none_alive(qtbot) -> None:  # type: ignore[no-untype
     after = sys.getrefcount(None)
     painter.end()
     assert after >= before - 50, f"None lost {before - after} references"
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(make_window) -> None:  # type: ignore[no-untyped-def]
+    """Workers must never run the cyclic GC (it can destroy Qt objects off the GUI thread)."""
+    import gc
+
+    make_window()
+    assert not gc.isenabled()

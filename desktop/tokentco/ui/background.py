@@ -14,6 +14,12 @@ Two ways in, both reporting back on the GUI thread (Anki's ``QueryOp`` idea):
 Jobs are plain callables; a job for ``run`` receives ``(progress, cancelled)`` where
 ``progress(fraction, message)`` may be called from the worker thread and ``cancelled()``
 returns True once the user pressed Cancel.
+
+Python's cyclic garbage collector runs in whichever thread happens to allocate when a
+threshold is crossed; if that is a worker and the garbage holds Qt objects, Qt destroys
+them off the GUI thread and can deadlock against it (seen: a worker writing a workbook
+collected an old window's menus while the GUI thread deleted widgets). So the helper moves
+collection to the GUI thread (:func:`collect_garbage_on_gui_thread`).
 """
 
 import threading
@@ -23,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 Done = Callable[[Any], None]
 Failed = Callable[[str], None]
@@ -85,6 +91,17 @@ class _Channel:
     last_delivery: float = 0.0
 
 
+def collect_garbage_on_gui_thread() -> None:
+    """Disable automatic collection and collect on a GUI-thread timer instead (once per
+    application; pyqtgraph's GarbageCollector does the threshold bookkeeping)."""
+    app = QCoreApplication.instance()
+    if app is None or getattr(app, "_tokentco_gc", None) is not None:
+        return
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    app._tokentco_gc = GarbageCollector(interval=0.5)  # type: ignore[attr-defined]
+
+
 class BackgroundOps(QObject):
     """Runs callables on a thread pool and reports on the GUI thread."""
 
@@ -92,6 +109,7 @@ class BackgroundOps(QObject):
 
     def __init__(self, parent: QObject | None = None, live_interval_s: float = 0.1) -> None:
         super().__init__(parent)
+        collect_garbage_on_gui_thread()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max(2, min(4, QThreadPool.globalInstance().maxThreadCount())))
         self._bridge = _Bridge(self)
