@@ -448,28 +448,27 @@ def describe(
         parts.append("No change of a single weight makes another option win.")
     holds = [e for e in evens if e.holds and e.break_even is not None]
     if holds:
-        words = []
-        for e in holds:
-            way = "rises above" if e.input == "usd_per_gpu_hour" else "falls below"
-            words.append(
-                f"its {e.label} {way} {_fmt_input(e.input, e.break_even or 0.0)} "
-                f"(now {_fmt_input(e.input, e.current)})"
-            )
+        words = _break_even_phrases(holds, ("rises above", "falls below"))
         parts.append(f"{name[win]} stays first unless " + ", or ".join(words) + ".")
     challengers = [e for e in evens if not e.holds and e.option_id == second]
     able = [e for e in challengers if e.break_even is not None]
     if able:
-        words = []
-        for e in able:
-            way = "fell below" if e.input == "usd_per_gpu_hour" else "rose above"
-            words.append(
-                f"its {e.label} {way} {_fmt_input(e.input, e.break_even or 0.0)} "
-                f"(now {_fmt_input(e.input, e.current)})"
-            )
+        words = _break_even_phrases(able, ("fell below", "rose above"))
         parts.append(f"{name[second]} would win if " + ", or if ".join(words) + ".")
     elif challengers:
         parts.append(f"{name[second]} cannot overtake on utilization, price or throughput alone.")
     return " ".join(parts)
+
+
+def _break_even_phrases(items: list[BreakEven], ways: tuple[str, str]) -> list[str]:
+    """'its utilization falls below 43 % (now 70 %)' for each break-even; ``ways`` gives
+    the verb for a price input and for the others (a higher price hurts, higher
+    utilization or throughput helps)."""
+    return [
+        f"its {e.label} {ways[0] if e.input == 'usd_per_gpu_hour' else ways[1]} "
+        f"{_fmt_input(e.input, e.break_even or 0.0)} (now {_fmt_input(e.input, e.current)})"
+        for e in items
+    ]
 
 
 def score(project: Project, comparison: Comparison) -> Scorecard:
