@@ -18,6 +18,7 @@ from tokentco.domain import (
     SpeculativeDecoding,
     Workload,
 )
+from tokentco.domain.text import fixed
 from tokentco.engine.evaluate import evaluate
 from tokentco.engine.results import OptionResult
 from tokentco.io.bundled import bundled_catalogue
@@ -184,26 +185,20 @@ def _option(offer: Offer) -> ComparisonOption:
     )
 
 
-def _num(value: float | None, digits: int = 0) -> str:
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    return f"{value:,.{digits}f}"
-
-
 def _row(r: OptionResult) -> list[str]:
     p = r.point
     ok = p.feasible
     return [
         r.label,
-        _num(r.usd_per_mtok, 3) if ok else "n/a",
-        _num(r.cost.usd_per_gpu_hour, 2),
-        _num(p.output_tokens_per_s_per_gpu) if ok else "n/a",
+        fixed(r.usd_per_mtok, 3) if ok else "n/a",
+        fixed(r.cost.usd_per_gpu_hour, 2),
+        fixed(p.output_tokens_per_s_per_gpu) if ok else "n/a",
         "M" if p.provenance == "measured" else "E",
-        _num(p.tokens_per_s_per_user, 1) if ok else "n/a",
-        _num(p.ttft_ms) if ok else "n/a",
-        _num(r.tokens_per_s_per_mw) if ok else "n/a",
+        fixed(p.tokens_per_s_per_user, 1) if ok else "n/a",
+        fixed(p.ttft_ms) if ok else "n/a",
+        fixed(r.tokens_per_s_per_mw) if ok else "n/a",
         str(r.fleet.gpus) if r.fleet else "n/a",
-        _num(r.fleet.annual_cost_usd) if r.fleet else "n/a",
+        fixed(r.fleet.annual_cost_usd) if r.fleet else "n/a",
         _flags(r),
     ]
 

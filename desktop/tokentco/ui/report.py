@@ -47,6 +47,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 import tokentco
 from tokentco.domain import Catalogue, Project, ScoringRule
+from tokentco.domain.text import fixed
 from tokentco.engine.results import Comparison, OptionResult
 from tokentco.engine.scoring import Scorecard, score
 from tokentco.engine.sensitivity import TornadoBar, tornado
@@ -128,12 +129,6 @@ def _fmt_money(v: float | None, digits: int = 2) -> str:
     if abs(v) >= 1e6:
         return f"${v / 1e6:,.2f} M"
     return f"${v:,.{digits}f}"
-
-
-def _fmt(v: float | None, digits: int = 0, suffix: str = "") -> str:
-    if v is None or not math.isfinite(v):
-        return "n/a"
-    return f"{v:,.{digits}f}{suffix}"
 
 
 def _short(v: float | None, money: bool = False) -> str:
@@ -821,12 +816,12 @@ def _comparison_table(doc: _Doc) -> None:
                 f"{card.totals[i]:.1f}",
                 _fmt_money(r.usd_per_mtok, 3),
                 _fmt_money(r.cost.usd_per_gpu_hour),
-                _fmt(r.point.output_tokens_per_s_per_gpu) if r.point.feasible else "misses target",
+                fixed(r.point.output_tokens_per_s_per_gpu) if r.point.feasible else "misses target",
                 "meas." if r.point.provenance == "measured" else "est.",
-                _fmt(r.point.tokens_per_s_per_user, 1),
-                _fmt(r.point.ttft_ms),
+                fixed(r.point.tokens_per_s_per_user, 1),
+                fixed(r.point.ttft_ms),
                 _short(r.tokens_per_s_per_mw),
-                _fmt(r.fleet.gpus) if r.fleet else "n/a",
+                fixed(r.fleet.gpus) if r.fleet else "n/a",
                 _fmt_money(r.fleet.annual_cost_usd, 0) if r.fleet else "n/a",
             ]
         )
@@ -937,7 +932,7 @@ def _assumptions(doc: _Doc) -> None:
                 f"{serving.weight_precision.value}/{serving.compute_precision.value}/"
                 f"{serving.kv_precision.value}",
                 ", ".join(features) or "none",
-                _fmt(r.watts_per_gpu_all_in),
+                fixed(r.watts_per_gpu_all_in),
                 f"{r.pue:.2f}",
             ]
         )
@@ -955,7 +950,7 @@ def _assumptions(doc: _Doc) -> None:
     ]
     transposed = [[name, *[row[j + 1] for row in rows]] for j, name in enumerate(names)]
     extra = [
-        ["Lead time (weeks)", *[_fmt(r.lead_time_weeks) for r in d.comparison.options]],
+        ["Lead time (weeks)", *[fixed(r.lead_time_weeks) for r in d.comparison.options]],
         ["Lock-in rubric (1-5)", *[f"{r.lock_in:.2f}" for r in d.comparison.options]],
         ["Accuracy risk (1-5)", *[str(r.accuracy_risk) for r in d.comparison.options]],
     ]
