@@ -146,3 +146,16 @@ def test_catalogue_tables_are_built_when_first_shown(window, qtbot) -> None:  # 
     page = window.catalogue.currentWidget()
     qtbot.waitUntil(lambda: page.table.isVisible(), timeout=5000)
     assert page.model.rowCount() > 0
+
+
+def test_catalogue_headers_read_like_the_import_templates(window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    window.show_catalogue()
+    page = window.catalogue.pages["accelerators"]
+    model = page.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert "Memory (GB)" in headers and "Memory bandwidth (TB/s)" in headers
+    column = headers.index("Memory (GB)")
+    tip = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "memory_gb" in tip

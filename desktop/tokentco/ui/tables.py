@@ -23,6 +23,7 @@ from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
 from tokentco.domain import Catalogue, TableKind
 from tokentco.engine.results import Comparison, OptionResult
+from tokentco.io.import_columns import FIELDS
 from tokentco.ui import theme
 from tokentco.ui.charts import fmt_money, fmt_number, provenance_text
 from tokentco.ui.document import ProjectDocument
@@ -284,6 +285,7 @@ class CatalogueModel(QAbstractTableModel):
         self._catalogue: Catalogue | None = None
         self.rows: list[BaseModel] = []
         self.fields: list[str] = []
+        self._headers: dict[str, str] = {}
         self._reload()
         doc.projectChanged.connect(self._reload)
 
@@ -312,6 +314,9 @@ class CatalogueModel(QAbstractTableModel):
         fields.remove("id")
         long_text = [f for f in fields if f == "source"]
         self.fields = ["id", *[f for f in fields if f not in long_text], *long_text]
+        # the same "Label (unit)" headers the import templates use, so a sheet and the
+        # catalogue read alike
+        self._headers = {spec.name: spec.header for spec in FIELDS[self.kind]}
         self.endResetModel()
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -327,11 +332,12 @@ class CatalogueModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if section == len(self.fields):
-                return "provenance"
-            return self.fields[section].replace("_", " ")
+                return "Provenance"
+            return self._headers.get(self.fields[section], self.fields[section].replace("_", " "))
         if role == Qt.ItemDataRole.ToolTipRole and section < len(self.fields):
-            info = self.row_type.model_fields[self.fields[section]]
-            return info.description or self.fields[section]
+            name = self.fields[section]
+            info = self.row_type.model_fields[name]
+            return f"{info.description or name} (field {name})"
         return None
 
     def field_of(self, column: int) -> str:
