@@ -94,3 +94,18 @@ def test_project_json_holds_provenance(tmp_path):
     provenance = body["project"]["imported"]["provenance"]
     first = next(iter(provenance.values()))
     assert first["origin"] == "imported" and first["file"] == "cloud_price_list.csv"
+
+
+def test_import_add_options_makes_a_scoreable_project(tmp_path, capsys):
+    """RFP answers in, scorecard out: --add-options compares every imported offer once."""
+    project = tmp_path / "rfp.tokentco"
+    argv = ["import", str(SAMPLES / "rfp_responses.xlsx"), "--project", str(project)]
+    assert main([*argv, "--add-options"]) == 0
+    options = load_project(project).options
+    offers = load_project(project).imported.offers
+    assert {o.offer_id for o in options} == set(offers) and len(options) == len(offers)
+    assert all(o.label.split(" · ")[0] for o in options)
+    assert main([*argv, "--add-options"]) == 0  # re-import: no duplicate options
+    assert len(load_project(project).options) == len(options)
+    out = tmp_path / "rfp.xlsx"
+    assert main(["scorecard", str(project), "--out", str(out)]) == 0 and out.exists()
