@@ -90,6 +90,19 @@ _INJECTION = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def _value_labels() -> DataLabelList:
+    """Bar labels showing the value only: the other parts are switched off explicitly,
+    because an absent flag reads as "on" in LibreOffice and clutters every bar."""
+    return DataLabelList(
+        showVal=True,
+        showCatName=False,
+        showSerName=False,
+        showLegendKey=False,
+        showPercent=False,
+        showBubbleSize=False,
+    )
+
+
 def safe_text(value: object) -> str:
     """User text without XML-illegal control characters."""
     return _CONTROL.sub("", str(value))
@@ -1313,8 +1326,7 @@ def _write_summary(book: _Book, layout: _ScoreLayout) -> None:
         bars.add_data(Reference(ws, min_col=4, min_row=header, max_row=last), titles_from_data=True)
         bars.set_categories(Reference(ws, min_col=2, min_row=header + 1, max_row=last))
         bars.legend = None
-        bars.dataLabels = DataLabelList()
-        bars.dataLabels.showVal = True
+        bars.dataLabels = _value_labels()
         bars.height = 7 + 0.5 * n
         bars.width = 16
         ws.add_chart(bars, f"A{chart_row}")
@@ -1327,8 +1339,7 @@ def _write_summary(book: _Book, layout: _ScoreLayout) -> None:
         )
         scores.set_categories(Reference(ws, min_col=2, min_row=header + 1, max_row=last))
         scores.legend = None
-        scores.dataLabels = DataLabelList()
-        scores.dataLabels.showVal = True
+        scores.dataLabels = _value_labels()
         scores.y_axis.scaling.min = 0
         scores.y_axis.scaling.max = 100
         scores.height = 7 + 0.5 * n
