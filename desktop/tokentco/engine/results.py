@@ -1,8 +1,10 @@
 """Result types the engine returns; the UI, CLI, scorecard and report only read these.
 
-Every throughput figure carries its provenance: ``measured`` (with its source) or
+Every throughput figure carries its provenance: ``measured`` (with its source),
+``anchored`` (the model scaled to a measurement, with the source and the factor) or
 ``estimated`` (with the model version), so nothing downstream can show an unlabelled
-number.
+number. Estimated and anchored figures carry a p10–p90 range (``Uncertainty``) and every
+input the engine assumed rather than read is listed (``Assumption``).
 """
 
 from dataclasses import dataclass, field
@@ -122,6 +124,10 @@ class OperatingPoint:
     binding: Binding
     gpus_per_replica: int = 1
     pp: int = 1
+    anchor_factor: float = 1.0
+    """measured / model(measured configuration) when ``provenance`` is "anchored"."""
+    anchor_source: str = ""
+    """The measurement(s) the figure is anchored to (source citation or point ids)."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,39 @@ class FleetSizing:
 
 
 @dataclass(frozen=True)
+class Range:
+    """A p10–p90 interval of one quantity (same unit as its central value)."""
+
+    p10: float
+    p90: float
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """p10–p90 ranges of an option's figures, from out-of-sample (leave-one-source-out)
+    residuals of the group named in ``group``; None where a quantity does not apply."""
+
+    tokens_per_s_per_gpu: Range
+    usd_per_mtok: Range
+    tokens_per_s_per_mw: Range | None = None
+    gpus: Range | None = None
+    annual_cost_usd: Range | None = None
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """An input the engine assumed rather than read, shown wherever its figure is shown."""
+
+    field: str
+    """Machine name of the input, e.g. ``scale_up_gpus`` or ``capex_usd_per_gpu``."""
+    value: str
+    """The value used, worded with its unit."""
+    how_to_set: str
+    """Where the analyst sets it for real."""
+
+
+@dataclass(frozen=True)
 class OptionResult:
     """Everything known about one option at the operating point."""
 
@@ -175,6 +214,8 @@ class OptionResult:
     lead_time_weeks: float | None
     waterfall: tuple[tuple[str, float], ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
+    uncertainty: Uncertainty | None = None
+    assumptions: tuple[Assumption, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -186,6 +227,9 @@ class Comparison:
     calibration: "Calibration | None" = None
     """The efficiency factors the figures were computed with; anything that re-evaluates
     (sensitivity, break-even) must reuse them so its numbers agree with these."""
+    p_winner_cheapest: float | None = None
+    """Probability that the cheapest option at the target really is the cheapest, given the
+    correlated estimate errors; None when it cannot be stated (fewer than two feasible)."""
 
     @property
     def cheapest(self) -> OptionResult | None:
