@@ -3,6 +3,7 @@
 from tokentco.domain.catalogue import TABLE_KINDS, Catalogue, Provenance, TableKind
 from tokentco.domain.hardware import Accelerator, System
 from tokentco.domain.measured import MeasuredPoint
+from tokentco.domain.mix import DemandProfile, MultiTurn, WorkloadClass
 from tokentco.domain.model_spec import AttentionKind, ModelSpec
 from tokentco.domain.money import HOURS_PER_YEAR, ExchangeRates, Offer, OwnedCost, PricingModel
 from tokentco.domain.precision import Precision
@@ -28,12 +29,14 @@ __all__ = [
     "ComparisonOption",
     "Criterion",
     "Demand",
+    "DemandProfile",
     "Direction",
     "ExchangeRates",
     "KvOffload",
     "LockInRubric",
     "MeasuredPoint",
     "ModelSpec",
+    "MultiTurn",
     "Offer",
     "OwnedCost",
     "Precision",
@@ -48,4 +51,5 @@ __all__ = [
     "TableKind",
     "TokenBasis",
     "Workload",
+    "WorkloadClass",
 ]

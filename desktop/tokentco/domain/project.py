@@ -4,6 +4,7 @@ from pydantic import Field, model_validator
 
 from tokentco.domain.base import Frozen
 from tokentco.domain.catalogue import TABLE_KINDS, Catalogue
+from tokentco.domain.mix import DemandProfile, WorkloadClass, check_shares
 from tokentco.domain.money import ExchangeRates
 from tokentco.domain.scorecard import DEFAULT_CRITERIA, Criterion, LockInRubric
 from tokentco.domain.serving import ServingOptions
@@ -72,6 +73,15 @@ class Project(Frozen):
         default_factory=Catalogue,
         description="rows imported from user files (with provenance); override bundled ids",
     )
+    workload_classes: tuple[WorkloadClass, ...] = Field(
+        default=(), description="the traffic mix; empty = the single `workload`"
+    )
+    demand_profile: DemandProfile | None = Field(
+        default=None, description="hourly load for capacity plans (None = flat `demand`)"
+    )
+    price_erosion_per_year: float = Field(
+        default=0.0, ge=0, lt=1, description="yearly fall of rental (burst) prices"
+    )
 
     def effective_catalogue(self, bundled: Catalogue) -> Catalogue:
         """Bundled catalogue with this project's imported rows merged over it."""
@@ -90,6 +100,7 @@ class Project(Frozen):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"option ids must be unique, repeated: {', '.join(dupes)}")
+        check_shares(self.workload_classes)
         if self.schema_version > SCHEMA_VERSION:
             raise ValueError(
                 f"project schema {self.schema_version} is newer than this TokenTCO "
