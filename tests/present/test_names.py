@@ -1,6 +1,7 @@
 """Enum display names: every member of every enum a deliverable shows has a wording."""
 
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 from tokentco.domain.model_spec import AttentionKind
@@ -13,7 +14,7 @@ from tokentco.present import names
 
 
 def test_every_member_has_a_display_name_without_codes() -> None:
-    tables: dict[type, Mapping[Any, str]] = {
+    tables: dict[type[Enum], Mapping[Any, str]] = {
         PricingModel: names.PRICING_MODEL,
         Precision: names.PRECISION,
         TokenBasis: names.TOKEN_BASIS,
@@ -24,7 +25,7 @@ def test_every_member_has_a_display_name_without_codes() -> None:
         Infeasible: names.INFEASIBLE,
     }
     for enum, table in tables.items():
-        assert set(table) == set(enum.__members__.values()), enum
+        assert set(table) == set(enum), enum
         for text in table.values():
             assert "_" not in text and text.strip() == text and text
 
