@@ -144,3 +144,67 @@ def test_units_row_cells_are_recognised():
 )
 def test_kind_detection(headers, kind):
     assert detect_kind(headers) == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "header", "field", "factor"),
+    [
+        ("accelerators", "Modèle GPU", "name", 1.0),
+        ("accelerators", "Mémoire (GB)", "memory_gb", 1.0),
+        ("accelerators", "Mémoire (Go)", "memory_gb", 1.0),
+        ("accelerators", "Bande passante (TB/s)", "memory_bw_tb_s", 1.0),
+        ("accelerators", "Speicher (GiB)", "memory_gb", 1.073741824),
+        ("accelerators", "Speicherbandbreite (GB/s)", "memory_bw_tb_s", 1e-3),
+        ("accelerators", "Ancho de banda (TB/s)", "memory_bw_tb_s", 1.0),
+        ("accelerators", "Larghezza di banda (GB/s)", "memory_bw_tb_s", 1e-3),
+        ("accelerators", "Largura de banda (TB/s)", "memory_bw_tb_s", 1.0),
+        ("accelerators", "メモリ容量 (GB)", "memory_gb", 1.0),
+        ("accelerators", "メモリ帯域幅 (TB/s)", "memory_bw_tb_s", 1.0),
+        ("accelerators", "消費電力 (kW)", "tdp_w", 1000.0),
+        ("accelerators", "显存 (GiB)", "memory_gb", 1.073741824),
+        ("accelerators", "显存带宽 (GB/s)", "memory_bw_tb_s", 1e-3),
+        ("accelerators", "GPU型号", "name", 1.0),
+        ("offers", "Prix par GPU et par heure (€)", "price_per_gpu_hour", 1.0),
+        ("offers", "Preis pro GPU-Stunde (€)", "price_per_gpu_hour", 1.0),
+        ("offers", "Precio por mes (USD)", "price_per_gpu_hour", 1 / 730),
+        ("offers", "Prezzo all'ora (€)", "price_per_gpu_hour", 1.0),
+        ("offers", "Preço por hora (US$)", "price_per_gpu_hour", 1.0),
+        ("offers", "価格 (円/時間)", "price_per_gpu_hour", 1.0),
+        ("offers", "价格 (美元/小时)", "price_per_gpu_hour", 1.0),
+        ("offers", "Fournisseur", "provider", 1.0),
+        ("offers", "Anbieter", "provider", 1.0),
+        ("offers", "GPUs pro Knoten", "_gpus_per_node", 1.0),
+        ("offers", "Délai de livraison (jours)", "lead_time_weeks", 1 / 7),
+    ],
+)
+def test_header_synonyms_in_other_languages(kind, header, field, factor):
+    result = plan(kind, header)
+    assert result.spec.name == field
+    assert result.factor == pytest.approx(factor)
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [("価格 (円/時間)", "JPY"), ("价格 (美元/小时)", "USD"), ("Preço por hora (R$)", "BRL")],
+)
+def test_currencies_written_in_other_languages_are_not_dollars(header, code):
+    assert analyse_header(header).currency == code
+
+
+def test_french_spec_sheet_header_is_detected_as_accelerators():
+    assert detect_kind(["Modèle GPU", "Mémoire (GB)", "Bande passante (TB/s)"]) == "accelerators"
+
+
+def test_untranslated_foreign_words_do_not_match_a_field():
+    assert match_header("accelerators", "Größe der Kiste") is None
+
+
+def test_a_32000_digit_cell_is_no_header_and_keeps_its_meaning_small():
+    info = analyse_header("9" * 32_000 + " GPUs per node")
+    assert info.key == "" and info.node_gpus is None and not info.unit_only
+    assert len(info.text) < 300
+
+
+def test_node_gpu_count_is_read_from_its_own_digit_run():
+    assert plan("offers", "Price per 8-GPU node per hour").header_node_gpus == 8
+    assert plan("offers", "Price per 16x GPU server per hour").header_node_gpus == 16

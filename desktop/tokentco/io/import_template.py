@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tokentco.domain import TableKind
 from tokentco.io.errors import InputError, Location
-from tokentco.io.import_columns import FIELDS, FieldSpec
+from tokentco.io.import_fields import FIELDS, FieldSpec
 from tokentco.io.project_file import atomic_write_bytes
 
 TEMPLATE_ROWS = 500

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from tokentco.io.import_columns import CURRENCY_SYMBOLS, analyse_header
+from tokentco.io.import_headers import CURRENCY_SYMBOLS, analyse_header
 from tokentco.io.import_read import EXCEL_ERRORS, ExcelError, MissingValue
 
 NOT_APPLICABLE = frozenset({"n/a", "na", "-", "–", "—", "none", "not applicable", "null"})
