@@ -7,7 +7,12 @@ class Frozen(BaseModel):
     """Immutable domain object.
 
     Immutability lets the UI share one object between undo states and worker threads
-    without defensive copies; edits are made with ``model_copy(update=...)``.
+    without defensive copies; edits are made with ``model_copy(update=...)``. NaN and
+    infinity are refused for every float field: no input means "infinitely expensive" or
+    "unknown" by being non-finite, and one that slipped in would print "inf USD" or raise
+    ``OverflowError`` far from where it was typed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False
+    )

@@ -15,18 +15,20 @@ class Accelerator(Frozen):
     id: str = Field(min_length=1)
     vendor: str = ""
     name: str = ""
-    memory_gb: float = Field(gt=0, description="HBM capacity, GB (10^9 bytes)")
-    memory_bw_tb_s: float = Field(gt=0, description="HBM bandwidth, TB/s")
-    fp16_dense_tflops: float = Field(gt=0, description="dense BF16/FP16 tensor TFLOPS")
-    fp8_dense_tflops: float | None = Field(default=None, gt=0)
-    fp4_dense_tflops: float | None = Field(default=None, gt=0)
-    int8_dense_tops: float | None = Field(default=None, gt=0)
+    memory_gb: float = Field(gt=0, le=1e6, description="HBM capacity, GB (10^9 bytes)")
+    memory_bw_tb_s: float = Field(gt=0, le=1e4, description="HBM bandwidth, TB/s")
+    fp16_dense_tflops: float = Field(gt=0, le=1e7, description="dense BF16/FP16 tensor TFLOPS")
+    fp8_dense_tflops: float | None = Field(default=None, gt=0, le=1e7)
+    fp4_dense_tflops: float | None = Field(default=None, gt=0, le=1e7)
+    int8_dense_tops: float | None = Field(default=None, gt=0, le=1e7)
     tdp_w: float | None = Field(
-        default=None, gt=0, description="board power, W (None: unpublished)"
+        default=None, gt=0, le=1e5, description="board power, W (None: unpublished)"
     )
-    scaleup_domain_gpus: int = Field(default=8, ge=1, description="GPUs in one NVLink/IF domain")
-    scaleup_bw_gb_s_per_gpu: float = Field(default=64.0, gt=0, description="per direction")
-    scaleout_bw_gb_s_per_gpu: float = Field(default=50.0, gt=0, description="per direction")
+    scaleup_domain_gpus: int = Field(
+        default=8, ge=1, le=100_000, description="GPUs in one NVLink/IF domain"
+    )
+    scaleup_bw_gb_s_per_gpu: float = Field(default=64.0, gt=0, le=1e6, description="per direction")
+    scaleout_bw_gb_s_per_gpu: float = Field(default=50.0, gt=0, le=1e6, description="per direction")
     release_year: int | None = None
     source: str = ""
 
@@ -65,9 +67,9 @@ class System(Frozen):
     id: str = Field(min_length=1)
     accelerator_id: str = Field(min_length=1)
     name: str = ""
-    gpus_per_system: int = Field(ge=1)
+    gpus_per_system: int = Field(ge=1, le=100_000)
     system_power_kw: float | None = Field(default=None, gt=0)
-    list_price_usd: float | None = Field(default=None, gt=0)
+    list_price_usd: float | None = Field(default=None, gt=0, le=1e12)
     source: str = ""
 
     @model_validator(mode="after")

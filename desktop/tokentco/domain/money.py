@@ -9,6 +9,12 @@ from tokentco.domain.base import Frozen
 HOURS_PER_YEAR = 8760.0
 """Hours convention for converting yearly/monthly prices: 365 × 24 (730 per month)."""
 
+MAX_AMOUNT = 1e12
+"""Largest money amount accepted in any currency (a GPU in yen or rupiah stays far below):
+a larger one is a typo or a hostile file, and would overflow the sizing arithmetic."""
+MIN_RATE, MAX_RATE = 1e-9, 1e9
+"""USD per unit of a currency: the weakest and strongest currencies sit well inside."""
+
 
 class PricingModel(StrEnum):
     ON_DEMAND = "on_demand"
@@ -34,9 +40,12 @@ class ExchangeRates(Frozen):
     @field_validator("usd_per_unit")
     @classmethod
     def _positive(cls, rates: dict[str, float]) -> dict[str, float]:
-        bad = {code: rate for code, rate in rates.items() if rate <= 0}
+        bad = {code: rate for code, rate in rates.items() if not MIN_RATE <= rate <= MAX_RATE}
         if bad:
-            raise ValueError(f"exchange rates must be positive, got {bad}")
+            raise ValueError(
+                f"exchange rates must be positive USD per unit between {MIN_RATE:g} and "
+                f"{MAX_RATE:g}, got {bad}"
+            )
         return {code.upper(): rate for code, rate in rates.items()}
 
     def to_usd(self, amount: float, currency: str) -> float:
@@ -57,13 +66,17 @@ class OwnedCost(Frozen):
     NICs and switches (None: take it from the system or, failing that, 1.5 × TDP).
     """
 
-    capex_per_gpu: float = Field(gt=0, description="purchase price per GPU incl. its server share")
+    capex_per_gpu: float = Field(
+        gt=0, le=MAX_AMOUNT, description="purchase price per GPU incl. its server share"
+    )
     depreciation_years: float = Field(default=5.0, gt=0, le=15)
     cost_of_capital: float = Field(default=0.08, ge=0, le=0.5, description="annual rate")
-    it_watts_per_gpu: float | None = Field(default=None, gt=0)
+    it_watts_per_gpu: float | None = Field(default=None, gt=0, le=100_000)
     pue: float = Field(default=1.3, ge=1.0, le=3.0)
     usd_per_kwh: float = Field(default=0.08, ge=0, le=2.0)
-    opex_per_gpu_year: float = Field(default=0.0, ge=0, description="maintenance, space, staff")
+    opex_per_gpu_year: float = Field(
+        default=0.0, ge=0, le=MAX_AMOUNT, description="maintenance, space, staff"
+    )
 
 
 class Offer(Frozen):
@@ -73,13 +86,15 @@ class Offer(Frozen):
     accelerator_id: str = Field(min_length=1)
     provider: str = ""
     pricing_model: PricingModel = PricingModel.ON_DEMAND
-    price_per_gpu_hour: float | None = Field(default=None, gt=0, description="in `currency`")
+    price_per_gpu_hour: float | None = Field(
+        default=None, gt=0, le=MAX_AMOUNT, description="in `currency`"
+    )
     currency: str = "USD"
     owned: OwnedCost | None = None
     system_id: str | None = None
     region: str = ""
     as_of: str = ""
-    lead_time_weeks: float | None = Field(default=None, ge=0)
+    lead_time_weeks: float | None = Field(default=None, ge=0, le=520, description="≤ 10 years")
     source: str = ""
 
     @model_validator(mode="after")

@@ -5,6 +5,10 @@ from pydantic import Field, model_validator
 from tokentco.domain.base import Frozen
 from tokentco.domain.precision import Precision
 
+MIN_UTILIZATION = 0.01
+"""Below 1% of hours in use the cost per token is dominated by idle time and 1e-300 would
+print a 300-digit $/Mtok: such a value is a typo, not a scenario."""
+
 
 class SpeculativeDecoding(Frozen):
     """Draft k tokens, verify them in one step; α is the per-token acceptance rate."""
@@ -29,8 +33,8 @@ class KvOffload(Frozen):
     """A host-memory (or SSD) tier behind HBM for KV cache."""
 
     enabled: bool = False
-    capacity_gb_per_gpu: float = Field(default=256.0, gt=0)
-    bandwidth_gb_s_per_gpu: float = Field(default=50.0, gt=0)
+    capacity_gb_per_gpu: float = Field(default=256.0, gt=0, le=1_000_000)
+    bandwidth_gb_s_per_gpu: float = Field(default=50.0, gt=0, le=1_000_000)
 
 
 class ServingOptions(Frozen):
@@ -55,7 +59,12 @@ class ServingOptions(Frozen):
     )
     kv_offload: KvOffload = KvOffload()
     chunked_prefill: bool = True
-    utilization: float = Field(default=0.7, gt=0, le=1)
+    utilization: float = Field(
+        default=0.7,
+        ge=MIN_UTILIZATION,
+        le=1,
+        description="share of paid hours doing useful work (1% to 100%)",
+    )
     engine_family: str = Field(default="", description="calibration key, e.g. 'trtllm', 'vllm'")
 
     @model_validator(mode="after")

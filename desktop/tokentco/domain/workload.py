@@ -6,6 +6,10 @@ from pydantic import Field, model_validator
 
 from tokentco.domain.base import Frozen
 
+MAX_TOKENS_PER_DAY = 1e16
+"""About a hundred times today's whole industry: more is a typo (or 1e300) and would size a
+fleet whose GPU count overflows a float."""
+
 
 class TokenBasis(StrEnum):
     """Which tokens a $/Mtok figure counts."""
@@ -21,8 +25,8 @@ class Workload(Frozen):
     isl_tokens: int = Field(default=1024, ge=1, le=10_000_000)
     osl_tokens: int = Field(default=1024, ge=1, le=1_000_000)
     prefix_hit_rate: float = Field(default=0.0, ge=0, lt=1)
-    max_ttft_ms: float | None = Field(default=None, gt=0)
-    min_tokens_per_s_per_user: float | None = Field(default=None, gt=0)
+    max_ttft_ms: float | None = Field(default=None, gt=0, le=3_600_000, description="≤ 1 hour")
+    min_tokens_per_s_per_user: float | None = Field(default=None, gt=0, le=1_000_000)
     token_basis: TokenBasis = TokenBasis.OUTPUT
     input_weight_in_blend: float = Field(
         default=0.25, ge=0, le=1, description="price of an input token relative to an output one"
@@ -38,8 +42,10 @@ class Workload(Frozen):
 class Demand(Frozen):
     """Volume the fleet must serve; sizes GPUs, racks, MW and the contract."""
 
-    tokens_per_day: float | None = Field(default=None, gt=0, description="output tokens per day")
-    peak_requests_per_s: float | None = Field(default=None, gt=0)
+    tokens_per_day: float | None = Field(
+        default=None, gt=0, le=MAX_TOKENS_PER_DAY, description="output tokens per day"
+    )
+    peak_requests_per_s: float | None = Field(default=None, gt=0, le=1e9)
     peak_to_average: float = Field(default=2.0, ge=1.0, le=20.0)
     term_years: float = Field(default=3.0, gt=0, le=15)
 
