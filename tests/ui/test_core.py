@@ -4,10 +4,10 @@ import threading
 
 import pytest
 
+from tokentco.app.fieldpath import FieldError, get_path, set_path
 from tokentco.domain import Project, ServingOptions
 from tokentco.ui.background import BackgroundOps
 from tokentco.ui.document import ProjectDocument
-from tokentco.ui.fieldpath import FieldError, get_path, set_path
 
 
 def test_set_path_validates_and_rebuilds_parents(project: Project) -> None:

@@ -4,10 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QMessageBox
 from tests.ui.conftest import computed
 
+from tokentco.app.autosave import SessionLock
 from tokentco.io.project_file import load_project
 from tokentco.ui import settings
 
@@ -63,8 +63,7 @@ def test_autosave_and_crash_recovery(make_window, qtbot) -> None:  # type: ignor
     assert load_project(autosaved) == crashed.doc.project
     assert autosaved.parent == settings.autosave_dir()
     # simulate a crash: the session's lock goes away with the process, the autosave stays
-    crashed._lock.unlock()
-    crashed._lock = None
+    crashed._autosaver.lock.release()
     crashed.persist = False  # its close must not tidy up, as a crash would not
     unsaved = crashed.doc.project
 
@@ -94,8 +93,8 @@ def test_running_sessions_are_not_offered_for_recovery(make_window) -> None:  # 
     other.ask_recovery = lambda *_: QMessageBox.StandardButton.Yes  # type: ignore[method-assign]
     assert not other.offer_recovery()
     assert path.exists()
-    lock = QLockFile(str(path.with_suffix(".lock")))
-    assert not lock.tryLock(0)  # still held by the running window
+    lock = SessionLock(path.with_suffix(".lock"))
+    assert not lock.try_acquire()  # still held by the running window
 
 
 def test_clean_close_removes_the_autosave(make_window) -> None:  # type: ignore[no-untyped-def]

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tokentco.app.fieldpath import FieldError, get_path
 from tokentco.domain import Project
 from tokentco.ui.document import ProjectDocument
-from tokentco.ui.fieldpath import FieldError, get_path
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tokentco.app.fieldpath import FieldError
 from tokentco.domain import (
     ComparisonOption,
     Demand,
@@ -37,7 +38,6 @@ from tokentco.domain import (
 )
 from tokentco.ui.binding import Binder, Knob
 from tokentco.ui.document import ProjectDocument
-from tokentco.ui.fieldpath import FieldError
 from tokentco.ui.theme import option_colour
 from tokentco.ui.widgets import SliderField, float_spin, int_spin
 
@@ -511,9 +511,7 @@ class KnobPanel(QScrollArea):
     def _duplicate(self) -> None:
         option_id = self.doc.selected_option_id
         if option_id:
-            option = self.doc.project.option(option_id)
-            copy = option.model_copy(update={"label": f"{option.display_name} (copy)"})
-            self.doc.add_option(copy, f"Duplicate {option.display_name}")
+            self.doc.duplicate_option(option_id)
 
     def _remove(self) -> None:
         option_id = self.doc.selected_option_id

@@ -7,16 +7,13 @@ computed); the GUI thread only paints the :class:`Comparison` that comes back.
 """
 
 import contextlib
-import json
-import os
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QLockFile, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,17 +38,12 @@ from PySide6.QtWidgets import (
 )
 
 from tokentco import MODEL_VERSION, __version__
+from tokentco.app.autosave import Autosaver, SessionLock
 from tokentco.domain import Catalogue, Project
 from tokentco.engine.results import Comparison
 from tokentco.io.bundled import resource_path
 from tokentco.io.errors import InputError
-from tokentco.io.project_file import (
-    SUFFIX,
-    atomic_write_bytes,
-    load_project,
-    project_to_json,
-    save_project,
-)
+from tokentco.io.project_file import SUFFIX, load_project, save_project
 from tokentco.ui import features, settings
 from tokentco.ui.background import BackgroundOps
 from tokentco.ui.charts import (
@@ -114,9 +106,7 @@ class MainWindow(QMainWindow):
         self.last_paint_ms = 0.0
         self.last_compute_ms = 0.0
         self._requested_at = 0.0
-        self._autosaved_index = -1
-        self._session = uuid.uuid4().hex[:12]
-        self._lock: QLockFile | None = None
+        self._autosaver = Autosaver(settings.autosave_dir(), uuid.uuid4().hex[:12])
         self._closing = False
 
         self.setWindowTitle("TokenTCO")
@@ -757,90 +747,51 @@ class MainWindow(QMainWindow):
 
     # ================================================================ autosave & recovery
     def _autosave_path(self) -> Path:
-        return settings.autosave_dir() / f"session-{self._session}{SUFFIX}"
+        return self._autosaver.path
 
     def autosave(self) -> Path | None:
         """Write unsaved work to the autosave folder (atomic); nothing when already saved."""
         if not self.persist:
             return None
-        index = self.doc.undo_stack.index()
-        target = self._autosave_path()
         if not self.doc.dirty:
-            target.unlink(missing_ok=True)
+            self._autosaver.clear()
             return None
-        if index == self._autosaved_index and target.exists():
-            return target
-        if self._lock is None:
-            self._lock = QLockFile(str(target.with_suffix(".lock")))
-            self._lock.setStaleLockTime(0)
-            self._lock.tryLock(0)
         try:
-            atomic_write_bytes(target, project_to_json(self.doc.project).encode("utf-8"))
-            meta = {
-                "path": str(self.doc.path or ""),
-                "saved_at": datetime.now().isoformat(timespec="seconds"),
-                "pid": os.getpid(),
-            }
-            atomic_write_bytes(target.with_suffix(".json"), json.dumps(meta).encode("utf-8"))
+            return self._autosaver.write(self.doc.project, self.doc.path)
         except OSError as exc:
             self.show_message(f"Autosave failed: {exc}")
             return None
-        self._autosaved_index = index
-        return target
 
     def _discard_autosave(self) -> None:
-        target = self._autosave_path()
-        for p in (target, target.with_suffix(".json")):
-            p.unlink(missing_ok=True)
-        if self._lock is not None:
-            self._lock.unlock()
-            self._lock = None
+        self._autosaver.discard()
 
     def offer_recovery(self) -> bool:
         """After a crash: offer the newest orphaned autosave; returns True if recovered."""
         if not self.persist:
             return False
-        recovered = False
-        for candidate in sorted(
-            settings.autosave_dir().glob(f"session-*{SUFFIX}"),
-            key=lambda p: p.stat().st_mtime,
-            reverse=True,
-        ):
-            if candidate == self._autosave_path():
-                continue
-            lock = QLockFile(str(candidate.with_suffix(".lock")))
-            lock.setStaleLockTime(0)
-            if not lock.tryLock(0):
-                continue  # another TokenTCO window is running with it
+        for orphan in self._autosaver.orphans():
+            claim = SessionLock(orphan.path.with_suffix(".lock"))
+            if not claim.try_acquire():
+                continue  # another window is offering it right now
             try:
-                meta: dict[str, str] = {}
-                with contextlib.suppress(OSError, ValueError):
-                    meta = json.loads(candidate.with_suffix(".json").read_text(encoding="utf-8"))
-                when = meta.get(
-                    "saved_at",
-                    datetime.fromtimestamp(candidate.stat().st_mtime).isoformat(timespec="seconds"),
-                )
-                if recovered:
+                answer = self.ask_recovery(orphan.when, orphan.original)
+                if answer == QMessageBox.StandardButton.Ignore:
                     continue
-                answer = self.ask_recovery(when.replace("T", " "), meta.get("path", ""))
                 if answer == QMessageBox.StandardButton.Yes:
                     try:
-                        project = load_project(candidate)
+                        project = orphan.load()
                     except InputError as exc:
                         self.notify("Cannot recover", f"The autosave is damaged: {exc}")
                         continue
-                    original = meta.get("path") or ""
-                    self.doc.reset(project, Path(original) if original else None, dirty=True)
-                    recovered = True
+                    original = Path(orphan.original) if orphan.original else None
+                    self.doc.reset(project, original, dirty=True)
                     self.show_message("Recovered unsaved work — save it to keep it.")
-                elif answer == QMessageBox.StandardButton.Ignore:
-                    continue
-                for p in (candidate, candidate.with_suffix(".json")):
-                    p.unlink(missing_ok=True)
+                    orphan.delete()
+                    return True
+                orphan.delete()
             finally:
-                lock.unlock()
-                candidate.with_suffix(".lock").unlink(missing_ok=True)
-        return recovered
+                claim.release()
+        return False
 
     # ================================================================ import
     def import_dialog(self) -> None:
@@ -920,11 +871,9 @@ class MainWindow(QMainWindow):
             self.problems_dock.raise_()
         if total and not cancelled:
             try:
-                project = result.merge_into(self.doc.project)
+                self.doc.apply_import(result, f"Import {names}")
             except Exception as exc:  # a merge conflict is reported, never a crash
                 self.notify("Import", f"Could not add the rows: {exc}")
-            else:
-                self.doc.apply(project, f"Import {names}")
         self.show_message(summary)
         self.importFinished.emit(result)
 

@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tokentco.app.fieldpath import validation_message
 from tokentco.domain import ComparisonOption, Project
 from tokentco.domain.scorecard import (
     DEFAULT_CRITERIA,
@@ -68,7 +69,6 @@ from tokentco.engine.scoring import Scorecard, score
 from tokentco.ui import theme
 from tokentco.ui.background import BackgroundOps
 from tokentco.ui.document import ProjectDocument
-from tokentco.ui.fieldpath import validation_message
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 EDITOR_ROLE = Qt.ItemDataRole.UserRole + 7

@@ -21,13 +21,13 @@ from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
+from tokentco.app.fieldpath import validation_message
 from tokentco.domain import Catalogue, TableKind
 from tokentco.engine.results import Comparison, OptionResult
 from tokentco.io.import_columns import FIELDS
 from tokentco.ui import theme
 from tokentco.ui.charts import fmt_money, fmt_number, provenance_text
 from tokentco.ui.document import ProjectDocument
-from tokentco.ui.fieldpath import validation_message
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

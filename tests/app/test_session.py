@@ -1,0 +1,84 @@
+"""The session without Qt: edits recorded as undo steps, observers told, selection kept."""
+
+from pathlib import Path
+
+from tokentco.app.session import Session
+from tokentco.domain import Catalogue, Project
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.steps: list[tuple[str, str, bool]] = []
+        self.projects: list[Project] = []
+
+    def step_recorded(self, text: str, merge_key: str, merged: bool) -> None:
+        self.steps.append((text, merge_key, merged))
+
+    def project_changed(self, project: Project) -> None:
+        self.projects.append(project)
+
+
+def test_every_edit_is_undoable_and_observed(catalogue: Catalogue, project: Project) -> None:
+    session = Session(catalogue, project)
+    seen = Recorder()
+    session.observe(seen)
+    for value in (0.5, 0.55, 0.6):
+        session.set_field("serving.utilization", value)
+    session.close_merge()
+    session.set_field("workload.isl_tokens", 4096)
+    assert [merged for *_, merged in seen.steps] == [False, True, True, False]
+    assert session.dirty and len(session.history.steps) == 2
+    session.undo()
+    assert session.project.workload == project.workload
+    assert all(session.project.serving_for(o).utilization == 0.6 for o in session.project.options)
+    session.undo()
+    assert session.project == project
+    session.redo()
+    session.redo()
+    assert session.project.workload.isl_tokens == 4096
+    assert seen.projects[-1] is session.project
+
+
+def test_no_change_is_no_step(catalogue: Catalogue, project: Project) -> None:
+    session = Session(catalogue, project)
+    assert not session.apply(project, "nothing")
+    session.set_field("workload.isl_tokens", project.workload.isl_tokens)
+    assert not session.history.steps and not session.dirty
+
+
+def test_add_selects_and_remove_falls_back(catalogue: Catalogue, project: Project) -> None:
+    session = Session(catalogue, project)
+    assert session.selected_option_id == project.options[0].id
+    new_id = session.duplicate_option(project.options[1].id)
+    assert session.selected_option_id == new_id
+    session.remove_option(new_id)
+    assert session.selected_option_id == project.options[0].id
+
+
+def test_revert_all_to_project_settings_is_one_step(catalogue: Catalogue, project: Project) -> None:
+    session = Session(catalogue, project)
+    session.use_project_serving()
+    assert all(o.serving is None for o in session.project.options)
+    session.undo()
+    assert session.project == project
+
+
+def test_saved_and_recovered_state(catalogue: Catalogue, project: Project, tmp_path: Path) -> None:
+    session = Session(catalogue, project)
+    session.set_field("demand.term_years", 2.0)
+    session.mark_saved(tmp_path / "a.tokentco")
+    assert not session.dirty and session.path == tmp_path / "a.tokentco"
+    session.reset(project, None, dirty=True)
+    assert session.dirty and not session.history.can_undo and session.path is None
+
+
+def test_catalogue_is_cached_until_the_imported_rows_change(
+    catalogue: Catalogue, project: Project
+) -> None:
+    session = Session(catalogue, project)
+    first = session.catalogue
+    session.set_field("serving.utilization", 0.5)
+    assert session.catalogue is first
+    offer = next(iter(catalogue.offers.values()))
+    session.put_rows("offers", [offer.model_copy(update={"id": "mine"})], "Add offer")
+    assert session.catalogue is not first and "mine" in session.catalogue.offers
