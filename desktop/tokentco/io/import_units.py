@@ -145,3 +145,81 @@ def plan_column(index: int, letter: str, match: ColumnMatch) -> ColumnPlan | str
         header_node_gpus=info.node_gpus,
         notes=tuple(notes),
     )
+
+
+# --- units written in a cell --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellUnit:
+    """The unit facts one cell states next to its number ("500 per month", "80 GiB",
+    "141 EUR", "5%"). Kept apart from the value so the column decides what they mean."""
+
+    unit: str | None = None
+    period: str | None = None
+    currency: str | None = None
+    percent: bool = False
+
+
+_DIMENSION_WORDS = {
+    "memory": "a memory size",
+    "bandwidth": "a bandwidth",
+    "link_bw": "a bandwidth",
+    "compute": "a compute rate",
+    "power_w": "a power",
+    "power_kw": "a power",
+    "time_ms": "a time",
+    "params": "a parameter count",
+    "energy_price": "an energy price",
+    "price": "a price",
+    "money": "an amount of money",
+    "money_per_year": "a yearly amount",
+    "weeks": "a duration",
+    "years": "a duration",
+    "fraction": "a fraction",
+}
+
+
+def _what(spec: FieldSpec) -> str:
+    return f"{spec.label} ({spec.unit})" if spec.unit else spec.label
+
+
+def cell_factor(plan: ColumnPlan, cell: CellUnit) -> tuple[float, str] | str:
+    """The factor that turns this cell's number into the field's unit, and a note saying
+    what was converted; or a message when the cell's unit contradicts the column.
+
+    The header's own unit is already in ``plan.factor``; a cell unit replaces it (divide
+    by the header's factor, multiply by the cell's), so "80 GiB" under "Memory (GB)" and
+    "500 per month" under "Price per GPU-hour" both land in the domain unit."""
+    spec, info = plan.spec, plan.info
+    dim = spec.dimension
+    factor = plan.factor
+    notes: list[str] = []
+    if cell.currency and dim not in MONEY_DIMENSIONS:
+        return f"is an amount in {cell.currency}, but {_what(spec)} is not money"
+    if cell.percent:
+        if dim != "fraction":
+            return f"is a percentage, but {_what(spec)} is not a fraction"
+        # the parsed value is already a fraction (8% → 0.08): undo the header's ÷100
+        factor = factor * (100.0 if info.percent else 1.0)
+    if cell.unit:
+        table = UNIT_FACTORS.get(dim)
+        if table is None or cell.unit not in table:
+            expected = ", ".join(sorted(u for u in table if u)) if table else "no unit"
+            what = _DIMENSION_WORDS.get(dim, "a plain number")
+            return f'unit "{cell.unit}" does not fit {_what(spec)}, {what}: expected {expected}'
+        if cell.unit != info.unit:
+            factor = factor / table[info.unit] * table[cell.unit]
+            notes.append(f"{cell.unit} in the cell converted ×{table[cell.unit]:g}")
+    if cell.period:
+        periods = PERIOD_FACTORS.get(dim)
+        if periods is None or cell.period not in periods or info.period not in periods:
+            return f'"per {cell.period}" does not fit {_what(spec)}'
+        if cell.period != info.period:
+            factor = factor / periods[info.period] * periods[cell.period]
+            if dim == "price":
+                hours = 1 / periods[cell.period]
+                notes.append(f"per {cell.period} in the cell ÷ {hours:g} hours")
+            else:
+                notes.append(f"per {cell.period} in the cell converted ×{periods[cell.period]:g}")
+    return factor, ", ".join(notes)

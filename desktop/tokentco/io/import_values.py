@@ -4,8 +4,17 @@ Each ``parse_*`` function takes the raw cells of one column and returns the pars
 plus ``{row_index: message}`` for the cells that are wrong. Messages name the value found
 and what was expected, e.g. ``"call us" is not a number``. Numbers typed as text,
 thousands separators (1,234.5 / 1.234,5 / 1 234 / 1'234), currency symbols and codes,
-percentages and unit suffixes ("80 GB") are understood; Excel errors (#N/A) and formulas
-without a saved value are errors, never blanks.
+percentages and unit suffixes ("80 GB", "500 per month", "141 EUR") are understood;
+Excel errors (#N/A) and formulas without a saved value are errors, never blanks.
+
+A unit, period, currency or percent written in a cell is recorded per cell
+(:class:`~tokentco.io.import_units.CellUnit` in ``NumberColumn.units``) for the importer
+to convert or to reject against the column; it is never dropped. Separators that could
+be read two ways ("1,234", "0,010") follow the column's own evidence (another cell with
+"2,10" or "1,234.5") or the file's hint (``;``-separated CSV); with neither they are a
+problem. Spaces and apostrophes only group thousands ("1 234"; "3 5" is a problem).
+
+Every pattern here is linear in the cell's length (one anchored match per regex).
 """
 
 import math
@@ -16,6 +25,7 @@ from typing import Any
 
 from tokentco.io.import_headers import CURRENCY_SYMBOLS, analyse_header
 from tokentco.io.import_read import EXCEL_ERRORS, ExcelError, MissingValue
+from tokentco.io.import_units import CellUnit
 
 NOT_APPLICABLE = frozenset({"n/a", "na", "-", "–", "—", "none", "not applicable", "null"})
 """Text meaning 'no value' — accepted only for optional columns."""
@@ -70,25 +80,50 @@ def is_blank(value: Any) -> bool:
 
 
 class NumberText:
-    """Result of reading a number written as text."""
+    """Result of reading a number written as text; ``ambiguous`` says why the separators
+    could be read two ways (the value is then only the likelier reading)."""
 
-    __slots__ = ("currency", "percent", "unit", "value")
+    __slots__ = ("ambiguous", "currency", "percent", "period", "unit", "value")
 
-    def __init__(self, value: float, currency: str | None, unit: str | None, percent: bool) -> None:
+    def __init__(
+        self,
+        value: float,
+        currency: str | None,
+        unit: str | None,
+        percent: bool,
+        period: str | None = None,
+        ambiguous: str | None = None,
+    ) -> None:
         self.value = value
         self.currency = currency
         self.unit = unit
         self.percent = percent
+        self.period = period
+        self.ambiguous = ambiguous
+
+    def cell_unit(self) -> CellUnit | None:
+        """The unit facts the cell stated, None for a bare number."""
+        if self.unit or self.period or self.currency or self.percent:
+            return CellUnit(self.unit, self.period, self.currency, self.percent)
+        return None
 
 
-def number_from_text(text: str, decimal_comma: bool = False) -> NumberText | None:
-    """Read "€1.234,50", "2,10", "3.35 TB/s", "8%", "(5)", "1 234"; None when not a number."""
+_PER_GPU_WORDS = frozenset({"gpu", "gpus"})
+_SPACE_GROUPS = re.compile(r"[+-]?\d{1,3}(?:[ '’]\d{3})+(?:[.,]\d+)?")
+
+
+def number_from_text(text: str, decimal_comma: bool | None = False) -> NumberText | None:
+    """Read "€1.234,50", "2,10", "3.35 TB/s", "8%", "(5)", "1 234", "500 per month",
+    "$2.65/GPU-hr"; None when not a number.
+
+    ``decimal_comma``: True when the file writes decimal commas, False when it writes
+    decimal points, None when unknown (then "1,234" is flagged ``ambiguous``)."""
     s = text.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
     if not s:
         return None
     currency = None
     percent = False
-    unit = None
+    unit = period = None
     for symbol, code in CURRENCY_SYMBOLS.items():
         if symbol in s:
             currency = code
@@ -111,13 +146,20 @@ def number_from_text(text: str, decimal_comma: bool = False) -> NumberText | Non
             currency = _CODES[suffix.upper()]
         else:
             info = analyse_header(suffix)
-            if info.key or not (info.unit or info.period or info.currency):
+            if not set(info.words) <= _PER_GPU_WORDS or not (
+                info.unit or info.period or info.currency or info.percent
+            ):
                 return None
             unit = info.unit
+            period = info.period
+            percent = percent or info.percent
             currency = currency or info.currency
         s = trail.group(1).strip()
-    s = s.replace(" ", "").replace("'", "")
-    plain = _normalise_separators(s, decimal_comma)
+    if " " in s or "'" in s or "’" in s:
+        if not _SPACE_GROUPS.fullmatch(s):
+            return None
+        s = s.replace(" ", "").replace("'", "").replace("’", "")
+    plain, ambiguous = _normalise_separators(s, decimal_comma)
     if plain is None or not _NUMBER.match(plain):
         return None
     value = float(plain)
@@ -127,43 +169,109 @@ def number_from_text(text: str, decimal_comma: bool = False) -> NumberText | Non
         value = -value
     if percent:
         value /= 100.0
-    return NumberText(value, currency, unit, percent)
+    return NumberText(value, currency, unit, percent, period, ambiguous)
 
 
-def _normalise_separators(s: str, decimal_comma: bool) -> str | None:
+_COMMA_GROUPS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
+_DOT_GROUPS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
+
+
+def _normalise_separators(s: str, decimal_comma: bool | None) -> tuple[str | None, str | None]:
+    """(plain number text, why it is ambiguous or None)."""
     if "," in s and "." in s:
         if s.rfind(",") > s.rfind("."):
-            return s.replace(".", "").replace(",", ".")
-        return s.replace(",", "")
+            return s.replace(".", "").replace(",", "."), None
+        return s.replace(",", ""), None
     if "," in s:
-        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", s) and not decimal_comma:
-            return s.replace(",", "")
+        if _COMMA_GROUPS.fullmatch(s):
+            decimal = s.replace(",", ".") if s.count(",") == 1 else None
+            grouped = s.replace(",", "")
+            leading_zero = s.lstrip("+-").startswith("0")
+            if decimal_comma and decimal is not None:
+                return decimal, None
+            if decimal_comma is False and not leading_zero:
+                return grouped, None
+            if decimal is None:  # "1,234,567": only thousands fit
+                return grouped, None
+            why = (
+                "a decimal comma or a thousands separator? this file does not show which"
+                if decimal_comma is None
+                else "a thousands group cannot start with 0, and this file writes decimal points"
+            )
+            return (decimal if leading_zero else grouped), why
         if s.count(",") == 1:
-            return s.replace(",", ".")
+            return s.replace(",", "."), None
+        return None, None
+    if s.count(".") > 1 and _DOT_GROUPS.fullmatch(s):
+        return s.replace(".", ""), None
+    if decimal_comma and _DOT_GROUPS.fullmatch(s):  # "1.234" where commas are decimals
+        return s, "a thousands separator or a decimal point? this file writes decimal commas"
+    return s, None
+
+
+def _separator_vote(text: str) -> bool | None:
+    """What one text cell says about the file's decimal separator: True for a decimal
+    comma ("2,10", "1.234,5"), False for a decimal point ("1,234.5", "2.10", "1,234,567"),
+    None when it tells nothing ("1,234", "12")."""
+    core = text.strip()
+    if len(core) > 64:
         return None
-    if s.count(".") > 1 and re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", s):
-        return s.replace(".", "")
-    return s
+    if "," in core and "." in core:
+        return core.rfind(",") > core.rfind(".")
+    digits = re.search(r"\d[\d,.]*", core)
+    if digits is None:
+        return None
+    number = digits.group(0).rstrip(".,")
+    if "," in number:
+        if number.count(",") > 1:
+            return False if _COMMA_GROUPS.fullmatch(number) else None
+        return None if _COMMA_GROUPS.fullmatch(number) else True
+    if "." in number:
+        if number.count(".") > 1:
+            return True if _DOT_GROUPS.fullmatch(number) else None
+        return None if _DOT_GROUPS.fullmatch(number) else False
+    return None
+
+
+def column_locale(cells: Sequence[Any], decimal_comma: bool) -> bool | None:
+    """The decimal separator a column's text cells show (majority of unambiguous cells),
+    else the file's hint (True for ``;``-separated CSV), else None (unknown)."""
+    comma = point = 0
+    for v in cells:
+        if type(v) is str and ("," in v or "." in v):
+            vote = _separator_vote(v)
+            if vote is True:
+                comma += 1
+            elif vote is False:
+                point += 1
+    if comma != point:
+        return comma > point
+    return True if decimal_comma else None
 
 
 class NumberColumn:
-    """Parsed numeric column: values, per-cell currency/unit overrides, errors."""
+    """Parsed numeric column: values, per-cell currency/unit facts, errors."""
 
     __slots__ = ("currencies", "errors", "units", "values")
 
     def __init__(self, n: int) -> None:
         self.values: list[float | None] = [None] * n
         self.currencies: dict[int, str] = {}
-        self.units: dict[int, str] = {}
+        self.units: dict[int, CellUnit] = {}
         self.errors: dict[int, str] = {}
 
 
 def parse_numbers(
     cells: Sequence[Any], expected: str, required: bool, decimal_comma: bool = False
 ) -> NumberColumn:
-    """Numbers with a fast path for real numbers and plain numeric text."""
+    """Numbers with a fast path for real numbers and plain numeric text.
+
+    ``decimal_comma`` is the file's hint; the column's own cells decide first
+    (:func:`column_locale`), and only text with a comma is scanned for it."""
     out = NumberColumn(len(cells))
     values = out.values
+    locale: bool | None = None
+    locale_known = False
     for i, v in enumerate(cells):
         t = type(v)
         if t is float or t is int:
@@ -185,12 +293,14 @@ def parse_numbers(
                         continue
                 except ValueError:
                     pass
-        _slow_number(out, i, v, expected, required, decimal_comma)
+        if not locale_known:
+            locale, locale_known = column_locale(cells, decimal_comma), True
+        _slow_number(out, i, v, expected, required, locale)
     return out
 
 
 def _slow_number(
-    out: NumberColumn, i: int, v: Any, expected: str, required: bool, decimal_comma: bool
+    out: NumberColumn, i: int, v: Any, expected: str, required: bool, decimal_comma: bool | None
 ) -> None:
     if v is None or (
         isinstance(v, str) and not isinstance(v, ExcelError | MissingValue) and not v.strip()
@@ -217,13 +327,20 @@ def _slow_number(
         return
     parsed = number_from_text(v, decimal_comma)
     if parsed is None:
-        out.errors[i] = f"{show(v)} is not a number"
+        if len(v) > 30 and v.strip().isdigit():
+            out.errors[i] = f"{show(v)} is a {len(v.strip())}-digit number, expected {expected}"
+        else:
+            out.errors[i] = f"{show(v)} is not a number"
+        return
+    if parsed.ambiguous:
+        out.errors[i] = f"{show(v)} is ambiguous ({parsed.ambiguous}): write it without separators"
         return
     out.values[i] = parsed.value
     if parsed.currency:
         out.currencies[i] = parsed.currency
-    if parsed.unit:
-        out.units[i] = parsed.unit
+    cell_unit = parsed.cell_unit()
+    if cell_unit is not None:
+        out.units[i] = cell_unit
 
 
 def parse_ints(

@@ -63,7 +63,6 @@ from tokentco.io.errors import InputError, Location, Problem
 from tokentco.io.import_columns import (
     FIELDS,
     MONEY_DIMENSIONS,
-    UNIT_FACTORS,
     ColumnMatch,
     ColumnPlan,
     FieldSpec,
@@ -74,6 +73,7 @@ from tokentco.io.import_columns import (
     plan_column,
 )
 from tokentco.io.import_read import RawSheet, column_letter, read_tables
+from tokentco.io.import_units import cell_factor
 from tokentco.io.import_values import (
     PRICING_ALIASES,
     NumberColumn,
@@ -822,24 +822,22 @@ class _SheetImport:
         money = dim in MONEY_DIMENSIONS
         rates = self.ctx.rates.usd_per_unit
         node_gpus = plan.header_node_gpus
-        is_fraction = dim == "fraction"
         lo, hi = spec.plausible or (float("-inf"), float("inf"))
         for i, v in enumerate(vals):
             if v is None:
                 continue
             f = factor
+            note_parts: list[str] = []
             if i in col.units:
-                cell_unit = col.units[i]
-                if cell_unit == "pct" and is_fraction:
-                    f = factor * (100.0 if info.percent else 1.0)
-                elif dim in UNIT_FACTORS and cell_unit in UNIT_FACTORS[dim]:
-                    f = factor / UNIT_FACTORS[dim][info.unit] * UNIT_FACTORS[dim][cell_unit]
-                else:
-                    col.errors[i] = f"{show(cells[i])}: unit not understood, expected {unit}"
+                converted = cell_factor(plan, col.units[i])
+                if isinstance(converted, str):
+                    col.errors[i] = f"{show(cells[i])} {converted}"
                     vals[i] = None
                     continue
+                f, cell_note = converted
+                if cell_note:
+                    note_parts.append(cell_note)
             value = v * f
-            note_parts: list[str] = []
             if plan.divide_by_gpus:
                 count = node_gpus or (gpus[i] if gpus is not None else None)
                 if not count:
