@@ -23,7 +23,7 @@ def test_default_project_evaluates_every_option(project: Project, catalogue: Cat
         assert r.point.feasible, r.point.reason
         assert r.point.tokens_per_s_per_user >= project.workload.min_tokens_per_s_per_user
         assert r.point.ttft_ms <= project.workload.max_ttft_ms
-        assert r.point.provenance in ("measured", "estimated") and r.point.source
+        assert r.point.provenance in ("measured", "anchored", "estimated") and r.point.source
         assert r.usd_per_mtok == pytest.approx(
             r.cost.usd_per_gpu_hour
             / (r.point.output_tokens_per_s_per_gpu * 3600 * r.utilization)
@@ -92,7 +92,9 @@ def test_tighter_latency_target_never_lowers_cost(project: Project, catalogue: C
             assert b.usd_per_mtok >= a.usd_per_mtok * 0.999
 
 
-def test_measured_point_takes_precedence(catalogue: Catalogue) -> None:
+def test_measured_point_anchors_the_estimate(catalogue: Catalogue) -> None:
+    """A measurement of the same hardware, model, precision and lengths anchors the option
+    (issue 11: it no longer replaces the estimate unless the configuration is the same)."""
     point = next(
         p
         for p in catalogue.measured.values()
@@ -110,8 +112,8 @@ def test_measured_point_takes_precedence(catalogue: Catalogue) -> None:
         workload=Workload(isl_tokens=point.isl_tokens, osl_tokens=point.osl_tokens),
     )
     result = evaluate(project, catalogue).options[0]
-    assert result.point.provenance == "measured"
-    assert result.point.output_tokens_per_s_per_gpu >= point.output_tokens_per_s_per_gpu
+    assert result.point.provenance == "anchored" and result.point.anchor_source
+    assert any(a.used for a in result.anchors)
     no_measured = project.model_copy(
         update={"options": (option.model_copy(update={"use_measured": False}),)}
     )

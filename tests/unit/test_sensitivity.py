@@ -6,7 +6,7 @@ import pytest
 
 from tokentco.domain import Offer, OwnedCost, PricingModel
 from tokentco.domain.catalogue import Provenance
-from tokentco.engine.evaluate import evaluate
+from tokentco.engine.evaluate import anchoring_of, evaluate
 from tokentco.engine.sensitivity import tornado
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.defaults import default_project
@@ -33,8 +33,11 @@ def test_tornado_rental_option_matches_direct_evaluation() -> None:
             "options": (option,),
         }
     )
+    # the moved end keeps the base's anchoring (issue 11: a bar never switches basis)
+    base = evaluate(project.model_copy(update={"options": (option,)}), catalogue).options[0]
+    pinned = {option.id: anchoring_of(base)}
     assert osl.usd_per_mtok_high == pytest.approx(
-        evaluate(moved, catalogue).options[0].usd_per_mtok
+        evaluate(moved, catalogue, pinned=pinned).options[0].usd_per_mtok
     )
 
 

@@ -87,7 +87,10 @@ def run(args: argparse.Namespace) -> int:
                 ]
             )
         return 0
-    print(f"{project.name}   (M = measured, E = estimated; $/Mtok counts output tokens)")
+    print(
+        f"{project.name}   (M = measured, A = anchored to a measurement, E = estimated; "
+        "$/Mtok counts output tokens)"
+    )
     print(format_table(COLUMNS, [_row(result) for result in comparison.options]))
     for result in comparison.options:
         if not result.point.feasible:
@@ -193,7 +196,7 @@ def _row(r: OptionResult) -> list[str]:
         fixed(r.usd_per_mtok, 3) if ok else "n/a",
         fixed(r.cost.usd_per_gpu_hour, 2),
         fixed(p.output_tokens_per_s_per_gpu) if ok else "n/a",
-        "M" if p.provenance == "measured" else "E",
+        _BASIS.get(p.provenance, "E"),
         fixed(p.tokens_per_s_per_user, 1) if ok else "n/a",
         fixed(p.ttft_ms) if ok else "n/a",
         fixed(r.tokens_per_s_per_mw) if ok else "n/a",
@@ -203,10 +206,18 @@ def _row(r: OptionResult) -> list[str]:
     ]
 
 
+_BASIS = {"measured": "M", "anchored": "A", "estimated": "E"}
+
+
 def _flags(r: OptionResult) -> str:
     steps = [label.removeprefix("+ ") for label, _ in r.waterfall[1:]]
     layout = f"TP{r.point.tp}/EP{r.point.ep}×{r.point.gpus_per_replica}"
     return ", ".join([layout, *steps])
+
+
+def _g(value: float) -> str:
+    """6 significant figures; empty for a figure that does not exist (NaN, inf)."""
+    return f"{value:.6g}" if math.isfinite(value) else ""
 
 
 def _raw(r: OptionResult) -> list[str]:
@@ -217,8 +228,8 @@ def _raw(r: OptionResult) -> list[str]:
         f"{r.cost.usd_per_gpu_hour:.6g}",
         f"{p.output_tokens_per_s_per_gpu:.6g}",
         p.provenance,
-        f"{p.tokens_per_s_per_user:.6g}",
-        f"{p.ttft_ms:.6g}",
+        _g(p.tokens_per_s_per_user),
+        _g(p.ttft_ms),
         "" if r.tokens_per_s_per_mw is None else f"{r.tokens_per_s_per_mw:.6g}",
         str(r.fleet.gpus) if r.fleet else "",
         f"{r.fleet.annual_cost_usd:.2f}" if r.fleet else "",

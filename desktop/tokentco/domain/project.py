@@ -4,6 +4,7 @@ from pydantic import Field, model_validator
 
 from tokentco.domain.base import Frozen
 from tokentco.domain.catalogue import TABLE_KINDS, Catalogue
+from tokentco.domain.measured import MeasuredPoint
 from tokentco.domain.mix import DemandProfile, WorkloadClass, check_shares
 from tokentco.domain.money import ExchangeRates
 from tokentco.domain.scorecard import DEFAULT_CRITERIA, Criterion, LockInRubric
@@ -33,6 +34,11 @@ class ComparisonOption(Frozen):
     use_measured: bool = Field(default=True, description="prefer a matching measured point")
     manual_values: dict[str, float] = Field(
         default_factory=dict, description="analyst-entered values for added criteria"
+    )
+    quoted: MeasuredPoint | None = Field(
+        default=None,
+        description="a vendor's quoted (or the analyst's own measured) throughput for this "
+        "option, with the conditions it was measured under; it anchors this option",
     )
 
     @property

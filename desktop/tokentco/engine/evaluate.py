@@ -4,7 +4,9 @@ This is the single entry point the GUI, CLI, scorecard and report share, so a fi
 means the same thing everywhere.
 """
 
-from dataclasses import dataclass, replace
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -19,15 +21,16 @@ from tokentco.domain import (
     Project,
     ServingOptions,
     System,
+    Workload,
 )
-from tokentco.engine import economics
+from tokentco.engine import anchoring, economics
 from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration
 from tokentco.engine.estimator import sweep
 from tokentco.engine.features import accuracy_risk, waterfall_variants
 from tokentco.engine.layouts import legal_layouts
-from tokentco.engine.measured_match import best_measured
-from tokentco.engine.operating import frontiers, operating_points
+from tokentco.engine.operating import frontiers, operating_point, operating_points, rows_of
 from tokentco.engine.results import (
+    AnchorCandidate,
     Binding,
     Comparison,
     CostBreakdown,
@@ -39,7 +42,6 @@ from tokentco.engine.results import (
 from tokentco.engine.terms import case_row, model_terms, stack_blocks
 
 CONCURRENCY_LEVELS = 64
-_SOURCE = f"estimated ({MODEL_VERSION})"
 DEFAULT_PUE = 1.3
 """Facility overhead assumed for rented capacity when computing tokens per MW."""
 
@@ -53,28 +55,74 @@ class _Plan:
     offer: Offer
     serving: ServingOptions
     variants: list[tuple[str, slice]]
+    anchors: list[AnchorCandidate] = field(default_factory=list)
+    """Candidate measurements, nearest first (those marked used have rows below)."""
+    anchor_rows: dict[str, tuple[slice, Workload]] = field(default_factory=dict)
+    """Point id → the sweep rows and load of its measured configuration."""
+    measured: dict[str, MeasuredPoint] = field(default_factory=dict)
+    pinned: "Anchored | None" = None
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """How an option's figures are anchored: the factor every figure of it is scaled by.
+
+    ``evaluate(..., pinned=…)`` reuses it (the tornado does, so moving an input never
+    switches the basis of the figure)."""
+
+    provenance: str  # "measured", "anchored" or "estimated"
+    factor: float
+    source: str
+    exact: MeasuredPoint | None = None
+    """The measurement the figure equals (provenance "measured")."""
+    candidates: tuple[AnchorCandidate, ...] = ()
+
+
+def estimate_source(calibration: Calibration) -> str:
+    """Label of an estimated figure: the model and the calibration it was computed with."""
+    return f"estimated ({MODEL_VERSION}, calibration {calibration.version})"
 
 
 def evaluate(
-    project: Project, catalogue: Catalogue, calibration: Calibration | None = None
+    project: Project,
+    catalogue: Catalogue,
+    calibration: Calibration | None = None,
+    *,
+    pinned: Mapping[str, Anchored] | None = None,
 ) -> Comparison:
-    """Results for every option of ``project`` (unknown ids give an infeasible result)."""
+    """Results for every option of ``project`` (unknown ids give an infeasible result).
+
+    ``pinned`` maps option ids to an anchoring computed before (``anchoring_of``): those
+    options keep its factor instead of choosing their measurements again."""
     cal = calibration or DEFAULT_CALIBRATION
-    model, plans, grid = _sweep_plans(project, catalogue, cal, waterfall=True)
+    source = estimate_source(cal)
+    model, plans, grid = _sweep_plans(project, catalogue, cal, waterfall=True, pinned=pinned)
     known = [plan for plan in plans if not isinstance(plan, str)]
     if grid is not None:
         groups = [rows for plan in known for _, rows in plan.variants]
-        points = iter(operating_points(grid, project.workload, groups, _SOURCE))
+        points = iter(operating_points(grid, project.workload, groups, source))
         curves = iter(frontiers(grid, [plan.variants[-1][1] for plan in known]))
-        measured = _measured_index(catalogue, model.id)
     results = []
     for option, plan in zip(project.options, plans, strict=True):
         if isinstance(plan, str):
             results.append(_unknown(option, plan))
             continue
         own = [next(points) for _ in plan.variants]
-        results.append(_assemble(project, catalogue, plan, own, next(curves), measured))
+        anchored = _anchor(plan, grid, own[-1], project.workload, source)
+        results.append(_assemble(project, catalogue, plan, own, next(curves), anchored))
     return Comparison(model_id=model.id, options=tuple(results), calibration=cal)
+
+
+def anchoring_of(result: OptionResult) -> Anchored:
+    """The anchoring behind an evaluated option, to pin it in a re-evaluation."""
+    p = result.point
+    return Anchored(
+        provenance=p.provenance,
+        factor=p.anchor_factor,
+        source=p.anchor_source,
+        exact=result.measured_point if p.provenance == "measured" else None,
+        candidates=result.anchors,
+    )
 
 
 def frontier_sweep(
@@ -83,15 +131,38 @@ def frontier_sweep(
     """Only the throughput-vs-interactivity curves (no waterfall variants, no economics):
     the cheap path for redrawing the frontier chart. Unknown options get an empty curve."""
     cal = calibration or DEFAULT_CALIBRATION
+    source = estimate_source(cal)
     _, plans, grid = _sweep_plans(project, catalogue, cal, waterfall=False)
     if grid is None:
         return [_EMPTY_FRONTIER for _ in plans]
-    curves = iter(frontiers(grid, [p.variants[-1][1] for p in plans if not isinstance(p, str)]))
-    return [_EMPTY_FRONTIER if isinstance(p, str) else next(curves) for p in plans]
+    known = [p for p in plans if not isinstance(p, str)]
+    curves = iter(frontiers(grid, [p.variants[-1][1] for p in known]))
+    out = []
+    for plan in plans:
+        if isinstance(plan, str):
+            out.append(_EMPTY_FRONTIER)
+            continue
+        rows = plan.variants[-1][1]
+        point = operating_point(rows_of(grid, rows), project.workload, source)
+        factor = _anchor(plan, grid, point, project.workload, source).factor
+        out.append(_scaled(next(curves), factor))
+    return out
+
+
+def _scaled(curve: Frontier, factor: float) -> Frontier:
+    if factor == 1.0:
+        return curve
+    return Frontier(
+        curve.tokens_per_s_per_user, curve.output_tokens_per_s_per_gpu * factor, curve.concurrency
+    )
 
 
 def _sweep_plans(
-    project: Project, catalogue: Catalogue, cal: Calibration, waterfall: bool
+    project: Project,
+    catalogue: Catalogue,
+    cal: Calibration,
+    waterfall: bool,
+    pinned: Mapping[str, Anchored] | None = None,
 ) -> tuple[ModelSpec, list["_Plan | str"], Sweep | None]:
     """Resolve every option (a reason string for unknown ids), then sweep all their cases
     in one call; the grid is None when no option could be resolved."""
@@ -101,11 +172,18 @@ def _sweep_plans(
     blocks: list[tuple[dict[str, float], list[tuple[int, int, int, int]]]] = []
     plans: list[_Plan | str] = []
     start = 0
+    measured = _measured_index(catalogue, model.id)
     for option in project.options:
         plan = _plan(project, catalogue, model, option, cal, blocks, start, waterfall)
-        plans.append(plan)
         if not isinstance(plan, str):
             start = plan.variants[-1][1].stop
+            if pinned is not None and option.id in pinned:
+                plan = replace(plan, pinned=pinned[option.id])
+            elif option.use_measured:
+                start = _plan_anchors(
+                    project, model, plan, measured, cal, blocks, start, option.quoted
+                )
+        plans.append(plan)
     if not blocks:
         return model, plans, None
     cases = stack_blocks(blocks)
@@ -159,12 +237,13 @@ def _assemble(
     plan: _Plan,
     variant_points: list[OperatingPoint],
     curve: Frontier,
-    measured: dict[str, list[MeasuredPoint]],
+    anchored: Anchored,
 ) -> OptionResult:
-    """One option's result from its variants' operating points (the last is the real one)."""
-    point = variant_points[-1]
-    if plan.option.use_measured:
-        point = _measured_or(point, measured.get(plan.accelerator.id, []), plan, project)
+    """One option's result from its variants' operating points (the last is the real one);
+    every figure is scaled by the option's anchor factor, so none mixes bases."""
+    variant_points = [_scale_point(p, anchored.factor) for p in variant_points]
+    curve = _scaled(curve, anchored.factor)
+    point = _labelled(variant_points[-1], anchored, project.workload)
     system = _system_for(catalogue, plan)
     watts = _watts_per_gpu(plan, system)
     pue = plan.offer.owned.pue if plan.offer.owned else DEFAULT_PUE
@@ -218,6 +297,8 @@ def _assemble(
         else plan.offer.lead_time_weeks,
         waterfall=waterfall,
         warnings=_warnings(plan, watts),
+        anchors=anchored.candidates,
+        measured_point=anchored.exact if point.provenance == "measured" else None,
     )
 
 
@@ -237,15 +318,163 @@ def _variant_cost(
     return _cost_at(project, tps, usd_per_gpu_hour, util)
 
 
-def _measured_or(
-    point: OperatingPoint, candidates: list[MeasuredPoint], plan: _Plan, project: Project
-) -> OperatingPoint:
-    found = best_measured(
-        candidates, plan.accelerator.id, project.model_id, plan.serving, project.workload
-    )
-    if found is None:
+def _plan_anchors(
+    project: Project,
+    model: ModelSpec,
+    plan: _Plan,
+    measured: dict[str, list[MeasuredPoint]],
+    cal: Calibration,
+    blocks: list[tuple[dict[str, float], list[tuple[int, int, int, int]]]],
+    start: int,
+    quoted: MeasuredPoint | None,
+) -> int:
+    """Choose the option's anchor measurements and add their measured configurations to
+    the sweep (one block each); returns the next free row."""
+    points = list(measured.get(plan.accelerator.id, []))
+    if quoted is not None:
+        points.append(
+            quoted.model_copy(update={"hardware_id": plan.accelerator.id, "model_id": model.id})
+        )
+    found = anchoring.candidates(points, plan.serving, project.workload)[: anchoring.LISTED]
+    plan.anchors.extend(found)
+    by_id = {p.id: p for p in points}
+    for cand in found:
+        if not cand.used:
+            continue
+        point = by_id[cand.point_id]
+        plan.measured[cand.point_id] = point
+        if cand.distance <= 1e-12:
+            continue  # the requested configuration is the measured one
+        serving = anchoring.measured_serving(point, plan.accelerator, plan.serving)
+        workload = anchoring.measured_workload(point, project.workload)
+        try:
+            layouts = legal_layouts(model, plan.accelerator, serving)
+        except ValueError:
+            layouts = []
+        if not layouts:
+            continue
+        eff = cal.lookup(plan.accelerator.id, serving.compute_precision, serving.engine_family)
+        blocks.append((case_row(plan.accelerator, serving, workload, layouts[0], eff), layouts))
+        plan.anchor_rows[cand.point_id] = (slice(start, start + len(layouts)), workload)
+        start += len(layouts)
+    return start
+
+
+def _anchor(
+    plan: _Plan,
+    grid: Sweep | None,
+    requested: OperatingPoint,
+    workload: Workload,
+    source: str,
+) -> Anchored:
+    """The option's anchor factor from its measurements and the model at each one's
+    configuration (see ``engine/anchoring.py``)."""
+    if plan.pinned is not None:
+        return _repinned(plan, workload)
+    factors: list[float] = []
+    distances: list[float] = []
+    listed: list[AnchorCandidate] = []
+    exact: MeasuredPoint | None = None
+    for cand in plan.anchors:
+        if not cand.used:
+            listed.append(cand)
+            continue
+        point = plan.measured[cand.point_id]
+        if cand.distance <= 1e-12:
+            model_tps = requested.output_tokens_per_s_per_gpu if requested.feasible else math.nan
+            exact = (
+                point
+                if exact is None
+                or point.output_tokens_per_s_per_gpu > (exact.output_tokens_per_s_per_gpu)
+                else exact
+            )
+        elif cand.point_id in plan.anchor_rows and grid is not None:
+            rows, load = plan.anchor_rows[cand.point_id]
+            at = operating_point(rows_of(grid, rows), load, source)
+            model_tps = at.output_tokens_per_s_per_gpu if at.feasible else math.nan
+        else:
+            model_tps = math.nan
+        if not math.isfinite(model_tps) or model_tps <= 0:
+            if cand.distance <= 1e-12:
+                listed.append(replace(cand, why="measured at the requested configuration"))
+                continue
+            why = "not used: the model cannot run the measured configuration"
+            listed.append(replace(cand, used=False, why=why))
+            continue
+        factor = cand.measured_tokens_per_s_per_gpu / model_tps
+        listed.append(replace(cand, model_tokens_per_s_per_gpu=model_tps, factor=factor))
+        factors.append(factor)
+        distances.append(cand.distance)
+    if exact is not None:
+        factor = (
+            exact.output_tokens_per_s_per_gpu / requested.output_tokens_per_s_per_gpu
+            if requested.feasible and requested.output_tokens_per_s_per_gpu > 0
+            else 1.0
+        )
+        final = [
+            replace(c, weight=1.0 if c.point_id == exact.id else 0.0, factor=factor)
+            if c.point_id == exact.id
+            else replace(c, weight=0.0, used=False, why="an exact measurement is used")
+            if c.used
+            else c
+            for c in listed
+        ]
+        label = f"{exact.id}: {exact.source}"
+        return Anchored("measured", factor, label, exact, tuple(_nearest_first(final)))
+    if not factors or not requested.feasible:
+        return Anchored("estimated", 1.0, "", None, tuple(_nearest_first(listed)))
+    combined, shares = anchoring.combine(factors, distances)
+    share = iter(shares)
+    final = [replace(c, weight=next(share)) if math.isfinite(c.factor) else c for c in listed]
+    used = [c for c in final if c.weight > 0]
+    label = "; ".join(f"{c.point_id}: {c.source}" for c in used)
+    return Anchored("anchored", combined, label, None, tuple(_nearest_first(final)))
+
+
+def _nearest_first(items: list[AnchorCandidate]) -> list[AnchorCandidate]:
+    return sorted(items, key=lambda c: (c.distance, c.point_id))
+
+
+def _repinned(plan: _Plan, workload: Workload) -> Anchored:
+    """A pinned anchoring stays "measured" only while the configuration is the measured one."""
+    pinned = plan.pinned
+    assert pinned is not None
+    if pinned.exact is not None:
+        wanted = anchoring.request_config(plan.serving, workload)
+        config, _ = anchoring.measured_config(pinned.exact)
+        if anchoring.distance(wanted, config)[0] <= 1e-12:
+            return pinned
+        return replace(pinned, provenance="anchored", exact=None)
+    return pinned
+
+
+def _scale_point(point: OperatingPoint, factor: float) -> OperatingPoint:
+    if factor == 1.0 or not point.feasible:
         return point
-    isl, osl = project.workload.isl_tokens, project.workload.osl_tokens
+    return replace(
+        point,
+        output_tokens_per_s_per_gpu=point.output_tokens_per_s_per_gpu * factor,
+        total_tokens_per_s_per_gpu=point.total_tokens_per_s_per_gpu * factor,
+    )
+
+
+def _labelled(point: OperatingPoint, anchored: Anchored, workload: Workload) -> OperatingPoint:
+    """The operating point with its basis; a measured figure keeps only what was measured
+    (no tokens/s per user or TTFT borrowed from the estimate)."""
+    if anchored.provenance == "estimated":
+        return point
+    if anchored.provenance == "anchored":
+        return replace(
+            point,
+            provenance="anchored",
+            source=f"anchored ×{anchored.factor:.3g} to {anchored.source}",
+            anchor_factor=anchored.factor,
+            anchor_source=anchored.source,
+        )
+    found = anchored.exact
+    assert found is not None
+    isl, osl = workload.isl_tokens, workload.osl_tokens
+    total = found.output_tokens_per_s_per_gpu * (isl + osl) / osl
     return replace(
         point,
         feasible=True,
@@ -253,10 +482,12 @@ def _measured_or(
         provenance="measured",
         source=found.source,
         output_tokens_per_s_per_gpu=found.output_tokens_per_s_per_gpu,
-        total_tokens_per_s_per_gpu=found.output_tokens_per_s_per_gpu * (isl + osl) / osl,
-        tokens_per_s_per_user=found.tokens_per_s_per_user or point.tokens_per_s_per_user,
-        ttft_ms=found.ttft_ms or point.ttft_ms,
+        total_tokens_per_s_per_gpu=total,
+        tokens_per_s_per_user=found.tokens_per_s_per_user or math.nan,
+        ttft_ms=found.ttft_ms or math.nan,
         binding=point.binding if point.feasible else Binding.MEMORY_BANDWIDTH,
+        anchor_factor=anchored.factor,
+        anchor_source=anchored.source,
     )
 
 

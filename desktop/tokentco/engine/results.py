@@ -7,12 +7,14 @@ number. Estimated and anchored figures carry a p10–p90 range (``Uncertainty``)
 input the engine assumed rather than read is listed (``Assumption``).
 """
 
+import math
 from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
 from numpy.typing import NDArray
 
+from tokentco.domain import MeasuredPoint
 from tokentco.engine.calibration import Calibration
 
 FloatArray = NDArray[np.float64]
@@ -110,7 +112,7 @@ class OperatingPoint:
 
     feasible: bool
     reason: str
-    provenance: str  # "measured" or "estimated"
+    provenance: str  # "measured", "anchored" or "estimated"
     source: str
     concurrency: float
     tp: int
@@ -189,6 +191,29 @@ class Assumption:
 
 
 @dataclass(frozen=True)
+class AnchorCandidate:
+    """One measurement of the option's hardware and model, and what anchoring made of it."""
+
+    point_id: str
+    source: str
+    measured_tokens_per_s_per_gpu: float
+    distance: float
+    differences: tuple[str, ...]
+    """What differs from the requested configuration (the terms of the distance)."""
+    used: bool = False
+    why: str = ""
+    """Why it was (or was not) used, in words."""
+    model_tokens_per_s_per_gpu: float = math.nan
+    """The estimator's figure at the measured configuration (NaN when not computed)."""
+    factor: float = math.nan
+    """measured / model(measured configuration)."""
+    weight: float = 0.0
+    """Share of this measurement in the combined log factor (0 when unused)."""
+    assumed_lengths: bool = False
+    """The measurement states no input length; a dataset mean was used."""
+
+
+@dataclass(frozen=True)
 class OptionResult:
     """Everything known about one option at the operating point."""
 
@@ -216,6 +241,10 @@ class OptionResult:
     warnings: tuple[str, ...] = field(default=())
     uncertainty: Uncertainty | None = None
     assumptions: tuple[Assumption, ...] = field(default=())
+    anchors: tuple[AnchorCandidate, ...] = field(default=())
+    """The nearest measurements of this hardware and model, used or not, nearest first."""
+    measured_point: MeasuredPoint | None = None
+    """The measurement the figure equals when ``point.provenance`` is "measured"."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from tokentco.domain import Catalogue, ComparisonOption, Offer, Project, ServingOptions, Workload
 from tokentco.domain.catalogue import Provenance
 from tokentco.engine.calibration import Calibration
-from tokentco.engine.evaluate import evaluate
+from tokentco.engine.evaluate import anchoring_of, evaluate
 
 
 @dataclass(frozen=True)
@@ -251,7 +251,11 @@ def tornado(
     if offer is None:
         raise ValueError(f"unknown offer {option.offer_id!r}")
     alone = project.model_copy(update={"options": (option,)})
-    base = evaluate(alone, catalogue, calibration).options[0].usd_per_mtok
+    base_result = evaluate(alone, catalogue, calibration).options[0]
+    base = base_result.usd_per_mtok
+    # every end of every bar keeps the base's anchoring (same measurements, same factor),
+    # so a bar never jumps between measured, anchored and estimated bases
+    anchor = anchoring_of(base_result)
     serving = project.serving_for(option)
     factors = (1.0 - fraction, 1.0 + fraction)
 
@@ -282,7 +286,10 @@ def tornado(
     if offers:
         cat = catalogue.merged("offers", list(offers), [Provenance(origin="user")] * len(offers))
     results = evaluate(
-        project.model_copy(update={"options": tuple(variants)}), cat, calibration
+        project.model_copy(update={"options": tuple(variants)}),
+        cat,
+        calibration,
+        pinned={v.id: anchor for v in variants},
     ).options
     bars = []
     for i, (key, label, unit, read, _) in enumerate(option_rows):
@@ -305,7 +312,8 @@ def tornado(
         for k in factors:
             workload = wedit(project.workload, k)
             moved = alone.model_copy(update={"workload": workload})
-            ends_cost.append(evaluate(moved, catalogue, calibration).options[0].usd_per_mtok)
+            again = evaluate(moved, catalogue, calibration, pinned={option.id: anchor})
+            ends_cost.append(again.options[0].usd_per_mtok)
             ends_value.append(float(getattr(workload, _WORKLOAD_FIELD[key])))
         bars.append(
             TornadoBar(
