@@ -6,7 +6,8 @@ import pytest
 
 from tokentco.app.fieldpath import FieldError, get_path, set_path
 from tokentco.domain import Project, ServingOptions
-from tokentco.ui.background import BackgroundOps
+from tokentco.io.errors import InputError, Location
+from tokentco.ui.background import BackgroundOps, Cancelled, Progress, describe_exception
 from tokentco.ui.document import ProjectDocument
 
 
@@ -50,21 +51,60 @@ def test_background_coalesces_to_the_latest(qtbot) -> None:  # type: ignore[no-u
 
 def test_background_reports_failures_and_progress(qtbot) -> None:  # type: ignore[no-untyped-def]
     ops = BackgroundOps()
-    errors: list[str] = []
+    errors: list[Exception] = []
     ops.submit_latest("c", lambda: 1 / 0, pytest.fail, errors.append)
     progress: list[float] = []
     results: list[str] = []
 
-    def work(report, cancelled):  # type: ignore[no-untyped-def]
+    def work(report: Progress, cancelled: Cancelled) -> str:
         for i in range(3):
             report((i + 1) / 3, f"step {i}")
         return "done"
 
     ops.run(work, results.append, errors.append, lambda f, _m: progress.append(f))
     qtbot.waitUntil(lambda: ops.is_idle() and bool(results), timeout=5000)
-    assert errors and errors[0].startswith("ZeroDivisionError")
+    assert len(errors) == 1 and isinstance(errors[0], ZeroDivisionError)
+    assert describe_exception(errors[0]).startswith("ZeroDivisionError")
     assert results == ["done"]
     assert progress[-1] == pytest.approx(1.0)
+
+
+def test_a_located_input_error_reaches_the_failure_callback_intact(qtbot) -> None:  # type: ignore[no-untyped-def]
+    ops = BackgroundOps()
+    errors: list[Exception] = []
+    where = Location(file="offers.xlsx", sheet="Quotes", row=7, column="Price")
+
+    def bad(_report: Progress, _cancelled: Cancelled) -> int:
+        raise InputError("expected a number, got 'n/a'", where)
+
+    ops.run(bad, pytest.fail, errors.append)
+    qtbot.waitUntil(ops.is_idle, timeout=5000)
+    (exc,) = errors
+    assert isinstance(exc, InputError) and exc.location == where
+    assert describe_exception(exc) == str(exc)  # no type prefix on a sentence for the user
+
+
+def test_none_is_a_result_and_base_exceptions_are_not_swallowed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    class Abort(BaseException):
+        pass
+
+    ops = BackgroundOps()
+    done: list[object] = []
+    ops.submit_latest("n", lambda: None, done.append, pytest.fail)
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert done == [None]
+
+    def abort() -> int:
+        raise Abort
+
+    called: list[object] = []
+    with qtbot.capture_exceptions() as raised:
+        ops.submit_latest("a", abort, called.append, called.append)
+        qtbot.waitUntil(ops.is_idle, timeout=5000)  # bookkeeping tidied, nothing stuck
+        qtbot.wait(50)
+    assert called == []  # neither callback: a BaseException is not a failure to report
+    assert not ops.is_busy("a")
+    assert [type(info[1]) for info in raised] == [Abort]  # re-raised, not swallowed
 
 
 def test_document_undo_covers_option_scoped_edits(qapp, catalogue, project: Project) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ tests alike.
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokentco.app.fieldpath import FieldError, replace_field, set_path
 from tokentco.domain import (
@@ -21,7 +21,10 @@ from tokentco.domain import (
     TableKind,
 )
 from tokentco.domain.base import Frozen
-from tokentco.io.importer import ImportResult
+
+if TYPE_CHECKING:  # the importer (and its column tables) loads only when used
+    from tokentco.io.importer import ImportResult
+
 
 SERVING = "serving."
 
@@ -155,7 +158,7 @@ def with_offer_options(project: Project, offer_ids: Iterable[str]) -> Project:
 
 
 def apply_import(
-    project: Project, result: ImportResult, add_offer_options: bool = False
+    project: Project, result: "ImportResult", add_offer_options: bool = False
 ) -> Project:
     """The project holding an import's rows (same id: replaced); with
     ``add_offer_options`` every imported offer is compared too."""

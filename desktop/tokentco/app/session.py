@@ -10,13 +10,15 @@ without Qt), so undo/redo covers every edit by construction.
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tokentco.app import edits
 from tokentco.app.history import History
 from tokentco.domain import Catalogue, ComparisonOption, Offer, Project, TableKind
 from tokentco.domain.base import Frozen
-from tokentco.io.importer import ImportResult
+
+if TYPE_CHECKING:  # the importer (and its column tables) loads only when used
+    from tokentco.io.importer import ImportResult
 
 
 class SessionObserver(Protocol):
@@ -174,7 +176,7 @@ class Session:
         self.apply(edits.set_offer(self.project, self.catalogue, option_id, offer), text)
 
     def apply_import(
-        self, result: ImportResult, text: str, add_offer_options: bool = False
+        self, result: "ImportResult", text: str, add_offer_options: bool = False
     ) -> None:
         self.apply(edits.apply_import(self.project, result, add_offer_options), text)
 

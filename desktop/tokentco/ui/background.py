@@ -1,6 +1,14 @@
 """The one background-operation helper: every slow call leaves the GUI thread through here.
 
-Two ways in, both reporting back on the GUI thread (Anki's ``QueryOp`` idea):
+Modelled on Anki's ``QueryOp``: an operation is generic over its result type ``T``; the
+success callback receives that ``T`` and the failure callback receives the **exception
+object itself** (so a located :class:`~tokentco.io.errors.InputError` keeps its file,
+sheet, row and column, and a caller can tell an ``ImportCancelled`` by its type). Only
+``Exception`` is caught: a ``BaseException`` (``KeyboardInterrupt``, ``SystemExit``) is
+re-raised in the worker after the helper has tidied its bookkeeping, and no callback runs.
+Both callbacks run on the GUI thread.
+
+Two ways in:
 
 * :meth:`BackgroundOps.submit_latest` — *coalesced* work on a named channel (the
   comparison, the tornado). At most one job per channel runs; while it runs only the
@@ -9,11 +17,10 @@ Two ways in, both reporting back on the GUI thread (Anki's ``QueryOp`` idea):
   dropped — except that, during a long continuous drag, a stale result is still shown at
   most every ``live_interval_s`` so the charts keep moving instead of freezing until the
   mouse is released.
-* :meth:`BackgroundOps.run` — a one-off job with progress and cancel (spreadsheet import).
-
-Jobs are plain callables; a job for ``run`` receives ``(progress, cancelled)`` where
-``progress(fraction, message)`` may be called from the worker thread and ``cancelled()``
-returns True once the user pressed Cancel.
+* :meth:`BackgroundOps.run` — a one-off job with progress and cancel (spreadsheet import,
+  exports). Its function receives ``(progress, cancelled)``: ``progress(fraction, message)``
+  may be called from the worker thread and ``cancelled()`` turns True once the user pressed
+  Cancel.
 
 Python's cyclic garbage collector runs in whichever thread happens to allocate when a
 threshold is crossed; if that is a worker and the garbage holds Qt objects, Qt destroys
@@ -27,67 +34,119 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
-Done = Callable[[Any], None]
-Failed = Callable[[str], None]
+from tokentco.io.errors import InputError
+
+T = TypeVar("T")
+
 Progress = Callable[[float, str], None]
+Cancelled = Callable[[], bool]
+Failed = Callable[[Exception], None]
 
 
-def describe_exception(exc: BaseException) -> str:
-    """One line for the user; the traceback goes to stderr for the developer."""
-    traceback.print_exception(exc)
+def describe_exception(exc: Exception) -> str:
+    """One line for the user. A located ``InputError`` is already a sentence; anything
+    else is prefixed with its type (its traceback went to stderr for the developer)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, InputError):
+        return text
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-@dataclass
-class _Job:
+class _Deliverable(Protocol):
+    """What the GUI thread needs from a finished job, whatever its result type."""
+
     ticket: int
-    fn: Callable[..., Any]
-    on_done: Done
+    channel: str
+    cancel: threading.Event
+
+    @property
+    def succeeded(self) -> bool: ...
+
+    @property
+    def aborted(self) -> bool: ...
+
+    def execute(self, bridge: "_Bridge") -> None: ...
+
+    def deliver(self) -> None: ...
+
+    def progressed(self, fraction: float, message: str) -> None: ...
+
+
+@dataclass
+class _Job(Generic[T]):
+    ticket: int
+    fn: Callable[[Progress, Cancelled], T]
+    on_done: Callable[[T], None]
     on_error: Failed
     channel: str = ""
     on_progress: Progress | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
+    _value: tuple[T] | None = None  # a 1-tuple: a job may legitimately return None
+    _error: Exception | None = None
+    _aborted: bool = False
+
+    @property
+    def succeeded(self) -> bool:
+        return self._value is not None
+
+    @property
+    def aborted(self) -> bool:
+        return self._aborted
+
+    def execute(self, bridge: "_Bridge") -> None:
+        """Runs on a worker thread; the outcome is kept here, only the ticket crosses."""
+
+        def progress(fraction: float, message: str = "") -> None:
+            bridge.progressed.emit(self.ticket, float(fraction), str(message))
+
+        try:
+            self._value = (self.fn(progress, self.cancel.is_set),)
+        except Exception as exc:  # reported to the caller; the app keeps running
+            if not isinstance(exc, InputError):
+                traceback.print_exception(exc)
+            self._error = exc
+        except BaseException:
+            self._aborted = True  # tidy up on the GUI thread, then let it propagate
+            bridge.finished.emit(self.ticket)
+            raise
+        bridge.finished.emit(self.ticket)
+
+    def deliver(self) -> None:
+        if self._error is not None:
+            self.on_error(self._error)
+        elif self._value is not None:
+            self.on_done(self._value[0])
+
+    def progressed(self, fraction: float, message: str) -> None:
+        if self.on_progress is not None:
+            self.on_progress(fraction, message)
 
 
 class _Bridge(QObject):
-    """Carries results from worker threads to the GUI thread (queued connections)."""
+    """Carries tickets from worker threads to the GUI thread (queued connections)."""
 
-    finished = Signal(int, bool, object)
+    finished = Signal(int)
     progressed = Signal(int, float, str)
 
 
 class _Runnable(QRunnable):
-    def __init__(self, job: _Job, bridge: _Bridge, with_progress: bool) -> None:
+    def __init__(self, job: _Deliverable, bridge: _Bridge) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._job, self._bridge, self._with_progress = job, bridge, with_progress
+        self._job, self._bridge = job, bridge
 
     def run(self) -> None:
-        job = self._job
-        try:
-            if self._with_progress:
-
-                def progress(fraction: float, message: str = "") -> None:
-                    self._bridge.progressed.emit(job.ticket, float(fraction), str(message))
-
-                result = job.fn(progress, job.cancel.is_set)
-            else:
-                result = job.fn()
-        except BaseException as exc:  # report every failure, the app keeps running
-            self._bridge.finished.emit(job.ticket, False, describe_exception(exc))
-            return
-        self._bridge.finished.emit(job.ticket, True, result)
+        self._job.execute(self._bridge)
 
 
 @dataclass
 class _Channel:
-    running: _Job | None = None
-    pending: _Job | None = None
+    running: _Deliverable | None = None
+    pending: _Deliverable | None = None
     last_delivery: float = 0.0
 
 
@@ -116,17 +175,25 @@ class BackgroundOps(QObject):
         self._bridge.finished.connect(self._on_finished)
         self._bridge.progressed.connect(self._on_progress)
         self._channels: dict[str, _Channel] = {}
-        self._jobs: dict[int, _Job] = {}
+        self._jobs: dict[int, _Deliverable] = {}
         self._next_ticket = 0
         self.live_interval_s = live_interval_s
         self.dropped = 0
 
     # --- public API ----------------------------------------------------------------------
     def submit_latest(
-        self, channel: str, fn: Callable[[], Any], on_done: Done, on_error: Failed
+        self,
+        channel: str,
+        fn: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Failed,
     ) -> int:
         """Coalesced: compute ``fn`` unless a newer request for ``channel`` replaces it first."""
-        job = self._new_job(fn, on_done, on_error, channel=channel)
+
+        def call(_progress: Progress, _cancelled: Cancelled) -> T:
+            return fn()
+
+        job = _Job(self._ticket(), call, on_done, on_error, channel=channel)
         state = self._channels.setdefault(channel, _Channel())
         if state.running is None:
             self._start(state, job)
@@ -138,16 +205,16 @@ class BackgroundOps(QObject):
 
     def run(
         self,
-        fn: Callable[[Progress, Callable[[], bool]], Any],
-        on_done: Done,
+        fn: Callable[[Progress, Cancelled], T],
+        on_done: Callable[[T], None],
         on_error: Failed,
         on_progress: Progress | None = None,
     ) -> Callable[[], None]:
         """One-off job with progress; returns a function that requests cancellation."""
-        job = self._new_job(fn, on_done, on_error, on_progress=on_progress)
+        job = _Job(self._ticket(), fn, on_done, on_error, on_progress=on_progress)
         self._jobs[job.ticket] = job
         self.busyChanged.emit(True)
-        self._pool.start(_Runnable(job, self._bridge, with_progress=True))
+        self._pool.start(_Runnable(job, self._bridge))
         return job.cancel.set
 
     def is_idle(self) -> bool:
@@ -166,29 +233,29 @@ class BackgroundOps(QObject):
         self._pool.waitForDone(timeout_ms)
 
     # --- internals -----------------------------------------------------------------------
-    def _new_job(self, fn: Callable[..., Any], on_done: Done, on_error: Failed, **kw: Any) -> _Job:
+    def _ticket(self) -> int:
         self._next_ticket += 1
-        return _Job(self._next_ticket, fn, on_done, on_error, **kw)
+        return self._next_ticket
 
-    def _start(self, state: _Channel, job: _Job) -> None:
+    def _start(self, state: _Channel, job: _Deliverable) -> None:
         state.running = job
         self._jobs[job.ticket] = job
         if len(self._jobs) == 1:
             self.busyChanged.emit(True)
-        self._pool.start(_Runnable(job, self._bridge, with_progress=False))
+        self._pool.start(_Runnable(job, self._bridge))
 
     @Slot(int, float, str)
     def _on_progress(self, ticket: int, fraction: float, message: str) -> None:
         job = self._jobs.get(ticket)
-        if job is not None and job.on_progress is not None:
-            job.on_progress(fraction, message)
+        if job is not None:
+            job.progressed(fraction, message)
 
-    @Slot(int, bool, object)
-    def _on_finished(self, ticket: int, ok: bool, payload: object) -> None:
+    @Slot(int)
+    def _on_finished(self, ticket: int) -> None:
         job = self._jobs.pop(ticket, None)
         if job is None:
             return
-        deliver = True
+        deliver = not job.aborted
         if job.channel:
             state = self._channels[job.channel]
             state.running = None
@@ -196,16 +263,15 @@ class BackgroundOps(QObject):
                 nxt, state.pending = state.pending, None
                 self._start(state, nxt)
                 now = time.monotonic()
-                deliver = ok and now - state.last_delivery >= self.live_interval_s
+                deliver = job.succeeded and now - state.last_delivery >= self.live_interval_s
                 if not deliver:
                     self.dropped += 1
             if deliver:
                 state.last_delivery = time.monotonic()
         if not self._jobs:
             self.busyChanged.emit(False)
-        if not deliver:
-            return
-        if ok:
-            job.on_done(payload)
-        else:
-            job.on_error(str(payload))
+        if deliver:
+            job.deliver()
+
+
+__all__ = ["BackgroundOps", "Cancelled", "Failed", "Progress", "describe_exception"]

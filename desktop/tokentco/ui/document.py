@@ -11,7 +11,7 @@ and call an edit method (each one delegates to the session, which computes a new
 """
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -20,7 +20,9 @@ from tokentco.app.fieldpath import FieldError
 from tokentco.app.session import Session
 from tokentco.domain import Catalogue, ComparisonOption, Offer, Project, TableKind
 from tokentco.domain.base import Frozen
-from tokentco.io.importer import ImportResult
+
+if TYPE_CHECKING:  # the importer (and its column tables) loads only when used
+    from tokentco.io.importer import ImportResult
 
 
 class HistoryStep(QUndoCommand):
@@ -175,7 +177,7 @@ class ProjectDocument(QObject):
         """Point an option at ``offer`` (stored as a user row when it is not in the catalogue)."""
         self.session.set_offer(option_id, offer, text)
 
-    def apply_import(self, result: ImportResult, text: str) -> None:
+    def apply_import(self, result: "ImportResult", text: str) -> None:
         self.session.apply_import(result, text)
 
 

@@ -45,7 +45,7 @@ from tokentco.io.bundled import resource_path
 from tokentco.io.errors import InputError
 from tokentco.io.project_file import SUFFIX, load_project, save_project
 from tokentco.ui import features, settings
-from tokentco.ui.background import BackgroundOps
+from tokentco.ui.background import BackgroundOps, describe_exception
 from tokentco.ui.charts import (
     BreakdownChart,
     Chart,
@@ -421,7 +421,7 @@ class MainWindow(QMainWindow):
         try:
             evaluate = features.evaluate_fn()
         except features.NotAvailable as exc:
-            self._compute_failed(str(exc))
+            self._compute_failed(exc)
             return
 
         def job() -> tuple[Project, Comparison, float]:
@@ -474,7 +474,8 @@ class MainWindow(QMainWindow):
             self._recompute_tornado()
         self.comparisonShown.emit(comparison)
 
-    def _compute_failed(self, message: str) -> None:
+    def _compute_failed(self, exc: Exception) -> None:
+        message = describe_exception(exc)
         self._tornado_stale = False
         self.last_error = message
         self.details.show_error(message)
@@ -488,7 +489,8 @@ class MainWindow(QMainWindow):
             self.tornado_chart.show_data(self._chart_data())
         self.tornadoShown.emit(bars)
 
-    def _tornado_failed(self, message: str) -> None:
+    def _tornado_failed(self, exc: Exception) -> None:
+        message = describe_exception(exc)
         self.tornado_bars, self.tornado_for = [], ""
         self.tornado_chart.empty_text = f"Sensitivity failed: {message}"
         if self.comparison is not None:
@@ -838,9 +840,12 @@ class MainWindow(QMainWindow):
             dialog.close()
             self._import_done(result, names)
 
-        def failed(message: str) -> None:
+        def failed(exc: Exception) -> None:
             dialog.close()
-            if message.startswith("ImportCancelled"):
+            from tokentco.io.importer import ImportCancelled  # loaded by the job already
+
+            message = describe_exception(exc)
+            if isinstance(exc, ImportCancelled):
                 self.show_message(f"Import of {names} cancelled; nothing was changed.")
                 self.importFinished.emit(None)
                 return
@@ -918,7 +923,9 @@ class MainWindow(QMainWindow):
         self.ops.run(
             job,
             lambda p: self.show_message(f"{what.capitalize()} written to {p}"),
-            lambda m: self.notify(f"Export {what}", f"Could not write {target.name}: {m}"),
+            lambda exc: self.notify(
+                f"Export {what}", f"Could not write {target.name}: {describe_exception(exc)}"
+            ),
         )
 
     def export_scorecard(self, path: Path | None = None) -> None:

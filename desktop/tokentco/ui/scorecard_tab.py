@@ -67,7 +67,7 @@ from tokentco.domain.scorecard import (
 from tokentco.engine.results import Comparison, OptionResult
 from tokentco.engine.scoring import Scorecard, score
 from tokentco.ui import theme
-from tokentco.ui.background import BackgroundOps
+from tokentco.ui.background import BackgroundOps, describe_exception
 from tokentco.ui.document import ProjectDocument
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -1040,7 +1040,8 @@ class ScorecardTab(QWidget):
             self._ranking_sized = True
         self.scored.emit(card)
 
-    def _score_failed(self, message: str) -> None:
+    def _score_failed(self, exc: Exception) -> None:
+        message = describe_exception(exc)
         self._asked = None
         self.sentence.setText(f"Scoring failed: {message}")
         self.message.emit(f"Scoring failed: {message}")
