@@ -149,3 +149,34 @@ def test_save_is_atomic_and_replaces(tmp_path: Path) -> None:
     write_scorecard(project, evaluate(project, catalogue), target)
     assert zipfile.is_zipfile(target)
     assert [p.name for p in tmp_path.iterdir()] == ["card.xlsx"]
+
+
+def test_every_formula_cell_carries_its_value(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    path, _ = workbook
+    with zipfile.ZipFile(path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        xml = "".join(z.read(n).decode("utf-8") for n in sheets)
+    formulas = xml.count("<f>")
+    assert formulas > 100
+    assert "<v></v>" not in xml and "<v/>" not in xml
+    assert xml.count("</f><v>") == formulas
+
+
+def test_a_reader_that_does_not_recalculate_sees_the_engine_figures(
+    workbook: tuple[Path, openpyxl.Workbook],
+) -> None:
+    path, _ = workbook
+    catalogue = bundled_catalogue()
+    project = default_project(catalogue)
+    comparison = evaluate(project, catalogue)
+    values = openpyxl.load_workbook(path, data_only=True)
+    sheet, ref = next(iter(values.defined_names["CM_usd_per_mtok"].destinations))
+    cells = values[sheet][ref.replace("$", "")][0]
+    for cell, result in zip(cells, comparison.options, strict=True):
+        if result.point.feasible:
+            assert cell.value == pytest.approx(result.usd_per_mtok, rel=1e-6)
+        else:
+            assert cell.value in ("", None)
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert charts and all("numCache" in c and "<pt idx=" in c for c in charts)

@@ -8,6 +8,7 @@ atomically. Problems are printed like ``tokentco validate``; exit codes are the 
 import argparse
 from pathlib import Path
 
+from tokentco.cli.mapping_args import add_mapping_arguments, mapping_from_args
 from tokentco.cli.validate import exit_code, print_result
 from tokentco.domain import TABLE_KINDS, ComparisonOption, Project
 from tokentco.io.importer import import_files
@@ -34,6 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also compare every imported offer (one option per offer, ids kept)",
     )
+    add_mapping_arguments(parser)
 
 
 def _vendor(project: Project, offer_id: str) -> str:
@@ -65,9 +67,10 @@ def with_offer_options(project: Project, offer_ids: list[str]) -> Project:
 
 
 def run(args: argparse.Namespace) -> int:
+    mapping = mapping_from_args(args)
     path: Path = args.project
     project = load_project(path) if path.exists() else Project()
-    result = import_files(args.files, project.exchange_rates, kind=args.kind)
+    result = import_files(args.files, project.exchange_rates, kind=args.kind, mapping=mapping)
     print_result(result, args.verbose)
     if result.rows_loaded:
         merged = result.merge_into(project)

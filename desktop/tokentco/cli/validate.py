@@ -7,6 +7,7 @@ problems; 2: a file could not be read at all.
 
 import argparse
 
+from tokentco.cli.mapping_args import add_mapping_arguments, mapping_from_args
 from tokentco.domain import TABLE_KINDS, ExchangeRates
 from tokentco.io.importer import ImportResult, import_files
 
@@ -19,6 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="also describe how each sheet was read"
     )
+    add_mapping_arguments(parser)
 
 
 def exit_code(result: ImportResult) -> int:
@@ -37,6 +39,7 @@ def print_result(result: ImportResult, verbose: bool = False) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = import_files(args.files, ExchangeRates(), kind=args.kind)
+    mapping = mapping_from_args(args)
+    result = import_files(args.files, ExchangeRates(), kind=args.kind, mapping=mapping)
     print_result(result, args.verbose)
     return exit_code(result)

@@ -8,6 +8,7 @@ no period is a problem rather than a guess. A user's column mapping
 (:mod:`tokentco.io.import_mapping`) takes precedence over the synonyms.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -99,12 +100,18 @@ def match_header(kind: TableKind, text: str) -> ColumnMatch | HeaderProblem | No
     return ColumnMatch(spec, info)
 
 
-def kind_score(kind: TableKind, headers: list[str]) -> float:
-    """How well a header row fits a kind: distinct specific fields, required ones double."""
+Matcher = Callable[[TableKind, str], "ColumnMatch | HeaderProblem | None"]
+"""What finds a header's field: :func:`match_header`, or one that consults a mapping."""
+
+
+def kind_score(kind: TableKind, headers: list[str], match: Matcher | None = None) -> float:
+    """How well a header row fits a kind: distinct specific fields, required ones double.
+    ``match`` defaults to :func:`match_header` (a column mapping passes its own)."""
+    match = match or match_header
     seen: set[str] = set()
     score = 0.0
     for text in headers:
-        found = match_header(kind, text)
+        found = match(kind, text)
         if not isinstance(found, ColumnMatch) or found.spec.name in seen:
             continue
         seen.add(found.spec.name)

@@ -5,7 +5,7 @@ Public API (used by the GUI and the CLI)::
     from tokentco.io.importer import import_files, revert_import, ImportResult
 
     result = import_files(paths, rates, kind=None, progress=None, cancel=None,
-                          catalogue=None)
+                          catalogue=None, mapping=None)
     result.rows["offers"]      # list[ImportedRow]: .item (Offer …), .provenance, .kind
     result.problems            # list[io.errors.Problem], each one located line
     result.unreadable          # the subset of problems that stopped a whole file
@@ -23,6 +23,8 @@ Public API (used by the GUI and the CLI)::
   importing thread (the GUI wraps it in a signal).
 - ``cancel``: a ``threading.Event`` or a callable returning True to stop;
   :class:`ImportCancelled` is raised and nothing is returned (nothing half-merged).
+- ``mapping``: a :class:`~tokentco.io.import_mapping.ColumnMapping` (header → field and
+  unit) that takes precedence over the header synonyms; its ``kind`` forces the kind.
 - ``catalogue``: what references (GPU names, model names) are resolved against; default
   the bundled catalogue. Accelerators and models imported in the same call also resolve.
 
@@ -69,9 +71,9 @@ from tokentco.io.import_columns import (
     HeaderProblem,
     analyse_header,
     kind_score,
-    match_header,
     plan_column,
 )
+from tokentco.io.import_mapping import ColumnMapping, column_matcher
 from tokentco.io.import_read import RawSheet, column_letter, read_tables
 from tokentco.io.import_units import cell_factor
 from tokentco.io.import_values import (
@@ -222,6 +224,7 @@ def import_files(
     cancel: CancelLike = None,
     *,
     catalogue: Catalogue | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportResult:
     """Read every file; see the module docstring for the contract."""
     if kind is not None and kind not in TABLE_KINDS:
@@ -236,7 +239,7 @@ def import_files(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import(files, rates, kind, progress, cancel, catalogue)
+        return _import(files, rates, kind, progress, cancel, catalogue, mapping)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -249,10 +252,11 @@ def _import(
     progress: ProgressFn | None,
     cancel: CancelLike,
     catalogue: Catalogue,
+    mapping: ColumnMapping | None = None,
 ) -> ImportResult:
     tick = _Progress(progress, cancel)
     result = ImportResult()
-    ctx = _Context(rates=rates, result=result, catalogue=catalogue)
+    ctx = _Context(rates=rates, result=result, catalogue=catalogue, mapping=mapping)
     tick(0.0, "starting import")
     loaded: list[tuple[RawSheet, TableKind | None, int | None]] = []
     for number, path in enumerate(files):
@@ -267,7 +271,7 @@ def _import(
             result.problems.append(problem)
             result.unreadable.append(problem)
             continue
-        found = [(raw, *_find_header(raw, kind)) for raw in sheets]
+        found = [(raw, *_find_header(raw, kind, mapping)) for raw in sheets]
         if sheets and sheets[0].name and kind is None and all(k is None for _, k, _ in found):
             result.problems.append(
                 Problem(
@@ -328,7 +332,11 @@ def _header_texts(row: Sequence[Any]) -> list[str]:
     return [c.strip() if isinstance(c, str) else "" for c in row]
 
 
-def _find_header(raw: RawSheet, forced: TableKind | None) -> tuple[TableKind | None, int | None]:
+def _find_header(
+    raw: RawSheet, forced: TableKind | None, mapping: ColumnMapping | None = None
+) -> tuple[TableKind | None, int | None]:
+    forced = forced or (mapping.kind if mapping else None)
+    match = column_matcher(mapping)
     kinds: tuple[TableKind, ...] = (forced,) if forced else TABLE_KINDS
     threshold = 1.0 if forced else MIN_KIND_SCORE
     best: tuple[float, int, TableKind] | None = None
@@ -337,7 +345,7 @@ def _find_header(raw: RawSheet, forced: TableKind | None) -> tuple[TableKind | N
         if len(texts) < 2:
             continue
         for kind in kinds:
-            score = kind_score(kind, texts)
+            score = kind_score(kind, texts, match)
             if score >= threshold and (best is None or score > best[0]):
                 best = (score, index, kind)
     if best is None:
@@ -350,6 +358,7 @@ class _Context:
     rates: ExchangeRates
     result: ImportResult
     catalogue: Catalogue
+    mapping: ColumnMapping | None = None
     seen_ids: dict[tuple[str, str], tuple[str, str, int]] = field(default_factory=dict)
     suffixes: dict[tuple[str, str], int] = field(default_factory=dict)
     resolvers: dict[str, "_Resolver"] = field(default_factory=dict)
@@ -563,7 +572,7 @@ class _SheetImport:
                 if self._column_has_values(index, data_start):
                     self.note_columns.append((index, f"column {column_letter(index)}"))
                 continue
-            found = match_header(kind, text)
+            found = column_matcher(self.ctx.mapping)(kind, text)
             where = self.where(self.header_index, column=index, header=text)
             if isinstance(found, HeaderProblem):
                 self.ctx.problem(where, found.message)

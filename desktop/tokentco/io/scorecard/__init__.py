@@ -39,11 +39,19 @@ from tokentco.io.scorecard.book import SHEETS, Book, put_text, safe_text
 from tokentco.io.scorecard.cost_model import write_cost_model
 from tokentco.io.scorecard.inputs import write_inputs
 from tokentco.io.scorecard.methodology import write_methodology
+from tokentco.io.scorecard.package import finish_package
 from tokentco.io.scorecard.scorecard_sheet import write_scorecard_sheet
 from tokentco.io.scorecard.summary import write_summary
 from tokentco.io.scorecard.throughput import write_throughput
 
-__all__ = ["SHEETS", "build_workbook", "put_text", "safe_text", "write_scorecard"]
+__all__ = [
+    "SHEETS",
+    "build_workbook",
+    "put_text",
+    "safe_text",
+    "workbook_bytes",
+    "write_scorecard",
+]
 
 
 def build_workbook(
@@ -92,9 +100,17 @@ def write_scorecard(
     ``catalogue`` (offers, hardware) defaults to the bundled catalogue with the project's
     imported rows merged over it.
     """
+    target = Path(path)
+    atomic_write_bytes(target, workbook_bytes(project, comparison, catalogue))
+    return target
+
+
+def workbook_bytes(
+    project: Project, comparison: Comparison, catalogue: Catalogue | None = None
+) -> bytes:
+    """The finished ``.xlsx`` file: every formula carries its computed value (see
+    :mod:`tokentco.io.scorecard.package`)."""
     wb = build_workbook(project, comparison, catalogue)
     buffer = io.BytesIO()
     wb.save(buffer)
-    target = Path(path)
-    atomic_write_bytes(target, buffer.getvalue())
-    return target
+    return finish_package(buffer.getvalue(), wb)
