@@ -1,13 +1,27 @@
 """Project files: versioned JSON, atomic saves, clear errors for corrupt files."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from tokentco.domain import Project
 from tokentco.io.errors import InputError
-from tokentco.io.project_file import load_project, project_to_json, save_project
+from tokentco.io.project_file import (
+    TEMP_MARK,
+    atomic_write_bytes,
+    changed_on_disk,
+    load_project,
+    load_project_stamped,
+    project_to_json,
+    remove_stale_temps,
+    save_project,
+)
 
 
 def test_round_trip(tmp_path: Path, project: Project) -> None:
@@ -53,3 +67,167 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_json_is_stable(project: Project) -> None:
     assert project_to_json(project) == project_to_json(project.model_copy())
+
+
+# --------------------------------------------------------------------------- atomic saves
+
+posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits and symlinks")
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o7777
+
+
+def _strays(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if TEMP_MARK in p.name)
+
+
+@posix_only
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o600, 0o664])
+def test_save_keeps_the_files_mode(tmp_path: Path, project: Project, mode: int) -> None:
+    path = tmp_path / "p.tokentco"
+    path.write_text("previous")
+    path.chmod(mode)
+    save_project(project, path)
+    assert _mode(path) == mode and load_project(path) == project
+
+
+@posix_only
+def test_new_file_gets_the_umask_mode(tmp_path: Path, project: Project) -> None:
+    previous = os.umask(0o027)
+    try:
+        save_project(project, tmp_path / "new.tokentco")
+    finally:
+        os.umask(previous)
+    assert _mode(tmp_path / "new.tokentco") == 0o640  # not mkstemp's 0600
+
+
+@posix_only
+def test_save_writes_through_a_symlink(tmp_path: Path, project: Project) -> None:
+    real_folder = tmp_path / "synced"
+    real_folder.mkdir()
+    target = real_folder / "real.tokentco"
+    target.write_text("previous")
+    target.chmod(0o644)
+    link = tmp_path / "p.tokentco"
+    link.symlink_to(Path("synced") / "real.tokentco")  # relative, as users make them
+    chain = tmp_path / "chain.tokentco"
+    chain.symlink_to(link)
+    save_project(project, chain)
+    assert link.is_symlink() and chain.is_symlink()
+    assert load_project(target) == project and _mode(target) == 0o644
+    assert _strays(tmp_path) == [] and _strays(real_folder) == []
+
+
+def test_save_never_creates_folders(tmp_path: Path, project: Project) -> None:
+    with pytest.raises(FileNotFoundError):
+        save_project(project, tmp_path / "no" / "such" / "p.tokentco")
+    assert not (tmp_path / "no").exists()
+
+
+def test_no_clobber_write_refuses_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    path.write_bytes(b"precious")
+    with pytest.raises(FileExistsError):
+        atomic_write_bytes(path, b"new", overwrite=False)
+    assert path.read_bytes() == b"precious" and _strays(tmp_path) == []
+    atomic_write_bytes(tmp_path / "fresh.csv", b"new", overwrite=False)
+    assert (tmp_path / "fresh.csv").read_bytes() == b"new" and _strays(tmp_path) == []
+
+
+def test_long_file_names_still_save(tmp_path: Path, project: Project) -> None:
+    path = tmp_path / ("x" * 240 + ".tokentco")
+    save_project(project, path)
+    assert load_project(path) == project and _strays(tmp_path) == []
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _host_tag() -> str:
+    from tokentco.io.project_file import _host_tag as tag
+
+    return tag()
+
+
+def test_stale_temps_of_dead_saves_are_removed(tmp_path: Path, project: Project) -> None:
+    path = tmp_path / "p.tokentco"
+    save_project(project, path)
+    prefix = f".p.tokentco{TEMP_MARK}"
+    dead = tmp_path / f"{prefix}{_dead_pid()}-{_host_tag()}-0badcafe"
+    alive = tmp_path / f"{prefix}{os.getppid()}-{_host_tag()}-00c0ffee"  # a live process
+    foreign_old = tmp_path / f"{prefix}123-deadbeef-01"
+    foreign_new = tmp_path / f"{prefix}123-deadbeef-02"
+    other_file = tmp_path / f".q.tokentco{TEMP_MARK}{_dead_pid()}-{_host_tag()}-03"
+    for stray in (dead, alive, foreign_old, foreign_new, other_file):
+        stray.write_bytes(b"partial")
+    two_hours_ago = time.time() - 7200
+    os.utime(foreign_old, (two_hours_ago, two_hours_ago))
+    assert load_project(path) == project  # loading cleans up too
+    assert not dead.exists() and not foreign_old.exists()
+    assert alive.exists() and foreign_new.exists() and other_file.exists()
+    assert remove_stale_temps(path) == []
+
+
+KILLED_SAVE = """
+import sys
+from pathlib import Path
+from tokentco.io.project_file import atomic_write_bytes
+print("saving", flush=True)
+atomic_write_bytes(Path(sys.argv[1]), b"x" * int(sys.argv[2]))
+"""
+
+
+@posix_only
+def test_killed_save_leaves_the_old_file_and_no_stray_after_the_next_save(
+    tmp_path: Path, project: Project
+) -> None:
+    path = tmp_path / "p.tokentco"
+    save_project(project, path)
+    before = path.read_bytes()
+    size = 200_000_000
+    for _ in range(5):  # until the kill lands mid-save (the temp file exists)
+        child = subprocess.Popen(
+            [sys.executable, "-c", KILLED_SAVE, str(path), str(size)], stdout=subprocess.PIPE
+        )
+        assert child.stdout is not None and child.stdout.readline() == b"saving\n"
+        deadline = time.monotonic() + 30
+        while not _strays(tmp_path) and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        if _strays(tmp_path):
+            break
+        save_project(project, path)
+    assert _strays(tmp_path), "the kill never landed during a save"
+    assert path.read_bytes() == before  # the old project, whole
+    save_project(project, path)
+    assert _strays(tmp_path) == []
+    assert load_project(path) == project
+
+
+# --------------------------------------------------------------------------- changed on disk
+
+
+def test_changed_on_disk(tmp_path: Path, project: Project) -> None:
+    path = tmp_path / "p.tokentco"
+    save_project(project, path)
+    loaded, stamp = load_project_stamped(path)
+    assert loaded == project and not changed_on_disk(path, stamp)
+    later = time.time() + 5
+    os.utime(path, (later, later))  # touched, same bytes: not a change
+    assert not changed_on_disk(path, stamp)
+    text = path.read_text()
+    path.write_text(text.replace('"name": "', '"name": "X', 1)[:-1])  # same size, new content
+    assert path.stat().st_size == stamp.size and changed_on_disk(path, stamp)
+    path.write_text(text + " ")
+    assert changed_on_disk(path, stamp)
+    ours = save_project(project, path)
+    assert not changed_on_disk(path, ours)
+    path.unlink()
+    assert changed_on_disk(path, ours)
+    assert changed_on_disk(path, None) is False  # never loaded, nothing there

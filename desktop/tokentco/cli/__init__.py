@@ -1,15 +1,23 @@
 """Command line: ``tokentco`` (GUI) and headless sub-commands on the same engine and io.
 
 Each sub-command lives in its own module exposing ``HELP``, ``add_arguments(parser)`` and
-``run(args) -> int``; they are imported lazily so ``tokentco --help`` stays fast.
+``run(args) -> int``. Only the module of the command being run is imported (openpyxl, Qt
+and the engine are not loaded for ``tokentco --version`` or for another command), so the
+one-line help of every command is kept here too, in ``COMMAND_HELP`` (a test checks it
+matches each module's ``HELP``).
+
+Anything that is neither a command nor an existing file is an error naming the closest
+command, never a GUI launch; without a display the GUI says so in one line.
 """
 
 import argparse
+import difflib
 import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from types import ModuleType
 
 from tokentco import __version__
 from tokentco.io.errors import InputError
@@ -24,8 +32,22 @@ COMMANDS: dict[str, str] = {
     "scorecard": "tokentco.cli.scorecard",
     "report": "tokentco.cli.report",
 }
+"""Command name → module path; the module is imported only when the command runs."""
+
+COMMAND_HELP: dict[str, str] = {
+    "estimate": "estimate every row of a calibration-format CSV (measured values are never used)",
+    "compare": "compare $/Mtok, throughput, latency, energy and fleet size across options",
+    "calibrate": "report the estimator's accuracy on the public measured set, or refit (--write)",
+    "validate": "check .xlsx/.csv files for import and list every problem with its location",
+    "import": "import .xlsx/.csv rows into a .tokentco project file (created if absent)",
+    "template": "write a blank .xlsx import template (headers, units, validation, example row)",
+    "scorecard": "export the RFP scorecard workbook (.xlsx, live formulas) for a project",
+    "report": "write the printable comparison report (PDF) for a project",
+}
+"""One-line help per command, readable without importing the command modules."""
 
 EXIT_BAD_INPUT = 2
+PROJECT_SUFFIX = ".tokentco"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,23 +57,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
-def _available() -> dict[str, Any]:
-    modules: dict[str, Any] = {}
-    for name, path in COMMANDS.items():
-        try:
-            modules[name] = importlib.import_module(path)
-        except ModuleNotFoundError as exc:
-            if exc.name != path:
-                raise
-    return modules
+def _command_list() -> str:
+    width = max(map(len, COMMAND_HELP))
+    return "\n".join(f"  {name.ljust(width)}  {text}" for name, text in COMMAND_HELP.items())
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Parser for the app itself: ``tokentco [PROJECT] [--screenshot F] [--self-test]``."""
-    commands = ", ".join(COMMANDS)
     parser = _Parser(
         prog="tokentco",
-        epilog=f"commands: {commands} (tokentco COMMAND --help)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"commands (tokentco COMMAND --help):\n{_command_list()}",
         description="Compare AI inference infrastructure by "
         "all-in cost per million delivered tokens. With no command, opens the app.",
     )
@@ -70,18 +86,69 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_command_parser() -> argparse.ArgumentParser:
-    """Parser for ``tokentco COMMAND ...`` (kept apart from the GUI's optional project path)."""
-    parser = _Parser(prog="tokentco", description="TokenTCO headless commands.")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
-    for name, module in _available().items():
-        child = sub.add_parser(name, help=module.HELP, description=module.HELP)
-        module.add_arguments(child)
-        child.set_defaults(run=module.run)
+def load_command(name: str) -> ModuleType:
+    """The module of one command; a command left out of this build is a one-line error."""
+    path = COMMANDS[name]
+    try:
+        return importlib.import_module(path)
+    except ModuleNotFoundError as exc:
+        if exc.name != path:
+            raise
+        raise InputError(f"command {name!r} is not available in this build") from exc
+
+
+def build_command_parser(name: str) -> argparse.ArgumentParser:
+    """Parser for ``tokentco NAME ...``, importing that command's module only."""
+    module = load_command(name)
+    parser = _Parser(prog=f"tokentco {name}", description=module.HELP)
+    module.add_arguments(parser)
+    parser.set_defaults(run=module.run, command=name)
     return parser
 
 
+def unknown_command(word: str) -> InputError:
+    """``unknown command 'estmate' — did you mean estimate?`` (or the list of commands)."""
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    if close:
+        return InputError(f"unknown command {word!r} — did you mean {close[0]}?")
+    return InputError(f"unknown command {word!r}; commands: {', '.join(COMMANDS)}")
+
+
+def _looks_like_path(word: str) -> bool:
+    return word.endswith(PROJECT_SUFFIX) or os.sep in word or (os.altsep or os.sep) in word
+
+
+def check_project_argument(word: str) -> None:
+    """The GUI's positional must be an existing file; anything else is an error, so a
+    mistyped command never opens a window (nor aborts Qt on a machine with no display)."""
+    path = Path(word)
+    if path.is_file():
+        return
+    if path.is_dir():
+        raise InputError(f"{word}: is a folder, not a {PROJECT_SUFFIX} project file")
+    if _looks_like_path(word):
+        raise InputError(f"{word}: file not found")
+    raise unknown_command(word)
+
+
+def no_display_reason(environ: "os._Environ[str] | dict[str, str]") -> str | None:
+    """Why the GUI cannot open here, or None. Checked before Qt is loaded: without a
+    display Qt's xcb plugin aborts the process with a multi-line dump."""
+    if sys.platform in ("win32", "darwin"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    return (
+        "no display to open the app on (DISPLAY and WAYLAND_DISPLAY are not set): run a "
+        "command instead (tokentco --help), or set QT_QPA_PLATFORM=offscreen"
+    )
+
+
 def _launch_gui(args: argparse.Namespace) -> int:
+    if not args.screenshot:  # --screenshot renders offscreen by itself
+        reason = no_display_reason(os.environ)
+        if reason:
+            raise InputError(reason)
     try:
         app = importlib.import_module("tokentco.ui.app")
     except ModuleNotFoundError as exc:
@@ -92,13 +159,21 @@ def _launch_gui(args: argparse.Namespace) -> int:
     return int(app.run(args))
 
 
+def _parse(argv: list[str]) -> argparse.Namespace:
+    if argv and argv[0] in COMMANDS:
+        return build_command_parser(argv[0]).parse_args(argv[1:])
+    if argv and not argv[0].startswith("-"):  # before argparse trips on the flags after it
+        check_project_argument(argv[0])
+    args = build_parser().parse_args(argv)
+    if args.project is not None:
+        check_project_argument(args.project)
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in COMMANDS:
-        args = build_command_parser().parse_args(argv)
-    else:
-        args = build_parser().parse_args(argv)
     try:
+        args = _parse(argv)
         if getattr(args, "run", None) is not None:
             return int(args.run(args))
         if getattr(args, "self_test", False):

@@ -1,20 +1,29 @@
-"""Helpers shared by the headless commands: catalogue, ids, tables and output files."""
+"""Helpers shared by the headless commands: catalogue, ids, tables and output files.
+
+Every file a command writes goes through ``writing``/``write_output`` here, so all of them
+refuse to overwrite without ``--force``, never create folders, turn an unwritable folder
+into one located line, and write atomically. CSV cells go through ``csv_safe``.
+Heavy modules (engine, catalogue) are imported inside the functions that need them, so a
+command pays only for what it uses.
+"""
 
 import difflib
-import sys
-from collections.abc import Iterable, Sequence
+import errno
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tokentco.domain import Catalogue, Project
-from tokentco.engine.calibration import Calibration
-from tokentco.engine.evaluate import evaluate
-from tokentco.engine.results import Comparison
-from tokentco.io.bundled import bundled_catalogue
-from tokentco.io.errors import InputError
-from tokentco.io.project_file import load_project
+from tokentco.io.errors import InputError, Location
+
+if TYPE_CHECKING:
+    from tokentco.domain import Catalogue, Project
+    from tokentco.engine.calibration import Calibration
+    from tokentco.engine.results import Comparison
 
 
-def calibration() -> Calibration:
+def calibration() -> "Calibration":
     """The shipped calibration (fitted efficiency factors)."""
     from tokentco.io.calibration_file import load_calibration
 
@@ -35,16 +44,21 @@ def split_ids(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
-def load_project_and_catalogue(path: str) -> tuple[Project, Catalogue]:
+def load_project_and_catalogue(path: str) -> tuple["Project", "Catalogue"]:
+    from tokentco.io.bundled import bundled_catalogue
+    from tokentco.io.project_file import load_project
+
     project = load_project(Path(path))
     return project, project.effective_catalogue(bundled_catalogue())
 
 
 def evaluate_project(
     path: str, scenario: str | None = None
-) -> tuple[Project, Catalogue, Comparison]:
+) -> tuple["Project", "Catalogue", "Comparison"]:
     """Load a project (optionally applying a saved scenario) and evaluate it with the shipped
     calibration; a bad project becomes a one-line InputError."""
+    from tokentco.engine.evaluate import evaluate
+
     project, catalogue = load_project_and_catalogue(path)
     try:
         if scenario:
@@ -58,11 +72,62 @@ def evaluate_project(
 
 
 def check_output(path: Path, force: bool) -> None:
-    """Refuse to overwrite a user's file unless asked (``--force``)."""
-    if path.exists() and not force:
-        raise InputError(f"{path} exists; pass --force to overwrite it")
-    if not path.parent.exists():
-        raise InputError(f"folder {path.parent} does not exist")
+    """Refuse, before any work is done, an output that cannot or must not be written: an
+    existing file without ``--force``, a folder, a folder that does not exist (we never
+    create folders: a typo would scatter them), a folder we may not write to."""
+    path = Path(path)
+    where = Location(file=str(path))
+    if path.is_dir():
+        raise InputError("is a folder: give a file name", where)
+    if (path.exists() or path.is_symlink()) and not force:
+        raise InputError("exists; pass --force to overwrite it", where)
+    folder = path.parent
+    if not folder.exists():
+        raise InputError(f"folder {folder} does not exist (create it first)", where)
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder", where)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write: folder {folder} is not writable", where)
+
+
+@contextmanager
+def writing(path: Path, force: bool) -> Iterator[Path]:
+    """Check ``path`` (see ``check_output``), then run the write in the block and turn an
+    OS failure (permissions, full disk, a name too long) into one located line."""
+    path = Path(path)
+    check_output(path, force)
+    try:
+        yield path
+    except FileExistsError as exc:
+        raise InputError("exists; pass --force to overwrite it", Location(file=str(path))) from exc
+    except OSError as exc:
+        reason = exc.strerror or errno.errorcode.get(exc.errno or 0, "") or str(exc)
+        raise InputError(f"cannot write: {reason}", Location(file=str(path))) from exc
+
+
+def write_output(path: Path, data: bytes, force: bool) -> None:
+    """Write a command's output file atomically, with the checks of ``writing``."""
+    from tokentco.io.project_file import atomic_write_bytes
+
+    with writing(path, force) as target:
+        atomic_write_bytes(target, data, overwrite=force)
+
+
+_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (OWASP "CSV injection"):
+    text starting with = + - @ tab or CR gets a leading apostrophe. Plain numbers, negative
+    ones included, are left alone so they stay numbers."""
+    text = "" if value is None else str(value)
+    if not text.startswith(_FORMULA_LEADS):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -78,7 +143,3 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(headers), rule, *(line(r) for r in rows)])
-
-
-def print_err(message: str) -> None:
-    print(message, file=sys.stderr)

@@ -11,7 +11,8 @@ from tokentco.engine.points import PointRequest, estimate_points
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.calibration_file import load_calibration, read_points_csv
 from tokentco.io.errors import InputError, Location
-from tokentco.io.project_file import atomic_write_bytes
+
+from .common import check_output, csv_safe, write_output
 
 HELP = "estimate every row of a calibration-format CSV (measured values are never used)"
 ADDED = ("est_output_tok_s_per_gpu", "est_tok_s_per_user", "est_ttft_ms", "binding", "status")
@@ -20,6 +21,7 @@ ADDED = ("est_output_tok_s_per_gpu", "est_tok_s_per_user", "est_ttft_ms", "bindi
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--points", required=True, metavar="IN.csv", help="rows to estimate")
     parser.add_argument("--out", required=True, metavar="OUT.csv", help="CSV to write")
+    parser.add_argument("--force", action="store_true", help="overwrite --out if it exists")
 
 
 def _fmt(value: float, digits: int) -> str:
@@ -32,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     out_path = Path(args.out)
     if out_path.resolve() == source.resolve():
         raise InputError("--out must differ from --points", Location(file=str(out_path)))
+    check_output(out_path, args.force)
     estimates = estimate_points(
         [PointRequest.from_row(r) for r in rows], bundled_catalogue(), load_calibration()
     )
@@ -43,20 +46,17 @@ def run(args: argparse.Namespace) -> int:
         ok = estimates.status[i] == "ok"
         writer.writerow(
             {
-                **row,
+                **{key: csv_safe(value) for key, value in row.items()},
                 "est_output_tok_s_per_gpu": _fmt(estimates.output_tokens_per_s_per_gpu[i], 1)
                 if ok
                 else "",
                 "est_tok_s_per_user": _fmt(estimates.tokens_per_s_per_user[i], 2) if ok else "",
                 "est_ttft_ms": _fmt(estimates.ttft_ms[i], 1) if ok else "",
-                "binding": estimates.binding[i],
-                "status": estimates.status[i],
+                "binding": csv_safe(estimates.binding[i]),
+                "status": csv_safe(estimates.status[i]),
             }
         )
-    try:
-        atomic_write_bytes(out_path, buffer.getvalue().encode("utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc}", Location(file=str(out_path))) from exc
+    write_output(out_path, buffer.getvalue().encode("utf-8"), args.force)
     done = sum(s == "ok" for s in estimates.status)
     print(
         f"estimated {done} of {len(rows)} rows ({MODEL_VERSION}, calibration "

@@ -2,7 +2,10 @@
 
 The project is created when absent; otherwise only its imported catalogue changes (rows
 with the same id are replaced, so re-importing a file is idempotent). The file is written
-atomically. Problems are printed like ``tokentco validate``; exit codes are the same.
+atomically, under the project's lock (``io.project_lock``) from reading it to saving it, so
+two imports at once never lose one; a project open elsewhere is refused (exit 2) unless
+``--wait`` gives its holder time. Problems are printed like ``tokentco validate``; exit
+codes are the same.
 """
 
 import argparse
@@ -13,6 +16,9 @@ from tokentco.cli.validate import exit_code, print_result
 from tokentco.domain import TABLE_KINDS, ComparisonOption, Project
 from tokentco.io.importer import import_files
 from tokentco.io.project_file import load_project, save_project
+from tokentco.io.project_lock import acquire
+
+from .common import writing
 
 HELP = "import .xlsx/.csv rows into a .tokentco project file (created if absent)"
 
@@ -36,6 +42,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also compare every imported offer (one option per offer, ids kept)",
     )
     add_mapping_arguments(parser)
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="if the project is open elsewhere, wait this long for it (default: refuse)",
+    )
 
 
 def _vendor(project: Project, offer_id: str) -> str:
@@ -69,16 +82,17 @@ def with_offer_options(project: Project, offer_ids: list[str]) -> Project:
 def run(args: argparse.Namespace) -> int:
     mapping = mapping_from_args(args)
     path: Path = args.project
-    project = load_project(path) if path.exists() else Project()
-    result = import_files(args.files, project.exchange_rates, kind=args.kind, mapping=mapping)
-    print_result(result, args.verbose)
-    if result.rows_loaded:
-        merged = result.merge_into(project)
-        if args.add_options:
-            merged = with_offer_options(merged, [row.id for row in result.rows["offers"]])
-        save_project(merged, path)
-        print(f"saved {result.rows_loaded} imported rows to {path}")
-    elif not path.exists():
-        save_project(project, path)
-        print(f"created {path} (no rows imported)")
+    with writing(path, force=True), acquire(path, wait_s=args.wait):
+        project = load_project(path) if path.exists() else Project()
+        result = import_files(args.files, project.exchange_rates, kind=args.kind, mapping=mapping)
+        print_result(result, args.verbose)
+        if result.rows_loaded:
+            merged = result.merge_into(project)
+            if args.add_options:
+                merged = with_offer_options(merged, [row.id for row in result.rows["offers"]])
+            save_project(merged, path)
+            print(f"saved {result.rows_loaded} imported rows to {path}")
+        elif not path.exists():
+            save_project(project, path)
+            print(f"created {path} (no rows imported)")
     return exit_code(result)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tokentco.io.errors import InputError
 
-from .common import check_output, evaluate_project
+from .common import evaluate_project, writing
 
 HELP = "write the printable comparison report (PDF) for a project"
 
@@ -28,12 +28,12 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".pdf":
         raise InputError(f"--out {out}: the report is a PDF, use a .pdf name")
-    check_output(out, args.force)
-    project, catalogue, comparison = evaluate_project(args.project, args.scenario)
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from tokentco.ui.report import write_report_pdf
+    with writing(out, args.force):
+        project, catalogue, comparison = evaluate_project(args.project, args.scenario)
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from tokentco.ui.report import write_report_pdf
 
-    write_report_pdf(project, comparison, out, catalogue=catalogue, paper=args.paper)
+        write_report_pdf(project, comparison, out, catalogue=catalogue, paper=args.paper)
     print(f"wrote {out}")
     return 0

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from tokentco.io.errors import InputError
 
-from .common import check_output, evaluate_project
+from .common import evaluate_project, writing
 
 HELP = "export the RFP scorecard workbook (.xlsx, live formulas) for a project"
 
@@ -21,10 +21,10 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"--out {out}: the scorecard is an Excel workbook, use a .xlsx name")
-    check_output(out, args.force)
-    project, catalogue, comparison = evaluate_project(args.project, args.scenario)
-    from tokentco.io.scorecard_xlsx import write_scorecard
+    with writing(out, args.force):
+        project, catalogue, comparison = evaluate_project(args.project, args.scenario)
+        from tokentco.io.scorecard_xlsx import write_scorecard
 
-    write_scorecard(project, comparison, out, catalogue=catalogue)
+        write_scorecard(project, comparison, out, catalogue=catalogue)
     print(f"wrote {out}")
     return 0

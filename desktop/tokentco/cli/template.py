@@ -4,7 +4,9 @@ import argparse
 from pathlib import Path
 
 from tokentco.domain import TABLE_KINDS
-from tokentco.io.import_template import write_template
+from tokentco.io.errors import InputError
+
+from .common import write_output
 
 HELP = "write a blank .xlsx import template (headers, units, validation, example row)"
 
@@ -16,6 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    write_template(args.kind, args.out, force=args.force)
+    if args.out.suffix.lower() != ".xlsx":
+        raise InputError(f"--out {args.out}: templates are .xlsx workbooks, use a .xlsx name")
+    from tokentco.io.import_template import template_bytes
+
+    write_output(args.out, template_bytes(args.kind), args.force)
     print(f"wrote {args.kind} template to {args.out}")
     return 0
