@@ -1,0 +1,149 @@
+"""Citations for the sources page: title, publisher, date and URL — never internal notes.
+
+Catalogue ``source`` fields are written for maintainers: they mix the citation with
+working notes ("confirm definition", "derived, verify"), repository paths and commit
+hashes. A committee needs to know what was cited and where to find it, so this module
+extracts the citation and drops the rest.
+"""
+
+import re
+from dataclasses import dataclass
+
+from tokentco.domain import Catalogue
+from tokentco.engine.results import OptionResult
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited source as a reader can look it up."""
+
+    title: str
+    publisher: str = ""
+    date: str = ""
+    url: str = ""
+
+    def text(self) -> str:
+        """ "Title. Publisher, date. URL" with the missing parts left out."""
+        parts = [self.title.rstrip(".") + "."]
+        tail = ", ".join(p for p in (self.publisher, self.date) if p)
+        if tail:
+            parts.append(tail + ".")
+        if self.url:
+            parts.append(self.url)
+        return " ".join(parts)
+
+
+_PUBLISHERS = (
+    ("mlcommons", "MLCommons"),
+    ("mlperf", "MLCommons"),
+    ("nvidia", "NVIDIA"),
+    ("amd.com", "AMD"),
+    ("semianalysis", "SemiAnalysis"),
+    ("skypilot", "SkyPilot catalog"),
+    ("nebius", "Nebius"),
+    ("aws", "Amazon Web Services"),
+    ("azure", "Microsoft Azure"),
+    ("oracle", "Oracle Cloud"),
+    ("google", "Google Cloud"),
+    ("coreweave", "CoreWeave"),
+    ("lambda", "Lambda"),
+    ("ai-dynamo", "NVIDIA Dynamo (aiconfigurator)"),
+)
+_NOTE_WORDS = re.compile(
+    r"\b(confirm|verify|derived|todo|assumption|see [\w-]+ row|crawled|not exposed|"
+    r"brief calls|summari[sz]ed by)\b",
+    re.I,
+)
+_QUOTED = re.compile(
+    r"(?:^|(?<=[\s(]))(?:'([^']{8,120})'|\"([^\"]{8,120})\"|‘([^’]{8,120})’|“([^”]{8,120})”)"
+    r"(?=[\s),.;:]|$)"
+)
+_URL = re.compile(r"https?://[^\s;,)]+")
+_DOMAIN_PATH = re.compile(
+    r"\b((?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|news|dev|cloud)(?:/[^\s;,)]*)?)"
+)
+_GITHUB = re.compile(r"github\.com/([\w.-]+)/([\w.-]+?)(?:@[0-9a-f]{6,40})?(?=[\s:/]|$)")
+_REPO_AT = re.compile(r"\b([\w.-]+)/([\w.-]+)@[0-9a-f]{6,40}\b")
+_DATE = re.compile(
+    r"\b((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}|\d{4}-\d{2}(?:-\d{2})?)\b"
+)
+_MLPERF = re.compile(r"MLPerf Inference (v[\d.]+)", re.I)
+
+
+def _publisher(text: str) -> str:
+    low = text.lower()
+    return next((name for key, name in _PUBLISHERS if key in low), "")
+
+
+def citation(source: str, as_of: str = "") -> Citation | None:
+    """The citation inside a catalogue ``source`` text (None when there is nothing to cite)."""
+    text = " ".join(str(source).split())
+    if not text:
+        return None
+    date = as_of if re.fullmatch(r"\d{4}(-\d{2}){0,2}", as_of or "") else ""
+    found = _DATE.search(text)
+    if not date and found:
+        date = found.group(1)
+    mlperf = _MLPERF.search(text)
+    if mlperf:
+        return Citation(
+            f"MLPerf Inference {mlperf.group(1)} results",
+            "MLCommons",
+            date,
+            f"https://github.com/mlcommons/inference_results_{mlperf.group(1)}",
+        )
+    quoted = _QUOTED.search(text)
+    url_match = _URL.search(text)
+    url = _clean_url(url_match.group(0)) if url_match else ""
+    if not url:
+        domain = _DOMAIN_PATH.search(text)
+        github = _GITHUB.search(text) or _REPO_AT.search(text)
+        if github:
+            url = f"https://github.com/{github.group(1)}/{github.group(2)}"
+        elif domain:
+            url = "https://" + domain.group(1).split("/")[0]
+    if quoted:
+        title = next(g for g in quoted.groups() if g)
+    else:
+        github = _GITHUB.search(text) or _REPO_AT.search(text)
+        title = f"{github.group(1)}/{github.group(2)}" if github else _first_clause(text)
+    publisher = _publisher(url) or _publisher(text)
+    return Citation(title.strip(), publisher, date, url)
+
+
+def _clean_url(url: str) -> str:
+    """The URL without trailing punctuation; a GitHub link reduced to its repository (file
+    paths and commit hashes are maintainers' notes, not something a reader looks up)."""
+    url = url.rstrip(".,:;")
+    github = re.match(r"https?://github\.com/([\w.-]+)/([\w.-]+)", url)
+    return f"https://github.com/{github.group(1)}/{github.group(2)}" if github else url
+
+
+def _first_clause(text: str) -> str:
+    """The text up to the first note, path or parenthesis: what a reader can search for."""
+    cut = _NOTE_WORDS.search(text)
+    head = text[: cut.start()] if cut else text
+    head = re.split(r"[;(:]| - |\s@", head)[0]
+    words = head.split()
+    return " ".join(words[:14]).rstrip(".,") or "source"
+
+
+def option_citations(result: OptionResult, catalogue: Catalogue) -> list[tuple[str, Citation]]:
+    """(what it supports, citation) for an option: throughput, price and hardware."""
+    out: list[tuple[str, Citation]] = []
+    if result.point.provenance in ("measured", "anchored"):
+        source = result.point.source or result.point.anchor_source
+        found = citation(source)
+        if found:
+            out.append(("throughput", found))
+    offer = catalogue.offers.get(result.offer_id)
+    if offer is not None and offer.source:
+        found = citation(offer.source, offer.as_of)
+        if found:
+            out.append(("price", found))
+    accelerator = catalogue.accelerators.get(result.accelerator_id)
+    if accelerator is not None and accelerator.source:
+        found = citation(accelerator.source)
+        if found:
+            out.append(("hardware", found))
+    return out
