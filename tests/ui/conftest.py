@@ -56,10 +56,14 @@ def expected(window: object) -> Comparison:
 
 @pytest.fixture()
 def make_window(app: QApplication, qtbot, catalogue: Catalogue, project: Project):  # type: ignore[no-untyped-def]
+    from tokentco.io.calibration_file import load_calibration
     from tokentco.ui.mainwindow import MainWindow
 
+    calibration = load_calibration()
+
     def make(proj: Project | None = None, persist: bool = True) -> MainWindow:
-        window = MainWindow(catalogue, proj or project, persist=persist)
+        # GUI tests run with the shipped calibration, as the app does
+        window = MainWindow(catalogue, proj or project, calibration=calibration, persist=persist)
         window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
         qtbot.addWidget(window)
         window.resize(1400, 900)

@@ -89,8 +89,14 @@ def build_window(project_path: str | None, *, persist: bool = True) -> tuple[Any
             error = str(exc)
     if project is None:
         project = default_project(catalogue)
+    loaded = features.load_calibration()
     window = MainWindow(
-        catalogue, project, calibration=features.load_calibration(), persist=persist, path=path
+        catalogue,
+        project,
+        calibration=loaded.calibration,
+        calibration_error=loaded.error,
+        persist=persist,
+        path=path,
     )
     if path is not None and persist:
         from tokentco.ui import settings
@@ -137,6 +143,8 @@ def screenshot(window: Any, out: Path) -> int:
             "tokentco: the comparison did not finish in time; screenshot taken anyway",
             file=sys.stderr,
         )
+    if window.calibration_error:
+        print(f"tokentco: calibration failed to load: {window.calibration_error}", file=sys.stderr)
     if window.last_error:
         print(f"tokentco: {window.last_error}", file=sys.stderr)
     return 0
@@ -164,6 +172,7 @@ def run(args: Any) -> int:
     from PySide6.QtCore import QTimer
 
     def after_show() -> None:
+        window.warn_calibration()
         if error:
             window.notify(
                 "Cannot open project", f"{error}\n\nShowing the default comparison instead."

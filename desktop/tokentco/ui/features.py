@@ -5,6 +5,7 @@ instead of failing; everything else in the app keeps working.
 """
 
 import importlib
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
@@ -52,13 +53,25 @@ def report_module() -> ModuleType:
         raise
 
 
-def load_calibration() -> Any:
-    """Fitted efficiency factors if the calibration file module is present, else None."""
+@dataclass(frozen=True)
+class CalibrationLoad:
+    """The fitted factors, or None with the reason they could not be loaded.
+
+    A calibration that fails to load is an error the user sees (a message and a permanent
+    "uncalibrated" mark in the status bar), never a silent fallback under the same label.
+    """
+
+    calibration: Any
+    error: str = ""
+
+
+def load_calibration() -> CalibrationLoad:
+    """The shipped calibration, or the engine's defaults with the located load error."""
     try:
         fn = optional("tokentco.io.calibration_file", "load_calibration", "Calibration")
-    except NotAvailable:
-        return None
+    except NotAvailable as exc:
+        return CalibrationLoad(None, str(exc))
     try:
-        return fn()
-    except Exception:  # a broken calibration file must not stop the app: defaults apply
-        return None
+        return CalibrationLoad(fn())
+    except Exception as exc:  # shown to the user by the window; the app still starts
+        return CalibrationLoad(None, str(exc).strip().splitlines()[0] if str(exc) else repr(exc))

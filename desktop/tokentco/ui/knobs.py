@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tokentco.app.edits import options_with_own_serving
 from tokentco.app.fieldpath import FieldError
 from tokentco.domain import (
     ComparisonOption,
@@ -271,6 +272,20 @@ class KnobPanel(QScrollArea):
             form, "Appl&y to:", holder, "Edit settings for every option or only the selected one."
         )
         lab.setBuddy(self.scope)
+        own_row = QHBoxLayout()
+        own_row.setContentsMargins(0, 0, 0, 0)
+        self.own_note = QLabel("")
+        self.own_note.setWordWrap(True)
+        self.drop_own = QPushButton("Use project settings for all")
+        self.drop_own.setToolTip(
+            "Drop every option's own serving settings (⚙) so all options are compared alike"
+        )
+        self.drop_own.clicked.connect(self.doc.use_project_serving_for_all)
+        own_row.addWidget(self.own_note, 1)
+        own_row.addWidget(self.drop_own)
+        self.own_holder = QWidget()
+        self.own_holder.setLayout(own_row)
+        form.addRow(self.own_holder)
         self.utilization = SliderField(5, 100, " %", step=5)
         self._row(
             form,
@@ -395,6 +410,7 @@ class KnobPanel(QScrollArea):
     def _project_changed(self, project: Project) -> None:
         self._fill_models(project)
         self._fill_options(project)
+        self._show_own_serving(project)
         self._refresh_option_widgets()
         self.binder.refresh()
 
@@ -427,6 +443,19 @@ class KnobPanel(QScrollArea):
                 self.model.addItem(spec.name or model_id, model_id)
             self.model.setProperty("ids", list(models))
             self.model.blockSignals(False)
+
+    def _show_own_serving(self, project: Project) -> None:
+        """Say which options keep their own serving settings ("All options" edits reach
+        them too, but their other own settings still differ from the project's)."""
+        own = [project.option(i).display_name for i in options_with_own_serving(project)]
+        self.own_holder.setVisible(bool(own))
+        if own:
+            self.own_note.setText(
+                "⚙ 1 option keeps its own settings"
+                if len(own) == 1
+                else f"⚙ {len(own)} options keep their own settings"
+            )
+            self.own_note.setToolTip("Own serving settings: " + ", ".join(own))
 
     def _fill_options(self, project: Project) -> None:
         current = self.doc.selected_option_id

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from tokentco import MODEL_VERSION, __version__
 from tokentco.app.autosave import Autosaver, SessionLock
+from tokentco.app.edits import options_with_own_serving
 from tokentco.domain import Catalogue, Project
 from tokentco.engine.results import Comparison
 from tokentco.io.bundled import resource_path
@@ -88,12 +89,14 @@ class MainWindow(QMainWindow):
         project: Project,
         *,
         calibration: Any = None,
+        calibration_error: str = "",
         persist: bool = True,
         path: Path | None = None,
     ) -> None:
         super().__init__()
         self.persist = persist  # False for screenshots/benchmarks: no settings, no autosave
         self.calibration = calibration
+        self.calibration_error = calibration_error
         self.doc = ProjectDocument(catalogue, project, self)
         self.doc.path = path
         self.ops = BackgroundOps(self)
@@ -131,6 +134,15 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.status = QLabel("")
         self.statusBar().addPermanentWidget(self.status)
+        self.calibration_status = QLabel("")
+        if calibration_error:
+            self.calibration_status.setText("⚠ uncalibrated")
+            self.calibration_status.setToolTip(
+                f"The calibration failed to load: {calibration_error}\n"
+                "Estimates use the engine's uncalibrated factors."
+            )
+            self.calibration_status.setStyleSheet("color: #D55E00; font-weight: bold;")
+            self.statusBar().addPermanentWidget(self.calibration_status)
         self.resize(1600, 1000)
         self.resizeDocks(
             [self.knob_dock], [self.knobs.minimumWidth() + 8], Qt.Orientation.Horizontal
@@ -153,6 +165,7 @@ class MainWindow(QMainWindow):
             self._autosave_timer.timeout.connect(self.autosave)
             self._autosave_timer.start(settings.autosave_interval_s() * 1000)
         self.apply_theme()
+        self.act_drop_own.setEnabled(bool(options_with_own_serving(project)))
         self._update_title()
         self.recompute()
 
@@ -347,6 +360,12 @@ class MainWindow(QMainWindow):
             "Pick hardware or an offer in the catalogue",
         )
         self.act_remove = self._action("&Remove selected option", self.remove_selected, "Ctrl+Del")
+        self.act_drop_own = self._action(
+            "Use project &serving settings for all options",
+            self.doc.use_project_serving_for_all,
+            None,
+            "Drop every option's own serving settings (marked ⚙) so all are compared alike",
+        )
         self.act_next = self._action("&Next option", lambda: self.step_selection(1), "Ctrl+]")
         self.act_prev = self._action("&Previous option", lambda: self.step_selection(-1), "Ctrl+[")
         self.act_recompute = self._action("Re&compute", self.recompute, "F5")
@@ -397,6 +416,7 @@ class MainWindow(QMainWindow):
         edit.addAction(self.act_find)
         comparison = bar.addMenu("&Comparison")
         comparison.addActions([self.act_add, self.act_remove, self.act_next, self.act_prev])
+        comparison.addAction(self.act_drop_own)
         comparison.addSeparator()
         comparison.addAction(self.act_recompute)
         view = bar.addMenu("&View")
@@ -466,6 +486,7 @@ class MainWindow(QMainWindow):
             self.status.setText(
                 f"{len(comparison.options)} options · computed in {ms:.0f} ms · "
                 f"painted in {self.last_paint_ms:.0f} ms · {MODEL_VERSION}"
+                + (" · uncalibrated" if self.calibration_error else "")
             )
         self.last_latency_ms = latency
         if not self.ops.is_busy("comparison") and self._tornado_stale:
@@ -556,7 +577,8 @@ class MainWindow(QMainWindow):
         assert self.comparison is not None
         project = self.comparison_project or self.doc.project
         colours = {o.id: i for i, o in enumerate(project.options)}
-        self.results_model.set_comparison(self.comparison, colours)
+        own = frozenset(options_with_own_serving(project))
+        self.results_model.set_comparison(self.comparison, colours, own)
         if self.results.horizontalHeader().sectionSize(0) < 60 or not getattr(
             self, "_sized", False
         ):
@@ -574,7 +596,8 @@ class MainWindow(QMainWindow):
             self.status.setText("Updating…")
 
     # ================================================================ document events
-    def _project_changed(self, _project: Project) -> None:
+    def _project_changed(self, project: Project) -> None:
+        self.act_drop_own.setEnabled(bool(options_with_own_serving(project)))
         self._update_title()
         self.recompute()
 
@@ -634,6 +657,15 @@ class MainWindow(QMainWindow):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
         self._last_box = box
+
+    def warn_calibration(self) -> None:
+        """Tell the user the calibration failed to load (once, after the window shows)."""
+        if self.calibration_error:
+            self.notify(
+                "Calibration failed to load",
+                f"{self.calibration_error}\n\nEstimates use the engine's uncalibrated "
+                "factors and are marked “uncalibrated” in the status bar until this is fixed.",
+            )
 
     def ask_save_changes(self) -> QMessageBox.StandardButton:
         """Save / Discard / Cancel before losing unsaved work (tests replace this)."""

@@ -58,6 +58,12 @@ def _feasible(fn: Callable[[OptionResult], Any]) -> Callable[[OptionResult], Any
     return lambda r: fn(r) if r.point.feasible else None
 
 
+OWN_SERVING_MARK = "  ⚙"
+OWN_SERVING_TIP = (
+    "Keeps its own serving settings, so it is not compared on the project's terms. "
+    "Comparison ▸ Use project serving settings for all options drops them."
+)
+
 RESULT_COLUMNS: tuple[Column, ...] = (
     Column("Option", lambda r: r.label or r.option_id, str, align_right=False),
     Column("$/Mtok", lambda r: r.usd_per_mtok, fmt_money, "all-in cost per million tokens"),
@@ -141,9 +147,9 @@ class ResultsModel(QStandardItemModel):
             self.setHorizontalHeaderItem(section, header)
 
     @staticmethod
-    def _row(r: OptionResult) -> list[tuple[str, Any, str | None]]:
+    def _row(r: OptionResult, own_serving: bool = False) -> list[tuple[str, Any, str | None]]:
         cells = []
-        for col in RESULT_COLUMNS:
+        for column, col in enumerate(RESULT_COLUMNS):
             value = col.value(r)
             sort = value
             if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -157,7 +163,11 @@ class ResultsModel(QStandardItemModel):
                 tip = provenance_text(r)
             elif r.warnings:
                 tip = "\n".join(r.warnings)
-            cells.append((col.text(value), sort, tip))
+            text = col.text(value)
+            if column == 0 and own_serving:
+                text += OWN_SERVING_MARK
+                tip = "\n".join(t for t in (OWN_SERVING_TIP, tip) if t)
+            cells.append((text, sort, tip))
         return cells
 
     def _fill_row(
@@ -191,8 +201,15 @@ class ResultsModel(QStandardItemModel):
                     colour = theme.option_colour(self.colours.get(option_id, row))
                     item.setData(colour, Qt.ItemDataRole.DecorationRole)
 
-    def set_comparison(self, comparison: Comparison, colours: dict[str, int]) -> None:
-        cells = [self._row(r) for r in comparison.options]
+    def set_comparison(
+        self,
+        comparison: Comparison,
+        colours: dict[str, int],
+        own_serving: frozenset[str] = frozenset(),
+    ) -> None:
+        """Show ``comparison``; options in ``own_serving`` keep their own serving settings
+        and are marked (the comparison is not on the same terms for them)."""
+        cells = [self._row(r, r.option_id in own_serving) for r in comparison.options]
         cheapest = comparison.cheapest
         cheapest_id = cheapest.option_id if cheapest is not None else ""
         same_shape = self.comparison is not None and [
