@@ -1,8 +1,10 @@
 """Workload mixes: domain rules, the blend, pools and multi-turn sessions."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tokentco.domain import DemandProfile, Project, WorkloadClass
+from tokentco.domain import Catalogue, Demand, DemandProfile, MultiTurn, Project, WorkloadClass
 from tokentco.domain.mix import (
     PRESETS,
     PROFILE_PRESETS,
@@ -10,6 +12,10 @@ from tokentco.domain.mix import (
     business_hours,
     profile_preset,
 )
+from tokentco.engine.evaluate import evaluate
+from tokentco.engine.mix import evaluate_mix, strictest_targets
+from tokentco.engine.multiturn import evaluate_sessions, turn_workloads
+from tokentco.io.defaults import default_project
 
 
 def test_presets_shares_sum_to_one_and_say_why() -> None:
@@ -69,3 +75,172 @@ def test_mix_and_profile_survive_a_project_file_round_trip(project: Project) -> 
         }
     )
     assert project_from_json(project_to_json(edited)) == edited
+
+
+# --- engine: blend, pools, multi-turn ---------------------------------------------------
+
+
+def test_golden_blend_two_classes_two_offers(
+    golden_project: Project, catalogue: Catalogue, golden_classes: tuple[WorkloadClass, ...]
+) -> None:
+    """Worked by hand: chat 1000 tok/s/GPU, batch 3000 (1500 at chat's 20 tok/s/user),
+    utilization 0.5. $/Mtok = price / (tps · 3600 · 0.5) · 1e6.
+    Reserved $2: chat 1.1111, batch 0.37037 → separate 0.75·1.1111 + 0.25·0.37037 = 0.92593;
+    shared: batch 0.74074 → 0.75·1.1111 + 0.25·0.74074 = 1.01852. On demand $5: × 2.5."""
+    cat = golden_project.effective_catalogue(catalogue)
+    mix = evaluate_mix(golden_project.model_copy(update={"workload_classes": golden_classes}), cat)
+    reserved, on_demand = mix.options
+    assert reserved.separate.usd_per_mtok == pytest.approx(0.925926, rel=1e-5)
+    assert reserved.shared.usd_per_mtok == pytest.approx(1.018519, rel=1e-5)
+    assert on_demand.separate.usd_per_mtok == pytest.approx(2.314815, rel=1e-5)
+    assert [c.usd_per_mtok for c in reserved.separate.classes] == pytest.approx(
+        [1.11111, 0.37037], rel=1e-4
+    )
+    # no demand stated: the cheaper $/Mtok decides, and the sentence says so
+    assert reserved.chosen == "separate" and reserved.usd_per_mtok == reserved.separate.usd_per_mtok
+    assert "separate pools" in reserved.why and "TTFT ≤ 1,000 ms" in reserved.why
+    assert reserved.separate.output_tokens_per_s_per_gpu == pytest.approx(
+        1 / (0.75 / 1000 + 0.25 / 3000)
+    )
+    assert mix.strictest == (1000.0, 20.0)
+
+
+def test_golden_shared_pool_wins_on_rounding(
+    golden_project: Project, catalogue: Catalogue, golden_classes: tuple[WorkloadClass, ...]
+) -> None:
+    """Peak 8000 tok/s: separate pools need ceil(6000/1000)=6 → 8 GPUs (whole 8-GPU
+    systems) for chat plus ceil(2000/3000)=1 → 8 for batch = 16; one pool at the strict
+    target carries 1/(0.75/1000 + 0.25/1500) = 1090.9 tok/s/GPU → 7.33 → 8 GPUs."""
+    demand = Demand(tokens_per_day=8000 / 2 * 86400, peak_to_average=2.0)
+    cat = golden_project.effective_catalogue(catalogue)
+    project = golden_project.model_copy(
+        update={"workload_classes": golden_classes, "demand": demand}
+    )
+    reserved = evaluate_mix(project, cat).options[0]
+    assert (reserved.separate.gpus, reserved.shared.gpus) == (16, 8)
+    assert reserved.shared.annual_cost_usd == pytest.approx(8 * 2.0 * 8760)
+    assert reserved.chosen == "shared"
+    assert "8 GPUs" in reserved.why and "16 GPUs" in reserved.why
+
+
+def test_one_class_mix_equals_the_plain_comparison(project: Project, catalogue: Catalogue) -> None:
+    w = project.workload
+    one = WorkloadClass(
+        name="only",
+        share=1.0,
+        isl_tokens=w.isl_tokens,
+        osl_tokens=w.osl_tokens,
+        prefix_hit_rate=w.prefix_hit_rate,
+        max_ttft_ms=w.max_ttft_ms,
+        min_tokens_per_s_per_user=w.min_tokens_per_s_per_user,
+    )
+    plain = evaluate(project, catalogue)
+    mixed = evaluate_mix(project.model_copy(update={"workload_classes": (one,)}), catalogue)
+    for a, b in zip(plain.options, mixed.options, strict=True):
+        assert b.usd_per_mtok == pytest.approx(a.usd_per_mtok, rel=1e-12)
+        if a.fleet is not None:
+            assert b.pool.gpus == a.fleet.gpus
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    share=st.floats(0.05, 0.95),
+    isl=st.integers(100, 8000),
+    osl=st.integers(50, 2000),
+    target=st.sampled_from([None, 10.0, 30.0]),
+)
+def test_blend_lies_between_its_classes(
+    catalogue: Catalogue, share: float, isl: int, osl: int, target: float | None
+) -> None:
+    project = default_project(catalogue)
+    a = WorkloadClass(
+        name="a", share=share, isl_tokens=isl, osl_tokens=osl, min_tokens_per_s_per_user=target
+    )
+    b = WorkloadClass(name="b", share=1 - share, isl_tokens=1024, osl_tokens=1024)
+    mix = evaluate_mix(project.model_copy(update={"workload_classes": (a, b)}), catalogue)
+    for option in mix.options:
+        for pool in (option.separate, option.shared):
+            if not pool.feasible:
+                continue
+            costs = [c.usd_per_mtok for c in pool.classes]
+            assert min(costs) * (1 - 1e-12) <= pool.usd_per_mtok <= max(costs) * (1 + 1e-12)
+
+
+def test_strictest_targets() -> None:
+    assert strictest_targets((PRESETS["chat"], PRESETS["code"], PRESETS["batch"])) == (500.0, 50.0)
+    assert strictest_targets((PRESETS["batch"],)) == (None, None)
+
+
+def test_multi_turn_context_grows_and_cache_serves_earlier_turns() -> None:
+    agent = PRESETS["agentic"].model_copy(
+        update={"multi_turn": MultiTurn(turns_per_session=3, tokens_added_per_turn=1000)}
+    )
+    turns = turn_workloads(agent, Project().workload)
+    # 3000, then 3000 + (400 + 1000), then + another 1400
+    assert [w.isl_tokens for w in turns] == [3000, 4400, 5800]
+    # turn 2: 0.7 of the 3400 tokens before the new 1000 are cached → 2380 / 4400
+    assert turns[1].prefix_hit_rate == pytest.approx(0.7 * 3400 / 4400)
+    assert turns[0].prefix_hit_rate == agent.prefix_hit_rate
+
+
+def test_session_cost_adds_its_turns_and_its_kv_hold(
+    project: Project, catalogue: Catalogue
+) -> None:
+    agent = PRESETS["agentic"]
+    sessions = evaluate_sessions(project, catalogue, agent)
+    waits = agent.multi_turn.tool_wait_s if agent.multi_turn else 0.0
+    model = catalogue.models[project.model_id]
+    for session, option in zip(sessions, project.options, strict=True):
+        if not session.feasible:
+            continue
+        assert len(session.turns) == 6
+        turn_s = sum(t.gpu_s_at_point for t in session.turns)
+        assert session.gpu_s_at_point == pytest.approx(turn_s + session.kv_hold_gpu_s)
+        kv = (
+            model.kv_elements_per_token * project.serving_for(option).kv_precision.bytes_per_element
+        )
+        held = sum(kv * (t.context_tokens + agent.osl_tokens) for t in session.turns[:-1]) / 1e9
+        assert session.kv_held_gb_s == pytest.approx(held * waits)
+        memory = catalogue.accelerators[option.accelerator_id].memory_gb
+        assert session.kv_hold_gpu_s == pytest.approx(held * waits / memory)
+        # later turns have longer prompts: time to first token never falls by much
+        assert session.turns[-1].context_tokens > session.turns[0].context_tokens
+        assert session.usd_per_mtok_output > 0
+
+
+def test_kv_aware_routing_and_offload_make_sessions_cheaper(
+    project: Project, catalogue: Catalogue
+) -> None:
+    agent = PRESETS["agentic"]
+    plain = evaluate_sessions(project, catalogue, agent)
+    serving = project.serving.model_copy(
+        update={
+            "kv_aware_routing": True,
+            "kv_offload": project.serving.kv_offload.model_copy(update={"enabled": True}),
+        }
+    )
+    tuned_project = project.model_copy(
+        update={
+            "serving": serving,
+            "options": tuple(o.model_copy(update={"serving": None}) for o in project.options),
+        }
+    )
+    tuned = evaluate_sessions(tuned_project, catalogue, agent)
+    compared = 0
+    for a, b in zip(plain, tuned, strict=True):
+        if a.feasible and b.feasible:
+            compared += 1
+            assert b.kv_hold_gpu_s <= a.kv_hold_gpu_s
+    assert compared >= 2
+
+
+def test_multi_turn_class_enters_the_blend(project: Project, catalogue: Catalogue) -> None:
+    chat = PRESETS["chat"].model_copy(update={"share": 0.5})
+    agent = PRESETS["agentic"].model_copy(update={"share": 0.5})
+    mix = evaluate_mix(project.model_copy(update={"workload_classes": (chat, agent)}), catalogue)
+    sessions = evaluate_sessions(project, catalogue, agent)
+    for option, session in zip(mix.options, sessions, strict=True):
+        figures = option.separate.classes[1]
+        assert figures.session is not None
+        if session.feasible:
+            assert figures.usd_per_mtok == pytest.approx(session.usd_per_mtok)

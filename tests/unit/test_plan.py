@@ -1,0 +1,147 @@
+"""Capacity plans: base + burst worked by hand, and the invariants a plan must keep."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tokentco.domain import Catalogue, DemandProfile, Project
+from tokentco.engine.plan import (
+    Prices,
+    burst_price,
+    discount_factors,
+    gpus_needed,
+    optimise_base,
+    plan_capacity,
+)
+
+# Two-level day: 6 busy hours at 4000 tok/s, 18 quiet hours at 1000 tok/s.
+TWO_LEVEL = DemandProfile(tokens_per_s=(4000.0,) * 6 + (1000.0,) * 18, cost_of_capital=0.1)
+
+
+def test_golden_two_level_profile_two_offers(golden_project: Project, catalogue: Catalogue) -> None:
+    """Chat at 1000 tok/s/GPU, one GPU per replica: busy hours need 4 GPUs, quiet 1. Each
+    profile hour recurs 365 times a year. Base $2 (reserved), burst $5 (on demand).
+    cost(B) = B·2·8760 + 5·365·Σ max(0, need − B):
+      B=0: 1825·(6·4 + 18·1) = 76,650 (all on demand)
+      B=1: 17,520 + 1825·18  = 50,370  ← cheapest (a 2nd GPU is busy 6/24 h: 1.25 < $2)
+      B=2: 35,040 + 1825·12  = 56,940
+      B=4: 70,080 (all base at peak)."""
+    cat = golden_project.effective_catalogue(catalogue)
+    project = golden_project.model_copy(update={"demand_profile": TWO_LEVEL})
+    reserved, on_demand = plan_capacity(project, cat, years=2)
+    for plan in (reserved, on_demand):  # the on-demand option borrows the reservation as base
+        assert plan.prices.base_offer_id == "golden-reserved"
+        assert plan.prices.on_demand_offer_id == "golden-od"
+        year = plan.years[0]
+        assert (year.base_gpus, year.peak_gpus) == (1, 4)
+        assert year.burst_gpu_hours == pytest.approx(18 * 365)
+        assert year.cost_usd == pytest.approx(50_370)
+        assert year.all_on_demand_usd == pytest.approx(76_650)
+        assert year.all_base_usd == pytest.approx(70_080)
+        # two equal years discounted at 10%: 50,370/1.1 + 50,370/1.21
+        assert plan.npv_usd == pytest.approx(50_370 / 1.1 + 50_370 / 1.21)
+        assert plan.hourly_gpus == (4,) * 6 + (1,) * 18
+    assert "1 base GPUs" in reserved.why and "$5.00/GPU-h" in reserved.why
+
+
+def test_golden_growth_and_erosion(golden_project: Project, catalogue: Catalogue) -> None:
+    """Year 2 doubles the load (8 and 2 GPUs) and burst falls 20% to $4:
+    B=2: 35,040 + 4·365·(6·6) = 87,600; B=8: 140,160; B=0: 4·365·84 = 122,640."""
+    cat = golden_project.effective_catalogue(catalogue)
+    profile = TWO_LEVEL.model_copy(update={"growth_per_year": 1.0})
+    project = golden_project.model_copy(
+        update={"demand_profile": profile, "price_erosion_per_year": 0.2}
+    )
+    year2 = plan_capacity(project, cat, years=2)[0].years[1]
+    assert (year2.base_gpus, year2.peak_gpus) == (2, 8)
+    assert year2.burst_usd_per_gpu_hour == pytest.approx(4.0)
+    assert year2.cost_usd == pytest.approx(87_600)
+    assert year2.all_base_usd == pytest.approx(140_160)
+    assert year2.all_on_demand_usd == pytest.approx(122_640)
+
+
+def test_flat_profile_needs_no_burst_when_base_is_cheaper(
+    golden_project: Project, catalogue: Catalogue
+) -> None:
+    cat = golden_project.effective_catalogue(catalogue)
+    flat = DemandProfile(tokens_per_s=(2500.0,) * 168)
+    plan = plan_capacity(golden_project.model_copy(update={"demand_profile": flat}), cat)[0]
+    assert all(y.burst_gpu_hours == 0 and y.base_gpus == 3 for y in plan.years)
+    assert len(plan.years) == 3  # the demand's 3-year term
+    assert "all base" in plan.why
+
+
+def test_spot_burst_covers_preemption_on_demand() -> None:
+    prices = Prices(2.0, 5.0, 1.0)
+    assert burst_price(prices, use_spot=False, preemption_share=0.1) == 5.0
+    assert burst_price(prices, use_spot=True, preemption_share=0.1) == pytest.approx(0.9 + 0.5)
+    assert burst_price(prices, use_spot=True, preemption_share=1.0) == 5.0
+    no_od = Prices(2.0, float("inf"), 1.0)
+    assert burst_price(no_od, use_spot=True, preemption_share=0.1) == float("inf")
+    assert burst_price(no_od, use_spot=True, preemption_share=0.0) == 1.0
+
+
+def test_missing_prices_fall_back_to_one_side() -> None:
+    need = np.array([[3, 1, 1, 1]])
+    only_burst = optimise_base(need, float("inf"), np.array([4.0]))
+    assert only_burst.base_gpus[0] == 0 and np.isfinite(only_burst.cost_usd[0])
+    only_base = optimise_base(need, 2.0, np.array([float("inf")]))
+    assert only_base.base_gpus[0] == 3 and only_base.burst_gpu_hours[0] == 0
+
+
+def test_no_profile_is_a_clear_error(golden_project: Project, catalogue: Catalogue) -> None:
+    with pytest.raises(ValueError, match="no demand profile"):
+        plan_capacity(golden_project, golden_project.effective_catalogue(catalogue))
+
+
+def test_gpus_needed_rounds_to_whole_replicas() -> None:
+    need = gpus_needed(np.array([0.0, 1.0, 400.0, 401.0, 1200.0]), 100.0, 4)
+    assert need.tolist() == [0, 4, 4, 8, 12]
+    assert discount_factors(0.1, 2) == pytest.approx([1 / 1.1, 1 / 1.21])
+
+
+hours = st.lists(st.floats(0, 5e4), min_size=24, max_size=24).filter(lambda v: max(v) > 0)
+price = st.floats(0.1, 20.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(load=hours, base=price, burst=price, factor=st.floats(1.0, 5.0))
+def test_more_demand_never_needs_fewer_gpus(
+    load: list[float], base: float, burst: float, factor: float
+) -> None:
+    small = optimise_base(gpus_needed(np.array([load]), 900.0, 2), base, np.array([burst]))
+    large = optimise_base(gpus_needed(np.array([load]) * factor, 900.0, 2), base, np.array([burst]))
+    assert large.peak_gpus[0] >= small.peak_gpus[0]
+    assert large.base_gpus[0] >= small.base_gpus[0]
+    assert large.cost_usd[0] >= small.cost_usd[0] - 1e-6
+
+
+@settings(max_examples=150, deadline=None)
+@given(load=hours, base=price, burst=price, cut=st.floats(0.0, 0.99))
+def test_cheaper_burst_never_raises_cost_and_plan_beats_both_extremes(
+    load: list[float], base: float, burst: float, cut: float
+) -> None:
+    need = gpus_needed(np.array([load]), 700.0, 1)
+    dear = optimise_base(need, base, np.array([burst]))
+    cheap = optimise_base(need, base, np.array([burst * (1 - cut)]))
+    assert cheap.cost_usd[0] <= dear.cost_usd[0] + 1e-6
+    for plan in (dear, cheap):
+        assert plan.cost_usd[0] <= plan.all_on_demand_usd[0] + 1e-6
+        assert plan.cost_usd[0] <= plan.all_base_usd[0] + 1e-6
+
+
+@settings(max_examples=100, deadline=None)
+@given(load=hours, base=price, burst=price, growth=st.floats(0.0, 2.0), more=st.floats(0, 1))
+def test_growth_never_shrinks_the_fleet(
+    load: list[float], base: float, burst: float, growth: float, more: float
+) -> None:
+    def plan(g: float) -> tuple[np.ndarray, np.ndarray]:
+        years = (1 + g) ** np.arange(4)[:, None] * np.array([load])
+        costs = optimise_base(gpus_needed(years, 800.0, 1), base, np.full(4, burst))
+        return costs.base_gpus, costs.peak_gpus
+
+    base_gpus, peak = plan(growth)
+    assert np.all(np.diff(base_gpus) >= 0) and np.all(np.diff(peak) >= 0)
+    faster_base, faster_peak = plan(growth + more)
+    assert np.all(faster_base >= base_gpus) and np.all(faster_peak >= peak)
