@@ -33,8 +33,9 @@ def test_repository_paths_and_hashes_are_dropped() -> None:
 
 
 def test_no_bundled_citation_carries_internal_notes(catalogue: Catalogue) -> None:
-    rows = [*catalogue.offers.values(), *catalogue.measured.values()]
-    texts = [c.text() for r in rows if (c := citation(r.source)) is not None]
+    sources = [o.source for o in catalogue.offers.values()]
+    sources += [m.source for m in catalogue.measured.values()]
+    texts = [c.text() for s in sources if (c := citation(s)) is not None]
     assert len(texts) > 20
     for text in texts:
         assert not any(note in text for note in NOTES), text
