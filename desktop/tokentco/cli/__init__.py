@@ -11,7 +11,6 @@ command, never a GUI launch; without a display the GUI says so in one line.
 """
 
 import argparse
-import difflib
 import importlib
 import os
 import sys
@@ -108,6 +107,8 @@ def build_command_parser(name: str) -> argparse.ArgumentParser:
 
 def unknown_command(word: str) -> InputError:
     """``unknown command 'estmate' — did you mean estimate?`` (or the list of commands)."""
+    import difflib  # only on this error path: keeps start-up lean
+
     close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
     if close:
         return InputError(f"unknown command {word!r} — did you mean {close[0]}?")
