@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from tokentco.domain import ExchangeRates
 from tokentco.io.errors import InputError
+from tokentco.io.import_values import number_from_text, parse_numbers
 from tokentco.io.importer import import_files
 
 HEADERS = [
@@ -118,3 +119,62 @@ def test_byte_soup_never_crashes(tmp_path_factory, data):
     for name in ("x.csv", "x.xlsx"):
         (folder / name).write_bytes(data)
         _check(folder / name)
+
+
+# --- cells with units and separators ----------------------------------------------------
+
+_UNITS = ["", " GB", "GiB", " TB/s", " GB/s", " W", "kW", " per month", " per year", "/h", "/hr"]
+_UNITS += [" EUR", " USD", "%", " /GPU-hr", " parsecs", " per node", " x"]
+_PREFIXES = ["", "$", "€", "£", "¥", "US$ ", "EUR ", "(", "-", "+"]
+
+
+def _cell(prefix: str, digits: list[str], seps: list[str], unit: str) -> str:
+    return prefix + "".join(d + s for d, s in zip(digits, seps[: len(digits)], strict=True)) + unit
+
+
+unit_cells = st.builds(
+    _cell,
+    st.sampled_from(_PREFIXES),
+    st.lists(st.text("0123456789", min_size=1, max_size=4), min_size=1, max_size=5),
+    st.lists(st.sampled_from(["", ",", ".", " ", "'", "\u00a0"]), min_size=5, max_size=5),
+    st.sampled_from(_UNITS),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(unit_cells, min_size=1, max_size=6), hint=st.booleans())
+def test_unit_and_separator_cells_parse_or_are_one_problem(cells, hint):
+    col = parse_numbers(cells, "a number (GB)", False, decimal_comma=hint)
+    for i, cell in enumerate(cells):
+        value = col.values[i]
+        if i in col.errors:
+            assert value is None and col.errors[i] and "\n" not in col.errors[i]
+        elif cell.strip():
+            assert value is not None and value == value and abs(value) != float("inf")
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.integers(0, 10**12), cents=st.integers(0, 99))
+def test_grouped_numbers_read_back_in_either_locale(value, cents):
+    english = f"{value:,}.{cents:02d}"
+    european = english.replace(",", " ").replace(".", ",")
+    expected = value + cents / 100
+    for text, comma in ((english, False), (european, True)):
+        parsed = number_from_text(text, decimal_comma=comma)
+        assert parsed is not None and parsed.ambiguous is None, text
+        assert abs(parsed.value - expected) <= 1e-9 * max(1.0, expected), text
+
+
+@settings(**{**settings_kw, "max_examples": 15})
+@given(cells=st.lists(unit_cells, min_size=1, max_size=6))
+def test_unit_cells_through_import_are_located(tmp_path_factory, cells):
+    rows = [["Name", "Memory (GB)", "Memory bandwidth (TB/s)", "FP16 dense", "Price per GPU-hour"]]
+    rows += [[f"X{i}", c, c, c, c] for i, c in enumerate(cells)]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path = tmp_path_factory.mktemp("fuzz") / "units.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    result = import_files([path], ExchangeRates())
+    for problem in result.problems:
+        line = str(problem)
+        assert line.startswith("units.csv") and "\n" not in line
