@@ -276,3 +276,11 @@ def test_csv_safe_follows_owasp() -> None:
         assert csv_safe(hostile) == "'" + hostile
     for plain in ("", "h200", "12.5", "-3", "-1e-3", "a=b", None):
         assert csv_safe(plain) == ("" if plain is None else plain)
+
+
+def test_compare_csv_cells_cannot_run_as_formulas(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", "--model", "llama-3.3-70b", "--hardware", "h100-sxm", "--csv"]) == 0
+    rows = list(csv.reader(capsys.readouterr().out.splitlines()))
+    assert len(rows) >= 2
+    for cell in (c for row in rows for c in row):
+        assert csv_safe(cell) == cell  # already escaped (or a plain number)

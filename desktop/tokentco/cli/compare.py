@@ -24,7 +24,7 @@ from tokentco.engine.results import OptionResult
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.errors import InputError
 
-from .common import calibration, format_table, resolve_id, split_ids
+from .common import calibration, csv_safe, format_table, resolve_id, split_ids
 
 HELP = "compare $/Mtok, throughput, latency, energy and fleet size across options"
 
@@ -78,14 +78,13 @@ def run(args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([*COLUMNS, "provenance", "source", "status"])
         for result in comparison.options:
-            writer.writerow(
-                [
-                    *_raw(result),
-                    result.point.provenance,
-                    result.point.source,
-                    result.point.reason or "ok",
-                ]
-            )
+            cells = [
+                *_raw(result),
+                result.point.provenance,
+                result.point.source,
+                result.point.reason or "ok",
+            ]
+            writer.writerow([csv_safe(cell) for cell in cells])  # labels may be imported text
         return 0
     print(
         f"{project.name}   (M = measured, A = anchored to a measurement, E = estimated; "
