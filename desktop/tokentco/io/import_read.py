@@ -9,14 +9,25 @@ Safety rules (see the README "Importing spreadsheets"):
   evaluates formulas;
 - a formula cell without a cached value and an Excel error cell (#N/A…) are marked so the
   importer reports them at their location instead of treating them as blank;
-- .xlsm/.xls/.xlsb/.ods get a clear "save as .xlsx" message; macros are never run.
-The source file is only ever opened for reading.
+- .xlsm/.xls/.xlsb/.ods get a clear "save as .xlsx" message; macros are never run;
+- a password-protected workbook (an OLE2 container holding ``EncryptionInfo``, or a zip
+  with encrypted entries) gets "password-protected: remove the password…";
+- every zip entry is decompressed once before calamine sees the archive (bad CRC, corrupt
+  deflate, compression methods other than stored/deflate, duplicate entry names refused),
+  and sizes calamine would trust blindly (a sharedStrings ``uniqueCount`` of 4294967295,
+  a cell at XFD1048576 making a 17-billion-cell sheet) are refused;
+- CSV text is decoded by BOM, then strict UTF-8, then a detector (charset-normalizer) for
+  CJK encodings (Shift-JIS, GB18030…), else Excel's Windows-1252 — the choice is noted;
+  NUL bytes and undecodable bytes are reported at their row and column.
+The source file is only ever opened for reading. In the app this module runs inside the
+child process of :mod:`tokentco.io.isolation`, which contains whatever still goes wrong.
 """
 
 import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -31,6 +42,11 @@ MAX_ZIP_ENTRIES = 10_000
 MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_RATIO = 200.0
 RATIO_CHECK_MIN_BYTES = 20 * 1024 * 1024
+MAX_SHEET_CELLS = 20_000_000
+"""Largest used area (rows × columns from A1) of one sheet; calamine allocates it densely."""
+MAX_CSV_FIELD_CHARS = 1_000_000
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PASSWORD_MESSAGE = "password-protected: remove the password in Excel and save again"
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx"}
 _OTHER_FORMATS = {
@@ -74,6 +90,9 @@ EXCEL_ERRORS = frozenset(
         "#CONNECT!",
         "#UNKNOWN!",
         "#N/A!",
+        "#PYTHON!",
+        "#EXTERNAL!",
+        "#TIMEOUT!",
     }
 )
 
@@ -87,6 +106,10 @@ class RawSheet:
     rows: list[list[Cell]]
     decimal_comma: bool = False
     marks: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """How the file was read (e.g. "read as Shift-JIS (detected)"), for the sheet report."""
+    cell_problems: dict[tuple[int, int], str] = field(default_factory=dict)
+    """(row, column) → what is wrong with that cell as read (NUL byte, undecodable bytes)."""
 
 
 Tick = Callable[[float, str], None]
@@ -102,11 +125,17 @@ def check_file(path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix in _OTHER_FORMATS:
         raise InputError(_OTHER_FORMATS[suffix], where)
-    if not path.exists():
-        raise InputError("file not found", where)
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise InputError("file not found", where) from None
+    except OSError as exc:  # name too long, folder not readable, …
+        raise InputError(f"cannot be opened: {exc.strerror or exc}", where) from None
+    if path.is_dir():
+        raise InputError("is a folder, not a file: give the .xlsx/.csv files inside it", where)
     if not path.is_file():
         raise InputError("not a file", where)
-    size = path.stat().st_size
+    size = status.st_size
     if size > MAX_FILE_BYTES:
         raise InputError(
             f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB import limit: "
@@ -131,14 +160,72 @@ def read_tables(path: Path, tick: Tick = _noop) -> list[RawSheet]:
 # --- CSV --------------------------------------------------------------------------------
 
 
+_CJK_PREFIXES = (
+    "cp932",
+    "shift_jis",
+    "euc_j",
+    "iso2022",
+    "gb",
+    "big5",
+    "cp950",
+    "euc_kr",
+    "cp949",
+    "johab",
+    "hz",
+)
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Excel's Windows-1252."""
+    """The text of a CSV file (see :func:`decode_text_noted`)."""
+    return decode_text_noted(data, Location())[0]
+
+
+def decode_text_noted(data: bytes, where: Location) -> tuple[str, str]:
+    """(text, note): UTF-16/UTF-8 by BOM, strict UTF-8, a detected CJK multi-byte encoding
+    (charset-normalizer: Shift-JIS, GB18030…), else Excel's Windows-1252.
+
+    Why not always trust the detector: on a short Western sheet it guesses code pages
+    such as cp857 and turns "Mémoire" into mojibake; Windows-1252 is what Excel writes.
+    UTF-16 with an odd byte count or a lone surrogate is refused with the byte offset.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16"), ""
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"not valid UTF-16 text at byte {exc.start} ({exc.reason}): save the file "
+                "again as CSV UTF-8",
+                where,
+            ) from None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), ""
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data[:262_144])
+    best = matches.best()
+    encoding = best.encoding if best is not None else ""
+    if best is not None and encoding.startswith(_CJK_PREFIXES):
+        text = data.decode(encoding, errors="replace")
+        rivals = sorted(
+            {
+                m.encoding
+                for m in matches
+                if m.encoding != encoding
+                and m.encoding.startswith(_CJK_PREFIXES)
+                and m.chaos <= best.chaos + 0.01
+                and data.decode(m.encoding, errors="replace") != text
+            }
+        )
+        if rivals:  # too little text to tell (four characters fit several encodings)
+            return text, (
+                f"read as {encoding}, but the encoding is uncertain (also plausible: "
+                f"{', '.join(rivals[:3])}): check the text, or save the file as CSV UTF-8"
+            )
+        return text, f"read as {encoding} (detected; not UTF-8)"
+    text = data.decode("cp1252", errors="replace")
+    return text, "read as Windows-1252 (not UTF-8)"
 
 
 def read_csv(path: Path) -> RawSheet:
@@ -147,16 +234,58 @@ def read_csv(path: Path) -> RawSheet:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", where) from exc
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("not a text/CSV file (binary content)", where)
-    text = decode_text(data)
+    _refuse_binary(data, where)
+    text, encoding_note = decode_text_noted(data, where)
     sample = text[:65536]
     delimiter = _sniff_delimiter(sample)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Cell]] = []
+    csv.field_size_limit(MAX_CSV_FIELD_CHARS)
     try:
-        rows: list[list[Cell]] = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        for row in reader:
+            rows.append(list(row))
     except csv.Error as exc:
-        raise InputError(f"not a readable CSV file: {exc}", where) from exc
-    return RawSheet(file=path.name, name="", rows=rows, decimal_comma=delimiter == ";")
+        raise InputError(
+            f"not a readable CSV file: {exc}", Location(file=path.name, row=reader.line_num)
+        ) from exc
+    sheet = RawSheet(file=path.name, name="", rows=rows, decimal_comma=delimiter == ";")
+    if encoding_note:
+        sheet.notes.append(encoding_note)
+    if "\x00" in text or "\ufffd" in text:
+        _locate_bad_characters(sheet)
+    return sheet
+
+
+def _refuse_binary(data: bytes, where: Location) -> None:
+    """A workbook or other binary file renamed to .csv gets a message saying what it is."""
+    if data.startswith(OLE2_MAGIC):
+        raise InputError(_ole2_message(data) + " (it is not a CSV file)", where)
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError("this is an .xlsx (zip) file, not a CSV: rename it to .xlsx", where)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return
+    head = data[:4096]
+    if head and head.count(0) > len(head) // 10:
+        raise InputError("not a text/CSV file (binary content)", where)
+
+
+def _locate_bad_characters(sheet: RawSheet) -> None:
+    """Each cell with a NUL byte or an undecodable byte becomes a located cell problem; the
+    character is removed from the value (so a header still matches)."""
+    for r, row in enumerate(sheet.rows):
+        for c, cell in enumerate(row):
+            if not isinstance(cell, str) or ("\x00" not in cell and "\ufffd" not in cell):
+                continue
+            what = []
+            if "\x00" in cell:
+                what.append("a NUL byte (\\x00)")
+            if "\ufffd" in cell:
+                what.append("bytes that are not valid text in this file's encoding")
+            row[c] = cleaned = cell.replace("\x00", "").replace("\ufffd", "")
+            sheet.cell_problems[(r, c)] = (
+                f"{' and '.join(what)} in the cell (value read as {cleaned[:40]!r}): "
+                "fix the cell or save the file again as UTF-8 CSV"
+            )
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -178,12 +307,25 @@ def inspect_zip(path: Path) -> zipfile.ZipFile:
     """Open an .xlsx as a zip after checking it is not a zip bomb."""
     where = Location(file=path.name)
     try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+            if head == OLE2_MAGIC:
+                handle.seek(0)
+                raise InputError(_ole2_message(handle.read(MAX_FILE_BYTES)), where)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", where) from exc
+    try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise InputError(
             "not an .xlsx workbook (not a zip archive); if it is a CSV file, rename it to .csv",
             where,
         ) from exc
+    try:
+        _check_entries(archive, where)
+    except InputError:
+        archive.close()
+        raise
     infos = archive.infolist()
     if len(infos) > MAX_ZIP_ENTRIES:
         archive.close()
@@ -223,6 +365,11 @@ def inspect_zip(path: Path) -> zipfile.ZipFile:
     if "xl/vbaProject.bin" in names:
         archive.close()
         raise InputError(_OTHER_FORMATS[".xlsm"], where)
+    try:
+        _verify_entries(archive, where)
+    except InputError:
+        archive.close()
+        raise
     for info in infos:
         if info.filename.endswith((".xml", ".rels")):
             with archive.open(info) as part:
@@ -234,7 +381,119 @@ def inspect_zip(path: Path) -> zipfile.ZipFile:
                     "(not produced by Excel; possible entity-expansion attack)",
                     where,
                 )
+    try:
+        _check_declared_sizes(archive, where)
+    except InputError:
+        archive.close()
+        raise
     return archive
+
+
+def _ole2_message(data: bytes) -> str:
+    """An OLE2/CFB file: Office's encrypted-workbook container, or an old .xls."""
+    if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data:
+        return PASSWORD_MESSAGE
+    return (
+        "this is an old Excel 97-2003 (.xls) workbook with another name: save it as .xlsx "
+        "(Excel: File > Save As > Excel Workbook) and import that"
+    )
+
+
+def _check_entries(archive: zipfile.ZipFile, where: Location) -> None:
+    """Refuse what Excel never writes and readers disagree on: duplicate names (one reader
+    sees one copy, another the other — a sheet silently empty), encryption, exotic methods."""
+    seen: set[str] = set()
+    for info in archive.infolist():
+        if info.filename in seen:
+            raise InputError(
+                f"refused: the workbook archive holds two entries named {info.filename} "
+                "(damaged or tampered with): open it in Excel and save it again",
+                where,
+            )
+        seen.add(info.filename)
+        if info.flag_bits & 0x1 or info.compress_type == 99:
+            raise InputError(PASSWORD_MESSAGE, where)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise InputError(
+                f"refused: part {info.filename} uses zip compression method "
+                f"{info.compress_type} (Excel uses only stored/deflate): open it in Excel "
+                "and save it again",
+                where,
+            )
+
+
+def _verify_entries(archive: zipfile.ZipFile, where: Location) -> None:
+    """Decompress every entry once: a bad CRC or a corrupt deflate stream is refused here
+    with its part named, instead of inside calamine."""
+    for info in archive.infolist():
+        try:
+            with archive.open(info) as part:
+                while part.read(1 << 20):
+                    pass
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            reason = "bad CRC-32" if "CRC" in str(exc) else f"corrupt data ({exc})"
+            raise InputError(
+                f"damaged: part {info.filename} cannot be decompressed ({reason}): open "
+                "it in Excel and save it again, or ask for a new copy",
+                where,
+            ) from None
+
+
+_SST_COUNTS = re.compile(rb'\b(count|uniqueCount)="(\d+)"')
+
+
+def _check_declared_sizes(archive: zipfile.ZipFile, where: Location) -> None:
+    """calamine pre-allocates what the sharedStrings header declares: a uniqueCount of
+    4294967295 in a 2 KB part asks for ~100 GB and aborts the process."""
+    names = {info.filename: info for info in archive.infolist()}
+    info = names.get("xl/sharedStrings.xml")
+    if info is None:
+        return
+    with archive.open(info) as part:
+        head = part.read(2048)
+    for name, digits in _SST_COUNTS.findall(head):
+        declared = int(digits)
+        # each string takes ≥ 5 bytes (<si/>) in the part; each use ≥ 10 in some sheet
+        bound = info.file_size // 5 if name == b"uniqueCount" else _total_size(archive) // 10
+        if declared > max(bound, 1000):
+            raise InputError(
+                f"refused: the shared-strings part declares {declared:,} strings "
+                f"({name.decode()}) but has room for at most {bound:,} (damaged or built to "
+                "exhaust memory): open it in Excel and save it again",
+                where,
+            )
+
+
+def _total_size(archive: zipfile.ZipFile) -> int:
+    return sum(i.file_size for i in archive.infolist())
+
+
+_LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
+
+
+def check_used_area(data: bytes, where: Location) -> None:
+    """calamine allocates a sheet densely from A1 to its last cell: one cell at XFD1048576
+    is 17 billion cells (~550 GB). Refuse an area over MAX_SHEET_CELLS.
+
+    Cheap on purpose (~0.1 s for a 40 MB sheet): the last row from the last ``<row>``
+    element, the widest column from cells in columns AA and beyond. A file that lies in
+    other ways is still contained by the child's memory limit."""
+    last = data.rfind(b"<row ")
+    match = _LAST_ROW.match(data, last) if last >= 0 else None
+    rows = int(match.group(1)) if match else 0
+    if rows * 16384 <= MAX_SHEET_CELLS:
+        return
+    width = 26
+    for letters in set(_WIDE_CELL.findall(data)):
+        width = max(width, col_index(letters) + 1)
+    if rows * width > MAX_SHEET_CELLS:
+        raise InputError(
+            f"refused: its last cell is at {column_letter(width - 1)}{rows} — a used area of "
+            f"{rows * width:,} cells (at most {MAX_SHEET_CELLS:,}): delete the stray cells "
+            "or copy the table to a new sheet",
+            where,
+        )
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -299,6 +558,40 @@ def _scan_marks(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], Ce
     return marks
 
 
+_CALAMINE_ERRORS = frozenset(
+    {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#GETTING_DATA"}
+)
+_ERROR_VALUE = re.compile(rb'(<c\b[^>]*?\bt="e"[^>]*>(?:(?!</c>).)*?<v>)([^<]*)(</v>)', re.S)
+
+
+def _neutral_errors(data: bytes) -> bytes:
+    """The sheet XML with error codes calamine does not know (#SPILL!, #CALC!, #BLOCKED!…
+    from Excel 365) replaced by #N/A, so the sheet reads; the real code is kept in the
+    sheet's marks and reported at its cell."""
+
+    def swap(m: re.Match[bytes]) -> bytes:
+        code = m.group(2).decode("utf-8", "replace").strip()
+        return m.group(0) if code in _CALAMINE_ERRORS else m.group(1) + b"#N/A" + m.group(3)
+
+    return _ERROR_VALUE.sub(swap, data)
+
+
+def _patched_book(archive: zipfile.ZipFile, parts: dict[str, str]) -> Any:
+    """An in-memory copy of the workbook whose sheets carry only error codes calamine knows."""
+    import python_calamine
+
+    sheet_parts = set(parts.values())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename in sheet_parts and b't="e"' in data:
+                data = _neutral_errors(data)
+            copy.writestr(info.filename, data)
+    buffer.seek(0)
+    return python_calamine.CalamineWorkbook.from_filelike(buffer)
+
+
 def read_xlsx(path: Path, tick: Tick = _noop) -> list[RawSheet]:
     import python_calamine
 
@@ -306,24 +599,42 @@ def read_xlsx(path: Path, tick: Tick = _noop) -> list[RawSheet]:
     archive = inspect_zip(path)
     try:
         parts = _sheet_parts(archive)
+        for name, part in parts.items():
+            try:
+                data = archive.read(part)
+            except KeyError:
+                continue
+            check_used_area(data, Location(file=path.name, sheet=name))
         try:
             book = python_calamine.CalamineWorkbook.from_path(str(path))
+        except python_calamine.PasswordError:
+            raise InputError(PASSWORD_MESSAGE, where) from None
         except Exception as exc:
             raise InputError(f"not a readable .xlsx workbook: {exc}", where) from exc
+        patched: Any = None
         sheets: list[RawSheet] = []
         names = list(book.sheet_names)
         for number, name in enumerate(names):
             tick(number / max(len(names), 1), f"reading {path.name}:{name}")
+            located = Location(file=path.name, sheet=name)
             try:
-                sheet = book.get_sheet_by_name(name)
-                rows: list[list[Cell]] = sheet.to_python(skip_empty_area=False)
+                rows: list[list[Cell]] = book.get_sheet_by_name(name).to_python(
+                    skip_empty_area=False
+                )
             except Exception as exc:
-                raise InputError(
-                    f"sheet cannot be read: {exc}", Location(file=path.name, sheet=name)
-                ) from exc
+                if "error value" not in str(exc):
+                    raise InputError(f"sheet cannot be read: {exc}", located) from exc
+                if patched is None:
+                    patched = _patched_book(archive, parts)
+                try:
+                    rows = patched.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                except Exception as again:
+                    raise InputError(f"sheet cannot be read: {again}", located) from again
             marks = _scan_marks(archive, parts[name]) if name in parts else {}
             sheets.append(RawSheet(file=path.name, name=name, rows=rows, marks=marks))
         book.close()
+        if patched is not None:
+            patched.close()
     finally:
         archive.close()
     return sheets
