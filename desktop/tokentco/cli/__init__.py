@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "template": "tokentco.cli.template",
     "scorecard": "tokentco.cli.scorecard",
     "report": "tokentco.cli.report",
+    "plan": "tokentco.cli.plan",
 }
 """Command name → module path; the module is imported only when the command runs."""
 
@@ -42,6 +43,7 @@ COMMAND_HELP: dict[str, str] = {
     "template": "write a blank .xlsx import template (headers, units, validation, example row)",
     "scorecard": "export the RFP scorecard workbook (.xlsx, live formulas) for a project",
     "report": "write the printable comparison report (PDF) for a project",
+    "plan": "plan owned/reserved base + on-demand burst GPUs per option for an hourly load",
 }
 """One-line help per command, readable without importing the command modules."""
 
