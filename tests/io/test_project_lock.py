@@ -267,3 +267,32 @@ def test_two_concurrent_imports_never_lose_one(tmp_path: Path) -> None:
     expected = {f"race-{name}-{i}" for name in ("a", "b") for i in range(runs)}
     assert expected <= set(offers), sorted(expected - set(offers))
     assert not lock_path_for(project).exists()
+
+
+@pytest.mark.parametrize("wait", [float("nan"), float("inf"), -1.0])
+def test_wait_must_be_a_sane_number_of_seconds(tmp_path: Path, wait: float) -> None:
+    with pytest.raises(InputError, match="give a number of seconds"):
+        acquire(tmp_path / "p.tokentco", wait_s=wait)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks need privileges on Windows")
+def test_a_symlink_and_its_target_share_one_lock(tmp_path: Path, project: Project) -> None:
+    target = tmp_path / "real.tokentco"
+    save_project(project, target)
+    link = tmp_path / "link.tokentco"
+    link.symlink_to(target.name)
+    with acquire(link) as lock:
+        assert lock.path == tmp_path / ".~lock.real.tokentco#"
+        with pytest.raises(ProjectLocked):
+            acquire(target)
+
+
+def test_import_with_nan_wait_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _offers_csv(tmp_path, "offers", ["x-1"])
+    argv = ["import", str(source), "--project", str(tmp_path / "p.tokentco"), "--wait", "nan"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--wait nan" in err[0]
+    assert not (tmp_path / "p.tokentco").exists()

@@ -16,6 +16,7 @@ The GUI/app session and every CLI command that rewrites a project use this modul
 
 import getpass
 import json
+import math
 import os
 import socket
 import time
@@ -69,8 +70,13 @@ class ProjectLocked(InputError):
 
 
 def lock_path_for(path: Path) -> Path:
-    """``/dir/NAME`` → ``/dir/.~lock.NAME#`` (the LibreOffice convention, for familiarity)."""
+    """``/dir/NAME`` → ``/dir/.~lock.NAME#`` (the LibreOffice convention, for familiarity).
+
+    Beside the real file: a project opened through a symlink and through its target is
+    one project, so both must meet the same lock."""
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     return path.with_name(f".~lock.{path.name}#")
 
 
@@ -224,9 +230,11 @@ def acquire(path: Path, wait_s: float = 0.0) -> ProjectLock:
     ``ProjectLocked`` (an ``InputError``) naming the holder when the wait runs out.
     """
     project = Path(path)
+    if not math.isfinite(wait_s) or wait_s < 0:
+        raise InputError(f"--wait {wait_s}: give a number of seconds ≥ 0")
     lock_path = lock_path_for(project)
     start = time.monotonic()
-    deadline = start + max(wait_s, 0.0)
+    deadline = start + wait_s
     while True:
         got = _attempt(project, lock_path)
         if isinstance(got, ProjectLock):
