@@ -60,6 +60,40 @@ def test_corrupt_files_give_located_messages(tmp_path: Path, text: str, message:
     assert "bad.tokentco" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '{"format": "tokentco-project", "schema_version": 1e400, "project": {}}',
+            r"invalid project: schema_version: 1e400 is too large \(not a finite number\) "
+            r"\(line 1\)",
+        ),
+        ('{"format": "tokentco-project", "schema_version": 1, "project": []}', "project: "),
+        ("[1, 2]", "missing format tag"),
+        ('"just a string"', "missing format tag"),
+    ],
+)
+def test_odd_json_shapes_are_one_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "odd.tokentco"
+    path.write_text(text)
+    with pytest.raises(InputError, match=message) as err:
+        load_project(path)
+    assert "\n" not in str(err.value) and "_Bad" not in str(err.value)
+
+
+def test_byte_order_mark_is_accepted(tmp_path: Path, project: Project) -> None:
+    path = tmp_path / "bom.tokentco"
+    path.write_bytes(b"\xef\xbb\xbf" + project_to_json(project).encode("utf-8"))
+    assert load_project(path) == project
+
+
+def test_not_utf8_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.tokentco"
+    path.write_bytes(b'{"format": "tokentco-project", "name": "caf\xe9"}')
+    with pytest.raises(InputError, match=r"latin1.tokentco: cannot read: not UTF-8 text \(byte"):
+        load_project(path)
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="file not found"):
         load_project(tmp_path / "nope.tokentco")

@@ -369,13 +369,6 @@ def project_from_json(text: str, origin: str = "<project>") -> Project:
         raise InputError(f"not a TokenTCO project ({exc})", where) from exc
     if not isinstance(body, dict) or body.get("format") != FORMAT_TAG:
         raise InputError("not a TokenTCO project file (missing format tag)", where)
-    version = body.get("schema_version")
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
-        raise InputError(
-            f"project schema version {version!r} is not supported (this TokenTCO reads up to "
-            f"{SCHEMA_VERSION}); update TokenTCO",
-            where,
-        )
     bad = _first_bad(body)
     if bad is not None:
         path, number = bad
@@ -385,11 +378,18 @@ def project_from_json(text: str, origin: str = "<project>") -> Project:
             f"(line {_line_of(text, offset)})",
             where,
         )
+    version = body.get("schema_version")
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise InputError(
+            f"project schema version {version!r} is not supported (this TokenTCO reads up to "
+            f"{SCHEMA_VERSION}); update TokenTCO",
+            where,
+        )
     try:
         return Project.model_validate(body.get("project", {}))
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
+        field = ".".join(str(p) for p in first["loc"]) or "project"
         raise InputError(f"invalid project: {field}: {first['msg']}", where) from exc
 
 
@@ -421,7 +421,7 @@ def load_project_stamped(path: Path) -> tuple[Project, DiskStamp]:
     path = Path(path)
     data, info = read_project_bytes(path)
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # an editor may have added a BOM
     except UnicodeDecodeError as exc:
         raise InputError(
             f"cannot read: not UTF-8 text (byte {exc.start})", Location(file=str(path))
