@@ -74,7 +74,7 @@ from tokentco.io.import_columns import (
     plan_column,
 )
 from tokentco.io.import_mapping import ColumnMapping, column_matcher
-from tokentco.io.import_read import RawSheet, column_letter, read_tables
+from tokentco.io.import_read import RawSheet, column_letter
 from tokentco.io.import_units import cell_factor
 from tokentco.io.import_values import (
     PRICING_ALIASES,
@@ -90,8 +90,12 @@ from tokentco.io.import_values import (
     special_message,
     text_of,
 )
+from tokentco.io.isolation import ReadCancelled, read_isolated
 
 HEADER_SEARCH_ROWS = 60
+"""Non-blank rows searched for the header (blank rows above it are not counted)."""
+BLANK_ROWS_SKIPPED = 100_000
+"""Rows searched in all, blank or not, before giving up on finding a header."""
 MIN_KIND_SCORE = 3.0
 CHECK_EVERY = 5000
 
@@ -201,16 +205,16 @@ class _Progress:
     def __init__(self, progress: ProgressFn | None, cancel: CancelLike) -> None:
         self._progress = progress
         if cancel is None:
-            self._cancelled: Callable[[], bool] = lambda: False
+            self.cancelled: Callable[[], bool] = lambda: False
         elif isinstance(cancel, threading.Event):
-            self._cancelled = cancel.is_set
+            self.cancelled = cancel.is_set
         else:
-            self._cancelled = cancel
+            self.cancelled = cancel
         self.base = 0.0
         self.span = 1.0
 
     def __call__(self, fraction: float, message: str) -> None:
-        if self._cancelled():
+        if self.cancelled():
             raise ImportCancelled("import cancelled")
         if self._progress is not None:
             self._progress(min(1.0, self.base + self.span * max(0.0, fraction)), message)
@@ -262,12 +266,12 @@ def _import(
     for number, path in enumerate(files):
         tick.base, tick.span = 0.4 * number / max(len(files), 1), 0.4 / max(len(files), 1)
         try:
-            sheets = read_tables(path, tick)
+            # in a child process: a file that crashes or exhausts the reader is one problem
+            sheets = read_isolated(path, tick, tick.cancelled)
+        except ReadCancelled:
+            raise ImportCancelled("import cancelled") from None
         except InputError as exc:
-            where = exc.location or Location(file=path.name)
-            text = str(exc)
-            prefix = f"{where}: "
-            problem = Problem(where, text[len(prefix) :] if text.startswith(prefix) else text)
+            problem = Problem(exc.location or Location(file=path.name), exc.message)
             result.problems.append(problem)
             result.unreadable.append(problem)
             continue
@@ -288,7 +292,7 @@ def _import(
     done = 0
     tick.base, tick.span = 0.4, 0.6
     for raw, sheet_kind, header_index in loaded:
-        report = SheetReport(file=raw.file, sheet=raw.name)
+        report = SheetReport(file=raw.file, sheet=raw.name, notes=list(raw.notes))
         result.sheets.append(report)
         if sheet_kind is None or header_index is None:
             _no_table(ctx, raw, report, kind)
@@ -312,17 +316,19 @@ def _import(
 def _no_table(
     ctx: "_Context", raw: RawSheet, report: SheetReport, forced: TableKind | None
 ) -> None:
-    non_empty = any(any(not is_blank(c) for c in row) for row in raw.rows[:HEADER_SEARCH_ROWS])
+    non_empty = any(True for _ in _searched_rows(raw))
     if not non_empty:
         report.notes.append("empty")
+        if not raw.name:  # a CSV with nothing in it is worth saying
+            ctx.problem(Location(file=raw.file), "no data: the file has no non-blank rows")
         return
     if forced is not None or not raw.name:
         what = forced or "accelerators, systems, offers, models or measured results"
         example = ", ".join(f'"{s.header}"' for s in FIELDS[forced or "offers"][:3])
         ctx.problem(
             Location(file=raw.file, sheet=raw.name),
-            f"no table header found for {what} in the first {HEADER_SEARCH_ROWS} rows "
-            f"(expected headers such as {example})",
+            f"no table header found for {what} in the first {HEADER_SEARCH_ROWS} non-blank "
+            f"rows (expected headers such as {example})",
         )
     else:
         report.notes.append("no table header recognised (not imported)")
@@ -330,6 +336,19 @@ def _no_table(
 
 def _header_texts(row: Sequence[Any]) -> list[str]:
     return [c.strip() if isinstance(c, str) else "" for c in row]
+
+
+def _searched_rows(raw: RawSheet) -> Iterable[tuple[int, list[Any]]]:
+    """(index, row) of the first HEADER_SEARCH_ROWS non-blank rows: a CSV exported with
+    a hundred blank lines above its table still has its header found."""
+    found = 0
+    for index, row in enumerate(raw.rows[:BLANK_ROWS_SKIPPED]):
+        if all(is_blank(c) for c in row):
+            continue
+        yield index, row
+        found += 1
+        if found >= HEADER_SEARCH_ROWS:
+            return
 
 
 def _find_header(
@@ -340,7 +359,7 @@ def _find_header(
     kinds: tuple[TableKind, ...] = (forced,) if forced else TABLE_KINDS
     threshold = 1.0 if forced else MIN_KIND_SCORE
     best: tuple[float, int, TableKind] | None = None
-    for index, row in enumerate(raw.rows[:HEADER_SEARCH_ROWS]):
+    for index, row in _searched_rows(raw):
         texts = [t for t in _header_texts(row) if t]
         if len(texts) < 2:
             continue
@@ -679,6 +698,21 @@ class _SheetImport:
                     cells[pos[r]] = mark
         return cells
 
+    def _cell_problems(
+        self, indices: list[int], errors: dict[int, list[tuple[ColumnPlan | None, str]]]
+    ) -> None:
+        """What the reader found wrong in cells (a NUL byte, undecodable bytes): reported at
+        the cell, and a data row holding one is skipped (its value is not trusted)."""
+        if not self.raw.cell_problems:
+            return
+        position = {index: i for i, index in enumerate(indices)}
+        header = self.raw.rows[self.header_index]
+        for (r, c), message in sorted(self.raw.cell_problems.items()):
+            text = text_of(header[c]) if c < len(header) else ""
+            self.ctx.problem(self.where(r, column=c, header=text), message)
+            if r in position:
+                errors.setdefault(position[r], []).append((None, ""))
+
     def _build(self, rows: list[list[Any]], indices: list[int]) -> None:
         n = len(rows)
         errors: dict[int, list[tuple[ColumnPlan | None, str]]] = {}
@@ -688,6 +722,7 @@ class _SheetImport:
         def err(i: int, plan: ColumnPlan | None, message: str) -> None:
             errors.setdefault(i, []).append((plan, message))
 
+        self._cell_problems(indices, errors)
         gpus_col: list[Any] | None = None
         for name in ("_gpus_per_node", "num_gpus"):
             if name in self.by_field:
@@ -933,7 +968,8 @@ class _SheetImport:
             row_errors = errors.get(i)
             if row_errors:
                 for plan, message in row_errors:
-                    ctx.problem(self.where(index, plan), message)
+                    if message:  # "" marks a row whose problem was already reported
+                        ctx.problem(self.where(index, plan), message)
                 skipped += 1
                 continue
             data = {n: v for n, v in zip(names, cells, strict=True) if v is not None}
