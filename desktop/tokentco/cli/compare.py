@@ -67,13 +67,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--kv-aware-routing", action="store_true", help="route by cached prefix")
     parser.add_argument("--kv-offload", action="store_true", help="KV-cache tier in host memory")
+    parser.add_argument(
+        "--mix",
+        metavar="MIX.csv",
+        help="workload mix (class,share,isl,osl,min_tok_s_per_user,max_ttft_ms,prefix_hit; "
+        "share of output tokens): $/Mtok becomes the blend",
+    )
     parser.add_argument("--csv", action="store_true", help="print CSV instead of a table")
 
 
 def run(args: argparse.Namespace) -> int:
     catalogue = bundled_catalogue()
     project = build_project(args, catalogue)
-    comparison = evaluate(project, catalogue, calibration())
+    notes: list[str] = []
+    if getattr(args, "mix", None):
+        from .mix_view import mix_comparison
+
+        comparison, notes = mix_comparison(project, catalogue, args.mix)
+    else:
+        comparison = evaluate(project, catalogue, calibration())
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([*COLUMNS, "provenance", "source", "status"])
@@ -91,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
         "$/Mtok counts output tokens)"
     )
     print(format_table(COLUMNS, [_row(result) for result in comparison.options]))
+    for note in notes:
+        print(note)
     for result in comparison.options:
         if not result.point.feasible:
             print(f"  {result.label}: {result.point.reason}")

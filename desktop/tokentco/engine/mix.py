@@ -23,7 +23,7 @@ class's range is taken relative to its central value and blended with the same w
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from tokentco.domain import Catalogue, Demand, Project, Workload, WorkloadClass
@@ -32,7 +32,7 @@ from tokentco.engine import economics
 from tokentco.engine.calibration import Calibration
 from tokentco.engine.evaluate import evaluate
 from tokentco.engine.multiturn import SessionResult, evaluate_sessions
-from tokentco.engine.results import OptionResult, Range
+from tokentco.engine.results import Comparison, OptionResult, Range
 
 PoolKind = Literal["separate", "shared"]
 
@@ -403,4 +403,72 @@ def _choose(
     return "separate", (
         f"separate pools: each class at its own target costs ${fixed(a, 3)}/Mtok vs "
         f"${fixed(b, 3)}/Mtok in one pool held to {held}"
+    )
+
+
+def blended_comparison(
+    project: Project, catalogue: Catalogue, calibration: Calibration | None = None
+) -> tuple[Comparison, MixComparison]:
+    """The project's comparison restated for its mix, so every table that prints a
+    ``Comparison`` prints the mix: $/Mtok is the chosen pool's blend (with its p10–p90),
+    tok/s/GPU the pool's, tok/s/user the slowest class's, TTFT the longest class's, and the
+    fleet and energy figures the pool's. P(winner cheapest) is not restated (it is not known
+    for a blend); the waterfall keeps the single workload's steps (its labels name the
+    features)."""
+    plain = evaluate(project, catalogue, calibration)
+    mix = evaluate_mix(project, catalogue, calibration)
+    options = []
+    for result, mixed in zip(plain.options, mix.options, strict=True):
+        pool = mixed.pool
+        if not pool.feasible:
+            point = replace(result.point, feasible=False, reason=pool.reason)
+            options.append(
+                replace(result, point=point, usd_per_mtok=math.inf, usd_per_mtok_output=math.inf)
+            )
+            continue
+        point = replace(
+            result.point,
+            feasible=True,
+            reason="",
+            output_tokens_per_s_per_gpu=pool.output_tokens_per_s_per_gpu,
+            tokens_per_s_per_user=min(c.tokens_per_s_per_user for c in pool.classes),
+            ttft_ms=max(c.ttft_ms for c in pool.classes),
+            gpus_per_replica=max(c.gpus_per_replica for c in pool.classes),
+        )
+        fleet = result.fleet
+        if fleet is not None and pool.gpus is not None and pool.annual_cost_usd is not None:
+            fleet = replace(
+                fleet,
+                gpus=pool.gpus,
+                annual_cost_usd=pool.annual_cost_usd,
+                contract_value_usd=pool.annual_cost_usd * fleet.term_years,
+            )
+        uncertainty = result.uncertainty
+        band = pool.usd_per_mtok_range
+        if uncertainty is not None:
+            uncertainty = replace(uncertainty, usd_per_mtok=band) if band else None
+        options.append(
+            replace(
+                result,
+                point=point,
+                usd_per_mtok=pool.usd_per_mtok,
+                usd_per_mtok_output=pool.usd_per_mtok_output,
+                fleet=fleet,
+                uncertainty=uncertainty,
+                tokens_per_s_per_mw=_energy(result, pool.output_tokens_per_s_per_gpu)[0],
+                kwh_per_mtok=_energy(result, pool.output_tokens_per_s_per_gpu)[1],
+                warnings=(*result.warnings, mixed.why),
+            )
+        )
+    return replace(plain, options=tuple(options), p_winner_cheapest=None), mix
+
+
+def _energy(result: OptionResult, tps: float) -> tuple[float | None, float | None]:
+    """Tokens/s per MW and kWh per Mtok at the pool's throughput."""
+    watts = result.watts_per_gpu_all_in
+    if not watts or tps <= 0:
+        return None, None
+    return (
+        float(economics.tokens_per_s_per_mw(tps, watts, result.pue)),
+        float(economics.kwh_per_mtok(tps, watts, result.pue)),
     )
