@@ -1,7 +1,8 @@
-"""Accuracy of the shipped calibration on the public measured set.
+"""Accuracy and calibrated uncertainty of the shipped calibration on the public measured set.
 
 Prints the same report as ``tokentco calibrate --report`` (in-sample, leave-one-source-out,
-pure roofline, engine defaults; per hardware and per model) and the issue's targets.
+pure roofline, engine defaults; per hardware and per model; p10–p90 bands and their nested
+coverage) and issue 11's targets, each with "ok" or "MISSED".
 Run: python tests/benchmarks/bench_accuracy.py
 """
 
@@ -10,20 +11,44 @@ import time
 import numpy as np
 
 from tokentco.engine.fit import format_report, stats
-from tokentco.io.calibration_file import shipped_accuracy
+from tokentco.engine.intervals import format_bands
+from tokentco.io.bundled import bundled_catalogue
+from tokentco.io.calibration_file import shipped_accuracy, shipped_uncertainty
+
+
+def _check(label: str, value: float, ok: bool) -> str:
+    return f"{label}: {value:.1f} {'ok' if ok else 'MISSED'}"
 
 
 def main() -> None:
     start = time.perf_counter()
-    report = shipped_accuracy()
+    spread = shipped_uncertainty()
+    report = shipped_accuracy(spread=spread)
     elapsed = time.perf_counter() - start
     print(format_report(report))
     print()
+    print(format_bands(spread.bands, spread.coverage, spread.residuals))
+    print()
     loso = stats(report.loso)
+    catalogue = bundled_catalogue()
+    moe = np.array([bool(catalogue.models[m].moe) for m in report.model])
+    moe_stats = stats(report.loso[moe])
+    coverage = {c.name: c.inside * 100 for c in spread.coverage}
+    print("issue 11 targets:")
+    print("  " + _check("LOSO median % (<= 18)", loso.median_ape, loso.median_ape <= 18))
+    print("  " + _check("LOSO p90 % (<= 40)", loso.p90_ape, loso.p90_ape <= 40))
+    print("  " + _check("MoE LOSO p90 % (<= 60)", moe_stats.p90_ape, moe_stats.p90_ape <= 60))
     print(
-        f"LOSO median {loso.median_ape:.1f} % (target <= 25), p90 {loso.p90_ape:.1f} % "
-        f"(target <= 60)"
+        "  "
+        + _check(
+            "p10-p90 coverage overall % (80 +- 5)",
+            coverage["overall"],
+            75 <= coverage["overall"] <= 85,
+        )
     )
+    for name in ("dense", "MoE", "anchored"):
+        value = coverage[name]
+        print("  " + _check(f"p10-p90 coverage {name} % (70-90)", value, 70 <= value <= 90))
     limit = 2 * loso.median_ape
     for title, keys in (("hardware", report.hardware), ("model", report.model)):
         labels = np.array(keys)
@@ -33,7 +58,7 @@ def main() -> None:
         print(f"worst {title} (LOSO median): {worst} {value:.1f} % — {flag}")
     roof = stats(report.roofline)
     print(f"pure roofline median {roof.median_ape:.1f} %, p90 {roof.p90_ape:.1f} %")
-    print(f"report computed in {elapsed:.1f} s (10 LOSO refits)")
+    print(f"report computed in {elapsed:.1f} s ({len(spread.matrix.sources)} LOSO refits)")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,15 @@ import argparse
 import sys
 
 from tokentco.engine.fit import format_report
-from tokentco.io.calibration_file import refit, shipped_accuracy, write_calibration
+from tokentco.engine.intervals import format_bands
+from tokentco.io.bundled import bundled_catalogue
+from tokentco.io.calibration_file import (
+    fit_uncertainty,
+    refit,
+    shipped_accuracy,
+    shipped_uncertainty,
+    write_calibration,
+)
 from tokentco.io.errors import InputError
 
 HELP = "report the estimator's accuracy on the public measured set, or refit (--write)"
@@ -20,7 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--write",
         action="store_true",
-        help="refit the factors on the public set and rewrite resources/calibration/fitted.json",
+        help="refit the factors and the p10-p90 bands on the public set and rewrite "
+        "resources/calibration/fitted.json",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
 
@@ -33,10 +42,18 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"  {text}", file=sys.stderr)
 
+    spread = None
     if args.write:
         data, result = refit(progress)
-        path = write_calibration(result, data)
-        print(f"wrote {path} ({len(result.calibration.table)} groups, {data.usable.sum()} rows)")
+        spread = fit_uncertainty(data, bundled_catalogue(), progress)
+        path = write_calibration(result, data, spread=spread)
+        print(
+            f"wrote {path} ({len(result.calibration.table)} groups, {data.usable.sum()} rows, "
+            f"{len(spread.bands)} uncertainty bands)"
+        )
     if args.report:
-        print(format_report(shipped_accuracy(progress)))
+        spread = spread or shipped_uncertainty(progress)
+        print(format_report(shipped_accuracy(progress, spread)))
+        print()
+        print(format_bands(spread.bands, spread.coverage, spread.residuals))
     return 0

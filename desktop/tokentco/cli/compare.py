@@ -41,6 +41,8 @@ COLUMNS = (
     "annual $",
     "features",
 )
+RANGE_COLUMNS = ("$/Mtok p10", "$/Mtok p90", "tok/s/GPU p10", "tok/s/GPU p90")
+"""p10–p90 of the figures (measured: both equal the figure; empty when not known)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -88,13 +90,14 @@ def run(args: argparse.Namespace) -> int:
         comparison = evaluate(project, catalogue, calibration())
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow([*COLUMNS, "provenance", "source", "status"])
+        writer.writerow([*COLUMNS, "provenance", "source", "status", *RANGE_COLUMNS])
         for result in comparison.options:
             cells = [
                 *_raw(result),
                 result.point.provenance,
                 result.point.source,
                 result.point.reason or "ok",
+                *_ranges(result),
             ]
             writer.writerow([csv_safe(cell) for cell in cells])  # labels may be imported text
         return 0
@@ -108,6 +111,12 @@ def run(args: argparse.Namespace) -> int:
     for result in comparison.options:
         if not result.point.feasible:
             print(f"  {result.label}: {result.point.reason}")
+    if comparison.p_winner_cheapest is not None and comparison.cheapest is not None:
+        print(
+            f"P({comparison.cheapest.label} is really the cheapest) = "
+            f"{comparison.p_winner_cheapest:.0%} (p10–p90 estimate errors, correlated per "
+            "hardware; docs/estimator.md)"
+        )
     return 0
 
 
@@ -226,6 +235,18 @@ def _flags(r: OptionResult) -> str:
     steps = [label.removeprefix("+ ") for label, _ in r.waterfall[1:]]
     layout = f"TP{r.point.tp}/EP{r.point.ep}×{r.point.gpus_per_replica}"
     return ", ".join([layout, *steps])
+
+
+def _ranges(r: OptionResult) -> list[str]:
+    u = r.uncertainty
+    if u is None or not r.point.feasible:
+        return ["", "", "", ""]
+    return [
+        _g(u.usd_per_mtok.p10),
+        _g(u.usd_per_mtok.p90),
+        _g(u.tokens_per_s_per_gpu.p10),
+        _g(u.tokens_per_s_per_gpu.p90),
+    ]
 
 
 def _g(value: float) -> str:

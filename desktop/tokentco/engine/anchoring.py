@@ -17,9 +17,12 @@ layout each add a fixed amount; lengths and interactivity add |ln ratio|; prefix
 their difference; an unknown length or precision, or a maximum-throughput measurement
 for a request with an interactivity target (or the reverse), adds ``UNKNOWN``. Measurements
 farther than ``MAX_DISTANCE`` are not used. Weights wᵢ = (1 − dᵢ/D)² / (dᵢ + δ) favour
-the nearest and fall to zero at the limit; W₀ is the weight of the model's own answer
-(F = 1), so a lone far measurement moves the estimate only part of the way. Both the
-limit and W₀ were chosen on leave-one-source-out residuals (docs/estimator.md).
+the nearest and fall to zero at the limit. W₀, the weight of the model's own answer
+(F = 1), is 0: shrinking far anchors toward the model was tried (W₀ = 0.1–1) and gains
+nothing on leave-one-source-out residuals, but it makes F change with the distance faster
+than the model changes with the knob, so the anchored figure stopped being monotone in
+the output length. With W₀ = 0 a lone anchor gives a constant F: the anchored curve is
+the model's, scaled. How far the anchor is shows in the uncertainty instead.
 """
 
 import math
@@ -43,8 +46,8 @@ MAX_DISTANCE = 1.5
 """Measurements at least this far from the requested configuration are not used."""
 NEAR_DELTA = 0.05
 """δ in the weight: keeps a measurement at distance ~0 from getting infinite weight."""
-MODEL_WEIGHT = 0.1
-"""W₀: weight of the unanchored model (F = 1) in the combination."""
+MODEL_WEIGHT = 0.0
+"""W₀: weight of the unanchored model (F = 1) in the combination (see module docstring)."""
 MAX_ANCHORS = 3
 """At most this many measurements are combined (the nearest)."""
 LISTED = 8
@@ -210,7 +213,12 @@ def candidates(
 ) -> list[AnchorCandidate]:
     """Every measurement with its distance, nearest first; the nearest within the limit
     (at most ``MAX_ANCHORS``) are marked to be used."""
-    wanted = request_config(serving, workload)
+    return candidates_for(points, request_config(serving, workload))
+
+
+def candidates_for(points: Iterable[MeasuredPoint], wanted: AnchorConfig) -> list[AnchorCandidate]:
+    """``candidates`` for a configuration given directly (the calibration's residuals
+    anchor one measurement on the others)."""
     found = []
     for point in points:
         config, assumed = measured_config(point)

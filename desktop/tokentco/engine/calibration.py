@@ -38,6 +38,9 @@ class Calibration:
     """Hardware id → where it borrows factors it has not got: the most similar fitted
     accelerator of its vendor/generation (e.g. 'gb300' → 'gb200'), else the generation's
     pooled key (e.g. 'nvidia:fp4'); tried before the precision/engine/global fallbacks."""
+    bands: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Residual group → (p10, p90) of ln(measured / figure) out of sample: the p10–p90
+    range of a figure in that group (``engine/uncertainty.py``, ``engine/intervals.py``)."""
 
     def lookup(self, hardware_id: str, precision: Precision, engine: str = "") -> Efficiency:
         family = engine_family(engine) if engine else ""

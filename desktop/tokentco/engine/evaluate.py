@@ -23,7 +23,7 @@ from tokentco.domain import (
     System,
     Workload,
 )
-from tokentco.engine import anchoring, economics
+from tokentco.engine import anchoring, economics, uncertainty
 from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration
 from tokentco.engine.estimator import sweep
 from tokentco.engine.features import accuracy_risk, waterfall_variants
@@ -109,8 +109,68 @@ def evaluate(
             continue
         own = [next(points) for _ in plan.variants]
         anchored = _anchor(plan, grid, own[-1], project.workload, source)
-        results.append(_assemble(project, catalogue, plan, own, next(curves), anchored))
-    return Comparison(model_id=model.id, options=tuple(results), calibration=cal)
+        result = _assemble(project, catalogue, plan, own, next(curves), anchored)
+        results.append(_with_uncertainty(result, plan, model, cal, project))
+    return Comparison(
+        model_id=model.id,
+        options=tuple(results),
+        calibration=cal,
+        p_winner_cheapest=_p_winner(results, cal),
+    )
+
+
+def _with_uncertainty(
+    result: OptionResult, plan: _Plan, model: ModelSpec, cal: Calibration, project: Project
+) -> OptionResult:
+    """The option's p10–p90 ranges from its residual group's band (None without bands)."""
+    p = result.point
+    if not p.feasible:
+        return result
+    used = [a.distance for a in result.anchors if a.weight > 0]
+    group = uncertainty.group_name(
+        p.provenance, model.moe, plan.accelerator.vendor, min(used) if used else None
+    )
+    band = uncertainty.band_for(cal, group)
+    if band is None:
+        return result
+    gpus: dict[str, float] = {}
+    if result.fleet is not None:
+        for key, scale in (("low", math.exp(band[1])), ("high", math.exp(band[0]))):
+            fleet = economics.size_fleet(
+                project.demand,
+                project.workload.osl_tokens,
+                p.output_tokens_per_s_per_gpu * scale,
+                p.gpus_per_replica,
+                max(1, result.fleet.gpus // max(result.fleet.systems, 1)),
+                result.cost.usd_per_gpu_hour,
+                result.watts_per_gpu_all_in,
+                result.pue,
+            )
+            if fleet is not None:
+                gpus[f"gpus_{key}"] = float(fleet.gpus)
+                gpus[f"cost_{key}"] = fleet.annual_cost_usd
+    central = uncertainty.Central(
+        p.output_tokens_per_s_per_gpu, result.usd_per_mtok, result.tokens_per_s_per_mw, gpus
+    )
+    return replace(result, uncertainty=uncertainty.uncertainty(central, band, group))
+
+
+def _p_winner(results: list[OptionResult], cal: Calibration) -> float | None:
+    """P(the cheapest option really is cheapest), errors shared by options on the same
+    hardware (the model is the comparison's); None without bands or two feasible options."""
+    bands = []
+    for r in results:
+        band = None
+        if r.point.feasible and r.uncertainty is not None:
+            band = uncertainty.band_for(cal, r.uncertainty.group)
+        bands.append(band)
+    if any(b is None for r, b in zip(results, bands, strict=True) if r.point.feasible):
+        return None
+    return uncertainty.p_winner_cheapest(
+        [r.usd_per_mtok if r.point.feasible else math.inf for r in results],
+        [b or (0.0, 0.0) for b in bands],
+        [r.accelerator_id for r in results],
+    )
 
 
 def anchoring_of(result: OptionResult) -> Anchored:

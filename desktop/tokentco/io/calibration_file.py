@@ -7,6 +7,7 @@ calibrate --write`` refits it from the public measured set and rewrites the file
 import csv
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 from tokentco import MODEL_VERSION
 from tokentco.domain import Catalogue
-from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration
+from tokentco.engine.calibration import Calibration
 from tokentco.engine.efficiency import Efficiency
 from tokentco.engine.fit import (
     AccuracyReport,
@@ -24,6 +25,16 @@ from tokentco.engine.fit import (
     efficiency_to_dict,
     fit_calibration,
     fit_data,
+)
+from tokentco.engine.intervals import (
+    Coverage,
+    LosoMatrix,
+    Residuals,
+    bands_from,
+    calibrate_scales,
+    loso_matrix,
+    nested_coverage,
+    residuals,
 )
 from tokentco.engine.points import PointRequest, plan_points
 from tokentco.io.bundled import bundled_catalogue, resource_path
@@ -40,7 +51,32 @@ def fitted_path() -> Path:
     return resource_path("calibration", FITTED_NAME)
 
 
-def calibration_to_json(result: FitResult, measured_rows: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class UncertaintyFit:
+    """The p10–p90 bands fitted on leave-one-source-out residuals, with their check."""
+
+    bands: dict[str, tuple[float, float]]
+    scales: dict[str, float]
+    coverage: list[Coverage]
+    residuals: Residuals
+    matrix: LosoMatrix
+
+
+def fit_uncertainty(
+    data: FitData, catalogue: Catalogue, progress: Callable[[str], None] | None = None
+) -> UncertaintyFit:
+    """LOSO refits (one per source), residuals, widened bands and their nested coverage."""
+    matrix = loso_matrix(data, catalogue, progress)
+    res = residuals(data, catalogue, matrix)
+    scales = calibrate_scales(res)
+    return UncertaintyFit(
+        bands_from(res, scales), scales, nested_coverage(res, scales), res, matrix
+    )
+
+
+def calibration_to_json(
+    result: FitResult, measured_rows: int, spread: UncertaintyFit | None = None
+) -> dict[str, Any]:
     cal = result.calibration
     table = [
         {
@@ -62,6 +98,20 @@ def calibration_to_json(result: FitResult, measured_rows: int) -> dict[str, Any]
         "default": efficiency_to_dict(cal.default),
         "groups": dict(sorted(cal.groups.items())),
         "table": table,
+        **({"uncertainty": _uncertainty_json(spread)} if spread is not None else {}),
+    }
+
+
+def _uncertainty_json(spread: UncertaintyFit) -> dict[str, Any]:
+    return {
+        "method": "p10/p90 of ln(measured / figure) over leave-one-source-out residuals by "
+        "group, widened about the median by a per-pool scale so that nested "
+        "leave-one-source-out coverage reaches 80 % (engine/intervals.py)",
+        "scales": spread.scales,
+        "bands": {name: [p10, p90] for name, (p10, p90) in sorted(spread.bands.items())},
+        "coverage": {
+            c.name: {"rows": c.rows, "inside": round(c.inside, 4)} for c in spread.coverage
+        },
     }
 
 
@@ -85,10 +135,16 @@ def calibration_from_json(data: dict[str, Any], name: str = FITTED_NAME) -> Cali
         }
         default = efficiency(data["default"])
         groups = {str(k): str(v) for k, v in data.get("groups", {}).items()}
-    except (KeyError, TypeError, AttributeError) as exc:
+        bands = {
+            str(name): (float(pair[0]), float(pair[1]))
+            for name, pair in data.get("uncertainty", {}).get("bands", {}).items()
+        }
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
         raise InputError(f"not a calibration table ({exc})", where) from exc
+    if any(lo > hi for lo, hi in bands.values()):
+        raise InputError("uncertainty band with p10 above p90", where)
     version = f"fitted {data.get('fitted_on', '')} ({data.get('model_version', '?')})"
-    return Calibration(table=table, default=default, version=version, groups=groups)
+    return Calibration(table=table, default=default, version=version, groups=groups, bands=bands)
 
 
 def load_calibration_file(path: Path) -> Calibration:
@@ -105,11 +161,10 @@ def load_calibration_file(path: Path) -> Calibration:
 
 @cache
 def load_calibration() -> Calibration:
-    """The shipped fitted table (cached); engine defaults if the file is missing."""
-    path = fitted_path()
-    if not path.exists():
-        return DEFAULT_CALIBRATION
-    return load_calibration_file(path)
+    """The shipped fitted table (cached). A missing or unreadable file is an InputError,
+    never a silent fall-back to the uncalibrated defaults: figures computed without the
+    fitted factors would carry the same labels and be 20–80 % off."""
+    return load_calibration_file(fitted_path())
 
 
 # --- points files ---------------------------------------------------------------------------
@@ -151,17 +206,32 @@ def refit(progress: Callable[[str], None] | None = None) -> tuple[FitData, FitRe
     return data, fit_calibration(data, catalogue, progress=progress)
 
 
-def write_calibration(result: FitResult, data: FitData, path: Path | None = None) -> Path:
+def write_calibration(
+    result: FitResult,
+    data: FitData,
+    path: Path | None = None,
+    spread: UncertaintyFit | None = None,
+) -> Path:
     target = path or fitted_path()
-    payload = calibration_to_json(result, int(data.usable.sum()))
+    payload = calibration_to_json(result, int(data.usable.sum()), spread)
     atomic_write_bytes(target, (json.dumps(payload, indent=1) + "\n").encode("utf-8"))
     load_calibration.cache_clear()
     return target
 
 
-def shipped_accuracy(progress: Callable[[str], None] | None = None) -> AccuracyReport:
+def shipped_accuracy(
+    progress: Callable[[str], None] | None = None, spread: UncertaintyFit | None = None
+) -> AccuracyReport:
     """Accuracy of the shipped table on the public set (in-sample), with LOSO refits,
-    the pure roofline and the engine defaults: the figures the benchmark prints."""
+    the pure roofline and the engine defaults: the figures the benchmark prints. With
+    ``spread`` its LOSO predictions are reused instead of refitting again."""
     catalogue = bundled_catalogue()
     data = measured_set(catalogue)
-    return accuracy_report(data, catalogue, load_calibration(), progress)
+    loso = spread.matrix.held_out() if spread is not None else None
+    return accuracy_report(data, catalogue, load_calibration(), progress, loso=loso)
+
+
+def shipped_uncertainty(progress: Callable[[str], None] | None = None) -> UncertaintyFit:
+    """The bands refitted on the public set (what ``calibrate --write`` stores)."""
+    catalogue = bundled_catalogue()
+    return fit_uncertainty(measured_set(catalogue), catalogue, progress)
