@@ -172,3 +172,12 @@ def test_damaged_store_reads_as_empty(tmp_path):
     assert store.recall(["A"]) is None
     store.remember(["A"], mapping_from_options(["A=name"]))
     assert store.recall(["A"]) == mapping_from_options(["A=name"])
+
+
+def test_sheet_previews_find_the_header_below_a_title(write_csv):
+    from tokentco.io.import_preview import sheet_previews
+
+    path = write_csv("t.csv", "Vendor X spec sheet,\n\n" + UNKNOWN + ROWS + "\n")
+    (preview,) = sheet_previews(path)
+    assert preview.header_row == 3 and preview.headers[:2] == ["Teil", "Kapazitaet"]
+    assert [r[0] for r in preview.rows] == ["X9", "X10"]
