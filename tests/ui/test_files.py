@@ -63,7 +63,7 @@ def test_autosave_and_crash_recovery(make_window, qtbot) -> None:  # type: ignor
     assert load_project(autosaved) == crashed.doc.project
     assert autosaved.parent == settings.autosave_dir()
     # simulate a crash: the session's lock goes away with the process, the autosave stays
-    crashed._autosaver.lock.release()
+    crashed.files.autosaver.lock.release()
     crashed.persist = False  # its close must not tidy up, as a crash would not
     unsaved = crashed.doc.project
 

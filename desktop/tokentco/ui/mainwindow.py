@@ -18,33 +18,26 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIc
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QDockWidget,
-    QFileDialog,
-    QFormLayout,
     QGridLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QProgressDialog,
-    QSpinBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from tokentco import MODEL_VERSION, __version__
-from tokentco.app.autosave import Autosaver, SessionLock
+from tokentco import MODEL_VERSION
+from tokentco.app.autosave import Autosaver
 from tokentco.app.edits import options_with_own_serving
 from tokentco.domain import Catalogue, Project
 from tokentco.engine.results import Comparison
 from tokentco.io.bundled import resource_path
-from tokentco.io.errors import InputError
-from tokentco.io.project_file import SUFFIX, load_project, save_project
+from tokentco.io.project_file import SUFFIX
 from tokentco.ui import features, settings
 from tokentco.ui.background import BackgroundOps, describe_exception
 from tokentco.ui.charts import (
@@ -57,7 +50,14 @@ from tokentco.ui.charts import (
     TornadoChart,
     WaterfallChart,
 )
+from tokentco.ui.controllers.exports import ExportController
+from tokentco.ui.controllers.files import FilesController
+from tokentco.ui.controllers.imports import ImportController
 from tokentco.ui.details import DetailsPanel
+from tokentco.ui.dialogs import questions
+from tokentco.ui.dialogs.about import show_about
+from tokentco.ui.dialogs.preferences import PreferencesDialog
+from tokentco.ui.dialogs.shortcuts import ShortcutsDialog
 from tokentco.ui.document import ProjectDocument
 from tokentco.ui.knobs import KnobPanel
 from tokentco.ui.problems import ProblemsPanel
@@ -68,8 +68,6 @@ if TYPE_CHECKING:
     from tokentco.ui.scorecard_tab import ScorecardTab
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt", ".xlsm", ".xls", ".ods")
-PROJECT_FILTER = f"TokenTCO project (*{SUFFIX})"
-SPREADSHEET_FILTER = "Spreadsheets (*.xlsx *.csv *.tsv)"
 STATE_VERSION = 3
 TEXT_DELAY_MS = 120
 """During a drag the table and details refresh at most this often; charts every frame."""
@@ -109,7 +107,11 @@ class MainWindow(QMainWindow):
         self.last_paint_ms = 0.0
         self.last_compute_ms = 0.0
         self._requested_at = 0.0
-        self._autosaver = Autosaver(settings.autosave_dir(), uuid.uuid4().hex[:12])
+        self.files = FilesController(
+            self, Autosaver(settings.autosave_dir(), uuid.uuid4().hex[:12])
+        )
+        self.imports = ImportController(self)
+        self.exports = ExportController(self)
         self._closing = False
 
         self.setWindowTitle("TokenTCO")
@@ -321,31 +323,35 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         K = QKeySequence.StandardKey
-        self.act_new = self._action("&New comparison", self.new_project, K.New)
-        self.act_open = self._action("&Open…", self.open_dialog, K.Open)
-        self.act_save = self._action("&Save", self.save, K.Save)
-        self.act_save_as = self._action("Save &As…", self.save_as, K.SaveAs)
+        self.act_new = self._action("&New comparison", self.files.new_project, K.New)
+        self.act_open = self._action("&Open…", self.files.open_dialog, K.Open)
+        self.act_save = self._action("&Save", self.files.save, K.Save)
+        self.act_save_as = self._action("Save &As…", self.files.save_as, K.SaveAs)
         self.act_import = self._action(
             "&Import spreadsheets…",
-            self.import_dialog,
+            self.imports.import_dialog,
             "Ctrl+I",
             "Load offers, hardware, models or measured results from .xlsx/.csv",
         )
         self.act_template = self._action(
             "Save import &template…",
-            self.save_template,
+            self.imports.save_template,
             None,
             "A blank .xlsx with headers, units, validation and an example row, to send to vendors",
         )
         self.act_scorecard = self._action(
             "Export s&corecard…",
-            self.export_scorecard,
+            self.exports.export_scorecard,
             "Ctrl+E",
             "Write the RFP scorecard workbook (.xlsx)",
         )
-        self.act_report = self._action("Export &report (PDF)…", self.export_report, "Ctrl+Shift+E")
-        self.act_print = self._action("&Print…", self.print_report, K.Print)
-        self.act_preview = self._action("Print pre&view…", self.print_preview, "Ctrl+Shift+P")
+        self.act_report = self._action(
+            "Export &report (PDF)…", self.exports.export_report, "Ctrl+Shift+E"
+        )
+        self.act_print = self._action("&Print…", self.exports.print_report, K.Print)
+        self.act_preview = self._action(
+            "Print pre&view…", self.exports.print_preview, "Ctrl+Shift+P"
+        )
         self.act_prefs = self._action("Pre&ferences…", self.preferences, K.Preferences)
         self.act_quit = self._action("&Quit", self.close, K.Quit)
         self.act_undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
@@ -392,7 +398,7 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         file.addActions([self.act_new, self.act_open])
         self.recent_menu = file.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recent_menu.aboutToShow.connect(lambda: self.files.fill_recent(self.recent_menu))
         file.addActions([self.act_save, self.act_save_as])
         file.addSeparator()
         file.addActions([self.act_import, self.act_template])
@@ -669,414 +675,71 @@ class MainWindow(QMainWindow):
 
     def ask_save_changes(self) -> QMessageBox.StandardButton:
         """Save / Discard / Cancel before losing unsaved work (tests replace this)."""
-        return QMessageBox.question(
-            self,
-            "Unsaved changes",
-            "Save the changes to this comparison first?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
+        return questions.ask_save_changes(self)
 
     def ask_recovery(self, when: str, original: str) -> QMessageBox.StandardButton:
         """Offer autosaved work from a session that did not close properly (tests replace this)."""
-        where = f" of {original}" if original else ""
-        return QMessageBox.question(
-            self,
-            "Recover unsaved work?",
-            f"TokenTCO did not close properly. Unsaved work{where} was autosaved at {when}.\n\n"
-            "Recover it? (Discard deletes the autosave; Ignore keeps it for later.)",
-            QMessageBox.StandardButton.Yes
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Ignore,
-            QMessageBox.StandardButton.Yes,
-        )
+        return questions.ask_recovery(self, when, original)
 
-    def _maybe_save(self) -> bool:
-        if not self.doc.dirty:
-            return True
-        answer = self.ask_save_changes()
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
-
-    # ================================================================ files
-    def new_project(self) -> None:
-        if not self._maybe_save():
-            return
-        from tokentco.io.defaults import default_project
-
-        self.doc.reset(default_project(self.doc.bundled), None)
-
-    def open_dialog(self) -> None:
-        if not self._maybe_save():
-            return
-        start = str(self.doc.path.parent) if self.doc.path else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Open comparison", start, PROJECT_FILTER)
-        if path:
-            self.open_path(Path(path), ask=False)
-
+    # ================================================================ files, import, export
+    # (the controllers do the work; these names are the window's public API)
     def open_path(self, path: Path, ask: bool = True) -> bool:
-        """Open a project file; a bad file shows a message and keeps the current project."""
-        if ask and not self._maybe_save():
-            return False
-        try:
-            project = load_project(path)
-        except InputError as exc:
-            self.notify("Cannot open project", f"{exc}\n\nThe current comparison is unchanged.")
-            return False
-        self.doc.reset(project, Path(path))
-        self._add_recent(Path(path))
-        self.show_message(f"Opened {path}")
-        return True
-
-    def save(self) -> bool:
-        if self.doc.path is None:
-            return self.save_as()
-        return self.save_to(self.doc.path)
-
-    def save_as(self) -> bool:
-        start = str(self.doc.path) if self.doc.path else str(Path.home() / f"comparison{SUFFIX}")
-        path, _ = QFileDialog.getSaveFileName(self, "Save comparison", start, PROJECT_FILTER)
-        if not path:
-            return False
-        target = Path(path)
-        if target.suffix != SUFFIX:
-            target = target.with_suffix(SUFFIX)
-        return self.save_to(target)
+        return self.files.open_path(path, ask)
 
     def save_to(self, path: Path) -> bool:
-        try:
-            save_project(self.doc.project, path)
-        except OSError as exc:
-            self.notify(
-                "Cannot save",
-                f"{path}: {exc.strerror or exc}\n\nYour work is still open; "
-                "save it somewhere else.",
-            )
-            return False
-        self.doc.mark_saved(Path(path))
-        self._add_recent(Path(path))
-        self.show_message(f"Saved {path}")
-        return True
-
-    def _add_recent(self, path: Path) -> None:
-        if self.persist:
-            settings.add_recent_file(path)
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        files = settings.recent_files() if self.persist else []
-        for i, name in enumerate(files):
-            label = f"&{i + 1} {Path(name).name}" if i < 9 else Path(name).name
-            action = self.recent_menu.addAction(label)
-            action.setToolTip(name)
-            action.triggered.connect(lambda _=False, n=name: self.open_path(Path(n)))
-        if not files:
-            self.recent_menu.addAction("(none)").setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear list", settings.clear_recent_files)
-
-    # ================================================================ autosave & recovery
-    def _autosave_path(self) -> Path:
-        return self._autosaver.path
+        return self.files.save_to(path)
 
     def autosave(self) -> Path | None:
-        """Write unsaved work to the autosave folder (atomic); nothing when already saved."""
-        if not self.persist:
-            return None
-        if not self.doc.dirty:
-            self._autosaver.clear()
-            return None
-        try:
-            return self._autosaver.write(self.doc.project, self.doc.path)
-        except OSError as exc:
-            self.show_message(f"Autosave failed: {exc}")
-            return None
-
-    def _discard_autosave(self) -> None:
-        self._autosaver.discard()
+        return self.files.autosave()
 
     def offer_recovery(self) -> bool:
-        """After a crash: offer the newest orphaned autosave; returns True if recovered."""
-        if not self.persist:
-            return False
-        for orphan in self._autosaver.orphans():
-            claim = SessionLock(orphan.path.with_suffix(".lock"))
-            if not claim.try_acquire():
-                continue  # another window is offering it right now
-            try:
-                answer = self.ask_recovery(orphan.when, orphan.original)
-                if answer == QMessageBox.StandardButton.Ignore:
-                    continue
-                if answer == QMessageBox.StandardButton.Yes:
-                    try:
-                        project = orphan.load()
-                    except InputError as exc:
-                        self.notify("Cannot recover", f"The autosave is damaged: {exc}")
-                        continue
-                    original = Path(orphan.original) if orphan.original else None
-                    self.doc.reset(project, original, dirty=True)
-                    self.show_message("Recovered unsaved work — save it to keep it.")
-                    orphan.delete()
-                    return True
-                orphan.delete()
-            finally:
-                claim.release()
-        return False
-
-    # ================================================================ import
-    def import_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import spreadsheets", str(Path.home()), f"{SPREADSHEET_FILTER};;All files (*)"
-        )
-        if paths:
-            self.import_paths([Path(p) for p in paths])
+        return self.files.offer_recovery()
 
     def import_paths(self, paths: list[Path]) -> None:
-        """Import in the background with a progress dialog; problems go to the problems list."""
-        try:
-            import_files = features.import_files_fn()
-        except features.NotAvailable as exc:
-            self.notify("Import", str(exc), QMessageBox.Icon.Information)
-            return
-        rates = self.doc.project.exchange_rates
-        catalogue = self.doc.catalogue
-        names = ", ".join(p.name for p in paths)
-        dialog = QProgressDialog(f"Importing {names}…", "Cancel", 0, 1000, self)
-        dialog.setWindowTitle("Import")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setValue(0)
-        self.import_progress = dialog
-
-        def job(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Any:
-            def report(*args: Any) -> None:
-                fraction, message = _progress_args(args)
-                progress(fraction, message)
-
-            return import_files(
-                list(paths), rates, progress=report, cancel=cancelled, catalogue=catalogue
-            )
-
-        def on_progress(fraction: float, message: str) -> None:
-            dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
-            if message:
-                dialog.setLabelText(message)
-
-        def done(result: Any) -> None:
-            dialog.close()
-            self._import_done(result, names)
-
-        def failed(exc: Exception) -> None:
-            dialog.close()
-            from tokentco.io.importer import ImportCancelled  # loaded by the job already
-
-            message = describe_exception(exc)
-            if isinstance(exc, ImportCancelled):
-                self.show_message(f"Import of {names} cancelled; nothing was changed.")
-                self.importFinished.emit(None)
-                return
-            self.problems.show_problems([], f"Import of {names} failed: {message}")
-            self.problems_dock.show()
-            self.problems_dock.raise_()
-            self.notify("Import failed", f"{message}\n\nNothing was changed.")
-            self.importFinished.emit(None)
-
-        cancel = self.ops.run(job, done, failed, on_progress)
-        dialog.canceled.connect(cancel)
-
-    def _import_done(self, result: Any, names: str) -> None:
-        problems = list(getattr(result, "problems", []) or [])
-        loaded = getattr(result, "rows_loaded", 0)
-        if isinstance(loaded, dict):
-            total = sum(int(v) for v in loaded.values())
-            detail = ", ".join(f"{v} {k}" for k, v in loaded.items() if v)
-        else:
-            total, detail = int(loaded or 0), f"{int(loaded or 0)} rows"
-        cancelled = bool(getattr(result, "cancelled", False))
-        summary = f"{names}: loaded {detail or 'nothing'}; {len(problems)} problem(s)"
-        if cancelled:
-            summary += " — cancelled, nothing was changed"
-        self.problems.show_problems(problems, summary)
-        if problems:
-            self.problems_dock.show()
-            self.problems_dock.raise_()
-        if total and not cancelled:
-            try:
-                self.doc.apply_import(result, f"Import {names}")
-            except Exception as exc:  # a merge conflict is reported, never a crash
-                self.notify("Import", f"Could not add the rows: {exc}")
-        self.show_message(summary)
-        self.importFinished.emit(result)
-
-    # ================================================================ exports
-    def _current_result_job(self) -> Callable[[], tuple[Project, Comparison]]:
-        project, catalogue, calibration = self.doc.project, self.doc.catalogue, self.calibration
-        evaluate = features.evaluate_fn()
-
-        def job() -> tuple[Project, Comparison]:
-            return project, evaluate(project, catalogue, calibration)
-
-        return job
-
-    def _export(
-        self,
-        what: str,
-        suffix: str,
-        filter_text: str,
-        writer: Callable[[Project, Comparison, Path], Any],
-        path: Path | None = None,
-    ) -> None:
-        if path is None:
-            stem = (
-                self.doc.path.stem if self.doc.path else "comparison"
-            ) + f"-{what.split()[0].lower()}"
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, f"Export {what}", str(Path.home() / f"{stem}{suffix}"), filter_text
-            )
-            if not chosen:
-                return
-            path = Path(chosen)
-        if path.suffix.lower() != suffix:
-            path = path.with_suffix(suffix)
-        evaluate_job = self._current_result_job()
-        target = path
-
-        def job(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Path:
-            project, comparison = evaluate_job()
-            writer(project, comparison, target)
-            return target
-
-        self.ops.run(
-            job,
-            lambda p: self.show_message(f"{what.capitalize()} written to {p}"),
-            lambda exc: self.notify(
-                f"Export {what}", f"Could not write {target.name}: {describe_exception(exc)}"
-            ),
-        )
-
-    def export_scorecard(self, path: Path | None = None) -> None:
-        """File ▸ Export scorecard: the RFP workbook, written in the background."""
-        try:
-            write_scorecard = features.write_scorecard_fn()
-        except features.NotAvailable as exc:
-            self.notify("Export scorecard", str(exc), QMessageBox.Icon.Information)
-            return
-        catalogue = self.doc.catalogue
-
-        def writer(project: Project, comparison: Comparison, target: Path) -> Any:
-            return write_scorecard(project, comparison, target, catalogue=catalogue)
-
-        self._export("scorecard workbook", ".xlsx", "Excel workbook (*.xlsx)", writer, path)
-
-    def current_comparison(self) -> Comparison:
-        """Results for exactly the project on screen (computed now if still in flight)."""
-        if self.comparison is not None and self.comparison_project == self.doc.project:
-            return self.comparison
-        return self._current_result_job()()[1]
-
-    def _report(self, what: str) -> Any:
-        try:
-            return features.report_module()
-        except features.NotAvailable as exc:
-            self.notify(what, str(exc), QMessageBox.Icon.Information)
-            return None
+        self.imports.import_paths(paths)
 
     def save_template(self, kind: str | None = None, path: Path | None = None) -> bool:
-        """File ▸ Save import template: the same workbook as ``tokentco template``."""
-        from tokentco.domain import TABLE_KINDS
-        from tokentco.io.errors import InputError
-        from tokentco.io.import_template import write_template
+        return self.imports.save_template(kind, path)
 
-        if kind is None:
-            kind, ok = QInputDialog.getItem(
-                self, "Save import template", "Table kind:", list(TABLE_KINDS), 2, False
-            )
-            if not ok:
-                return False
-        if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self,
-                "Save import template",
-                str(Path.home() / f"tokentco-{kind}-template.xlsx"),
-                "Excel workbook (*.xlsx)",
-            )
-            if not chosen:
-                return False
-            path = Path(chosen)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_suffix(".xlsx")
-        try:  # the file dialog already asked before replacing an existing file
-            write_template(kind, path, force=True)  # type: ignore[arg-type]
-        except (InputError, OSError) as exc:
-            self.notify("Save import template", f"Could not write {path.name}: {exc}")
-            return False
-        self.show_message(f"Template written to {path}")
-        return True
+    def export_scorecard(self, path: Path | None = None) -> None:
+        self.exports.export_scorecard(path)
 
     def export_report(self, path: Path | None = None) -> bool:
-        """File ▸ Export report: the printable report as PDF (painted on the GUI thread)."""
-        report = self._report("Export report")
-        if report is None:
-            return False
-        if path is None:
-            stem = (self.doc.path.stem if self.doc.path else "comparison") + "-report"
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "Export report", str(Path.home() / f"{stem}.pdf"), "PDF document (*.pdf)"
-            )
-            if not chosen:
-                return False
-            path = Path(chosen)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_suffix(".pdf")
-        try:
-            pages = report.write_report_pdf(
-                self.doc.project, self.current_comparison(), path, catalogue=self.doc.catalogue
-            )
-        except Exception as exc:  # reported, the app keeps running
-            self.notify("Export report", f"Could not write {path.name}: {exc}")
-            return False
-        self.show_message(f"Report written to {path} ({pages} pages)")
-        return True
-
-    def print_report(self) -> None:
-        """File ▸ Print: the system print dialog, then the report."""
-        report = self._report("Print")
-        if report is None:
-            return
-        try:
-            report.print_report(
-                self.doc.project, self.current_comparison(), self, catalogue=self.doc.catalogue
-            )
-        except Exception as exc:  # printing problems are reported, the app keeps running
-            self.notify("Print", f"Printing failed: {exc}")
+        return self.exports.export_report(path)
 
     def print_preview(self) -> None:
-        """File ▸ Print preview: the report in Qt's preview dialog (non-blocking)."""
-        report = self._report("Print preview")
-        if report is None:
-            return
-        try:
-            comparison = self.current_comparison()
-            dialog = report.preview_report(
-                self.doc.project,
-                comparison,
-                self,
-                catalogue=self.doc.catalogue,
-                on_error=lambda exc: self.notify("Print preview", f"Preview failed: {exc}"),
-            )
-        except Exception as exc:  # reported, the app keeps running
-            self.notify("Print preview", f"Preview failed: {exc}")
-            return
-        self.preview_dialog = dialog
-        dialog.open()
+        self.exports.print_preview()
+
+    @property
+    def preview_dialog(self) -> QDialog | None:
+        return self.exports.preview_dialog
+
+    @property
+    def import_progress(self) -> QProgressDialog | None:
+        return self.imports.progress_dialog
+
+    def current_comparison(self) -> Comparison:
+        return self.exports.current_comparison()
 
     # ================================================================ views & dialogs
+    def about(self) -> None:
+        show_about(self)
+
+    def show_shortcuts(self) -> None:
+        self.shortcuts_dialog = ShortcutsDialog(self.menuBar())
+        self.shortcuts_dialog.open()
+
+    def preferences(self) -> None:
+        dialog = PreferencesDialog(self)
+
+        def accepted() -> None:
+            if self.persist:
+                self._autosave_timer.start(dialog.autosave_interval_s * 1000)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+        self.preferences_dialog = dialog
+
     def show_catalogue(self) -> None:
         self.tabs.setCurrentIndex(1)
         self.catalogue.focus_filter()
@@ -1092,70 +755,6 @@ class MainWindow(QMainWindow):
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, STATE_VERSION)
         self.problems_dock.hide()
-
-    def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About TokenTCO",
-            f"<h3>TokenTCO {__version__}</h3>"
-            "<p>Compare AI inference infrastructure by all-in cost per million "
-            "delivered tokens.</p>"
-            f"<p>Throughput model: {MODEL_VERSION}. Estimated figures are labelled as such; "
-            "measured figures name their source.</p>"
-            "<p>Charts use the Okabe–Ito colour-blind-safe palette.</p>",
-        )
-
-    def show_shortcuts(self) -> None:
-        rows = []
-        for menu in self.menuBar().findChildren(QMenu):
-            for action in menu.actions():
-                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                if keys and action.text():
-                    rows.append((action.text().replace("&", ""), keys))
-        seen = sorted(set(rows))
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard shortcuts")
-        layout = QVBoxLayout(dialog)
-        text = "".join(
-            f"<tr><td>{name}</td><td style='padding-left:24px'><b>{keys}</b></td></tr>"
-            for name, keys in seen
-        )
-        label = QLabel(
-            f"<table>{text}</table><p>Alt + the underlined letter moves to a setting; "
-            "Tab walks through every control.</p>"
-        )
-        layout.addWidget(label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.reject)
-        layout.addWidget(buttons)
-        dialog.open()
-
-    def preferences(self) -> None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Preferences")
-        form = QFormLayout(dialog)
-        interval = QSpinBox()
-        interval.setRange(5, 3600)
-        interval.setSuffix(" s")
-        interval.setValue(settings.autosave_interval_s())
-        label = QLabel("&Autosave every:")
-        label.setBuddy(interval)
-        form.addRow(label, interval)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        form.addRow(buttons)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-
-        def accepted() -> None:
-            settings.set_autosave_interval_s(interval.value())
-            if self.persist:
-                self._autosave_timer.start(interval.value() * 1000)
-
-        dialog.accepted.connect(accepted)
-        dialog.open()
-        self.preferences_dialog = dialog
 
     # ================================================================ theme & settings
     def apply_theme(self) -> None:
@@ -1214,7 +813,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================ closing
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.persist and not self._maybe_save():
+        if self.persist and not self.files.maybe_save():
             event.ignore()
             return
         self._closing = True
@@ -1223,20 +822,8 @@ class MainWindow(QMainWindow):
             self._autosave_timer.stop()
         self.ops.shutdown()
         if self.persist:
-            self._discard_autosave()
+            self.files.discard_autosave()
         event.accept()
-
-
-def _progress_args(args: tuple[Any, ...]) -> tuple[float, str]:
-    """Accept progress calls shaped (fraction), (fraction, msg) or (done, total[, msg])."""
-    numbers = [a for a in args if isinstance(a, int | float) and not isinstance(a, bool)]
-    texts = [str(a) for a in args if isinstance(a, str)]
-    fraction = 0.0
-    if len(numbers) >= 2 and numbers[1]:
-        fraction = float(numbers[0]) / float(numbers[1])
-    elif numbers:
-        fraction = float(numbers[0])
-    return fraction, texts[0] if texts else ""
 
 
 __all__ = ["MainWindow"]
