@@ -296,3 +296,16 @@ def test_import_with_nan_wait_is_one_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--wait nan" in err[0]
     assert not (tmp_path / "p.tokentco").exists()
+
+
+@pytest.mark.parametrize("name", ["x" * 240 + ".tokentco", "é" * 118 + ".tokentco"])
+def test_long_project_names_can_still_be_locked_and_saved(
+    tmp_path: Path, project: Project, name: str
+) -> None:
+    path = tmp_path / name
+    with acquire(path) as lock:
+        assert len(lock.path.name.encode()) <= 255
+        save_project(project, path)  # its temp name must fit too
+        with pytest.raises(ProjectLocked):
+            acquire(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]

@@ -40,8 +40,8 @@ are and remove the ones a killed save left behind."""
 _FOREIGN_TEMP_AGE_S = 3600.0
 """A temp file from another host (shared folder) is only removed when this old: we cannot
 ask whether its process is alive, and no save takes an hour."""
-_NAME_IN_TEMP = 80
-"""Characters of the file name kept in a temp name, so long names stay under 255 bytes."""
+_NAME_IN_TEMP = 120
+"""UTF-8 bytes of the file name kept in a temp name, so long names stay under 255 bytes."""
 
 
 # --------------------------------------------------------------------------- process/host
@@ -80,8 +80,14 @@ def pid_alive(pid: int) -> bool:
 # --------------------------------------------------------------------------- atomic saves
 
 
+def short_name(name: str, max_bytes: int) -> str:
+    """``name`` cut to at most ``max_bytes`` of UTF-8 on a character boundary (file names
+    are limited in bytes, and a name of accented or CJK characters takes 2-4 per char)."""
+    return name.encode("utf-8", "surrogateescape")[:max_bytes].decode("utf-8", "ignore")
+
+
 def _temp_prefix(target: Path) -> str:
-    return f".{target.name[:_NAME_IN_TEMP]}{TEMP_MARK}"
+    return f".{short_name(target.name, _NAME_IN_TEMP)}{TEMP_MARK}"
 
 
 _TEMP_TAIL = re.compile(r"(?P<pid>\d+)-(?P<host>[0-9a-f]{8})-[0-9a-f]+")

@@ -15,6 +15,7 @@ The GUI/app session and every CLI command that rewrites a project use this modul
 """
 
 import getpass
+import hashlib
 import json
 import math
 import os
@@ -27,9 +28,10 @@ from types import TracebackType
 from typing import IO
 
 from tokentco.io.errors import InputError, Location
-from tokentco.io.project_file import pid_alive
+from tokentco.io.project_file import pid_alive, short_name
 
 _POLL_S = 0.05
+_MAX_NAME_BYTES = 255
 _SETTLE_S = 0.5
 _WINDOWS_LOCK_OFFSET = 1 << 20
 """Windows locks are mandatory for the bytes they cover: lock a byte far past the JSON so
@@ -77,7 +79,11 @@ def lock_path_for(path: Path) -> Path:
     path = Path(path)
     if path.is_symlink():
         path = Path(os.path.realpath(path))
-    return path.with_name(f".~lock.{path.name}#")
+    name = path.name
+    if len(f".~lock.{name}#".encode("utf-8", "surrogateescape")) > _MAX_NAME_BYTES:
+        digest = hashlib.sha1(name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+        name = f"{short_name(name, _MAX_NAME_BYTES - 20)}~{digest}"
+    return path.with_name(f".~lock.{name}#")
 
 
 def _hostname() -> str:
