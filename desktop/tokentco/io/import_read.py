@@ -372,8 +372,12 @@ def inspect_zip(path: Path) -> zipfile.ZipFile:
         raise
     for info in infos:
         if info.filename.endswith((".xml", ".rels")):
-            with archive.open(info) as part:
-                head = part.read(4096)
+            try:
+                with archive.open(info) as part:
+                    head = part.read(4096)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                archive.close()
+                raise _damaged(info.filename, exc, where) from None
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 archive.close()
                 raise InputError(
@@ -422,21 +426,39 @@ def _check_entries(archive: zipfile.ZipFile, where: Location) -> None:
             )
 
 
+_SHEETS = "xl/worksheets/"
+
+
 def _verify_entries(archive: zipfile.ZipFile, where: Location) -> None:
     """Decompress every entry once: a bad CRC or a corrupt deflate stream is refused here
-    with its part named, instead of inside calamine."""
+    with its part named, instead of inside calamine. Worksheets are verified when
+    :func:`read_part` reads them for the used-area check (one decompression, not two)."""
     for info in archive.infolist():
+        if info.filename.startswith(_SHEETS):
+            continue
         try:
             with archive.open(info) as part:
                 while part.read(1 << 20):
                     pass
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            reason = "bad CRC-32" if "CRC" in str(exc) else f"corrupt data ({exc})"
-            raise InputError(
-                f"damaged: part {info.filename} cannot be decompressed ({reason}): open "
-                "it in Excel and save it again, or ask for a new copy",
-                where,
-            ) from None
+            raise _damaged(info.filename, exc, where) from None
+
+
+def _damaged(name: str, exc: Exception, where: Location) -> InputError:
+    reason = "bad CRC-32" if "CRC" in str(exc) else f"corrupt data ({exc})"
+    return InputError(
+        f"damaged: part {name} cannot be decompressed ({reason}): open it in Excel and save "
+        "it again, or ask for a new copy",
+        where,
+    )
+
+
+def read_part(archive: zipfile.ZipFile, name: str, where: Location) -> bytes:
+    """One part's bytes, CRC-checked; damage is one located problem."""
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise _damaged(name, exc, where) from None
 
 
 _SST_COUNTS = re.compile(rb'\b(count|uniqueCount)="(\d+)"')
@@ -541,12 +563,8 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _scan_marks(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], Cell]:
+def _scan_marks(data: bytes) -> dict[tuple[int, int], Cell]:
     """Cells calamine shows as blank but that hold an Excel error or an uncached formula."""
-    try:
-        data = archive.read(part)
-    except KeyError:
-        return {}
     marks: dict[tuple[int, int], Cell] = {}
     if b't="e"' in data:
         for m in _ERROR_CELL.finditer(data):
@@ -599,12 +617,15 @@ def read_xlsx(path: Path, tick: Tick = _noop) -> list[RawSheet]:
     archive = inspect_zip(path)
     try:
         parts = _sheet_parts(archive)
+        present = set(archive.namelist())
+        sheet_marks: dict[str, dict[tuple[int, int], Cell]] = {}
         for name, part in parts.items():
-            try:
-                data = archive.read(part)
-            except KeyError:
+            if part not in present:
                 continue
+            data = read_part(archive, part, where)
             check_used_area(data, Location(file=path.name, sheet=name))
+            sheet_marks[name] = _scan_marks(data)
+            del data
         try:
             book = python_calamine.CalamineWorkbook.from_path(str(path))
         except python_calamine.PasswordError:
@@ -630,7 +651,7 @@ def read_xlsx(path: Path, tick: Tick = _noop) -> list[RawSheet]:
                     rows = patched.get_sheet_by_name(name).to_python(skip_empty_area=False)
                 except Exception as again:
                     raise InputError(f"sheet cannot be read: {again}", located) from again
-            marks = _scan_marks(archive, parts[name]) if name in parts else {}
+            marks = sheet_marks.get(name, {})
             sheets.append(RawSheet(file=path.name, name=name, rows=rows, marks=marks))
         book.close()
         if patched is not None:
