@@ -24,6 +24,7 @@ from tokentco.domain import (
     Workload,
 )
 from tokentco.engine import anchoring, economics, uncertainty
+from tokentco.engine.assumptions import option_assumptions
 from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration
 from tokentco.engine.estimator import sweep
 from tokentco.engine.features import accuracy_risk, waterfall_variants
@@ -359,6 +360,9 @@ def _assemble(
         warnings=_warnings(plan, watts),
         anchors=anchored.candidates,
         measured_point=anchored.exact if point.provenance == "measured" else None,
+        assumptions=option_assumptions(
+            plan.accelerator, plan.offer, system, watts, pue, anchored.candidates
+        ),
     )
 
 
