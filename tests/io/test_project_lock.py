@@ -309,3 +309,33 @@ def test_long_project_names_can_still_be_locked_and_saved(
         with pytest.raises(ProjectLocked):
             acquire(path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"user": "x", "host": "HOST", "pid": 1e400, "since": "s"}',
+        b'{"user": "x", "host": "HOST", "pid": 99999999999999999999999, "since": "s"}',
+        b'{"user": "x", "host": "HOST", "pid": "abc", "since": "s"}',
+        b'{"user": "x", "host": "HOST"}',
+        b"[" * 100_000,
+        b"\xff" * 10_000_000,
+    ],
+    ids=["pid-1e400", "pid-23-digits", "pid-text", "no-pid", "deep-nesting", "10MB-binary"],
+)
+def test_hostile_lock_files_are_broken_not_fatal(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "p.tokentco"
+    lock_path_for(path).write_bytes(content.replace(b"HOST", socket.gethostname().encode()))
+    assert holder(path) is None
+    with acquire(path) as lock:
+        assert lock.info.pid == os.getpid()
+
+
+def test_stale_temp_with_an_absurd_pid_is_removed(tmp_path: Path, project: Project) -> None:
+    from tokentco.io.project_file import TEMP_MARK, _host_tag
+
+    path = tmp_path / "p.tokentco"
+    stray = tmp_path / f".p.tokentco{TEMP_MARK}{'9' * 40}-{_host_tag()}-01"
+    stray.write_bytes(b"partial")
+    save_project(project, path)
+    assert not stray.exists()

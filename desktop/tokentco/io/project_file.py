@@ -54,7 +54,7 @@ def _host_tag() -> str:
 
 def pid_alive(pid: int) -> bool:
     """Whether a process with this id runs on this machine (errs towards "alive")."""
-    if pid <= 0:
+    if pid <= 0 or pid > 2**31 - 1:  # no such process id anywhere (and os.kill would overflow)
         return False
     if os.name == "nt":  # os.kill(pid, 0) would *terminate* the process on Windows
         import ctypes

@@ -109,7 +109,7 @@ def _read_info(handle: IO[bytes]) -> LockInfo | None:
             since=str(body["since"]),
             app=str(body.get("app", "TokenTCO")),
         )
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):  # garbage
         return None
 
 
