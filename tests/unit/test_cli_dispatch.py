@@ -250,9 +250,10 @@ def unwritable_folder(tmp_path: Path) -> Path:
         ["estimate", "--points", "{points}", "--out", "{out}.csv"],
         ["template", "--kind", "offers", "--out", "{out}.xlsx"],
         ["scorecard", "{project}", "--out", "{out}.xlsx"],
+        ["report", "{project}", "--out", "{out}.pdf"],
         ["import", "{points}", "--project", "{out}.tokentco"],
     ],
-    ids=["estimate", "template", "scorecard", "import"],
+    ids=["estimate", "template", "scorecard", "report", "import"],
 )
 def test_unwritable_folder_is_one_line(
     argv: list[str],
