@@ -244,3 +244,20 @@ def test_multi_turn_class_enters_the_blend(project: Project, catalogue: Catalogu
         assert figures.session is not None
         if session.feasible:
             assert figures.usd_per_mtok == pytest.approx(session.usd_per_mtok)
+
+
+def test_share_edits_keep_the_mix_summing_to_one() -> None:
+    from tokentco.domain.mix import with_class, with_share, without_class
+
+    mix = with_class((), PRESETS["chat"])
+    assert [c.share for c in mix] == [1.0]
+    mix = with_class(mix, PRESETS["batch"])  # batch at its 5 %, chat makes room
+    assert [c.share for c in mix] == pytest.approx([0.95, 0.05])
+    mix = with_class(mix, PRESETS["rag"])  # rag 20 %, the others keep their 19:1 ratio
+    assert [c.share for c in mix] == pytest.approx([0.76, 0.04, 0.2])
+    mix = with_share(mix, 0, 0.5)
+    assert [c.share for c in mix] == pytest.approx([0.5, 0.5 / 6, 0.5 * 5 / 6])
+    assert [c.name for c in with_class(mix, PRESETS["chat"])][-1] == "chat 2"
+    mix = without_class(mix, 0)
+    assert [c.share for c in mix] == pytest.approx([1 / 6, 5 / 6])
+    Project(workload_classes=mix)

@@ -264,3 +264,51 @@ def profile_preset(name: str, peak_tokens_per_s: float) -> DemandProfile:
     if name == "batch at night":
         return batch_at_night(0.4 * peak_tokens_per_s, peak_tokens_per_s)
     raise ValueError(f"unknown profile preset {name!r} (known: {', '.join(PROFILE_PRESETS)})")
+
+
+def _rescaled(
+    classes: tuple[WorkloadClass, ...], keep: int, share: float
+) -> tuple[WorkloadClass, ...]:
+    """Classes with ``classes[keep]`` at ``share`` and the others scaled to fill 1 − share
+    in their current proportions (equally when they are all but zero)."""
+    others = [c for i, c in enumerate(classes) if i != keep]
+    if not others:
+        return (classes[keep].model_copy(update={"share": 1.0}),)
+    share = min(max(share, 1e-4), 1.0 - 1e-4 * len(others))
+    rest = sum(c.share for c in others)
+    out = []
+    for i, c in enumerate(classes):
+        if i == keep:
+            out.append(c.model_copy(update={"share": share}))
+        else:
+            part = c.share / rest if rest > 0 else 1.0 / len(others)
+            out.append(c.model_copy(update={"share": (1.0 - share) * part}))
+    return tuple(out)
+
+
+def with_share(
+    classes: tuple[WorkloadClass, ...], index: int, share: float
+) -> tuple[WorkloadClass, ...]:
+    """Edit one class's share; the others absorb the difference so the mix still sums to 1
+    (an analyst types "chat 50 %" and expects the rest to make room)."""
+    return _rescaled(classes, index, share)
+
+
+def with_class(
+    classes: tuple[WorkloadClass, ...], added: WorkloadClass
+) -> tuple[WorkloadClass, ...]:
+    """Add a class at its own share (the others shrink to make room); a name already in the
+    mix gets a numeric suffix so names stay unique."""
+    names = {c.name for c in classes}
+    name, n = added.name, 2
+    while name in names:
+        name, n = f"{added.name} {n}", n + 1
+    grown = (*classes, added.model_copy(update={"name": name}))
+    return _rescaled(grown, len(grown) - 1, added.share if classes else 1.0)
+
+
+def without_class(classes: tuple[WorkloadClass, ...], index: int) -> tuple[WorkloadClass, ...]:
+    """Remove a class; the remaining shares are scaled back up to sum to 1."""
+    rest = tuple(c for i, c in enumerate(classes) if i != index)
+    total = sum(c.share for c in rest)
+    return tuple(c.model_copy(update={"share": c.share / total}) for c in rest)

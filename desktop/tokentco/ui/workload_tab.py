@@ -1,0 +1,505 @@
+"""The Workload tab: the traffic mix, the hourly demand profile and the capacity plan.
+
+A self-contained widget: it takes a ``Project`` (``set_project``) and emits every edit as
+a new validated ``Project`` (``project_edited``), so the main window can route the edit
+through its undo history like any other. It shows
+
+* the mix: a table of workload classes (name, share of output tokens, lengths, targets,
+  prefix hits, agent turns) with presets for the common classes; shares stay summing to 1
+  (editing one makes the others room, see ``domain.mix.with_share``);
+* the profile: a preset shape at a chosen peak, or an imported PROFILE.csv, plus growth
+  per year and rental price erosion per year; its chart draws the chosen option's base;
+* the plan: for the chosen option, GPUs by hour stacked base/burst, and the cost by year
+  beside all-on-demand and all-base; the plan's sentence says why.
+
+Planning takes tens of milliseconds (one evaluation per class), so it runs on the GUI
+thread after each edit; the lead can move it to ``ui.background`` if mixes grow.
+"""
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from pydantic import ValidationError
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tokentco.domain import Catalogue, DemandProfile, MultiTurn, Project, WorkloadClass
+from tokentco.domain.mix import (
+    PRESETS,
+    PROFILE_PRESETS,
+    profile_preset,
+    with_class,
+    with_share,
+    without_class,
+)
+from tokentco.engine.calibration import Calibration
+from tokentco.engine.plan import CapacityPlan, plan_capacity
+from tokentco.io.errors import InputError
+from tokentco.io.mix_csv import read_profile
+
+_Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "Class"),
+    ("share", "Share of output %"),
+    ("isl_tokens", "ISL"),
+    ("osl_tokens", "OSL"),
+    ("min_tokens_per_s_per_user", "Min tok/s/user"),
+    ("max_ttft_ms", "Max TTFT ms"),
+    ("prefix_hit_rate", "Prefix hits %"),
+    ("turns", "Agent turns"),
+)
+_PLAN_SETTINGS = ("growth_per_year", "cost_of_capital", "use_spot", "spot_preemption_share")
+"""Profile fields that are plan settings, kept when the profile's shape changes."""
+BASE_COLOUR = "#3b6ea8"
+BURST_COLOUR = "#e0913a"
+DEMAND_COLOUR = "#7a7a7a"
+
+
+def _cell(cls: WorkloadClass, field: str) -> str:
+    if field == "share":
+        return f"{cls.share * 100:.1f}"
+    if field == "prefix_hit_rate":
+        return f"{cls.prefix_hit_rate * 100:.0f}"
+    if field == "turns":
+        return str(cls.multi_turn.turns_per_session) if cls.multi_turn else "1"
+    value = getattr(cls, field)
+    if value is None:
+        return "none"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _parsed(field: str, text: str) -> object:
+    """The typed value of an edited cell (percent columns are shown ×100)."""
+    text = text.strip().replace(",", "")
+    if field == "name":
+        return text
+    if field in ("min_tokens_per_s_per_user", "max_ttft_ms") and text.lower() in ("", "none", "-"):
+        return None
+    number = float(text)
+    if field in ("share", "prefix_hit_rate"):
+        return number / 100.0
+    if field in ("isl_tokens", "osl_tokens", "turns"):
+        if number != int(number):
+            raise ValueError(f"{text} is not a whole number")
+        return int(number)
+    return number
+
+
+class MixModel(QAbstractTableModel):
+    """The project's workload classes as an editable table; edits emit the new classes."""
+
+    edited = Signal(object)  # tuple[WorkloadClass, ...]
+    rejected = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.classes: tuple[WorkloadClass, ...] = ()
+
+    def set_classes(self, classes: tuple[WorkloadClass, ...]) -> None:
+        self.beginResetModel()
+        self.classes = classes
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.classes)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation is Qt.Orientation.Horizontal:
+            return COLUMNS[section][1]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        cls = self.classes[index.row()]
+        field = COLUMNS[index.column()][0]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return _cell(cls, field)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cls.assumptions or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        row, field = index.row(), COLUMNS[index.column()][0]
+        try:
+            typed = _parsed(field, str(value))
+            classes = self._edited(row, field, typed)
+        except (ValueError, ValidationError) as exc:
+            self.rejected.emit(f"{COLUMNS[index.column()][1]}: {_first_message(exc)}")
+            return False
+        self.edited.emit(classes)
+        return True
+
+    def _edited(self, row: int, field: str, value: object) -> tuple[WorkloadClass, ...]:
+        if field == "share":
+            return with_share(self.classes, row, float(value))  # type: ignore[arg-type]
+        cls = self.classes[row]
+        if field == "turns":
+            turns = int(value)  # type: ignore[call-overload]
+            session = None
+            if turns > 1:
+                session = (cls.multi_turn or MultiTurn()).model_copy(
+                    update={"turns_per_session": turns}
+                )
+                MultiTurn.model_validate(session.model_dump())
+            changed = cls.model_copy(update={"multi_turn": session})
+        else:
+            changed = WorkloadClass.model_validate({**cls.model_dump(), field: value})
+        if field == "name" and any(
+            c.name == changed.name for i, c in enumerate(self.classes) if i != row
+        ):
+            raise ValueError(f"another class is already called {changed.name!r}")
+        return tuple(changed if i == row else c for i, c in enumerate(self.classes))
+
+
+def _first_message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+    return str(exc)
+
+
+def _spin(
+    low: float, high: float, value: float, step: float, decimals: int, suffix: str
+) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setDecimals(decimals)
+    box.setSingleStep(step)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    box.setKeyboardTracking(False)
+    return box
+
+
+class WorkloadTab(QWidget):
+    """Classes, profile and plan for one project; emits ``project_edited`` on every edit."""
+
+    project_edited = Signal(object)  # Project
+    planned = Signal(object)  # tuple[CapacityPlan, ...]
+    message = Signal(str)
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        project: Project,
+        calibration: Calibration | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.bundled = catalogue
+        self.calibration = calibration
+        self.project = project
+        self.plans: tuple[CapacityPlan, ...] = ()
+        self.plan_error = ""
+        self._loading = False
+        self._build()
+        self.set_project(project)
+
+    # --- layout ----------------------------------------------------------------------
+    def _build(self) -> None:
+        self.model = MixModel(self)
+        self.model.edited.connect(self._classes_edited)
+        self.model.rejected.connect(self._say)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.preset = QComboBox()
+        self.preset.addItems(list(PRESETS))
+        self.preset.setToolTip("A common class with its assumptions written out (hover a row)")
+        self.add_button = QPushButton("Add class")
+        self.add_button.clicked.connect(self._add_class)
+        self.remove_button = QPushButton("Remove class")
+        self.remove_button.clicked.connect(self._remove_class)
+        self.single_button = QPushButton("Use the single workload")
+        self.single_button.setToolTip("Clear the mix: compare at the project's one workload")
+        self.single_button.clicked.connect(lambda: self._classes_edited(()))
+        mix_buttons = QHBoxLayout()
+        for w in (self.preset, self.add_button, self.remove_button, self.single_button):
+            mix_buttons.addWidget(w)
+        mix_buttons.addStretch(1)
+        mix_box = QGroupBox("Workload mix (shares of output tokens)")
+        mix_layout = QVBoxLayout(mix_box)
+        mix_layout.addLayout(mix_buttons)
+        mix_layout.addWidget(self.table)
+
+        self.profile_preset = QComboBox()
+        self.profile_preset.addItems(["(none)", *PROFILE_PRESETS, "imported"])
+        self.profile_preset.model().item(len(PROFILE_PRESETS) + 1).setEnabled(False)  # type: ignore[attr-defined]
+        self.profile_preset.activated.connect(self._profile_shape_edited)
+        self.peak = _spin(1.0, 1e9, 100_000.0, 1000.0, 0, " tok/s")
+        self.peak.valueChanged.connect(self._profile_shape_edited)
+        self.growth = _spin(-90.0, 1000.0, 0.0, 5.0, 1, " %/yr")
+        self.growth.valueChanged.connect(self._settings_edited)
+        self.erosion = _spin(0.0, 99.0, 0.0, 1.0, 1, " %/yr")
+        self.erosion.setToolTip("Yearly fall of rental (burst) prices; base prices are fixed")
+        self.erosion.valueChanged.connect(self._settings_edited)
+        self.import_button = QPushButton("Import PROFILE.csv…")
+        self.import_button.clicked.connect(self._import_profile)
+        self.option = QComboBox()
+        self.option.currentIndexChanged.connect(self._draw)
+        form = QFormLayout()
+        form.addRow("Profile", self.profile_preset)
+        form.addRow("Peak output", self.peak)
+        form.addRow("Growth", self.growth)
+        form.addRow("Rental price erosion", self.erosion)
+        form.addRow("", self.import_button)
+        form.addRow("Plan for option", self.option)
+        profile_box = QGroupBox("Demand profile")
+        profile_box.setLayout(form)
+
+        self.profile_chart = pg.PlotWidget(background="w")
+        self.profile_chart.setTitle("Demand by hour (output tok/s) and the base it buys")
+        self.profile_chart.setLabel("bottom", "hour of the profile")
+        self.hourly_chart = pg.PlotWidget(background="w")
+        self.hourly_chart.setTitle("GPUs by hour, year 1: base and burst")
+        self.hourly_chart.addLegend(offset=(10, 10))
+        self.yearly_chart = pg.PlotWidget(background="w")
+        self.yearly_chart.setTitle("Cost by year (USD): plan, all on demand, all base")
+        self.yearly_chart.addLegend(offset=(10, 10))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        top = QHBoxLayout()
+        top.addWidget(mix_box, 3)
+        top.addWidget(profile_box, 1)
+        top_widget = QWidget()
+        top_widget.setLayout(top)
+        charts = QSplitter(Qt.Orientation.Horizontal)
+        for chart in (self.profile_chart, self.hourly_chart, self.yearly_chart):
+            charts.addWidget(chart)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top_widget)
+        splitter.addWidget(charts)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.summary)
+
+    # --- project in ------------------------------------------------------------------
+    def set_project(self, project: Project) -> None:
+        """Show ``project`` (the main window calls this after undo/redo or a file open)."""
+        self.project = project
+        self._loading = True
+        try:
+            self.model.set_classes(project.workload_classes)
+            profile = project.demand_profile
+            if profile is not None:
+                shape = profile.name if profile.name in PROFILE_PRESETS else "imported"
+                self.profile_preset.setCurrentText(shape)
+                self.peak.setValue(profile.peak_tokens_per_s)
+                self.growth.setValue(profile.growth_per_year * 100.0)
+            else:
+                self.profile_preset.setCurrentIndex(0)
+            self.erosion.setValue(project.price_erosion_per_year * 100.0)
+            current = self.option.currentText()
+            self.option.clear()
+            self.option.addItems([o.display_name for o in project.options])
+            if current:
+                self.option.setCurrentText(current)
+        finally:
+            self._loading = False
+        self.replan()
+
+    # --- edits out -------------------------------------------------------------------
+    def _emit(self, project: Project) -> None:
+        self.project = project
+        self.project_edited.emit(project)
+        self.replan()
+
+    def _update(self, **fields: object) -> None:
+        try:
+            project = Project.model_validate({**self.project.model_dump(), **fields})
+        except ValidationError as exc:
+            self._say(_first_message(exc))
+            return
+        self._emit(project)
+
+    def _classes_edited(self, classes: tuple[WorkloadClass, ...]) -> None:
+        self.model.set_classes(classes)
+        self._emit(self.project.model_copy(update={"workload_classes": classes}))
+
+    def _add_class(self) -> None:
+        preset = PRESETS[self.preset.currentText()]
+        self._classes_edited(with_class(self.project.workload_classes, preset))
+
+    def _remove_class(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows and self.project.workload_classes:
+            rows = [len(self.project.workload_classes) - 1]
+        classes = self.project.workload_classes
+        for row in reversed(rows):
+            classes = without_class(classes, row) if len(classes) > 1 else ()
+        self._classes_edited(classes)
+
+    def _profile_shape_edited(self, *_: object) -> None:
+        if self._loading:
+            return
+        shape = self.profile_preset.currentText()
+        old = self.project.demand_profile
+        if shape == "(none)":
+            if old is not None:
+                self._update(demand_profile=None)
+            return
+        if shape == "imported":
+            if old is not None:
+                self._set_profile(old.scaled(self.peak.value() / old.peak_tokens_per_s))
+            return
+        profile = profile_preset(shape, self.peak.value())
+        if old is not None:
+            profile = profile.model_copy(update={k: getattr(old, k) for k in _PLAN_SETTINGS})
+        self._set_profile(
+            profile.model_copy(update={"growth_per_year": self.growth.value() / 100.0})
+        )
+
+    def _settings_edited(self, *_: object) -> None:
+        if self._loading:
+            return
+        profile = self.project.demand_profile
+        fields: dict[str, object] = {"price_erosion_per_year": self.erosion.value() / 100.0}
+        if profile is not None:
+            fields["demand_profile"] = profile.model_copy(
+                update={"growth_per_year": self.growth.value() / 100.0}
+            ).model_dump()
+        self._update(**fields)
+
+    def _set_profile(self, profile: DemandProfile) -> None:
+        self._update(demand_profile=profile.model_dump())
+
+    def _import_profile(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import demand profile", "", "CSV (*.csv)")
+        if path:
+            self.import_profile(Path(path))
+
+    def import_profile(self, path: Path) -> bool:
+        """Read PROFILE.csv into the project; a bad file is one located message."""
+        try:
+            profile = read_profile(path)
+        except InputError as exc:
+            self._say(str(exc))
+            return False
+        profile = profile.model_copy(
+            update={"name": "imported", "growth_per_year": self.growth.value() / 100.0}
+        )
+        self._loading = True
+        self.profile_preset.setCurrentText("imported")
+        self.peak.setValue(profile.peak_tokens_per_s)
+        self._loading = False
+        self._set_profile(profile)
+        return True
+
+    def _say(self, text: str) -> None:
+        self.message.emit(text)
+        self.summary.setText(text)
+
+    # --- plan ------------------------------------------------------------------------
+    def replan(self) -> None:
+        """Recompute the plan for the current project (no profile: no plan, said so)."""
+        self.plans, self.plan_error = (), ""
+        if self.project.demand_profile is None:
+            self.plan_error = "Pick a profile preset or import PROFILE.csv to plan capacity."
+        elif not self.project.options:
+            self.plan_error = "Add options to compare to plan capacity."
+        else:
+            try:
+                catalogue = self.project.effective_catalogue(self.bundled)
+                self.plans = plan_capacity(self.project, catalogue, self.calibration)
+            except ValueError as exc:
+                self.plan_error = str(exc).splitlines()[0]
+        self.planned.emit(self.plans)
+        self._draw()
+
+    def current_plan(self) -> CapacityPlan | None:
+        index = self.option.currentIndex()
+        return self.plans[index] if 0 <= index < len(self.plans) else None
+
+    def _draw(self, *_: object) -> None:
+        for chart in (self.profile_chart, self.hourly_chart, self.yearly_chart):
+            chart.clear()
+        profile = self.project.demand_profile
+        plan = self.current_plan()
+        if profile is not None:
+            hours = np.arange(profile.hours)
+            self.profile_chart.addItem(
+                pg.BarGraphItem(
+                    x=hours, height=np.asarray(profile.tokens_per_s), width=0.9, brush=DEMAND_COLOUR
+                )
+            )
+            if plan is not None and plan.first is not None:
+                carried = plan.first.base_gpus * plan.tokens_per_s_per_gpu
+                self.profile_chart.addItem(
+                    pg.InfiniteLine(pos=carried, angle=0, pen=pg.mkPen(BASE_COLOUR, width=2))
+                )
+        if plan is None or plan.first is None:
+            self.summary.setText(self.plan_error or (plan.why if plan else ""))
+            return
+        need = np.asarray(plan.hourly_gpus, dtype=float)
+        base = np.minimum(need, plan.first.base_gpus)
+        hours = np.arange(need.size)
+        self.hourly_chart.addItem(
+            pg.BarGraphItem(x=hours, height=base, width=0.9, brush=BASE_COLOUR, name="base")
+        )
+        self.hourly_chart.addItem(
+            pg.BarGraphItem(
+                x=hours, y0=base, height=need - base, width=0.9, brush=BURST_COLOUR, name="burst"
+            )
+        )
+        years = np.arange(1, len(plan.years) + 1, dtype=float)
+        for offset, values, colour, name in (
+            (-0.27, [y.cost_usd for y in plan.years], BASE_COLOUR, "plan"),
+            (0.0, [y.all_on_demand_usd for y in plan.years], BURST_COLOUR, "all on demand"),
+            (0.27, [y.all_base_usd for y in plan.years], DEMAND_COLOUR, "all base"),
+        ):
+            heights = np.asarray([v if math.isfinite(v) else 0.0 for v in values])
+            self.yearly_chart.addItem(
+                pg.BarGraphItem(
+                    x=years + offset, height=heights, width=0.25, brush=colour, name=name
+                )
+            )
+        first = plan.first
+        self.summary.setText(
+            f"{plan.label}, year 1: {first.base_gpus} base GPUs, {first.burst_gpu_hours:,.0f} "
+            f"burst GPU-hours, ${first.cost_usd:,.0f} (all on demand "
+            f"{_usd(first.all_on_demand_usd)}, all base {_usd(first.all_base_usd)}); NPV over "
+            f"{len(plan.years)} years ${plan.npv_usd:,.0f}. {plan.why}."
+        )
+
+
+def _usd(value: float) -> str:
+    return f"${value:,.0f}" if math.isfinite(value) else "n/a (no offer)"

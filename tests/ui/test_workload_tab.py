@@ -1,0 +1,122 @@
+"""The Workload tab, driven like a user: build a mix and a profile, read the plan."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tokentco.domain import Catalogue, Project
+from tokentco.engine.mix import evaluate_mix
+from tokentco.engine.plan import CapacityPlan, plan_capacity
+from tokentco.ui.workload_tab import COLUMNS, WorkloadTab
+
+
+@pytest.fixture()
+def tab(app: QApplication, qtbot: Any, catalogue: Catalogue, project: Project) -> WorkloadTab:
+    widget = WorkloadTab(catalogue, project)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    return widget
+
+
+def _column(name: str) -> int:
+    return next(i for i, (field, _) in enumerate(COLUMNS) if field == name)
+
+
+def test_build_a_mix_and_a_profile_and_read_the_plan(
+    tab: WorkloadTab, qtbot: Any, catalogue: Catalogue
+) -> None:
+    edits: list[Project] = []
+    tab.project_edited.connect(edits.append)
+    assert tab.current_plan() is None and "profile" in tab.summary.text()
+
+    for preset in ("chat", "rag", "batch"):
+        tab.preset.setCurrentText(preset)
+        qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    assert [c.name for c in edits[-1].workload_classes] == ["chat", "rag", "batch"]
+    assert sum(c.share for c in edits[-1].workload_classes) == pytest.approx(1.0)
+
+    # type "50" into chat's share: the others make room in their proportions
+    model = tab.model
+    assert model.setData(model.index(0, _column("share")), "50")
+    shares = [c.share for c in tab.project.workload_classes]
+    assert shares[0] == pytest.approx(0.5) and sum(shares) == pytest.approx(1.0)
+    # a bad value is refused with a message and changes nothing
+    messages: list[str] = []
+    tab.message.connect(messages.append)
+    assert not model.setData(model.index(1, _column("osl_tokens")), "0")
+    assert messages and "OSL" in messages[-1]
+    assert not model.setData(model.index(1, _column("name")), "chat")
+    assert "already called" in messages[-1]
+
+    tab.profile_preset.setCurrentText("business hours")
+    tab.profile_preset.activated.emit(tab.profile_preset.currentIndex())
+    tab.peak.setValue(50_000.0)
+    tab.growth.setValue(30.0)
+    project = tab.project
+    assert edits[-1] is project
+    assert project.demand_profile is not None
+    assert project.demand_profile.peak_tokens_per_s == pytest.approx(50_000.0)
+    assert project.demand_profile.growth_per_year == pytest.approx(0.3)
+
+    # the plan the tab shows is the engine's plan for the edited project
+    expected: tuple[CapacityPlan, ...] = plan_capacity(
+        project, project.effective_catalogue(catalogue)
+    )
+    assert [p.option_id for p in tab.plans] == [o.id for o in project.options]
+    for shown, truth in zip(tab.plans, expected, strict=True):
+        assert shown.years == truth.years
+    mix = evaluate_mix(project, project.effective_catalogue(catalogue))
+    plans: tuple[CapacityPlan, ...] = tab.plans
+    first = next(p for p in plans if p.feasible)
+    assert first.tokens_per_s_per_gpu == pytest.approx(
+        mix.by_id(first.option_id).pool.output_tokens_per_s_per_gpu
+    )
+    tab.option.setCurrentIndex(tab.plans.index(first))
+    year = first.years[0]
+    assert f"{year.base_gpus} base GPUs" in tab.summary.text()
+    assert year.cost_usd <= year.all_on_demand_usd and year.cost_usd <= year.all_base_usd
+    assert len(first.years) == 3 and first.years[-1].peak_gpus >= year.peak_gpus
+
+
+def test_import_profile_and_erosion(tab: WorkloadTab, tmp_path: Path) -> None:
+    path = tmp_path / "PROFILE.csv"
+    path.write_text(
+        "hour,tokens_per_s\n"
+        + "".join(f"{h},{20000 if 9 <= h < 17 else 5000}\n" for h in range(24))
+    )
+    assert tab.import_profile(path)
+    assert tab.project.demand_profile is not None
+    assert tab.project.demand_profile.hours == 24
+    assert tab.profile_preset.currentText() == "imported"
+    assert tab.plans and tab.plans[0].hourly_gpus
+    tab.erosion.setValue(10.0)
+    assert tab.project.price_erosion_per_year == pytest.approx(0.1)
+    burst = [p for p in tab.plans if p.feasible and p.years[0].burst_gpu_hours > 0]
+    assert burst and burst[0].years[1].burst_usd_per_gpu_hour == pytest.approx(
+        burst[0].years[0].burst_usd_per_gpu_hour * 0.9
+    )
+    bad = tmp_path / "BAD.csv"
+    bad.write_text("hour,tokens_per_s\n0,1\n")
+    assert not tab.import_profile(bad)
+    assert "BAD.csv" in tab.summary.text() and "expected 168" in tab.summary.text()
+
+
+def test_set_project_shows_it_without_emitting(tab: WorkloadTab, project: Project) -> None:
+    from tokentco.domain.mix import PRESETS, business_hours
+
+    edits: list[Project] = []
+    tab.project_edited.connect(edits.append)
+    shown = project.model_copy(
+        update={
+            "workload_classes": (PRESETS["chat"].model_copy(update={"share": 1.0}),),
+            "demand_profile": business_hours(10_000.0),
+        }
+    )
+    tab.set_project(shown)
+    assert edits == []
+    assert tab.model.rowCount() == 1 and tab.profile_preset.currentText() == "business hours"
+    assert tab.plans and tab.peak.value() == pytest.approx(10_000.0)
