@@ -1,0 +1,302 @@
+"""What every chart shares: the data a chart shows (:class:`ChartData`), number
+formats, axes and the :class:`Chart` widget base (hover, export, theme)."""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+from pyqtgraph import exporters
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QPainter,
+)
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QVBoxLayout, QWidget
+
+from tokentco import MODEL_VERSION
+from tokentco.domain import Project
+from tokentco.engine.results import Comparison, OptionResult
+from tokentco.ui import theme
+from tokentco.ui.charts.axes import (
+    CategoryAxis,
+    NumberAxis,
+    row_at,
+    set_title,
+)
+from tokentco.ui.charts.overlays import Grid
+
+MAX_BAR_LABELS = 24
+"""Value labels are drawn on bars up to this many options; above it, hover shows values."""
+
+
+@dataclass(frozen=True, eq=False)
+class ChartData:
+    """What every chart is drawn from: results plus the project they were computed for."""
+
+    comparison: Comparison
+    project: Project
+    selected_id: str = ""
+    tornado: Sequence[Any] | None = None
+    tornado_for: str = ""
+
+    def colour_index(self, option_id: str) -> int:
+        """Position of the option in the project: its colour in every chart and list."""
+        return self._colours.get(option_id, 0)
+
+    @cached_property
+    def _colours(self) -> dict[str, int]:
+        return {option.id: index for index, option in enumerate(self.project.options)}
+
+
+def fmt_money(value: float) -> str:
+    if not math.isfinite(value):
+        return "—"
+    if value >= 100:
+        return f"${value:,.0f}"
+    if value >= 1:
+        return f"${value:,.2f}"
+    return f"${value:.3f}"
+
+
+def fmt_number(value: float | None, unit: str = "") -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:,.2f}{suffix}{unit}"
+    return f"{value:,.3g}{unit}" if abs(value) < 10 else f"{value:,.0f}{unit}"
+
+
+def provenance_text(result: OptionResult) -> str:
+    point = result.point
+    if point.provenance == "measured":
+        return f"measured ({point.source})" if point.source else "measured"
+    return f"estimated ({MODEL_VERSION})"
+
+
+class Chart(QWidget):
+    """Base: a titled pyqtgraph plot with hover read-out and PNG/SVG export."""
+
+    title = "Chart"
+    exported = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(type(self).__name__)
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setAntialiasing(True)
+        self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.view.setMinimumSize(280, 200)
+        self.view.ci.setContentsMargins(6, 4, 10, 6)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.setAccessibleName(self.title)
+        self.hover_text = ""
+        self._last_key: Any = None
+        self._hover = pg.TextItem(
+            anchor=(0, 1),
+            fill=pg.mkBrush(theme.chart_background()),
+            border=pg.mkPen(theme.muted_foreground()),
+        )
+        self._hover.setZValue(1000)
+        self._hover.hide()
+        self._data: ChartData | None = None
+        self.view.scene().sigMouseMoved.connect(self._mouse_moved)
+        for fmt in ("png", "svg"):
+            action = QAction(f"Export “{self.title}” as {fmt.upper()}…", self)
+            action.triggered.connect(lambda _=False, f=fmt: self.export_dialog(f))
+            self.view.scene().contextMenu.append(action)
+
+    # --- plot setup helpers -----------------------------------------------------------------
+    def _plot(
+        self,
+        row: int = 0,
+        col: int = 0,
+        left: pg.AxisItem | None = None,
+        bottom: pg.AxisItem | None = None,
+        title: str = "",
+    ) -> pg.PlotItem:
+        axes = {}
+        if left is not None:
+            axes["left"] = left
+        if bottom is not None:
+            axes["bottom"] = bottom
+        plot = self.view.addPlot(row=row, col=col, axisItems=axes)
+        set_title(plot, title or self.title)
+        Grid(plot)
+        plot.setMenuEnabled(True)
+        plot.hideButtons()
+        font = QFont()
+        font.setPointSizeF(8.5)
+        for name in ("left", "bottom"):
+            plot.getAxis(name).setTickFont(font)
+            plot.getAxis(name).label.setFont(font)
+        for name in ("left", "bottom", "right", "top"):
+            # pyqtgraph replays each axis' QPicture (slow text) on every repaint of the view;
+            # a device-pixel cache turns an unchanged axis into one blit
+            plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        plot.titleLabel.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        return plot
+
+    def _legend(self, row: int, col: int, columns: int) -> pg.LegendItem:
+        """A legend in its own row under the plot, so it never hides data."""
+        legend = pg.LegendItem(colCount=columns, labelTextSize="8pt", verSpacing=-4, horSpacing=14)
+        legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.view.addItem(legend, row=row, col=col)
+        return legend
+
+    def _attach_hover(self, plot: pg.PlotItem) -> None:
+        self._hover_plot = plot
+        plot.addItem(self._hover, ignoreBounds=True)
+
+    def _bar_plot(
+        self,
+        unit: str,
+        money: bool = True,
+        row: int = 0,
+        col: int = 0,
+        title: str = "",
+    ) -> tuple[CategoryAxis, pg.PlotItem]:
+        """A horizontal bar plot: categories down the left (first on top), values along x."""
+        axis = CategoryAxis("left")
+        plot = self._plot(
+            row, col, left=axis, bottom=NumberAxis("bottom", money=money), title=title
+        )
+        plot.invertY(True)
+        plot.setLabel("bottom", unit)
+        return axis, plot
+
+    def _result_at(self, y: float) -> OptionResult | None:
+        """The option whose bar is at height ``y`` (bars are drawn one per option)."""
+        if self._data is None:
+            return None
+        return row_at(y, self._data.comparison.options)
+
+    def apply_theme(self) -> None:
+        """Follow the application palette (light or dark)."""
+        self._last_key = None  # colours changed: the next data must be drawn
+        self.view.setBackground(theme.chart_background())
+        fg = theme.chart_foreground()
+        for item in self.view.ci.items:
+            if isinstance(item, pg.PlotItem):
+                for name in ("left", "bottom", "right", "top"):
+                    axis = item.getAxis(name)
+                    axis.setPen(pg.mkPen(theme.muted_foreground()))
+                    axis.setTextPen(pg.mkPen(fg))
+                item.titleLabel.setAttr("color", fg)
+                set_title(item, item.titleLabel.text)
+            elif isinstance(item, pg.LegendItem):
+                item.setLabelTextColor(fg)
+        self._hover.fill = pg.mkBrush(theme.chart_background())
+        self._hover.setColor(fg)
+
+    # --- data --------------------------------------------------------------------------------
+    def show_data(self, data: ChartData) -> None:
+        """Draw ``data``; skipped when nothing this chart shows has changed (a utilization
+        drag leaves $/GPU-hour, energy and the frontier as they were)."""
+        self._data = data
+        key = self.data_key(data)
+        if key is not None and key == self._last_key:
+            return
+        self._last_key = key
+        self.update_plot(data)
+        for item in self.view.ci.items:
+            if isinstance(item, pg.PlotItem):
+                # apply the new ranges now: pyqtgraph defers the view transform to the paint,
+                # where changing it marks every item dirty again and the view paints twice
+                item.vb.updateMatrix()
+
+    def data_key(self, data: ChartData) -> Any:
+        """A cheap value equal for two inputs that draw the same picture (None: always draw)."""
+        return None
+
+    @staticmethod
+    def _ids(data: ChartData) -> tuple[Any, ...]:
+        return tuple(
+            (r.option_id, r.label, data.colour_index(r.option_id), r.point.provenance)
+            for r in data.comparison.options
+        )
+
+    def update_plot(self, data: ChartData) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def hover_at(self, x: float, y: float) -> str:
+        """Exact values under a point in data coordinates ("" when nothing is there)."""
+        return ""
+
+    def _mouse_moved(self, pos: QPointF) -> None:
+        plot = getattr(self, "_hover_plot", None)
+        if plot is None or self._data is None:
+            return
+        if not plot.sceneBoundingRect().contains(pos):
+            self._hover.hide()
+            return
+        point = plot.vb.mapSceneToView(pos)
+        self.show_hover(point.x(), point.y())
+
+    def show_hover(self, x: float, y: float) -> str:
+        """Show the read-out at data point (x, y); returns its text (used by tests)."""
+        text = self.hover_at(x, y)
+        self.hover_text = text
+        if not text:
+            self._hover.hide()
+            return ""
+        self._hover.setText(text)
+        self._hover.setPos(x, y)
+        self._hover.show()
+        return text
+
+    # --- export ------------------------------------------------------------------------------
+    def export(self, path: Path | str) -> Path:
+        """Write the chart as PNG (2× for high-DPI) or SVG, chosen by the file suffix."""
+        path = Path(path)
+        self._hover.hide()
+        if path.suffix.lower() == ".svg":
+            self._export_svg(path)
+        else:
+            if path.suffix.lower() != ".png":
+                path = path.with_suffix(".png")
+            exporter = exporters.ImageExporter(self.view.scene())
+            exporter.parameters()["width"] = max(800, int(self.view.width() * 2))
+            exporter.export(str(path))
+        self.exported.emit(str(path))
+        return path
+
+    def _export_svg(self, path: Path) -> None:
+        """Vector export through QSvgGenerator (pyqtgraph's SVG post-processing cannot parse
+        the path syntax recent Qt versions write)."""
+        source = (
+            self.view.sceneRect()
+            if not self.view.sceneRect().isEmpty()
+            else QRectF(self.view.rect())
+        )
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(source.size().toSize())
+        generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+        generator.setTitle(self.title)
+        generator.setDescription(f"TokenTCO chart — {self.title}")
+        painter = QPainter(generator)
+        try:
+            painter.fillRect(
+                QRectF(0, 0, source.width(), source.height()), theme.chart_background()
+            )
+            self.view.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
+        finally:
+            painter.end()
+
+    def export_dialog(self, fmt: str = "png") -> None:
+        name = self.title.lower().replace(" ", "-").replace("/", "-").replace("$", "usd")
+        filters = "PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)"
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export {self.title}", f"{name}.{fmt}", filters
+        )
+        if path:
+            self.export(path)

@@ -1,0 +1,120 @@
+"""Cost per million tokens: one bar per option, the cheapest starred."""
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+)
+from PySide6.QtWidgets import QWidget
+
+from tokentco import MODEL_VERSION
+from tokentco.ui import theme
+from tokentco.ui.charts.axes import (
+    set_value_range,
+)
+from tokentco.ui.charts.base import (
+    MAX_BAR_LABELS,
+    Chart,
+    ChartData,
+    fmt_money,
+    provenance_text,
+)
+from tokentco.ui.charts.overlays import (
+    Labels,
+    bar_brushes,
+    bar_pens,
+)
+
+
+class CostChart(Chart):
+    """$/Mtok per option at its operating point; cheapest outlined and labelled."""
+
+    title = "Cost per million tokens"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.axis, self.plot = self._bar_plot("$ per million tokens at the operating point")
+        self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.plot.addItem(self.bars)
+        self.labels = Labels(self.plot)
+        legend = self._legend(1, 0, 3)
+        grey = QColor("#888888")
+        legend.addItem(pg.BarGraphItem(x=[], height=[], width=0, brush=QBrush(grey)), "measured")
+        legend.addItem(
+            pg.BarGraphItem(
+                x=[],
+                height=[],
+                width=0,
+                brush=QBrush(theme.pale(grey)),
+                pen=pg.mkPen(grey, width=1.5),
+            ),
+            f"estimated ({MODEL_VERSION})",
+        )
+        legend.setMinimumWidth(0)
+        legend.addItem(
+            pg.BarGraphItem(
+                x=[],
+                height=[],
+                width=0,
+                pen=pg.mkPen(theme.chart_foreground(), width=3),
+                brush=QBrush(Qt.BrushStyle.NoBrush),
+            ),
+            "cheapest",
+        )
+        self.legend = legend
+        self._attach_hover(self.plot)
+        self.values: list[float] = []
+        self.cheapest_id = ""
+
+    def data_key(self, data: ChartData) -> Any:
+        return self._ids(data), tuple(r.usd_per_mtok for r in data.comparison.options)
+
+    def update_plot(self, data: ChartData) -> None:
+        results = data.comparison.options
+        cheapest = data.comparison.cheapest
+        self.cheapest_id = cheapest.option_id if cheapest else ""
+        values = [
+            r.usd_per_mtok if r.point.feasible and math.isfinite(r.usd_per_mtok) else 0.0
+            for r in results
+        ]
+        self.values = values
+        brushes = bar_brushes(results, data)
+        self.bars.setOpts(
+            x0=np.zeros(len(values)),
+            y=np.arange(len(values)),
+            height=0.7,
+            width=np.asarray(values),
+            brushes=brushes,
+            pens=bar_pens(results, data, self.cheapest_id),
+        )
+        self.axis.set_categories([r.label or r.option_id for r in results])
+        entries = []
+        if len(results) <= MAX_BAR_LABELS:
+            for i, r in enumerate(results):
+                if not r.point.feasible:
+                    text = "infeasible"
+                else:
+                    text = fmt_money(r.usd_per_mtok)
+                    if r.option_id == self.cheapest_id:
+                        text += "  ★ cheapest"
+                entries.append((values[i], float(i), "  " + text))
+        self.labels.set_entries(entries, theme.chart_foreground())
+        top = max(values, default=1.0) or 1.0
+        set_value_range(self.plot, 0, top * 1.35, len(values))
+
+    def hover_at(self, x: float, y: float) -> str:
+        r = self._result_at(y)
+        if r is None:
+            return ""
+        if not r.point.feasible:
+            return f"{r.label}\ninfeasible: {r.point.reason}"
+        return (
+            f"{r.label}\n{fmt_money(r.usd_per_mtok)} per Mtok\n"
+            f"{fmt_money(r.cost.usd_per_gpu_hour)}/GPU-h at {r.utilization:.0%} utilization\n"
+            f"{r.point.output_tokens_per_s_per_gpu:,.0f} tok/s/GPU — {provenance_text(r)}"
+        )

@@ -1,0 +1,105 @@
+"""Tokens per MW and kWh per million tokens, one bar pair per option."""
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QWidget
+
+from tokentco.ui import theme
+from tokentco.ui.charts.axes import (
+    CategoryAxis,
+    NumberAxis,
+    set_value_range,
+)
+from tokentco.ui.charts.base import (
+    MAX_BAR_LABELS,
+    Chart,
+    ChartData,
+    fmt_number,
+)
+from tokentco.ui.charts.overlays import (
+    Labels,
+    bar_brushes,
+    bar_pens,
+)
+
+
+class EnergyChart(Chart):
+    """Tokens/s per MW of facility power and kWh per million tokens, side by side."""
+
+    title = "Energy"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.axis, self.mw = self._bar_plot(
+            "output tok/s per facility MW", money=False, title="Tok/s per MW"
+        )
+        self.kwh = self._plot(
+            0, 1, left=CategoryAxis("left"), bottom=NumberAxis("bottom"), title="kWh/Mtok"
+        )
+        self.kwh.invertY(True)
+        self.kwh.setYLink(self.mw)
+        self.kwh.hideAxis("left")
+        self.kwh.setLabel("bottom", "kWh/Mtok")
+        self.view.ci.layout.setColumnStretchFactor(0, 3)
+        self.view.ci.layout.setColumnStretchFactor(1, 2)
+        self.mw_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.kwh_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.mw.addItem(self.mw_bars)
+        self.kwh.addItem(self.kwh_bars)
+        self.mw_labels = Labels(self.mw)
+        self.kwh_labels = Labels(self.kwh)
+        self._attach_hover(self.mw)
+        self.mw_values: list[float] = []
+        self.kwh_values: list[float] = []
+
+    def data_key(self, data: ChartData) -> Any:
+        values = tuple(
+            (r.point.feasible, r.tokens_per_s_per_mw, r.kwh_per_mtok)
+            for r in data.comparison.options
+        )
+        return self._ids(data), values
+
+    def update_plot(self, data: ChartData) -> None:
+        results = data.comparison.options
+        mw = [r.tokens_per_s_per_mw or 0.0 if r.point.feasible else 0.0 for r in results]
+        kwh = [r.kwh_per_mtok or 0.0 if r.point.feasible else 0.0 for r in results]
+        mw = [v if math.isfinite(v) else 0.0 for v in mw]
+        kwh = [v if math.isfinite(v) else 0.0 for v in kwh]
+        self.mw_values, self.kwh_values = mw, kwh
+        brushes = bar_brushes(results, data)
+        pens = bar_pens(results, data)
+        y = np.arange(len(results))
+        self.mw_bars.setOpts(
+            x0=np.zeros(len(y)), y=y, height=0.7, width=np.asarray(mw), brushes=brushes, pens=pens
+        )
+        self.kwh_bars.setOpts(
+            x0=np.zeros(len(y)), y=y, height=0.7, width=np.asarray(kwh), brushes=brushes, pens=pens
+        )
+        self.axis.set_categories([r.label or r.option_id for r in results])
+        fg = theme.chart_foreground()
+        few = len(results) <= MAX_BAR_LABELS
+        self.mw_labels.set_entries(
+            [(v, float(i), " " + fmt_number(v)) for i, v in enumerate(mw)] if few else [], fg
+        )
+        self.kwh_labels.set_entries(
+            [(v, float(i), f" {v:.3g}") for i, v in enumerate(kwh)] if few else [], fg
+        )
+        set_value_range(self.mw, 0, (max(mw, default=1.0) or 1.0) * 1.45, len(results))
+        set_value_range(self.kwh, 0, (max(kwh, default=1.0) or 1.0) * 1.7)
+
+    def hover_at(self, x: float, y: float) -> str:
+        r = self._result_at(y)
+        if r is None:
+            return ""
+        watts = (
+            f"{r.watts_per_gpu_all_in:,.0f} W/GPU all-in × PUE {r.pue:g}"
+            if r.watts_per_gpu_all_in
+            else "power unknown"
+        )
+        return (
+            f"{r.label}\n{fmt_number(r.tokens_per_s_per_mw)} tok/s per MW\n"
+            f"{r.kwh_per_mtok or 0:.3f} kWh per Mtok\n{watts}"
+        )

@@ -1,0 +1,215 @@
+"""Throughput vs interactivity: each option's frontier curve and its operating point."""
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QBrush,
+    QPainterPath,
+    QPen,
+)
+from PySide6.QtWidgets import QWidget
+
+from tokentco.ui import theme
+from tokentco.ui.charts.axes import (
+    Axis,
+    NumberAxis,
+    elide,
+    stable_range,
+)
+from tokentco.ui.charts.base import (
+    Chart,
+    ChartData,
+)
+from tokentco.ui.charts.overlays import (
+    Curves,
+)
+
+
+class FrontierChart(Chart):
+    """Tokens/s/GPU against tokens/s/user per option, the target line and operating points."""
+
+    title = "Throughput vs interactivity"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = self._plot(left=Axis("left"), bottom=NumberAxis("bottom"))
+        self.plot.setLogMode(x=False, y=True)
+        # ranges are set from the data once per update: autorange would re-scan every
+        # curve after each of the n setData calls (quadratic with 100 options)
+        self.plot.vb.disableAutoRange()
+        self.plot.setLabel("bottom", "tokens/s per user (interactivity)")
+        self.plot.setLabel("left", "output tokens/s per GPU")
+        self.curves = Curves(self.plot)
+        self._paths: dict[str, tuple[Any, QPainterPath]] = {}
+        self._samples: list[pg.PlotDataItem] = []  # legend swatches (never drawn in the plot)
+        self.points = pg.ScatterPlotItem(size=13, pxMode=True)
+        self.points.setZValue(20)
+        self.plot.addItem(self.points)
+        self.region = pg.LinearRegionItem(
+            values=(0, 0), movable=False, brush=pg.mkBrush(213, 94, 0, 28), pen=pg.mkPen(None)
+        )
+        self.region.setZValue(-10)
+        self.plot.addItem(self.region, ignoreBounds=True)
+        self.target = pg.InfiniteLine(
+            angle=90,
+            movable=False,
+            pen=pg.mkPen(theme.TARGET, width=2, style=Qt.PenStyle.DashLine),
+            label="target",
+            labelOpts={"position": 0.92, "color": theme.TARGET},
+        )
+        self.plot.addItem(self.target, ignoreBounds=True)
+        self.legend = self._legend(1, 0, 2)
+        self._attach_hover(self.plot)
+        self._xs = np.empty(0)
+        self._ys = np.empty(0)
+        self._owner = np.empty(0, dtype=np.int64)
+        self._conc = np.empty(0)
+        self._pens: dict[tuple[int, bool], QPen] = {}
+        self._brushes: dict[int, QBrush] = {}
+        self._outline = pg.mkPen(theme.chart_foreground(), width=1.5)
+
+    def data_key(self, data: ChartData) -> Any:
+        points = tuple(
+            (
+                r.point.feasible,
+                r.point.tokens_per_s_per_user,
+                r.point.output_tokens_per_s_per_gpu,
+                len(r.frontier.tokens_per_s_per_user),
+                float(np.nansum(r.frontier.tokens_per_s_per_user)),
+                float(np.nansum(r.frontier.output_tokens_per_s_per_gpu)),
+            )
+            for r in data.comparison.options
+        )
+        target = data.project.workload.min_tokens_per_s_per_user
+        return self._ids(data), points, data.selected_id, target
+
+    def update_plot(self, data: ChartData) -> None:
+        results = data.comparison.options
+        show_legend = len(results) <= 10
+        legend_key = (
+            [(r.option_id, r.label, data.colour_index(r.option_id)) for r in results]
+            if show_legend
+            else []
+        )
+        rebuild = legend_key != getattr(self, "_legend_key", None)
+        if rebuild:
+            self.legend.clear()
+            self._samples.clear()
+            self._legend_key = legend_key
+        paths: list[tuple[QPainterPath, QPen]] = []
+        xs, ys, owner, conc = [], [], [], []
+        px, py, brushes, symbols, sizes = [], [], [], [], []
+        for i, r in enumerate(results):
+            index = data.colour_index(r.option_id)
+            f = r.frontier
+            x = np.asarray(f.tokens_per_s_per_user, dtype=float)
+            y = np.asarray(f.output_tokens_per_s_per_gpu, dtype=float)
+            ok = (y > 0) & np.isfinite(x) & np.isfinite(y)
+            x, y = x[ok], y[ok]
+            state = (index, r.option_id == data.selected_id)
+            pen = self._pen(*state)
+            known = self._paths.get(r.option_id)
+            if known is None or not (
+                np.array_equal(known[0][0], x) and np.array_equal(known[0][1], y)
+            ):  # utilization and prices do not move the frontier: keep unchanged paths
+                path = pg.arrayToQPath(x, np.log10(y)) if x.size else QPainterPath()
+                known = ((x, y), path)
+                self._paths[r.option_id] = known
+            paths.append((known[1], pen))
+            if show_legend and rebuild:
+                sample = pg.PlotDataItem(pen=self._pen(index, False))
+                self._samples.append(sample)
+                self.legend.addItem(sample, elide(r.label or r.option_id, 22))
+            xs.append(x)
+            ys.append(y)
+            owner.append(np.full(len(x), i))
+            conc.append(np.asarray(f.concurrency, dtype=float)[ok])
+            p = r.point
+            if p.feasible and p.output_tokens_per_s_per_gpu > 0:
+                measured = p.provenance == "measured"
+                px.append(p.tokens_per_s_per_user)
+                py.append(math.log10(p.output_tokens_per_s_per_gpu))
+                brushes.append(self._brush(index))
+                symbols.append("star" if measured else "o")
+                sizes.append(16 if measured else 12)
+        if rebuild:
+            self.legend.setMinimumWidth(0)
+        # the selected curve last, on top of the others
+        selected = [i for i, r in enumerate(results) if r.option_id == data.selected_id]
+        order = [i for i in range(len(results)) if i not in selected] + selected
+        self.curves.set_paths([paths[i] for i in order])
+        alive = {r.option_id for r in results}
+        self._paths = {k: v for k, v in self._paths.items() if k in alive}
+        self.points.setData(
+            x=px, y=py, brush=brushes, symbol=symbols, size=sizes, pen=self._outline
+        )
+        self._xs = np.concatenate(xs) if xs else np.empty(0)
+        self._ys = np.concatenate(ys) if ys else np.empty(0)
+        self._owner = np.concatenate(owner) if owner else np.empty(0, dtype=np.int64)
+        self._conc = np.concatenate(conc) if conc else np.empty(0)
+        if self._xs.size:
+            min_speed = data.project.workload.min_tokens_per_s_per_user or 0.0
+            logs = np.log10(self._ys)
+            x_max = max(float(self._xs.max()), min_speed) * 1.05
+            (x_range, y_range) = self.plot.vb.viewRange()
+            self.plot.vb.setRange(
+                xRange=stable_range(tuple(x_range), 0.0, x_max),
+                yRange=stable_range(
+                    tuple(y_range), float(logs.min()) - 0.15, float(logs.max()) + 0.25
+                ),
+                padding=0,
+            )
+        target = data.project.workload.min_tokens_per_s_per_user
+        if target == getattr(self, "_target", -1.0):
+            pass
+        elif target:
+            self._target = target
+            self.target.setValue(target)
+            self.target.label.setFormat(f"≥ {target:g} tok/s/user")
+            self.target.show()
+            self.region.setRegion((0, target))
+            self.region.show()
+        else:
+            self._target = -1.0
+            self.target.hide()
+            self.region.hide()
+
+    def _pen(self, index: int, selected: bool) -> QPen:
+        key = (index, selected)
+        if key not in self._pens:
+            self._pens[key] = pg.mkPen(theme.option_colour(index), width=3 if selected else 1.6)
+        return self._pens[key]
+
+    def _brush(self, index: int) -> QBrush:
+        if index not in self._brushes:
+            self._brushes[index] = pg.mkBrush(theme.option_colour(index))
+        return self._brushes[index]
+
+    @property
+    def operating_points(self) -> list[tuple[float, float]]:
+        """(tokens/s/user, tokens/s/GPU) of the drawn operating points (for tests)."""
+        return [(float(s.pos().x()), float(10 ** s.pos().y())) for s in self.points.points()]
+
+    def hover_at(self, x: float, y: float) -> str:
+        if self._data is None or not self._xs.size:
+            return ""
+        vb = self.plot.vb
+        # distances in screen pixels (y is drawn in log10 space)
+        rect = vb.viewRect()
+        w = max(vb.width(), 1.0)
+        h = max(vb.height(), 1.0)
+        dx = (self._xs - x) / max(rect.width(), 1e-9) * w
+        dy = (np.log10(np.maximum(self._ys, 1e-12)) - y) / max(abs(rect.height()), 1e-9) * h
+        d = np.hypot(dx, dy)
+        k = int(np.argmin(d))
+        if d[k] > 30:
+            return ""
+        r = self._data.comparison.options[int(self._owner[k])]
+        return (
+            f"{r.label}\n{self._ys[k]:,.0f} tok/s/GPU at {self._xs[k]:,.1f} tok/s/user\n"
+            f"concurrency {self._conc[k]:,.0f}"
+        )

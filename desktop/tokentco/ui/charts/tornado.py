@@ -1,0 +1,122 @@
+"""Sensitivity of the selected option's $/Mtok to each input moved ±20 %."""
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QWidget
+
+from tokentco.ui import theme
+from tokentco.ui.charts.axes import (
+    elide,
+    row_at,
+    set_title,
+)
+from tokentco.ui.charts.base import (
+    Chart,
+    ChartData,
+    fmt_money,
+)
+
+
+class TornadoChart(Chart):
+    """Which inputs move the selected option's $/Mtok most (± the sensitivity fraction)."""
+
+    title = "Sensitivity"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.axis, self.plot = self._bar_plot("$ per million tokens")
+        self.low = pg.BarGraphItem(
+            x0=[], y=[], height=0.65, width=[], brush=pg.mkBrush(theme.OKABE_ITO[4])
+        )
+        self.high = pg.BarGraphItem(
+            x0=[], y=[], height=0.65, width=[], brush=pg.mkBrush(theme.OKABE_ITO[1])
+        )
+        self.plot.addItem(self.low)
+        self.plot.addItem(self.high)
+        self.base = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen(theme.chart_foreground(), width=1.5)
+        )
+        self.plot.addItem(self.base, ignoreBounds=True)
+        legend = self._legend(1, 0, 2)
+        legend.addItem(self.low, "input lowered 20 %")
+        legend.addItem(self.high, "input raised 20 %")
+        self.message = pg.TextItem("", anchor=(0.5, 0.5), color=theme.muted_foreground())
+        self.plot.addItem(self.message, ignoreBounds=True)
+        self._attach_hover(self.plot)
+        self.bars: list[Any] = []
+        self.empty_text = "computing…"
+
+    def data_key(self, data: ChartData) -> Any:
+        try:
+            label = data.comparison.by_id(data.selected_id).label
+        except StopIteration:
+            label = ""
+        return id(data.tornado), data.tornado_for, data.selected_id, label, self.empty_text
+
+    def update_plot(self, data: ChartData) -> None:
+        bars = list(data.tornado or []) if data.tornado_for == data.selected_id else []
+        self.bars = bars
+        n = len(bars)
+        base = float(bars[0].base_usd_per_mtok) if bars else 0.0
+        finite = [
+            v for b in bars for v in (b.usd_per_mtok_low, b.usd_per_mtok_high) if math.isfinite(v)
+        ]
+        lo = min([*finite, base]) if bars else 0.0
+        hi = max([*finite, base]) if bars else 1.0
+        span = max(hi - lo, abs(base) * 0.05, 1e-9)
+        cap = hi + span * 0.25  # an infeasible end (target missed) is drawn to the edge
+
+        def clip(v: float) -> float:
+            return v if math.isfinite(v) else cap
+
+        lows = [clip(b.usd_per_mtok_low) for b in bars]
+        highs = [clip(b.usd_per_mtok_high) for b in bars]
+        y = np.arange(n)
+        self.low.setOpts(
+            x0=np.asarray([min(base, v) for v in lows]),
+            y=y,
+            height=0.65,
+            width=np.asarray([abs(v - base) for v in lows]),
+        )
+        self.high.setOpts(
+            x0=np.asarray([min(base, v) for v in highs]),
+            y=y,
+            height=0.65,
+            width=np.asarray([abs(v - base) for v in highs]),
+        )
+        self.axis.set_categories([b.label for b in bars])
+        self.base.setValue(base)
+        self.base.setVisible(bool(bars))
+        try:
+            name = data.comparison.by_id(data.selected_id).label
+        except StopIteration:
+            name = ""
+        set_title(self.plot, f"Sensitivity — {elide(name, 20)}")
+        if bars:
+            self.message.hide()
+            self.plot.setXRange(lo - span * 0.08, cap + span * 0.05, padding=0)
+            self.plot.setYRange(-0.6, n - 0.4, padding=0)
+        else:
+            self.message.setText(self.empty_text)
+            self.plot.setXRange(0, 1, padding=0)
+            self.plot.setYRange(-0.6, 0.6, padding=0)
+            self.message.setPos(0.5, 0)
+            self.message.show()
+
+    def hover_at(self, x: float, y: float) -> str:
+        b = row_at(y, self.bars)
+        if b is None:
+            return ""
+
+        def cost(v: float) -> str:
+            return fmt_money(v) if math.isfinite(v) else "target missed"
+
+        return (
+            f"{b.label} (base {b.base_value:.4g} {b.unit})\n"
+            f"at {b.low_value:.4g}: {cost(b.usd_per_mtok_low)} per Mtok\n"
+            f"at {b.high_value:.4g}: {cost(b.usd_per_mtok_high)} per Mtok\n"
+            f"base {fmt_money(b.base_usd_per_mtok)} per Mtok"
+        )

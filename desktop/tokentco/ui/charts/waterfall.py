@@ -1,0 +1,116 @@
+"""The selected option's $/Mtok from a plain baseline through each serving feature."""
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QWidget
+
+from tokentco.engine.results import OptionResult
+from tokentco.ui import theme
+from tokentco.ui.charts.axes import (
+    elide,
+    row_at,
+    set_title,
+    set_value_range,
+)
+from tokentco.ui.charts.base import (
+    Chart,
+    ChartData,
+    fmt_money,
+)
+from tokentco.ui.charts.overlays import (
+    Labels,
+)
+
+
+class WaterfallChart(Chart):
+    """What each serving feature contributes to the selected option's $/Mtok."""
+
+    title = "What each feature saves"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.axis, self.plot = self._bar_plot("$ per million tokens")
+        self.bars = pg.BarGraphItem(x0=[], y=[], height=0.65, width=[])
+        self.plot.addItem(self.bars)
+        self.labels = Labels(self.plot)
+        self._attach_hover(self.plot)
+        self.steps: list[tuple[str, float, float]] = []  # (label, before, after)
+
+    def data_key(self, data: ChartData) -> Any:
+        try:
+            r = data.comparison.by_id(data.selected_id)
+        except StopIteration:
+            return None
+        return r.option_id, r.label, r.waterfall, r.usd_per_mtok, r.point.feasible
+
+    def update_plot(self, data: ChartData) -> None:
+        result: OptionResult | None
+        try:
+            result = data.comparison.by_id(data.selected_id)
+        except StopIteration:
+            result = data.comparison.options[0] if data.comparison.options else None
+        steps: list[tuple[str, float, float]] = []
+        if result is not None and result.waterfall:
+            previous = None
+            for label, value in result.waterfall:
+                if not math.isfinite(value):
+                    continue
+                if previous is None:
+                    steps.append((label, 0.0, value))
+                else:
+                    steps.append((label, previous, value))
+                previous = value
+            if (
+                previous is not None
+                and result.point.feasible
+                and math.isfinite(result.usd_per_mtok)
+            ):
+                if abs(result.usd_per_mtok - previous) > 1e-12 * max(previous, 1):
+                    steps.append(("utilization & basis", previous, result.usd_per_mtok))
+                steps.append(("at the operating point", 0.0, result.usd_per_mtok))
+        self.steps = steps
+        n = len(steps)
+        x0 = [min(a, b) for _, a, b in steps]
+        widths = [abs(b - a) for _, a, b in steps]
+        brushes = []
+        for i, (_, a, b) in enumerate(steps):
+            if i == 0 or i == n - 1:
+                brushes.append(pg.mkBrush(theme.OKABE_ITO[0]))
+            elif b < a:
+                brushes.append(pg.mkBrush(theme.DECREASE))
+            else:
+                brushes.append(pg.mkBrush(theme.INCREASE))
+        self.bars.setOpts(
+            x0=np.asarray(x0),
+            y=np.arange(n),
+            height=0.65,
+            width=np.asarray(widths),
+            brushes=brushes,
+            pens=[pg.mkPen(theme.muted_foreground())] * n,
+        )
+        self.axis.set_categories([label for label, _, _ in steps])
+        entries = []
+        for i, (_, a, b) in enumerate(steps):
+            text = (
+                fmt_money(b)
+                if i in (0, n - 1) or not a
+                else f"{(b - a) / a:+.0%}".replace("-", "−")
+            )
+            entries.append((max(a, b), float(i), " " + text))
+        self.labels.set_entries(entries, theme.chart_foreground())
+        name = result.label if result is not None else ""
+        set_title(self.plot, f"Waterfall — {elide(name, 20)}")
+        top = max((max(a, b) for _, a, b in steps), default=1.0) or 1.0
+        set_value_range(self.plot, 0, top * 1.45, n)
+
+    def hover_at(self, x: float, y: float) -> str:
+        step = row_at(y, self.steps)
+        if step is None:
+            return ""
+        label, a, b = step
+        if a == 0.0:
+            return f"{label}: {fmt_money(b)} per Mtok"
+        return f"{label}: {fmt_money(a)} → {fmt_money(b)} per Mtok ({b - a:+.4f})"
