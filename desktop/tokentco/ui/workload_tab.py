@@ -284,15 +284,15 @@ class WorkloadTab(QWidget):
         profile_box = QGroupBox("Demand profile")
         profile_box.setLayout(form)
 
-        self.profile_chart = pg.PlotWidget(background="w")
-        self.profile_chart.setTitle("Demand by hour (output tok/s) and the base it buys")
-        self.profile_chart.setLabel("bottom", "hour of the profile")
-        self.hourly_chart = pg.PlotWidget(background="w")
-        self.hourly_chart.setTitle("GPUs by hour, year 1: base and burst")
-        self.hourly_chart.addLegend(offset=(10, 10))
-        self.yearly_chart = pg.PlotWidget(background="w")
-        self.yearly_chart.setTitle("Cost by year (USD): plan, all on demand, all base")
-        self.yearly_chart.addLegend(offset=(10, 10))
+        self.profile_chart = _chart(
+            "Demand by hour and the base it carries", "hour", "output tok/s"
+        )
+        self.hourly_chart = _chart("GPUs by hour, year 1: base and burst", "hour", "GPUs")
+        self.hourly_chart.addLegend(offset=(10, 10), labelTextColor="#222", brush="#ffffffcc")
+        self.yearly_chart = _chart(
+            "Cost by year: plan, all on demand, all base", "year", "USD millions"
+        )
+        self.yearly_chart.addLegend(offset=(10, 10), labelTextColor="#222", brush="#ffffffcc")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -457,8 +457,8 @@ class WorkloadTab(QWidget):
         if profile is not None:
             hours = np.arange(profile.hours)
             self.profile_chart.addItem(
-                pg.BarGraphItem(
-                    x=hours, height=np.asarray(profile.tokens_per_s), width=0.9, brush=DEMAND_COLOUR
+                _bars(
+                    x=hours, height=np.asarray(profile.tokens_per_s), width=1.0, brush=DEMAND_COLOUR
                 )
             )
             if plan is not None and plan.first is not None:
@@ -473,24 +473,21 @@ class WorkloadTab(QWidget):
         base = np.minimum(need, plan.first.base_gpus)
         hours = np.arange(need.size)
         self.hourly_chart.addItem(
-            pg.BarGraphItem(x=hours, height=base, width=0.9, brush=BASE_COLOUR, name="base")
+            _bars(x=hours, height=base, width=1.0, brush=BASE_COLOUR, name="base")
         )
         self.hourly_chart.addItem(
-            pg.BarGraphItem(
-                x=hours, y0=base, height=need - base, width=0.9, brush=BURST_COLOUR, name="burst"
-            )
+            _bars(x=hours, y0=base, height=need - base, width=1.0, brush=BURST_COLOUR, name="burst")
         )
         years = np.arange(1, len(plan.years) + 1, dtype=float)
+        self.yearly_chart.getAxis("bottom").setTicks([[(y, str(int(y))) for y in years]])
         for offset, values, colour, name in (
             (-0.27, [y.cost_usd for y in plan.years], BASE_COLOUR, "plan"),
             (0.0, [y.all_on_demand_usd for y in plan.years], BURST_COLOUR, "all on demand"),
             (0.27, [y.all_base_usd for y in plan.years], DEMAND_COLOUR, "all base"),
         ):
-            heights = np.asarray([v if math.isfinite(v) else 0.0 for v in values])
+            heights = np.asarray([v / 1e6 if math.isfinite(v) else 0.0 for v in values])
             self.yearly_chart.addItem(
-                pg.BarGraphItem(
-                    x=years + offset, height=heights, width=0.25, brush=colour, name=name
-                )
+                _bars(x=years + offset, height=heights, width=0.25, brush=colour, name=name)
             )
         first = plan.first
         self.summary.setText(
@@ -499,6 +496,27 @@ class WorkloadTab(QWidget):
             f"{_usd(first.all_on_demand_usd)}, all base {_usd(first.all_base_usd)}); NPV over "
             f"{len(plan.years)} years ${plan.npv_usd:,.0f}. {plan.why}."
         )
+
+
+def _chart(title: str, bottom: str, left: str) -> pg.PlotWidget:
+    """A white plot with dark axes and labels (pyqtgraph's defaults are for dark themes)."""
+    chart = pg.PlotWidget(background="w")
+    chart.setTitle(title, color="#222")
+    for side, text in (("bottom", bottom), ("left", left)):
+        axis = chart.getAxis(side)
+        axis.setPen(pg.mkPen("#444"))
+        axis.setTextPen(pg.mkPen("#222"))
+        axis.enableAutoSIPrefix(False)
+        chart.setLabel(side, text, color="#222")
+    chart.getAxis("left").setWidth(72)
+    chart.setMouseEnabled(x=False, y=False)
+    chart.hideButtons()
+    return chart
+
+
+def _bars(**kwargs: Any) -> pg.BarGraphItem:
+    """Bars without outlines (168 outlined bars read as hatching)."""
+    return pg.BarGraphItem(pen=pg.mkPen(None), **kwargs)
 
 
 def _usd(value: float) -> str:
