@@ -145,3 +145,17 @@ def test_growth_never_shrinks_the_fleet(
     assert np.all(np.diff(base_gpus) >= 0) and np.all(np.diff(peak) >= 0)
     faster_base, faster_peak = plan(growth + more)
     assert np.all(faster_base >= base_gpus) and np.all(faster_peak >= peak)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    need=st.lists(st.integers(0, 40), min_size=24, max_size=24),
+    candidates=st.lists(st.integers(0, 50), min_size=1, max_size=10, unique=True),
+)
+def test_hours_above_matches_the_direct_sum(need: list[int], candidates: list[int]) -> None:
+    from tokentco.engine.plan import _hours_above
+
+    grid = np.array([need, need[::-1]])
+    cands = np.array(sorted(candidates))
+    direct = np.maximum(grid[:, None, :] - cands[None, :, None], 0).sum(axis=2)
+    assert _hours_above(grid, cands).tolist() == direct.tolist()

@@ -110,7 +110,7 @@ def optimise_base(
     base = float(base_usd_per_gpu_hour)
     peak = need.max(axis=1)
     candidates = np.unique(np.concatenate([[0], need.ravel()]))  # ascending
-    over = np.maximum(need[:, None, :] - candidates[None, :, None], 0).sum(axis=2) * weight
+    over = _hours_above(need, candidates) * weight
     with np.errstate(invalid="ignore"):  # 0 GPUs × a missing (inf) price costs nothing
         base_cost = candidates[None, :].astype(np.float64) * base * HOURS_PER_YEAR
         burst_cost = np.where(over > 0, over * burst[:, None], 0.0)
@@ -132,6 +132,19 @@ def optimise_base(
         all_on_demand_usd=all_od.astype(np.float64),
         all_base_usd=all_base.astype(np.float64),
     )
+
+
+def _hours_above(need: IntArray, candidates: IntArray) -> FloatArray:
+    """Σ_h max(0, need[y, h] − c) for every year y and candidate c (years × candidates).
+
+    Sorting each year's needs once turns the sum into a prefix-sum lookup, so memory stays
+    years × (hours + candidates) instead of years × hours × candidates."""
+    years, hours = need.shape
+    ordered = np.sort(need, axis=1)
+    prefix = np.concatenate([np.zeros((years, 1), np.int64), np.cumsum(ordered, axis=1)], axis=1)
+    at_or_below = np.stack([np.searchsorted(row, candidates, side="right") for row in ordered])
+    above_sum = prefix[:, -1:] - np.take_along_axis(prefix, at_or_below, axis=1)
+    return np.asarray(above_sum - (hours - at_or_below) * candidates[None, :], dtype=np.float64)
 
 
 def discount_factors(rate: float, years: int) -> FloatArray:
