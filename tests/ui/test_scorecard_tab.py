@@ -10,7 +10,7 @@ from tests.ui.conftest import computed, expected
 from tokentco.engine.scoring import score
 from tokentco.io.project_file import load_project
 from tokentco.io.scorecard_xlsx import write_scorecard
-from tokentco.ui.scorecard_tab import INPUT_TIPS, LOCK_IN_KEYS, ScorecardTab
+from tokentco.ui.scorecard import INPUT_TIPS, LOCK_IN_KEYS, ScorecardTab
 
 
 def _open(window, qtbot) -> ScorecardTab:  # type: ignore[no-untyped-def]

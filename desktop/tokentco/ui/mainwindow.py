@@ -65,7 +65,7 @@ from tokentco.ui.tables import SORT_ROLE, ResultsModel
 
 if TYPE_CHECKING:
     from tokentco.ui.catalogue import CatalogueBrowser
-    from tokentco.ui.scorecard_tab import ScorecardTab
+    from tokentco.ui.scorecard import ScorecardTab
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt", ".xlsm", ".xls", ".ods")
 STATE_VERSION = 3
@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
     def scorecard(self) -> "ScorecardTab":
         """The Scorecard tab: criteria, weights, rubrics and the live ranking (built on use)."""
         if self._scorecard is None:
-            from tokentco.ui.scorecard_tab import ScorecardTab
+            from tokentco.ui.scorecard import ScorecardTab
 
             self._scorecard = ScorecardTab(
                 self.doc, self.ops, lambda: (self.comparison_project, self.comparison)
