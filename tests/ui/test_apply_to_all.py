@@ -40,7 +40,7 @@ def test_own_settings_are_marked_and_one_action_drops_them(window, qtbot) -> Non
         window.knobs.options.item(i).text(): window.knobs.options.item(i).data(256)
         for i in range(window.knobs.options.count())
     }
-    assert {i for text, i in listed.items() if text.endswith("⚙")} == tuned
+    assert {i for text, i in listed.items() if text.startswith("⚙")} == tuned
     model = window.results_model
     marked = {
         model.result(row).option_id

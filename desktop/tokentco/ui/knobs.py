@@ -466,8 +466,8 @@ class KnobPanel(QScrollArea):
             item.setData(Qt.ItemDataRole.UserRole, option.id)
             tip = f"{option.accelerator_id} · offer {option.offer_id}"
             if option.serving is not None:
-                item.setText(f"{option.display_name}  ⚙")
-                tip += "\nHas its own serving settings"
+                item.setText(f"⚙ {option.display_name}")  # in front: long labels are cut
+                tip += "\nKeeps its own serving settings (Use project settings for all drops them)"
             item.setToolTip(tip)
             self.options.addItem(item)
             if option.id == current:
