@@ -261,3 +261,48 @@ def test_share_edits_keep_the_mix_summing_to_one() -> None:
     mix = without_class(mix, 0)
     assert [c.share for c in mix] == pytest.approx([1 / 6, 5 / 6])
     Project(workload_classes=mix)
+
+
+def test_uncertainty_ranges_carry_through_the_blend(project: Project, catalogue: Catalogue) -> None:
+    from tokentco.engine.mix import blended_comparison, mix_classes
+    from tokentco.io.calibration_file import load_calibration
+
+    cal = load_calibration()  # the shipped fit states the p10-p90 residuals
+    (one,) = mix_classes(project)
+    plain = evaluate(project, catalogue, cal)
+    single, _ = blended_comparison(
+        project.model_copy(update={"workload_classes": (one,)}), catalogue, cal
+    )
+    checked = 0
+    for a, b in zip(plain.options, single.options, strict=True):
+        if a.uncertainty is None or not a.point.feasible:
+            continue
+        assert b.uncertainty is not None
+        assert b.uncertainty.usd_per_mtok.p10 == pytest.approx(a.uncertainty.usd_per_mtok.p10)
+        assert b.uncertainty.usd_per_mtok.p90 == pytest.approx(a.uncertainty.usd_per_mtok.p90)
+        speed = a.uncertainty.tokens_per_s_per_gpu
+        assert b.uncertainty.tokens_per_s_per_gpu.p10 == pytest.approx(speed.p10, rel=1e-6)
+        assert b.uncertainty.tokens_per_s_per_gpu.p90 == pytest.approx(speed.p90, rel=1e-6)
+        checked += 1
+    assert checked >= 2, "the engine states no ranges: nothing carried through"
+
+    two = (
+        PRESETS["chat"].model_copy(update={"share": 0.6}),
+        PRESETS["batch"].model_copy(update={"share": 0.4}),
+    )
+    mix = evaluate_mix(project.model_copy(update={"workload_classes": two}), catalogue, cal)
+    blended = 0
+    for option in mix.options:
+        pool = option.separate
+        band = pool.usd_per_mtok_range
+        if band is None:
+            continue
+        ranges = [c.result.uncertainty for c in pool.classes]
+        lows = [r.usd_per_mtok.p10 for r in ranges if r is not None]
+        highs = [r.usd_per_mtok.p90 for r in ranges if r is not None]
+        weights = pool.weights
+        assert band.p10 == pytest.approx(sum(w * v for w, v in zip(weights, lows, strict=True)))
+        assert band.p90 == pytest.approx(sum(w * v for w, v in zip(weights, highs, strict=True)))
+        assert band.p10 <= pool.usd_per_mtok <= band.p90
+        blended += 1
+    assert blended >= 2

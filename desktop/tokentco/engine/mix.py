@@ -32,7 +32,7 @@ from tokentco.engine import economics
 from tokentco.engine.calibration import Calibration
 from tokentco.engine.evaluate import evaluate
 from tokentco.engine.multiturn import SessionResult, evaluate_sessions
-from tokentco.engine.results import Comparison, OptionResult, Range
+from tokentco.engine.results import Comparison, OptionResult, Range, Uncertainty
 
 PoolKind = Literal["separate", "shared"]
 
@@ -112,6 +112,19 @@ class PoolFigures:
             return 0.0
         seconds = sum(c.share / c.output_tokens_per_s_per_gpu for c in self.classes)
         return self.share_total / seconds
+
+    @property
+    def tokens_per_s_per_gpu_range(self) -> Range | None:
+        """p10–p90 of the pool's tokens/s per GPU: at a fixed price a class's cost moves
+        inversely with its throughput, so its p90 cost is its p10 throughput."""
+        if not self.feasible or any(c.usd_range_factor is None for c in self.classes):
+            return None
+        slow = fast = 0.0
+        for c in self.classes:
+            assert c.usd_range_factor is not None
+            slow += c.share * c.usd_range_factor.p90 / c.output_tokens_per_s_per_gpu
+            fast += c.share * c.usd_range_factor.p10 / c.output_tokens_per_s_per_gpu
+        return Range(p10=self.share_total / slow, p90=self.share_total / fast)
 
     @property
     def usd_per_mtok_range(self) -> Range | None:
@@ -412,9 +425,10 @@ def blended_comparison(
     """The project's comparison restated for its mix, so every table that prints a
     ``Comparison`` prints the mix: $/Mtok is the chosen pool's blend (with its p10–p90),
     tok/s/GPU the pool's, tok/s/user the slowest class's, TTFT the longest class's, and the
-    fleet and energy figures the pool's. P(winner cheapest) is not restated (it is not known
-    for a blend); the waterfall keeps the single workload's steps (its labels name the
-    features)."""
+    fleet and energy figures the pool's; its uncertainty keeps only the blend's $/Mtok and
+    tok/s/GPU ranges (GPU and cost ranges are not blended). P(winner cheapest) is not
+    restated (it is not known for a blend); the waterfall keeps the single workload's steps
+    (its labels name the features)."""
     plain = evaluate(project, catalogue, calibration)
     mix = evaluate_mix(project, catalogue, calibration)
     options = []
@@ -444,9 +458,17 @@ def blended_comparison(
                 contract_value_usd=pool.annual_cost_usd * fleet.term_years,
             )
         uncertainty = result.uncertainty
-        band = pool.usd_per_mtok_range
+        band, speed = pool.usd_per_mtok_range, pool.tokens_per_s_per_gpu_range
         if uncertainty is not None:
-            uncertainty = replace(uncertainty, usd_per_mtok=band) if band else None
+            uncertainty = (
+                Uncertainty(
+                    tokens_per_s_per_gpu=speed,
+                    usd_per_mtok=band,
+                    group=f"{uncertainty.group} (blend of {len(pool.classes)} classes)",
+                )
+                if band and speed
+                else None
+            )
         options.append(
             replace(
                 result,
