@@ -87,3 +87,13 @@ def test_profile_round_trips_and_checks_its_hours(tmp_path: Path) -> None:
     negative = day.replace("7,107", "7,-1")
     with pytest.raises(InputError, match=r'R9:B "tokens_per_s": -1 is negative'):
         read_profile(_file(tmp_path, negative, "N.csv"))
+
+
+def test_p90_columns_make_lengths_medians(tmp_path: Path) -> None:
+    text = HEADER.strip() + ",isl_p90,osl_p90\nrag,1,4000,300,,,,12000,\n"
+    (rag,) = read_mix(_file(tmp_path, text))
+    assert (rag.isl_p90_tokens, rag.osl_p90_tokens) == (12000, None)
+    assert rag.mean_isl_tokens > 4000
+    bad = HEADER.strip() + ",isl_p90\nrag,1,4000,300,,,,100\n"
+    with pytest.raises(InputError, match=r'R2:H "isl_p90": 100 is below the median 4000'):
+        read_mix(_file(tmp_path, bad))

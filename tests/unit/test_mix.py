@@ -306,3 +306,17 @@ def test_uncertainty_ranges_carry_through_the_blend(project: Project, catalogue:
         assert band.p10 <= pool.usd_per_mtok <= band.p90
         blended += 1
     assert blended >= 2
+
+
+def test_a_p50_p90_pair_becomes_the_lognormal_mean(project: Project) -> None:
+    import math
+
+    cls = WorkloadClass(
+        name="rag", share=1.0, isl_tokens=4000, isl_p90_tokens=12000, osl_tokens=300
+    )
+    sigma = math.log(3.0) / 1.2815515655446004
+    assert cls.mean_isl_tokens == round(4000 * math.exp(sigma**2 / 2))  # 5,793
+    assert cls.mean_osl_tokens == 300
+    assert cls.workload(project.workload).isl_tokens == cls.mean_isl_tokens
+    with pytest.raises(ValueError, match="osl p90 200 is below its median 300"):
+        WorkloadClass(name="x", share=1.0, osl_tokens=300, osl_p90_tokens=200)

@@ -45,6 +45,7 @@ class WorkloadClass(Frozen):
 
     ``share`` is the class's share of **output tokens** (the seeds' counting basis), so a
     blended $/Mtok is the share-weighted mean of the classes' $/Mtok on that basis.
+    Lengths are means, or medians when a p90 is given beside them (see ``_lognormal_mean``).
     """
 
     name: str = Field(min_length=1, max_length=60)
@@ -54,22 +55,64 @@ class WorkloadClass(Frozen):
     prefix_hit_rate: float = Field(default=0.0, ge=0, lt=1)
     max_ttft_ms: float | None = Field(default=None, gt=0)
     min_tokens_per_s_per_user: float | None = Field(default=None, gt=0)
+    isl_p90_tokens: int | None = Field(
+        default=None, ge=1, le=10_000_000, description="with it, isl_tokens is the median"
+    )
+    osl_p90_tokens: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="with it, osl_tokens is the median"
+    )
     priority: int = Field(default=0, ge=0, le=9, description="0 = normal, higher = first")
     multi_turn: MultiTurn | None = None
     assumptions: str = Field(default="", description="why these numbers (shown with presets)")
+
+    @model_validator(mode="after")
+    def _p90_above_median(self) -> "WorkloadClass":
+        for name, p50, p90 in (
+            ("isl", self.isl_tokens, self.isl_p90_tokens),
+            ("osl", self.osl_tokens, self.osl_p90_tokens),
+        ):
+            if p90 is not None and p90 < p50:
+                raise ValueError(f"{name} p90 {p90} is below its median {p50}")
+        return self
+
+    @property
+    def mean_isl_tokens(self) -> int:
+        """Mean input length: the given mean, or the lognormal mean through p50 and p90."""
+        return _lognormal_mean(self.isl_tokens, self.isl_p90_tokens)
+
+    @property
+    def mean_osl_tokens(self) -> int:
+        return _lognormal_mean(self.osl_tokens, self.osl_p90_tokens)
 
     def workload(self, base: Workload) -> Workload:
         """The project's workload with this class's shape and targets (the token basis and
         blend weighting stay the project's, so every class is counted the same way)."""
         return base.model_copy(
             update={
-                "isl_tokens": self.isl_tokens,
-                "osl_tokens": self.osl_tokens,
+                "isl_tokens": self.mean_isl_tokens,
+                "osl_tokens": self.mean_osl_tokens,
                 "prefix_hit_rate": self.prefix_hit_rate,
                 "max_ttft_ms": self.max_ttft_ms,
                 "min_tokens_per_s_per_user": self.min_tokens_per_s_per_user,
             }
         )
+
+
+Z_P90 = 1.2815515655446004
+"""Standard normal 90th percentile: a lognormal's p90 is p50 · exp(1.2816 σ)."""
+
+
+def _lognormal_mean(p50: int, p90: int | None) -> int:
+    """Mean of the lognormal with median ``p50`` and 90th percentile ``p90``.
+
+    Request lengths are right-skewed; the estimator works on mean lengths (KV read and
+    prefill grow with them), so a p50/p90 pair is turned into the mean it implies:
+    ``p50 · exp(σ²/2)`` with ``σ = ln(p90/p50) / 1.2816``. Without a p90 ``p50`` is taken
+    as the mean itself."""
+    if p90 is None or p90 <= p50:
+        return p50
+    sigma = math.log(p90 / p50) / Z_P90
+    return max(1, round(p50 * math.exp(sigma * sigma / 2.0)))
 
 
 def check_shares(classes: tuple[WorkloadClass, ...]) -> None:

@@ -263,7 +263,7 @@ def _from_result(cls: WorkloadClass, workload: Workload, r: OptionResult) -> Cla
     return ClassFigures(
         name=cls.name,
         share=cls.share,
-        osl_tokens=cls.osl_tokens,
+        osl_tokens=cls.mean_osl_tokens,
         feasible=feasible,
         reason=r.point.reason if not feasible else "",
         usd_per_mtok=r.usd_per_mtok,
@@ -284,7 +284,7 @@ def _from_session(cls: WorkloadClass, s: SessionResult) -> ClassFigures:
     return ClassFigures(
         name=cls.name,
         share=cls.share,
-        osl_tokens=cls.osl_tokens,
+        osl_tokens=cls.mean_osl_tokens,
         feasible=s.feasible,
         reason=s.reason,
         usd_per_mtok=s.usd_per_mtok,

@@ -119,9 +119,10 @@ def turn_workloads(cls: WorkloadClass, base: Workload) -> list[Workload]:
     first = cls.workload(base)
     workloads = [first]
     for turn in range(1, session.turns_per_session):
-        context = cls.isl_tokens + turn * (cls.osl_tokens + session.tokens_added_per_turn)
+        isl, osl = cls.mean_isl_tokens, cls.mean_osl_tokens
+        context = isl + turn * (osl + session.tokens_added_per_turn)
         earlier = context - session.tokens_added_per_turn
-        hit = max(cls.prefix_hit_rate * cls.isl_tokens, session.cache_retention * earlier)
+        hit = max(cls.prefix_hit_rate * isl, session.cache_retention * earlier)
         workloads.append(
             first.model_copy(
                 update={
@@ -196,7 +197,7 @@ def evaluate_sessions(
             SessionResult(
                 option_id=option.id,
                 turns=tuple(turn_rows),
-                output_tokens=cls.osl_tokens * session.turns_per_session,
+                output_tokens=cls.mean_osl_tokens * session.turns_per_session,
                 counted_tokens=counted,
                 kv_held_gb_s=held_gb_s,
                 kv_hold_gpu_s=hold_gpu_s,

@@ -29,8 +29,16 @@ MIX_COLUMNS = (
     "prefix_hit",
 )
 """The contract columns, in order; ``share`` is the class's share of output tokens."""
-MIX_OPTIONAL_COLUMNS = ("priority", "turns_per_session", "tokens_added_per_turn", "tool_wait_s")
-"""Extra columns a mix may carry: a priority and, for agentic classes, the session shape."""
+MIX_OPTIONAL_COLUMNS = (
+    "isl_p90",
+    "osl_p90",
+    "priority",
+    "turns_per_session",
+    "tokens_added_per_turn",
+    "tool_wait_s",
+)
+"""Extra columns a mix may carry: p90 lengths (then isl/osl are medians), a priority and,
+for agentic classes, the session shape."""
 PROFILE_COLUMNS = ("hour", "tokens_per_s")
 
 
@@ -132,6 +140,8 @@ _FIELD_COLUMN = {
     "min_tokens_per_s_per_user": "min_tok_s_per_user",
     "max_ttft_ms": "max_ttft_ms",
     "prefix_hit_rate": "prefix_hit",
+    "isl_p90_tokens": "isl_p90",
+    "osl_p90_tokens": "osl_p90",
     "priority": "priority",
     "turns_per_session": "turns_per_session",
     "tokens_added_per_turn": "tokens_added_per_turn",
@@ -185,6 +195,13 @@ def _mix_row(cells: _Cells, name: str) -> WorkloadClass:
         raise InputError("empty; expected input tokens per request", cells.where("isl"))
     if osl is None:
         raise InputError("empty; expected output tokens per request", cells.where("osl"))
+    for column, median in (("isl_p90", isl), ("osl_p90", osl)):
+        p90 = cells.integer(column, f"the 90th-percentile length, ≥ {median}")
+        if p90 is not None and p90 < median:
+            raise InputError(
+                f"{p90} is below the median {median}; expected a 90th percentile ≥ {median}",
+                cells.where(column),
+            )
     turns = cells.integer("turns_per_session", "turns per agentic session, 1–64")
     multi = None
     if turns is not None and turns > 1:
@@ -206,6 +223,8 @@ def _mix_row(cells: _Cells, name: str) -> WorkloadClass:
         max_ttft_ms=cells.number_or_none("max_ttft_ms", "milliseconds > 0, or empty for no target"),
         prefix_hit_rate=cells.number_or_none("prefix_hit", "a prefix-cache hit rate 0 ≤ x < 1")
         or 0.0,
+        isl_p90_tokens=cells.integer("isl_p90", "the 90th-percentile input length, ≥ isl"),
+        osl_p90_tokens=cells.integer("osl_p90", "the 90th-percentile output length, ≥ osl"),
         priority=cells.integer("priority", "a priority 0–9") or 0,
         multi_turn=multi,
     )
