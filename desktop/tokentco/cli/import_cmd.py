@@ -11,6 +11,7 @@ codes are the same.
 import argparse
 from pathlib import Path
 
+from tokentco.cli.bench_args import add_bench_arguments, bench_from_args
 from tokentco.cli.mapping_args import add_mapping_arguments, mapping_from_args
 from tokentco.cli.validate import exit_code, print_result
 from tokentco.domain import TABLE_KINDS, ComparisonOption, Project
@@ -24,7 +25,13 @@ HELP = "import .xlsx/.csv rows into a .tokentco project file (created if absent)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help=".xlsx or .csv files")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help=".xlsx or .csv files, or benchmark results (vLLM/SGLang/GenAI-Perf/AIPerf JSON, "
+        "MLPerf mlperf_log_summary.txt with its system JSON)",
+    )
     parser.add_argument(
         "--project",
         required=True,
@@ -42,6 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also compare every imported offer (one option per offer, ids kept)",
     )
     add_mapping_arguments(parser)
+    add_bench_arguments(parser)
     parser.add_argument(
         "--wait",
         type=float,
@@ -84,7 +92,13 @@ def run(args: argparse.Namespace) -> int:
     path: Path = args.project
     with writing(path, force=True), acquire(path, wait_s=args.wait):
         project = load_project(path) if path.exists() else Project()
-        result = import_files(args.files, project.exchange_rates, kind=args.kind, mapping=mapping)
+        result = import_files(
+            args.files,
+            project.exchange_rates,
+            kind=args.kind,
+            mapping=mapping,
+            bench=bench_from_args(args),
+        )
         print_result(result, args.verbose)
         if result.rows_loaded:
             merged = result.merge_into(project)

@@ -7,6 +7,7 @@ problems; 2: a file could not be read at all.
 
 import argparse
 
+from tokentco.cli.bench_args import add_bench_arguments, bench_from_args
 from tokentco.cli.mapping_args import add_mapping_arguments, mapping_from_args
 from tokentco.domain import TABLE_KINDS, ExchangeRates
 from tokentco.io.importer import ImportResult, import_files
@@ -15,12 +16,19 @@ HELP = "check .xlsx/.csv files for import and list every problem with its locati
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help=".xlsx or .csv files")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help=".xlsx or .csv files, or benchmark results (vLLM/SGLang/GenAI-Perf/AIPerf JSON, "
+        "MLPerf mlperf_log_summary.txt with its system JSON)",
+    )
     parser.add_argument("--kind", choices=TABLE_KINDS, help="table kind (default: detect)")
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="also describe how each sheet was read"
     )
     add_mapping_arguments(parser)
+    add_bench_arguments(parser)
 
 
 def exit_code(result: ImportResult) -> int:
@@ -40,6 +48,7 @@ def print_result(result: ImportResult, verbose: bool = False) -> None:
 
 def run(args: argparse.Namespace) -> int:
     mapping = mapping_from_args(args)
-    result = import_files(args.files, ExchangeRates(), kind=args.kind, mapping=mapping)
+    bench = bench_from_args(args)
+    result = import_files(args.files, ExchangeRates(), kind=args.kind, mapping=mapping, bench=bench)
     print_result(result, args.verbose)
     return exit_code(result)

@@ -144,7 +144,9 @@ def check_file(path: Path) -> None:
         )
     if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES:
         raise InputError(
-            f'"{suffix or path.name}" files are not read: expected .xlsx or .csv', where
+            f'"{suffix or path.name}" files are not read: expected .xlsx, .csv or a benchmark '
+            "result (vLLM/SGLang/GenAI-Perf/AIPerf JSON, MLPerf mlperf_log_summary.txt)",
+            where,
         )
 
 

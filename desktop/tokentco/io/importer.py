@@ -61,6 +61,8 @@ from tokentco.domain import (
     TableKind,
 )
 from tokentco.domain.base import Frozen
+from tokentco.io.bench_formats import BenchDefaults, BenchRun, detect, join_mlperf, read_runs
+from tokentco.io.bench_results import measured_rows
 from tokentco.io.errors import InputError, Location, Problem
 from tokentco.io.import_columns import (
     FIELDS,
@@ -138,6 +140,9 @@ class SheetReport:
         where = ":".join(p for p in (self.file, self.sheet) if p)
         if self.kind is None:
             return f"{where}: skipped ({'; '.join(self.notes) or 'no table recognised'})"
+        if self.header_row is None:  # a benchmark-tool output, not a table
+            loaded, skipped = self.rows_loaded, self.rows_skipped
+            return f"{where}: {loaded} {self.kind} rows loaded, {skipped} skipped"
         return (
             f"{where}: {self.kind} table, header in row {self.header_row}, "
             f"{self.rows_loaded} rows loaded, {self.rows_skipped} skipped"
@@ -229,8 +234,11 @@ def import_files(
     *,
     catalogue: Catalogue | None = None,
     mapping: ColumnMapping | None = None,
+    bench: BenchDefaults | None = None,
 ) -> ImportResult:
-    """Read every file; see the module docstring for the contract."""
+    """Read every file; see the module docstring for the contract. Benchmark-tool outputs
+    (vLLM/SGLang/GenAI-Perf/AIPerf/MLPerf, see :mod:`tokentco.io.bench_formats`) become
+    measured rows; ``bench`` states what those files do not (GPU, GPU count, model)."""
     if kind is not None and kind not in TABLE_KINDS:
         raise InputError(f'unknown table kind "{kind}": expected one of {", ".join(TABLE_KINDS)}')
     if catalogue is None:
@@ -243,7 +251,7 @@ def import_files(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import(files, rates, kind, progress, cancel, catalogue, mapping)
+        return _import(files, rates, kind, progress, cancel, catalogue, mapping, bench)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -257,14 +265,18 @@ def _import(
     cancel: CancelLike,
     catalogue: Catalogue,
     mapping: ColumnMapping | None = None,
+    bench: BenchDefaults | None = None,
 ) -> ImportResult:
     tick = _Progress(progress, cancel)
     result = ImportResult()
     ctx = _Context(rates=rates, result=result, catalogue=catalogue, mapping=mapping)
     tick(0.0, "starting import")
     loaded: list[tuple[RawSheet, TableKind | None, int | None]] = []
+    bench_runs: list[BenchRun] = []
     for number, path in enumerate(files):
         tick.base, tick.span = 0.4 * number / max(len(files), 1), 0.4 / max(len(files), 1)
+        if _read_bench(path, bench or BenchDefaults(), bench_runs, result):
+            continue
         try:
             # in a child process: a file that crashes or exhausts the reader is one problem
             sheets = read_isolated(path, tick, tick.cancelled)
@@ -309,8 +321,47 @@ def _import(
             ).run()
         done += len(raw.rows)
         tick(done / total_rows, f"imported {raw.file}:{raw.name}")
+    if bench_runs:  # after the sheets, so GPUs and models imported with them resolve
+        _bench_rows(ctx, join_mlperf(bench_runs, bench or BenchDefaults()))
     tick(1.0, f"{result.rows_loaded} rows loaded, {len(result.problems)} problems")
     return result
+
+
+def _read_bench(
+    path: Path, defaults: BenchDefaults, runs: list[BenchRun], result: ImportResult
+) -> bool:
+    """True when ``path`` is a benchmark-tool output (its runs appended, or one problem)."""
+    fmt = detect(path)
+    if fmt is None:
+        return False
+    try:
+        runs.extend(read_runs(path, fmt, defaults))
+    except InputError as exc:
+        problem = Problem(exc.location or Location(file=path.name), exc.message)
+        result.problems.append(problem)
+        result.unreadable.append(problem)
+    return True
+
+
+def _bench_rows(ctx: "_Context", runs: list[BenchRun]) -> None:
+    """Benchmark runs → measured rows (io.bench_results), one sheet report per file."""
+    result = ctx.result
+    taken = {row.id for row in result.rows["measured"]}
+    rows, problems = measured_rows(
+        runs, lambda kind, text: ctx.resolver(kind).resolve(text), result.imported_at, taken
+    )
+    result.problems.extend(problems)
+    reports: dict[str, SheetReport] = {}
+    for run in runs:
+        sheet = run.notes.get("import: format", run.format)
+        reports.setdefault(run.file, SheetReport(file=run.file, sheet=sheet, kind="measured"))
+    for point, provenance in rows:
+        result.rows["measured"].append(ImportedRow("measured", point, provenance))
+        reports[provenance.file].rows_loaded += 1
+    for problem in problems:
+        if problem.location.file in reports:
+            reports[problem.location.file].rows_skipped += 1
+    result.sheets.extend(reports.values())
 
 
 def _no_table(

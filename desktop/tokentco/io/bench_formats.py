@@ -1,0 +1,497 @@
+"""Benchmark-tool outputs read as measured runs: what each file says, in its own terms.
+
+Analysts get measurements back as the files the serving benchmarks write, not as
+spreadsheets. This module recognises and reads them into :class:`BenchRun` records
+(one per measured run, with where it came from); :mod:`tokentco.io.bench_results` turns
+those into ``MeasuredPoint`` rows. Formats (as their documentation describes them):
+
+- **vLLM** ``vllm bench serve --save-result`` JSON: ``model_id``, ``backend``,
+  ``max_concurrency``/``request_rate``, ``completed``, ``total_input_tokens``,
+  ``total_output_tokens``, ``output_throughput`` (tok/s), ``median_ttft_ms``,
+  ``mean_tpot_ms``…, plus any ``--metadata key=value`` pairs at the top level.
+- **SGLang** ``python -m sglang.bench_serving --output-file X.jsonl``: one JSON object
+  per run and line, with the same kind of keys (``output_throughput``,
+  ``median_ttft_ms``, ``mean_tpot_ms``, ``max_concurrency``, ``random_input_len``…).
+- **NVIDIA GenAI-Perf / AIPerf** ``profile_export_genai_perf.json`` /
+  ``profile_export_aiperf.json``: metrics as ``{"unit": "ms", "avg": …, "p50": …}``
+  objects (``output_token_throughput``, ``time_to_first_token``,
+  ``output_token_throughput_per_user``, ``input_sequence_length``…), the run's
+  ``input_config`` (model names, concurrency) and, with ``--gpu-telemetry``, the GPUs; and
+  the ``.csv`` exports (a ``Metric,avg,min,…`` table, then a ``Metric,Value`` table).
+- **MLPerf Inference** LoadGen ``mlperf_log_summary.txt`` ("key : value" lines: scenario,
+  tokens per second, VALID/INVALID, first-token and time-per-output-token latencies in ns)
+  with the submission's system description JSON (``accelerator_model_name``,
+  ``accelerators_per_node``, ``number_of_nodes``, ``framework``) given in the same import.
+
+Nothing here guesses: what a file does not say (often the GPU and the GPU count) comes
+from :class:`BenchDefaults` (CLI ``--hardware``/``--gpus``/``--model``/``--precision``) or
+is a located problem naming the option to use.
+"""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from tokentco.io.errors import InputError, Location
+
+MAX_BENCH_BYTES = 64 * 1024 * 1024
+"""A result file with per-request details is a few MB; beyond this it is not a result."""
+
+FORMAT_LABELS = {
+    "vllm": "vLLM bench serve result",
+    "sglang": "SGLang bench_serving result",
+    "genai_perf": "GenAI-Perf profile export",
+    "aiperf": "AIPerf profile export",
+    "mlperf": "MLPerf LoadGen summary",
+    "mlperf_system": "MLPerf system description",
+}
+
+
+@dataclass(frozen=True)
+class BenchDefaults:
+    """What the analyst states for benchmark files that do not say it themselves."""
+
+    hardware: str | None = None
+    num_gpus: int | None = None
+    model: str | None = None
+    precision: str | None = None
+    engine: str | None = None
+
+
+@dataclass
+class BenchRun:
+    """One measured run as the file reports it (units already normalised: tok/s, ms)."""
+
+    format: str
+    file: str
+    line: int | None = None
+    model: str | None = None
+    hardware: str | None = None
+    num_gpus: int | None = None
+    engine: str = ""
+    precision: str | None = None
+    scenario: str = ""
+    tokens_per_s: float | None = None
+    """Output tokens per second of the whole system under test (all its GPUs)."""
+    tokens_per_s_per_user: float | None = None
+    ttft_ms: float | None = None
+    isl_tokens: int | None = None
+    osl_tokens: int | None = None
+    tp: int | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+    problem: str | None = None
+    """Why this run cannot be used as a measurement (e.g. an INVALID MLPerf result)."""
+    system: dict[str, Any] | None = None
+
+    @property
+    def location(self) -> Location:
+        return Location(file=self.file, row=self.line)
+
+
+# --- detection ----------------------------------------------------------------------------
+
+
+def detect(path: Path) -> str | None:
+    """The benchmark format of ``path`` ("vllm", "sglang", "genai_perf", "aiperf",
+    "mlperf", "mlperf_system"), or None for a spreadsheet/other file. Reads at most 64 KB."""
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".jsonl", ".txt", ".csv"):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return None
+    text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    if suffix == ".txt":
+        return "mlperf" if "MLPerf Results Summary" in text[:2048] else None
+    if suffix == ".csv":
+        first = text.lstrip().split("\n", 1)[0].strip().lower()
+        if first.startswith("metric,avg"):
+            return "aiperf" if "aiperf" in path.name.lower() else "genai_perf"
+        return None
+    if suffix == ".jsonl":
+        return "sglang"
+    keys = set(re.findall(r'"([A-Za-z_][A-Za-z0-9_]*)"\s*:', text))
+    if "accelerator_model_name" in keys or "accelerators_per_node" in keys:
+        return "mlperf_system"
+    if "output_token_throughput" in keys:
+        return "aiperf" if "aiperf" in path.name.lower() or "model_names" in keys else "genai_perf"
+    if "output_throughput" in keys:
+        return "vllm"
+    return None
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def read_runs(path: Path, fmt: str, defaults: BenchDefaults) -> list[BenchRun]:
+    """The runs in one file (raises one located :class:`InputError` if unreadable)."""
+    where = Location(file=path.name)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BENCH_BYTES:
+            raise InputError(
+                f"{size / 1e6:.0f} MB is too large for a benchmark result "
+                f"(at most {MAX_BENCH_BYTES / 1e6:.0f} MB)",
+                where,
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", where) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start}): not a {_label(fmt)}", where) from None
+    if fmt == "sglang":
+        return [_from_serving(obj, "sglang", path, n, defaults) for n, obj in _jsonl(text, path)]
+    if fmt == "mlperf":
+        return [_from_mlperf(text, path, defaults)]
+    if fmt in ("genai_perf", "aiperf") and path.suffix.lower() == ".csv":
+        return [_from_perf_csv(text, fmt, path, defaults)]
+    obj = _json(text, path)
+    if fmt == "mlperf_system":
+        return [BenchRun(format=fmt, file=path.name, system=obj)]
+    if fmt == "vllm":
+        return [_from_serving(obj, "vllm", path, None, defaults)]
+    return [_from_perf_json(obj, fmt, path, defaults)]
+
+
+def _label(fmt: str) -> str:
+    return FORMAT_LABELS.get(fmt, fmt)
+
+
+def _json(text: str, path: Path, line: int | None = None) -> dict[str, Any]:
+    where = Location(file=path.name, row=line)
+    try:
+        obj = json.loads(text)
+    except RecursionError:
+        raise InputError("not a benchmark result: JSON nested too deeply", where) from None
+    except ValueError as exc:  # JSONDecodeError, or an integer with thousands of digits
+        raise InputError(f"not valid JSON: {exc}", where) from None
+    if not isinstance(obj, dict):
+        raise InputError("not a benchmark result: expected a JSON object", where)
+    return obj
+
+
+def _jsonl(text: str, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield number, _json(line, path, number)
+
+
+def _number(value: Any) -> float | None:
+    """A finite positive-or-zero float from a JSON/CSV value, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.replace(",", "").strip()
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def _int(value: Any) -> int | None:
+    number = _number(value)
+    return round(number) if number is not None and number >= 1 else None
+
+
+def _metadata(obj: dict[str, Any], *names: str) -> Any:
+    for name in names:
+        if obj.get(name) not in (None, ""):
+            return obj[name]
+    return None
+
+
+def _apply_defaults(run: BenchRun, defaults: BenchDefaults) -> BenchRun:
+    """Fill what the file left unsaid from the analyst's options (noted), never silently."""
+    for name in ("hardware", "num_gpus", "model", "precision"):
+        given = getattr(defaults, name)
+        if getattr(run, name) is None and given is not None:
+            setattr(run, name, given)
+            run.notes[f"import: {name}"] = f"{given} (stated on import; not in the file)"
+    if defaults.engine and not run.engine:
+        run.engine = defaults.engine
+    return run
+
+
+def _from_serving(
+    obj: dict[str, Any], fmt: str, path: Path, line: int | None, defaults: BenchDefaults
+) -> BenchRun:
+    """vLLM ``bench serve`` JSON or one SGLang ``bench_serving`` JSONL line (same keys)."""
+    run = BenchRun(format=fmt, file=path.name, line=line)
+    run.model = _text(_metadata(obj, "model_id", "model", "served_model_name", "tokenizer_id"))
+    run.hardware = _text(_metadata(obj, "hardware", "hardware_id", "gpu", "accelerator"))
+    run.num_gpus = _int(_metadata(obj, "num_gpus", "gpus", "gpu_count"))
+    run.tp = _int(_metadata(obj, "tensor_parallel_size", "tp", "tp_size"))
+    if run.num_gpus is None and run.tp is not None:
+        run.num_gpus = run.tp
+        run.notes["import: num_gpus"] = f"{run.tp} (from the tensor-parallel size)"
+    backend = str(obj.get("backend") or "")
+    engine = _text(_metadata(obj, "engine"))
+    run.engine = engine or ("sglang" if fmt == "sglang" and backend.startswith("sglang") else "")
+    if not run.engine and fmt == "vllm" and backend in ("vllm", "openai", "openai-chat", ""):
+        run.engine = "vllm"
+    run.precision = _text(_metadata(obj, "precision", "dtype", "quantization"))
+    concurrency = _int(obj.get("max_concurrency"))
+    rate = obj.get("request_rate")
+    if concurrency is not None:
+        run.scenario = f"max concurrency {concurrency}"
+    elif rate not in (None, "", "inf", float("inf")):
+        run.scenario = f"{rate} requests/s"
+    run.tokens_per_s = _number(obj.get("output_throughput"))
+    completed = _number(obj.get("completed"))
+    if completed:
+        total_in, total_out = (
+            _number(obj.get("total_input_tokens")),
+            _number(obj.get("total_output_tokens")),
+        )
+        run.isl_tokens = _int(total_in / completed) if total_in else None
+        run.osl_tokens = _int(total_out / completed) if total_out else None
+    run.isl_tokens = _int(obj.get("random_input_len")) or run.isl_tokens
+    run.osl_tokens = _int(obj.get("random_output_len")) or run.osl_tokens
+    ttft = _number(obj.get("median_ttft_ms"))
+    run.ttft_ms = ttft if ttft else _number(obj.get("mean_ttft_ms"))
+    tpot = _number(obj.get("median_tpot_ms")) or _number(obj.get("mean_tpot_ms"))
+    run.tokens_per_s_per_user = 1000.0 / tpot if tpot else None
+    run.notes["import: format"] = _label(fmt)
+    run.notes["import: figures"] = (
+        "output_throughput (tok/s, all GPUs); TTFT = median_ttft_ms; "
+        "tokens/s per user = 1000 / median_tpot_ms"
+    )
+    if obj.get("failed"):
+        run.notes["import: failed requests"] = str(obj.get("failed"))
+    return _apply_defaults(run, defaults)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _stat(obj: dict[str, Any], name: str, *keys: str) -> float | None:
+    """A GenAI-Perf/AIPerf metric statistic in ms (time) or per second, by its unit."""
+    metric = obj.get(name)
+    if not isinstance(metric, dict):
+        return None
+    for key in keys:
+        value = _number(metric.get(key))
+        if value is not None:
+            unit = str(metric.get("unit", "")).lower()
+            return value * {"ns": 1e-6, "us": 1e-3, "s": 1000.0, "sec": 1000.0}.get(unit, 1.0)
+    return None
+
+
+def _find(obj: Any, key: str, depth: int = 0) -> Any:
+    """The first value under ``key`` anywhere in a (shallow) config tree."""
+    if depth > 6 or not isinstance(obj, dict):
+        return None
+    if key in obj:
+        return obj[key]
+    for value in obj.values():
+        found = _find(value, key, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _from_perf_json(obj: dict[str, Any], fmt: str, path: Path, defaults: BenchDefaults) -> BenchRun:
+    run = BenchRun(format=fmt, file=path.name)
+    config = obj.get("input_config") if isinstance(obj.get("input_config"), dict) else {}
+    models = _find(config, "model_names") or _find(config, "model")
+    if isinstance(models, list) and models:
+        run.model = _text(models[0])
+    elif isinstance(models, str):
+        run.model = _text(models)
+    run.scenario = (
+        f"concurrency {c}" if (c := _int(_find(config, "concurrency"))) is not None else ""
+    )
+    run.tokens_per_s = _stat(obj, "output_token_throughput", "avg")
+    run.ttft_ms = _stat(obj, "time_to_first_token", "p50", "avg")
+    per_user = _stat(obj, "output_token_throughput_per_user", "avg")
+    per_user = per_user or _stat(obj, "output_token_throughput_per_request", "avg")
+    if per_user is None and (itl := _stat(obj, "inter_token_latency", "p50", "avg")):
+        per_user = 1000.0 / itl
+    run.tokens_per_s_per_user = per_user
+    run.isl_tokens = _int(_stat(obj, "input_sequence_length", "avg"))
+    run.osl_tokens = _int(_stat(obj, "output_sequence_length", "avg"))
+    gpus = _telemetry_gpus(obj)
+    if gpus:
+        names = sorted({name for name in gpus if name})
+        if len(names) == 1:
+            run.hardware = names[0]
+            run.num_gpus = len(gpus)
+            run.notes["import: num_gpus"] = f"{len(gpus)} (GPUs in the run's telemetry)"
+        else:
+            run.notes["import: telemetry"] = f"mixed GPUs {', '.join(names)}: not used"
+    run.notes["import: format"] = _label(fmt)
+    run.notes["import: figures"] = (
+        "output_token_throughput avg (tok/s, all GPUs); TTFT = time_to_first_token p50"
+    )
+    if obj.get("was_cancelled") is True:
+        run.problem = "the benchmark was cancelled before it completed: not a measurement"
+    return _apply_defaults(run, defaults)
+
+
+def _telemetry_gpus(obj: dict[str, Any]) -> list[str]:
+    telemetry = obj.get("telemetry_data")
+    endpoints = telemetry.get("endpoints") if isinstance(telemetry, dict) else None
+    names: list[str] = []
+    if isinstance(endpoints, dict):
+        for endpoint in endpoints.values():
+            gpus = endpoint.get("gpus") if isinstance(endpoint, dict) else None
+            if isinstance(gpus, dict):
+                names.extend(
+                    str(g.get("gpu_name", "")) for g in gpus.values() if isinstance(g, dict)
+                )
+    return names
+
+
+def _metric_key(name: str) -> str:
+    """'Time To First Token (ms)' → 'time to first token'."""
+    return re.sub(r"\s*\(.*?\)\s*", " ", name).strip().lower()
+
+
+def _from_perf_csv(text: str, fmt: str, path: Path, defaults: BenchDefaults) -> BenchRun:
+    """The CSV export: a statistics table (Metric,avg,min,…) then Metric,Value rows."""
+    stats: dict[str, dict[str, str]] = {}
+    values: dict[str, str] = {}
+    header: list[str] = []
+    for row in csv.reader(io.StringIO(text, newline="")):
+        if not row or not any(cell.strip() for cell in row):
+            header = []
+            continue
+        if row[0].strip().lower() == "metric":
+            header = [cell.strip().lower() for cell in row]
+            continue
+        key = _metric_key(row[0])
+        if header[:2] == ["metric", "value"] and len(row) > 1:
+            values[key] = row[1]
+        elif header:
+            stats[key] = dict(zip(header[1:], row[1:], strict=False))
+    run = BenchRun(format=fmt, file=path.name)
+
+    def stat(name: str, *keys: str) -> float | None:
+        for key in keys:
+            value = _number(stats.get(name, {}).get(key))
+            if value is not None:
+                return value
+        return None
+
+    run.tokens_per_s = _number(values.get("output token throughput")) or stat(
+        "output token throughput", "avg"
+    )
+    run.ttft_ms = stat("time to first token", "p50", "avg")
+    per_user = _number(values.get("output token throughput per user")) or stat(
+        "output token throughput per user", "avg"
+    )
+    per_user = per_user or stat("output token throughput per request", "avg")
+    if per_user is None and (itl := stat("inter token latency", "p50", "avg")):
+        per_user = 1000.0 / itl
+    run.tokens_per_s_per_user = per_user
+    run.isl_tokens = _int(stat("input sequence length", "avg"))
+    run.osl_tokens = _int(stat("output sequence length", "avg"))
+    run.notes["import: format"] = f"{_label(fmt)} (CSV)"
+    run.notes["import: figures"] = "Output Token Throughput (tok/s, all GPUs); TTFT p50"
+    return _apply_defaults(run, defaults)
+
+
+_SUMMARY_LINE = re.compile(r"^\s*([^:=]+?)\s*:\s*(.+?)\s*$")
+
+
+def _from_mlperf(text: str, path: Path, defaults: BenchDefaults) -> BenchRun:
+    """``mlperf_log_summary.txt``: "key : value" lines from LoadGen."""
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _SUMMARY_LINE.match(line)
+        if match and not line.startswith("="):
+            fields.setdefault(match.group(1).lower(), match.group(2))
+    run = BenchRun(format="mlperf", file=path.name)
+    scenario = fields.get("scenario", "")
+    run.scenario = f"MLPerf {scenario}".strip()
+    run.tokens_per_s = _number(fields.get("tokens per second")) or _number(
+        fields.get("completed tokens per second")
+    )
+    if run.tokens_per_s is None:
+        samples = fields.get("samples per second") or fields.get("completed samples per second")
+        run.problem = (
+            f"no tokens per second in the summary (samples per second: {samples}): only "
+            "LLM results (LoadGen reporting tokens) can be imported"
+            if samples
+            else 'no throughput in the summary (expected "Tokens per second")'
+        )
+    validity = fields.get("result is", "")
+    if validity and validity.upper() != "VALID":
+        run.problem = f"the result is {validity} (LoadGen's constraints not met): not imported"
+    ttft_ns = _number(fields.get("50.00 percentile first token latency (ns)")) or _number(
+        fields.get("mean first token latency (ns)")
+    )
+    run.ttft_ms = ttft_ns / 1e6 if ttft_ns else None
+    tpot_ns = _number(fields.get("50.00 percentile time to output token (ns)")) or _number(
+        fields.get("mean time to output token (ns)")
+    )
+    run.tokens_per_s_per_user = 1e9 / tpot_ns if tpot_ns else None
+    run.notes["import: format"] = _label("mlperf")
+    run.notes["import: figures"] = (
+        f"tokens per second ({scenario}, all accelerators); result {validity}"
+    )
+    if fields.get("sut name"):
+        run.notes["import: SUT"] = fields["sut name"]
+    run.notes["import: path"] = str(PurePath(*path.parts[-6:]))
+    run.model = _model_from_path(path)
+    return run  # defaults are applied after the system description is joined
+
+
+def _model_from_path(path: Path) -> str | None:
+    """MLPerf keeps results under …/<system>/<benchmark>/<scenario>/performance/run_1/."""
+    parts = [p.lower() for p in path.parts]
+    if "performance" in parts:
+        index = parts.index("performance")
+        if index >= 2:
+            return path.parts[index - 2]
+    return None
+
+
+def join_mlperf(runs: list[BenchRun], defaults: BenchDefaults) -> list[BenchRun]:
+    """Attach each MLPerf summary to its system description (the one given, or the one
+    whose ``system_name`` or file name appears in the summary's path), then the options."""
+    systems = [r for r in runs if r.format == "mlperf_system" and r.system is not None]
+    out: list[BenchRun] = []
+    for run in runs:
+        if run.format == "mlperf_system":
+            continue
+        if run.format == "mlperf":
+            system = _system_for(run, systems)
+            if system is not None:
+                desc = system.system or {}
+                run.hardware = _text(desc.get("accelerator_model_name"))
+                per_node = _int(desc.get("accelerators_per_node"))
+                nodes = _int(desc.get("number_of_nodes")) or 1
+                run.num_gpus = per_node * nodes if per_node else None
+                run.engine = _text(desc.get("framework")) or ""
+                run.notes["import: system"] = (
+                    f"{system.file}: {desc.get('system_name', '')}, {per_node} × {nodes} node(s)"
+                ).strip()
+            _apply_defaults(run, defaults)
+        out.append(run)
+    return out
+
+
+def _system_for(run: BenchRun, systems: list[BenchRun]) -> BenchRun | None:
+    if len(systems) == 1:
+        return systems[0]
+    path = run.notes.get("import: path", "")
+    for system in systems:
+        name = str((system.system or {}).get("system_name", ""))
+        if (name and name in path) or Path(system.file).stem in path:
+            return system
+    return None
