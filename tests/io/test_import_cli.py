@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import zipfile
 
 from tokentco.cli import main
 from tokentco.io.project_file import load_project, save_project
@@ -109,3 +110,34 @@ def test_import_add_options_makes_a_scoreable_project(tmp_path, capsys):
     assert len(load_project(project).options) == len(options)
     out = tmp_path / "rfp.xlsx"
     assert main(["scorecard", str(project), "--out", str(out)]) == 0 and out.exists()
+
+
+def test_import_into_a_missing_or_unusable_folder_is_one_line_exit_2(tmp_path, capsys):
+    """The output folder is checked before anything is read; nothing is created."""
+    sample = str(SAMPLES / "cloud_price_list.csv")
+    missing = tmp_path / "no" / "such" / "p.tokentco"
+    assert main(["import", sample, "--project", str(missing)]) == 2
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    assert main(["import", sample, "--project", str(a_file / "p.tokentco")]) == 2
+    captured = capsys.readouterr()
+    lines = (captured.out + captured.err).strip().splitlines()
+    assert len(lines) == 2 and all("p.tokentco" in line for line in lines), lines
+    assert "Traceback" not in captured.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_validate_a_hostile_and_a_good_file_together(tmp_path, capsys):
+    bad = tmp_path / "locked.xlsx"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    data = bytearray(bad.read_bytes())
+    data[6] |= 1  # the ZipCrypto flag in the local header …
+    data[data.rfind(b"PK\x01\x02") + 8] |= 1  # … and in the central directory
+    bad.write_bytes(bytes(data))
+    assert main(["validate", str(bad), str(SAMPLES / "cloud_price_list.csv")]) == 2
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines == [
+        "locked.xlsx: password-protected: remove the password in Excel and save again",
+        "40 rows loaded, 1 problems",
+    ]
