@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tokentco.cli import main
@@ -228,3 +230,73 @@ def test_scorecard_of_a_hostile_project_is_one_line(
     assert code == 2
     assert "demand.tokens_per_day" in _one_line_error(capsys)
     assert not (tmp_path / "s.xlsx").exists()
+
+
+# --------------------------------------------------------------------------- fuzz
+
+HOSTILE_LITERALS = [
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1e400",
+    "-1e400",
+    "1e-400",
+    "-0.0",
+    "0",
+    "-1",
+    "1e300",
+    "9" * 40,
+    "-" + "9" * 5000,
+    '"text"',
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "[" * 70 + "]" * 70,
+    '"' + "\\u0000\\n" * 10 + '"',
+]
+
+
+def _numeric_paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _numeric_paths(v, (*path, k))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _numeric_paths(v, (*path, i))]
+    if isinstance(node, bool) or not isinstance(node, int | float):
+        return []
+    return [path]
+
+
+def _all_floats_finite(node: Any) -> bool:
+    if isinstance(node, dict):
+        return all(_all_floats_finite(v) for v in node.values())
+    if isinstance(node, list | tuple):
+        return all(_all_floats_finite(v) for v in node)
+    return not isinstance(node, float) or math.isfinite(node)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_hostile_number_anywhere_is_a_project_or_one_line(
+    data: st.DataObject, project: Project, tmp_path: Path
+) -> None:
+    """Replace one number anywhere in a real project by a hostile literal: loading gives a
+    project with only finite floats, or one InputError line — never another exception."""
+    body = json.loads(project_to_json(project))
+    paths = _numeric_paths(body)
+    path = data.draw(st.sampled_from(paths))
+    literal = data.draw(st.sampled_from(HOSTILE_LITERALS))
+    node = body
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = "__HOSTILE__"
+    target = tmp_path / "fuzz.tokentco"
+    target.write_text(json.dumps(body).replace('"__HOSTILE__"', literal))
+    try:
+        loaded = load_project(target)
+    except InputError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("fuzz.tokentco: ")
+        return
+    assert _all_floats_finite(loaded.model_dump())
