@@ -120,3 +120,20 @@ def test_set_project_shows_it_without_emitting(tab: WorkloadTab, project: Projec
     assert edits == []
     assert tab.model.rowCount() == 1 and tab.profile_preset.currentText() == "business hours"
     assert tab.plans and tab.peak.value() == pytest.approx(10_000.0)
+
+
+def test_details_show_classes_agent_turns_and_plan_years(tab: WorkloadTab, qtbot: Any) -> None:
+    for preset in ("chat", "agentic"):
+        tab.preset.setCurrentText(preset)
+        qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    text = tab.details.toPlainText()
+    assert text.startswith("Mix on ") and "  chat (" in text and "  agentic (" in text
+    assert "Agent sessions, agentic:" in text and "  turn 6: 12,500-token prompt" in text
+    tab.profile_preset.setCurrentText("follow the sun")
+    tab.profile_preset.activated.emit(tab.profile_preset.currentIndex())
+    text = tab.details.toPlainText()
+    assert "Plan for " in text and "  year 3: " in text and "  NPV at 8%/year" in text
+    assert tab.mix is not None and tab.plans
+    assert tab.plans[tab.option.currentIndex()].tokens_per_s_per_gpu == pytest.approx(
+        tab.mix.options[tab.option.currentIndex()].pool.output_tokens_per_s_per_gpu
+    )

@@ -1,8 +1,8 @@
 """``compare --mix MIX.csv``: the comparison restated for a workload mix.
 
 Kept apart from ``compare.py`` so that command only branches on the flag: this module
-reads the mix, evaluates it and words one line per option (which pool arrangement and
-why, and each class's $/Mtok) under the table.
+reads the mix, evaluates it and words, under the table, each option's pool arrangement
+and why, and one line per class (``present.mix_text``).
 """
 
 from pathlib import Path
@@ -19,15 +19,11 @@ def mix_comparison(
     project: "Project", catalogue: "Catalogue", mix_csv: str
 ) -> tuple["Comparison", list[str]]:
     """The comparison whose $/Mtok is the blend of MIX.csv's classes, and the notes."""
-    from tokentco.domain.text import fixed
     from tokentco.engine.mix import blended_comparison
     from tokentco.io.mix_csv import read_mix
+    from tokentco.present.mix_text import mix_lines
 
     classes = read_mix(Path(mix_csv))
     mixed = project.model_copy(update={"workload_classes": classes})
     comparison, mix = blended_comparison(mixed, catalogue, calibration())
-    notes = []
-    for option in mix.options:
-        per_class = ", ".join(f"{c.name} ${fixed(c.usd_per_mtok, 3)}" for c in option.pool.classes)
-        notes.append(f"  {option.label}: {option.why}; per class: {per_class}")
-    return comparison, notes
+    return comparison, [line for option in mix.options for line in mix_lines(option)]

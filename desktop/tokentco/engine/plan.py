@@ -36,7 +36,7 @@ from tokentco.domain.text import fixed
 from tokentco.engine.calibration import Calibration
 from tokentco.engine.economics import gpu_hour_cost
 from tokentco.engine.evaluate import evaluate
-from tokentco.engine.mix import evaluate_mix
+from tokentco.engine.mix import MixComparison, evaluate_mix
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -249,9 +249,11 @@ def plan_capacity(
     calibration: Calibration | None = None,
     years: int | None = None,
     profile: DemandProfile | None = None,
+    mix: MixComparison | None = None,
 ) -> tuple[CapacityPlan, ...]:
     """A plan for every option of ``project`` (in option order) over ``years`` (default:
-    the demand's term, rounded up) for ``profile`` (default: the project's)."""
+    the demand's term, rounded up) for ``profile`` (default: the project's); ``mix`` is the
+    project's already evaluated mix, when the caller has it (it is evaluated otherwise)."""
     profile = profile or project.demand_profile
     if profile is None:
         raise ValueError("the project has no demand profile: import PROFILE.csv or pick a preset")
@@ -261,7 +263,10 @@ def plan_capacity(
     load = yearly_load(profile, n_years)
     erosion = (1.0 - project.price_erosion_per_year) ** np.arange(n_years, dtype=np.float64)
     comparison = evaluate(project, catalogue, calibration)
-    mix = evaluate_mix(project, catalogue, calibration) if project.workload_classes else None
+    if project.workload_classes and mix is None:
+        mix = evaluate_mix(project, catalogue, calibration)
+    if not project.workload_classes:
+        mix = None
     plans = []
     for index, result in enumerate(comparison.options):
         if mix is not None:

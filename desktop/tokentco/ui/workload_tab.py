@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -58,9 +59,11 @@ from tokentco.domain.mix import (
     without_class,
 )
 from tokentco.engine.calibration import Calibration
+from tokentco.engine.mix import MixComparison, evaluate_mix
 from tokentco.engine.plan import CapacityPlan, plan_capacity
 from tokentco.io.errors import InputError
 from tokentco.io.mix_csv import read_profile
+from tokentco.present.mix_text import mix_lines, plan_lines, session_lines
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -226,6 +229,7 @@ class WorkloadTab(QWidget):
         self.calibration = calibration
         self.project = project
         self.plans: tuple[CapacityPlan, ...] = ()
+        self.mix: MixComparison | None = None
         self.plan_error = ""
         self._loading = False
         self._build()
@@ -296,6 +300,10 @@ class WorkloadTab(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setMaximumBlockCount(500)
+        self.details.setPlaceholderText("The mix per class, agent turns and the plan by year")
 
         top = QHBoxLayout()
         top.addWidget(mix_box, 3)
@@ -308,6 +316,8 @@ class WorkloadTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top_widget)
         splitter.addWidget(charts)
+        splitter.addWidget(self.details)
+        splitter.setSizes([260, 420, 140])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.summary)
@@ -430,26 +440,50 @@ class WorkloadTab(QWidget):
 
     # --- plan ------------------------------------------------------------------------
     def replan(self) -> None:
-        """Recompute the plan for the current project (no profile: no plan, said so)."""
-        self.plans, self.plan_error = (), ""
-        if self.project.demand_profile is None:
-            self.plan_error = "Pick a profile preset or import PROFILE.csv to plan capacity."
-        elif not self.project.options:
-            self.plan_error = "Add options to compare to plan capacity."
-        else:
-            try:
-                catalogue = self.project.effective_catalogue(self.bundled)
-                self.plans = plan_capacity(self.project, catalogue, self.calibration)
-            except ValueError as exc:
-                self.plan_error = str(exc).splitlines()[0]
+        """Recompute the mix and the plan for the current project (each missing input —
+        no options, no profile — is said in the summary instead)."""
+        self.plans, self.mix = (), None
+        self.plan_error = self._compute(self.project.effective_catalogue(self.bundled))
         self.planned.emit(self.plans)
         self._draw()
+
+    def _compute(self, catalogue: Catalogue) -> str:
+        """Fill ``mix`` and ``plans``; the reason there is no plan, or ""."""
+        if not self.project.options:
+            return "Add options to compare to see the mix and plan capacity."
+        try:
+            if self.project.workload_classes:
+                self.mix = evaluate_mix(self.project, catalogue, self.calibration)
+            if self.project.demand_profile is None:
+                return "Pick a profile preset or import PROFILE.csv to plan capacity."
+            self.plans = plan_capacity(self.project, catalogue, self.calibration, mix=self.mix)
+        except ValueError as exc:
+            return str(exc).splitlines()[0]
+        return ""
 
     def current_plan(self) -> CapacityPlan | None:
         index = self.option.currentIndex()
         return self.plans[index] if 0 <= index < len(self.plans) else None
 
+    def detail_lines(self) -> list[str]:
+        """What the details pane shows for the chosen option: the mix per class (and each
+        agent class's turns), then the plan year by year."""
+        index = self.option.currentIndex()
+        lines: list[str] = []
+        if self.mix is not None and 0 <= index < len(self.mix.options):
+            result = self.mix.options[index]
+            lines += mix_lines(result)
+            for c in result.pool.classes:
+                if c.session is not None:
+                    lines.append(f"Agent sessions, {c.name}:")
+                    lines += session_lines(c.session)
+        plan = self.current_plan()
+        if plan is not None:
+            lines += plan_lines(plan)
+        return lines
+
     def _draw(self, *_: object) -> None:
+        self.details.setPlainText("\n".join(self.detail_lines()))
         for chart in (self.profile_chart, self.hourly_chart, self.yearly_chart):
             chart.clear()
         profile = self.project.demand_profile

@@ -1,0 +1,39 @@
+"""The words for mixes, sessions and plans carry the engine's figures, formatted once."""
+
+from tokentco.domain import Catalogue, DemandProfile, Project, WorkloadClass
+from tokentco.domain.mix import PRESETS
+from tokentco.engine.mix import evaluate_mix
+from tokentco.engine.multiturn import evaluate_sessions
+from tokentco.engine.plan import plan_capacity
+from tokentco.present.mix_text import mix_lines, plan_lines, session_lines
+
+
+def test_mix_and_plan_lines_on_the_golden_case(
+    golden_project: Project, catalogue: Catalogue, golden_classes: tuple[WorkloadClass, ...]
+) -> None:
+    cat = golden_project.effective_catalogue(catalogue)
+    profile = DemandProfile(tokens_per_s=(4000.0,) * 6 + (1000.0,) * 18, cost_of_capital=0.1)
+    project = golden_project.model_copy(
+        update={"workload_classes": golden_classes, "demand_profile": profile}
+    )
+    lines = mix_lines(evaluate_mix(project, cat).options[0])
+    assert lines[0].startswith("Mix on golden-reserved: $0.926/Mtok blended, separate pools")
+    assert lines[1] == "  chat (75% of output): $1.11/Mtok, 1,000 tok/s/GPU, TTFT 300 ms"
+    assert lines[2].startswith("  batch (25% of output): $0.370/Mtok, 3,000 tok/s/GPU")
+    plan = plan_capacity(project.model_copy(update={"workload_classes": ()}), cat, years=1)[0]
+    text = plan_lines(plan)
+    assert text[1] == (
+        "  year 1: 1 base GPUs (peak 4), 6,570 burst GPU-hours at $5.00/GPU-h: $50.4k vs "
+        "$76.7k all on demand, $70.1k all base"
+    )
+    assert text[2].startswith("  NPV at 10%/year: $45.8k")
+
+
+def test_session_lines_name_every_turn(project: Project, catalogue: Catalogue) -> None:
+    sessions = evaluate_sessions(project, catalogue, PRESETS["agentic"])
+    session = next(s for s in sessions if s.feasible)
+    lines = session_lines(session)
+    assert len(lines) == 7
+    assert lines[0].startswith("  turn 1: 3,000-token prompt, 10% cached, TTFT ")
+    assert lines[5].startswith("  turn 6: 12,500-token prompt")
+    assert "KV held during tool waits" in lines[6] and "2,400 output tokens" in lines[6]
