@@ -21,6 +21,8 @@ OPTIONS_PER_BLOCK = 5
 """Option columns per block of a transposed table (A4 portrait at ≥ 7 pt)."""
 
 Labels = dict[str, OptionLabel]
+WRAPPABLE_DASH = fmt.DASH + "\u200b"
+"""A range's dash followed by a zero-width space: a narrow column may wrap after it."""
 
 
 def basis_text(r: OptionResult) -> str:
@@ -37,7 +39,8 @@ def _with_range(central: str, r: OptionResult, which: str, formatter: fmt.Format
     if u is None or not r.point.feasible:
         return central
     rng = u.usd_per_mtok if which == "cost" else u.tokens_per_s_per_gpu
-    return f"{central}\n{fmt.value_range(rng.p10, rng.p90, formatter)}"
+    spread = fmt.value_range(rng.p10, rng.p90, formatter).replace(fmt.DASH, WRAPPABLE_DASH)
+    return f"{central}\n{spread}"
 
 
 def comparison_table(

@@ -154,10 +154,11 @@ def _confidence(comparison: Comparison) -> list[str]:
     p = comparison.p_winner_cheapest
     if p is None:
         return []
+    odds = "more than 99%" if p > 0.995 else "less than 1%" if p < 0.005 else fmt.percent(p)
     return [
         f"How sure: given the estimator's out-of-sample error (errors shared by options with the "
         f"same hardware and model), the cheapest option at the target is truly the cheapest with "
-        f"probability {fmt.percent(p)}."
+        f"probability {odds}."
     ]
 
 
@@ -175,6 +176,26 @@ def summary_notes(comparison: Comparison, card: Scorecard) -> tuple[str, ...]:
             "cannot rank; they are listed last."
         )
     return tuple(notes)
+
+
+ASSUMPTION_NAMES: dict[str, str] = {
+    "scale_up_gpus": "scale-up domain size",
+    "scale_up_bw_gb_s_per_gpu": "scale-up bandwidth",
+    "scale_out_bw_gb_s_per_gpu": "scale-out bandwidth",
+    "capex_per_gpu": "capex per GPU",
+    "opex_per_gpu_year": "opex per GPU-year",
+    "depreciation_years": "depreciation life",
+    "cost_of_capital": "cost of capital",
+    "usd_per_kwh": "power price",
+    "pue": "PUE",
+    "watts_per_gpu_all_in": "all-in power per GPU",
+    "anchor_isl_tokens": "input length of an anchor measurement",
+}
+"""Display names of the inputs the engine may assume (``Assumption.field``)."""
+
+
+def assumption_name(field: str) -> str:
+    return ASSUMPTION_NAMES.get(field, names.display(field))
 
 
 def assumption_notes(project: Project, comparison: Comparison) -> tuple[str, ...]:

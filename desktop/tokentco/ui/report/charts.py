@@ -290,6 +290,6 @@ def tornado_chart(page: Page, chart: TornadoChart, x: float, y: float, w: float,
         int(Qt.AlignmentFlag.AlignHCenter),
     )
     for k, (fill, text) in enumerate(((LOW, "input −20 %"), (HIGH, "input +20 %"))):
-        lx = plot_l + 80 * k
+        lx = mid - 75 + 80 * k
         page.p.fillRect(page.rect(lx, end + 16, 8, 5), fill)
         page.draw_text(lx + 10, end + 13, 70, 10, text, small, TEXT)

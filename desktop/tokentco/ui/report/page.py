@@ -6,6 +6,7 @@ that does not fit the page continues on the next with its header repeated, so a 
 never reads "GB300 NVL72 (ow…".
 """
 
+import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -22,6 +23,10 @@ ZEBRA = QColor("#F2F2F2")
 WINNER_FILL = QColor("#FFF2CC")
 """The winner's row: a pale gold no option's chart colour uses."""
 FAMILY = "DejaVu Sans"
+_BREAKS = re.compile(r"\s+|(?<=[–/-])")
+"""Where Qt may wrap a cell: at spaces and after a dash or slash."""
+NAME_SHARE = 0.2
+"""The first (name) column of a table keeps at least this share of the width."""
 MIN_POINTS = 7.0
 """No text on a printed page is smaller than this."""
 
@@ -175,9 +180,9 @@ class Page:
     def table(self, table: Table, size: float = 8.0) -> None:
         """Draw ``table`` at the cursor: cells wrap, rows flow onto new pages under a
         repeated header, the highlighted rows are filled and bold."""
-        cols = _column_widths(table.widths, self.width)
         font, bold = self.font(size), self.font(size, bold=True)
         pad = 3.0
+        cols = self._fit_columns(table, font, bold, pad)
         header_h = _row_height(self, table.headers, cols, bold, pad)
         heights = [_row_height(self, row, cols, font, pad) for row in table.rows]
         if table.caption:
@@ -201,6 +206,20 @@ class Page:
         if table.note:
             self.paragraph(table.note, MIN_POINTS, italic=True, colour=MUTED)
         self.y += 4
+
+    def _fit_columns(self, table: Table, font: QFont, bold: QFont, pad: float) -> list[float]:
+        def widest_word(cells: Sequence[str], f: QFont) -> float:
+            words = [w for cell in cells for w in _BREAKS.split(cell) if w]
+            return max((self.advance(w, f) for w in words), default=0.0)
+
+        minimums = []
+        for j in range(len(table.headers)):
+            column = [row[j] for row in table.rows]
+            need = max(widest_word(column, bold), widest_word([table.headers[j]], bold))
+            if j == 0:
+                need = max(need, self.width * NAME_SHARE)
+            minimums.append(need + 2 * pad + 1)
+        return fit_widths(table.widths, minimums, self.width)
 
     def _table_header(
         self, table: Table, cols: Sequence[float], font: QFont, h: float, pad: float
@@ -229,6 +248,28 @@ class Page:
 def _column_widths(weights: Sequence[float], width: float) -> list[float]:
     total = sum(weights) or 1.0
     return [w / total * width for w in weights]
+
+
+def fit_widths(weights: Sequence[float], minimums: Sequence[float], width: float) -> list[float]:
+    """Column widths in proportion to ``weights`` but never below ``minimums`` (the widest
+    word of each column, which cannot wrap): columns with room to spare give it up in
+    proportion to their spare room. When even the minimums do not fit they are scaled."""
+    need = sum(minimums)
+    if need >= width:
+        return [m * width / need for m in minimums] if need else list(minimums)
+    cols = _column_widths(weights, width)
+    for _ in range(len(cols)):
+        short = [j for j, c in enumerate(cols) if c < minimums[j] - 1e-9]
+        if not short:
+            break
+        deficit = sum(minimums[j] - cols[j] for j in short)
+        for j in short:
+            cols[j] = minimums[j]
+        spare = {j: cols[j] - minimums[j] for j in range(len(cols)) if j not in short}
+        room = sum(spare.values())
+        for j, extra in spare.items():
+            cols[j] -= deficit * extra / room if room else 0.0
+    return cols
 
 
 def _row_height(

@@ -44,7 +44,7 @@ def summary(page: Page, model: ReportModel) -> None:
 
 def comparison(page: Page, model: ReportModel) -> None:
     page.heading("Comparison")
-    page.table(model.comparison, size=7.5)
+    page.table(model.comparison, size=MIN_POINTS)
     if any(short != full for short, full in model.legend):
         keys = " · ".join(f"{short} = {full}" for short, full in model.legend if short != full)
         page.paragraph("Chart labels: " + keys, MIN_POINTS, italic=True, colour=MUTED)
