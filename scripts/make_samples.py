@@ -104,8 +104,8 @@ def rfp_responses() -> None:
     )
     for row in (
         ["NVIDIA H100 SXM", "12 months", "13.900,00", "Frankfurt", 3, "incl. 100 TB egress"],
-        ["NVIDIA H200", "12 months", "17.250,00", "Frankfurt", 6, ""],
-        ["NVIDIA H200", "36 months", "14.600,00", "Frankfurt", 6, ""],
+        ["NVIDIA H200 SXM", "12 months", "17.250,00", "Frankfurt", 6, ""],
+        ["NVIDIA H200 SXM", "36 months", "14.600,00", "Frankfurt", 6, ""],
         ["AMD MI300X", "12 months", "12.400,00", "Oslo", 8, "ROCm 6 stack"],
     ):
         b.append(row)
