@@ -1,6 +1,9 @@
 """The session without Qt: edits recorded as undo steps, observers told, selection kept."""
 
+import os
 from pathlib import Path
+
+import pytest
 
 from tokentco.app.session import Session
 from tokentco.domain import Catalogue, Project
@@ -82,3 +85,51 @@ def test_catalogue_is_cached_until_the_imported_rows_change(
     offer = next(iter(catalogue.offers.values()))
     session.put_rows("offers", [offer.model_copy(update={"id": "mine"})], "Add offer")
     assert session.catalogue is not first and "mine" in session.catalogue.offers
+
+
+def test_an_open_file_is_locked_and_released(
+    catalogue: Catalogue, project: Project, tmp_path: Path
+) -> None:
+    from tokentco.io.project_lock import ProjectLocked, holder
+
+    path = tmp_path / "p.tokentco"
+    first = Session(catalogue, project)
+    first.save_file(path)
+    assert not first.dirty and first.path == path
+    info = holder(path)
+    assert info is not None and info.pid == os.getpid()
+    other = Session(catalogue, project)
+    with pytest.raises(ProjectLocked) as locked:
+        other.open_file(path)
+    assert "is open in TokenTCO" in str(locked.value) and str(path) in str(locked.value)
+    assert other.path is None  # unchanged
+    first.open_file(path)  # reopening one's own file keeps its lock
+    assert first.lock is not None and first.lock.held
+    first.reset(project, None)  # New: the file is free again
+    assert holder(path) is None
+    other.open_file(path)
+    assert other.project == project and holder(path) is not None
+    other.release_lock()
+
+
+def test_saving_over_a_file_changed_on_disk_needs_consent(
+    catalogue: Catalogue, project: Project, tmp_path: Path
+) -> None:
+    from tokentco.app.session import ChangedOnDisk
+    from tokentco.io.project_file import load_project, save_project
+
+    path = tmp_path / "p.tokentco"
+    session = Session(catalogue, project)
+    session.save_file(path)
+    session.set_field("workload.isl_tokens", 2048)
+    session.save_file(path)  # our own save since: not a change by someone else
+    theirs = project.model_copy(update={"name": "edited elsewhere"})
+    save_project(theirs, path)  # e.g. a sync client or an editor
+    session.set_field("workload.isl_tokens", 4096)
+    with pytest.raises(ChangedOnDisk) as changed:
+        session.save_file(path)
+    assert str(path) in str(changed.value) and "changed on disk" in str(changed.value)
+    assert load_project(path) == theirs and session.dirty
+    session.save_file(path, overwrite_changed=True)
+    assert load_project(path).workload.isl_tokens == 4096 and not session.dirty
+    session.release_lock()

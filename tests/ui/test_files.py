@@ -25,6 +25,11 @@ def test_save_and_reopen(make_window, qtbot, tmp_path: Path) -> None:  # type: i
     assert str(path.resolve()) in settings.recent_files()
     saved = window.doc.project
     other = make_window()
+    # while the first window has it open, the file is locked: a message, nothing changes
+    before = other.doc.project
+    assert not other.open_path(path)
+    assert "is open in TokenTCO" in other.last_error and other.doc.project == before
+    window.close()  # releases the lock
     assert other.open_path(path)
     qtbot.waitUntil(lambda: computed(other), timeout=10000)
     assert other.doc.project == saved
@@ -33,6 +38,31 @@ def test_save_and_reopen(make_window, qtbot, tmp_path: Path) -> None:  # type: i
     assert other.doc.path == path
     assert "r1.tokentco" in other.windowTitle()
     assert other.doc.undo_stack.count() == 0
+
+
+def test_saving_over_a_file_changed_on_disk_asks_first(make_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tokentco.io.project_file import save_project
+
+    window = make_window()
+    path = tmp_path / "shared.tokentco"
+    assert window.save_to(path)
+    theirs = window.doc.project.model_copy(update={"name": "edited by a colleague"})
+    save_project(theirs, path)  # a sync client brings someone else's version
+    window.knobs.osl.setValue(1500)
+    asked: list[str] = []
+
+    def refuse(problem: str) -> QMessageBox.StandardButton:
+        asked.append(problem)
+        return QMessageBox.StandardButton.Cancel
+
+    window.ask_overwrite_changed = refuse  # type: ignore[method-assign]
+    assert not window.save_to(path)
+    assert asked and "changed on disk" in asked[0] and str(path) in asked[0]
+    assert load_project(path) == theirs and window.isWindowModified()
+    window.ask_overwrite_changed = lambda _p: QMessageBox.StandardButton.Save  # type: ignore[method-assign]
+    assert window.save_to(path)
+    assert load_project(path).workload.osl_tokens == 1500
+    assert not window.isWindowModified()
 
 
 def test_corrupt_project_shows_a_message_and_keeps_the_work(make_window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -16,9 +16,33 @@ from tokentco.app import edits
 from tokentco.app.history import History
 from tokentco.domain import Catalogue, ComparisonOption, Offer, Project, TableKind
 from tokentco.domain.base import Frozen
+from tokentco.io.errors import InputError, Location
+from tokentco.io.project_file import (
+    DiskStamp,
+    changed_on_disk,
+    load_project_stamped,
+    save_project,
+)
+from tokentco.io.project_lock import ProjectLock, acquire
 
 if TYPE_CHECKING:  # the importer (and its column tables) loads only when used
     from tokentco.io.importer import ImportResult
+
+
+class ChangedOnDisk(InputError):
+    """The file was changed by someone else since this session loaded or saved it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            "changed on disk since it was opened here (another program or TokenTCO saved it): "
+            "overwrite it, or save under another name",
+            Location(file=str(path)),
+        )
+        self.path = path
+
+
+def _same_file(a: Path | None, b: Path) -> bool:
+    return a is not None and Path(a).resolve() == Path(b).resolve()
 
 
 class SessionObserver(Protocol):
@@ -43,6 +67,11 @@ class Session:
     _observers: list[SessionObserver] = field(default_factory=list)
     _catalogue_for: Catalogue | None = None
     _catalogue: Catalogue | None = None
+    lock: ProjectLock | None = None
+    """Held while the project's file is open here, so another TokenTCO (or ``tokentco
+    import``) does not write it at the same time."""
+    stamp: DiskStamp | None = None
+    """What the file looked like when last loaded or saved here ("changed on disk")."""
 
     def __post_init__(self) -> None:
         if not self._selected and self.project.options:
@@ -82,8 +111,10 @@ class Session:
 
     # --- replacing the whole project -------------------------------------------------------
     def reset(self, project: Project, path: Path | None, dirty: bool = False) -> None:
-        """Start over with ``project`` (new, open, recover): the undo history is cleared;
-        ``dirty`` marks recovered work that is not saved anywhere yet."""
+        """Start over with ``project`` (new, recover): the undo history is cleared and the
+        previous file's lock released; ``dirty`` marks recovered work not saved anywhere."""
+        self.release_lock()
+        self.stamp = None
         self.history.clear()
         self.path = path
         self._set_project(project)
@@ -93,6 +124,59 @@ class Session:
     def mark_saved(self, path: Path) -> None:
         self.path = path
         self.history.set_clean()
+
+    # --- files ---------------------------------------------------------------------------
+    def open_file(self, path: Path) -> None:
+        """Open a project file and hold its lock while it is open here.
+
+        Raises ``ProjectLocked`` (who has it open) or a located ``InputError`` (a damaged
+        file); the current project is then unchanged.
+        """
+        path = Path(path)
+        lock = self.lock if self.lock is not None and _same_file(self.lock.project, path) else None
+        lock = lock or acquire(path)
+        try:
+            project, stamp = load_project_stamped(path)
+        except BaseException:
+            if lock is not self.lock:
+                lock.release()
+            raise
+        if lock is self.lock:
+            self.lock = None  # kept across the reset below
+        self.reset(project, path)
+        self.lock, self.stamp = lock, stamp
+
+    def save_file(self, path: Path, overwrite_changed: bool = False) -> None:
+        """Save (atomic) to ``path`` and keep it locked.
+
+        Saving over this session's own file raises :class:`ChangedOnDisk` when someone
+        else changed it since it was loaded or saved here, unless ``overwrite_changed``;
+        another holder's lock raises ``ProjectLocked``; a folder that cannot be written
+        raises ``OSError``.
+        """
+        path = Path(path)
+        own = _same_file(self.path, path)
+        if own and not overwrite_changed and changed_on_disk(path, self.stamp):
+            raise ChangedOnDisk(path)
+        held = self.lock is not None and _same_file(self.lock.project, path)
+        lock = self.lock if held else acquire(path)
+        try:
+            stamp = save_project(self.project, path)
+        except BaseException:
+            if not held and lock is not None:
+                lock.release()
+            raise
+        if not held:
+            self.release_lock()
+            self.lock = lock
+        self.stamp = stamp
+        self.mark_saved(path)
+
+    def release_lock(self) -> None:
+        """Let others write the file (on close, or when another project replaces it)."""
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     # --- history -------------------------------------------------------------------------
     def apply(self, project: Project, text: str, merge_key: str = "") -> bool:
@@ -187,4 +271,4 @@ class Session:
             observer.project_changed(project)
 
 
-__all__ = ["Session", "SessionObserver"]
+__all__ = ["ChangedOnDisk", "Session", "SessionObserver"]

@@ -124,6 +124,22 @@ class ProjectDocument(QObject):
         self.undo_stack.setClean()
         self.pathChanged.emit(path)
 
+    def open_file(self, path: Path) -> None:
+        """Open and lock a project file (raises ``ProjectLocked`` or ``InputError``; the
+        current project is then unchanged)."""
+        selected = self.session.selected_option_id
+        self.session.open_file(path)
+        self.undo_stack.clear()
+        self.pathChanged.emit(self.session.path)
+        if self.selected_option_id != selected:
+            self.selectionChanged.emit(self.selected_option_id)
+
+    def save_file(self, path: Path, overwrite_changed: bool = False) -> None:
+        """Save and lock ``path`` (raises ``ChangedOnDisk``, ``ProjectLocked`` or OSError)."""
+        self.session.save_file(path, overwrite_changed)
+        self.undo_stack.setClean()
+        self.pathChanged.emit(self.session.path)
+
     # --- edits (each one undoable) --------------------------------------------------------
     def apply(self, project: Project, text: str, merge_key: str = "") -> None:
         """Make ``project`` current through the history (no-op when nothing changed)."""

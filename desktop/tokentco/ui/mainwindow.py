@@ -681,6 +681,10 @@ class MainWindow(QMainWindow):
         """Offer autosaved work from a session that did not close properly (tests replace this)."""
         return questions.ask_recovery(self, when, original)
 
+    def ask_overwrite_changed(self, problem: str) -> QMessageBox.StandardButton:
+        """Save over a file changed on disk since it was opened? (tests replace this)."""
+        return questions.ask_overwrite_changed(self, problem)
+
     # ================================================================ files, import, export
     # (the controllers do the work; these names are the window's public API)
     def open_path(self, path: Path, ask: bool = True) -> bool:
@@ -821,6 +825,7 @@ class MainWindow(QMainWindow):
         if self.persist and hasattr(self, "_autosave_timer"):
             self._autosave_timer.stop()
         self.ops.shutdown()
+        self.files.close_session()
         if self.persist:
             self.files.discard_autosave()
         event.accept()

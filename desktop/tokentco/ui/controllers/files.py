@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from tokentco.app.autosave import Autosaver, SessionLock
+from tokentco.app.session import ChangedOnDisk
 from tokentco.io.errors import InputError
-from tokentco.io.project_file import SUFFIX, load_project, save_project
+from tokentco.io.project_file import SUFFIX
 from tokentco.ui import settings
 from tokentco.ui.controllers.base import Controller
 
@@ -53,17 +54,17 @@ class FilesController(Controller):
             self.open_path(Path(path), ask=False)
 
     def open_path(self, path: Path, ask: bool = True) -> bool:
-        """Open a project file; a bad file shows a message and keeps the current project."""
+        """Open a project file; a bad or locked file shows a message and keeps the current
+        project."""
         if ask and not self.maybe_save():
             return False
         try:
-            project = load_project(path)
-        except InputError as exc:
+            self.window.doc.open_file(Path(path))
+        except InputError as exc:  # damaged, or open in another TokenTCO (ProjectLocked)
             self.window.notify(
                 "Cannot open project", f"{exc}\n\nThe current comparison is unchanged."
             )
             return False
-        self.window.doc.reset(project, Path(path))
         self._add_recent(Path(path))
         self.window.show_message(f"Opened {path}")
         return True
@@ -88,8 +89,24 @@ class FilesController(Controller):
         return self.save_to(target)
 
     def save_to(self, path: Path) -> bool:
+        """Save (atomic, locked); asks before overwriting a file someone else changed."""
+        doc = self.window.doc
         try:
-            save_project(self.window.doc.project, path)
+            try:
+                doc.save_file(path)
+            except ChangedOnDisk as changed:
+                if (
+                    self.window.ask_overwrite_changed(str(changed))
+                    != QMessageBox.StandardButton.Save
+                ):
+                    self.window.show_message(f"Not saved: {path} was changed on disk")
+                    return False
+                doc.save_file(path, overwrite_changed=True)
+        except InputError as exc:  # open in another TokenTCO (ProjectLocked)
+            self.window.notify(
+                "Cannot save", f"{exc}\n\nYour work is still open; save it somewhere else."
+            )
+            return False
         except OSError as exc:
             self.window.notify(
                 "Cannot save",
@@ -97,7 +114,6 @@ class FilesController(Controller):
                 "save it somewhere else.",
             )
             return False
-        self.window.doc.mark_saved(Path(path))
         self._add_recent(Path(path))
         self.window.show_message(f"Saved {path}")
         return True
@@ -136,6 +152,10 @@ class FilesController(Controller):
         except OSError as exc:
             self.window.show_message(f"Autosave failed: {exc}")
             return None
+
+    def close_session(self) -> None:
+        """The window closes: let others open the file."""
+        self.window.doc.session.release_lock()
 
     def discard_autosave(self) -> None:
         self.autosaver.discard()

@@ -27,3 +27,14 @@ def ask_recovery(parent: QWidget, when: str, original: str) -> QMessageBox.Stand
         Button.Yes | Button.Discard | Button.Ignore,
         Button.Yes,
     )
+
+
+def ask_overwrite_changed(parent: QWidget, problem: str) -> QMessageBox.StandardButton:
+    """The file changed on disk since it was opened here: overwrite it, or not."""
+    return QMessageBox.warning(
+        parent,
+        "Changed on disk",
+        f"{problem}.\n\nOverwrite it with your version?",
+        Button.Save | Button.Cancel,
+        Button.Cancel,
+    )
