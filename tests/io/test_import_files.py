@@ -52,7 +52,8 @@ def test_flawed_sample_reports_every_problem(rates):
     got = messages(result)
     expected_starts = [
         "flawed_quotes.xlsx:Specs:R1: no column for Memory",
-        "flawed_quotes.xlsx:Specs:R1: no column for FP16 dense",
+        # FP16 is derived from the FP8 column now; the unknown GPU is what stops the row
+        'flawed_quotes.xlsx:Specs:R2:A "GPU": "X1" is not a known accelerator',
         'flawed_quotes.xlsx:Pricing:R5:C "Price/hr": "#N/A" is an Excel error',
         'flawed_quotes.xlsx:Pricing:R6:C "Price/hr": "call us" is not a number',
         'flawed_quotes.xlsx:Pricing:R7:B "GPU": "H900" is not a known accelerator',

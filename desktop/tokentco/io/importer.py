@@ -75,6 +75,15 @@ from tokentco.io.import_columns import (
     kind_score,
     plan_column,
 )
+from tokentco.io.import_lenient import (
+    Rejected,
+    can_update_known,
+    derive,
+    derived_columns,
+    known_update,
+    missing_fields,
+    partial_note,
+)
 from tokentco.io.import_mapping import ColumnMapping, column_matcher
 from tokentco.io.import_read import RawSheet, column_letter
 from tokentco.io.import_units import cell_factor
@@ -429,6 +438,7 @@ class _Context:
     result: ImportResult
     catalogue: Catalogue
     mapping: ColumnMapping | None = None
+    rejected: Rejected = field(default_factory=Rejected)
     seen_ids: dict[tuple[str, str], tuple[str, str, int]] = field(default_factory=dict)
     suffixes: dict[tuple[str, str], int] = field(default_factory=dict)
     resolvers: dict[str, "_Resolver"] = field(default_factory=dict)
@@ -590,6 +600,10 @@ class _SheetImport:
         self.by_field: dict[str, ColumnPlan] = {}
         self.note_columns: list[tuple[int, str]] = []
         self.sheet_problem = False
+        self.partial = False
+        self.report_only = False
+        self.missing: list[FieldSpec] = []
+        self.missing_reported = False
 
     # location helpers
     def where(
@@ -614,7 +628,11 @@ class _SheetImport:
         report.header_row = self.header_index + 1
         data_start = self._map_columns()
         if self.sheet_problem:
-            return
+            if not self.plans:
+                return
+            # still read the rows: every bad cell is reported, and the rows' names are
+            # remembered so that rows referring to them point here (import_lenient)
+            self.report_only = True
         self.tick(self.start, f"reading {self.raw.file}:{self.raw.name} ({self.kind})")
         rows, indices = self._data_rows(data_start)
         if not rows:
@@ -672,6 +690,14 @@ class _SheetImport:
         self._check_required()
         return data_start
 
+    def _missing_problem(self, spec: FieldSpec) -> None:
+        examples = ", ".join(f'"{a}"' for a in (spec.header, *spec.aliases[2:4]))
+        self.ctx.problem(
+            self.where(self.header_index),
+            f"no column for {spec.label} in this {self.kind} table: expected a "
+            f"header such as {examples}",
+        )
+
     def _column_has_values(self, index: int, start: int) -> bool:
         return any(
             index < len(r) and not is_blank(r[index]) for r in self.raw.rows[start : start + 50]
@@ -679,29 +705,15 @@ class _SheetImport:
 
     def _check_required(self) -> None:
         have = set(self.by_field)
-        missing: list[FieldSpec] = []
-        for spec in FIELDS[self.kind]:
-            if not spec.required or spec.name in have:
-                continue
-            if spec.name == "name" and "id" in have:
-                continue
-            missing.append(spec)
-        if self.kind == "offers" and not have & {"price_per_gpu_hour", "capex_per_gpu"}:
-            missing.append(next(s for s in FIELDS["offers"] if s.name == "price_per_gpu_hour"))
-        if self.kind == "measured" and not have & {
-            "output_tokens_per_s_per_gpu",
-            "_system_output_tok_s",
-        }:
-            missing.append(
-                next(s for s in FIELDS["measured"] if s.name == "output_tokens_per_s_per_gpu")
-            )
+        missing = missing_fields(self.kind, have)
+        self.report.notes.extend(derived_columns(self.kind, have))
+        if missing and not self.sheet_problem and can_update_known(self.kind, have):
+            self.partial = True
+            self.missing = missing
+            self.report.notes.append(partial_note(missing))
+            return
         for spec in missing:
-            examples = ", ".join(f'"{a}"' for a in (spec.header, *spec.aliases[2:4]))
-            self.ctx.problem(
-                self.where(self.header_index),
-                f"no column for {spec.label} in this {self.kind} table: expected a "
-                f"header such as {examples}",
-            )
+            self._missing_problem(spec)
             self.sheet_problem = True
         if self.sheet_problem:
             self.report.notes.append("not imported: see problems")
@@ -824,7 +836,8 @@ class _SheetImport:
         cell_notes: dict[int, dict[str, str]],
     ) -> list[Any]:
         spec = plan.spec
-        required = spec.required and spec.name not in ("name",)
+        # a corrections sheet leaves blank cells to the known row (import_lenient)
+        required = spec.required and spec.name not in ("name",) and not self.partial
         unit = _UNIT_LABEL.get(spec.dimension, spec.unit)
         expected = f"a number ({unit})" if unit else "a number"
         if spec.kind in ("number", "int"):
@@ -889,7 +902,7 @@ class _SheetImport:
                     continue
                 row_id, message = resolver.resolve(text)
                 if row_id is None:
-                    err(i, plan, message)
+                    err(i, plan, self.ctx.rejected.pointer(target, text) or message)
                 else:
                     resolved[i] = row_id
                     if row_id != text:
@@ -1021,6 +1034,7 @@ class _SheetImport:
                 for plan, message in row_errors:
                     if message:  # "" marks a row whose problem was already reported
                         ctx.problem(self.where(index, plan), message)
+                self._reject(values, i, index)
                 skipped += 1
                 continue
             data = {n: v for n, v in zip(names, cells, strict=True) if v is not None}
@@ -1030,6 +1044,18 @@ class _SheetImport:
                     notes[header] = text_of(row[col])
             if i in cell_notes:
                 notes.update(cell_notes[i])
+            if self.report_only:
+                self._reject(values, i, index)
+                skipped += 1
+                continue
+            if self.partial:
+                known = self._known(index, data, notes)
+                if known is None:
+                    skipped += 1
+                    continue
+                data = known
+            if kind == "accelerators":
+                derive(data, notes)
             if kind == "offers":
                 owned = {n: values[n][i] for n in owned_names if values[n][i] is not None}
                 if owned:
@@ -1105,6 +1131,7 @@ class _SheetImport:
                 item = builder(**data)
             except ValidationError as exc:
                 self._validation_problems(index, exc)
+                self._reject(values, i, index)
                 skipped += 1
                 continue
             ctx.seen_ids[(kind, row_id)] = (raw.file, raw.name, index)
@@ -1117,6 +1144,38 @@ class _SheetImport:
             ctx.resolvers.pop(kind, None)
         self.report.rows_loaded += loaded
         self.report.rows_skipped += skipped
+
+    def _reject(self, values: dict[str, list[Any]], i: int, index: int) -> None:
+        """Remember a row that was not imported, by its id and name."""
+        names = [values[n][i] for n in ("id", "name") if n in values]
+        self.ctx.rejected.add(self.kind, names, str(self.where(index)))
+
+    def _known(
+        self, index: int, data: dict[str, Any], notes: dict[str, str]
+    ) -> dict[str, Any] | None:
+        """A partial row merged into the known accelerator it names, or None (reported)."""
+        text = str(data.get("id") or data.get("name") or "")
+        plan = self.by_field.get("id") if data.get("id") else self.by_field.get("name")
+        known_id, message = self.ctx.resolver("accelerators").resolve(text) if text else (None, "")
+        known = None
+        if known_id is not None:
+            known = self.ctx.catalogue.table("accelerators").get(known_id)
+            for row in self.ctx.result.rows["accelerators"]:
+                if row.id == known_id:
+                    known = row.item
+        if known is None or known_id is None:
+            if not self.missing_reported:  # the root cause, once, before its first effect
+                self.missing_reported = True
+                for spec in self.missing:
+                    self._missing_problem(spec)
+            why = message or "missing: expected the name or id of a known accelerator"
+            labels = ", ".join(spec.label for spec in self.missing)
+            self.ctx.problem(
+                self.where(index, plan),
+                f"{why}; without a {labels} column this sheet can only correct known accelerators",
+            )
+            return None
+        return known_update(data, known_id, known, notes)
 
     def _generate_id(self, data: dict[str, Any]) -> str:
         parts = [data.get(p) for p in _ID_PARTS[self.kind]]
