@@ -1,15 +1,23 @@
-"""Proof that the workbook's formulas are the engine's arithmetic.
+"""Proof that the workbook's formulas are the engine's arithmetic, in three spreadsheet
+engines, and that the printed workbook is legible.
 
-LibreOffice (headless) recalculates the exported workbook; every formula result is
-compared with the engine to 0.1 %.  Then a weight and a utilization are edited in the
-file, the workbook is recalculated again, and the ranking must move exactly as the engine
-predicts for the same edits.
+Golden cases (the rich default comparison, nothing feasible, a tie, 13 options with
+duplicate provider/GPU/term labels, 53 options) are exported once. LibreOffice (headless)
+and Gnumeric (``ssconvert --recalc``) recalculate copies saved *without* cached values, so
+every figure they report is their own; each is compared with the engine to 0.1 % and with
+the values the export cached for non-recalculating readers. A weight and a utilization are
+then edited and the ranking must move as the engine predicts. Finally LibreOffice prints
+the 5-, 13- and 53-option workbooks to PDF: every word on every page is at least 7 pt high
+and nothing is cut with "…". Conversions run once per batch (module-scoped fixtures).
 """
 
 import math
+import re
 import shutil
 import subprocess
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +41,7 @@ from tokentco.engine.results import Comparison
 from tokentco.engine.scoring import Scorecard, score
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.defaults import default_project
-from tokentco.io.scorecard_xlsx import write_scorecard
+from tokentco.io.scorecard_xlsx import build_workbook, write_scorecard
 
 pytestmark = pytest.mark.slow
 
@@ -41,10 +49,14 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 TOLERANCE = 1e-3
 
 
-def recalculate(src: Path, workdir: Path) -> Path:
-    """Open ``src`` in LibreOffice headless (recalculating on load) and save it as xlsx."""
+SSCONVERT = shutil.which("ssconvert")
+MIN_WORD_PT = 7.0
+
+
+def soffice(sources: list[Path], workdir: Path, to: str) -> list[Path]:
+    """Convert ``sources`` with one LibreOffice run (recalculating on load) to ``to``."""
     assert SOFFICE, "LibreOffice (soffice) is required for the recalculation proof"
-    out = workdir / f"recalc-{uuid.uuid4().hex[:8]}"
+    out = workdir / f"lo-{to}-{uuid.uuid4().hex[:8]}"
     out.mkdir()
     profile = workdir / f"lo-profile-{uuid.uuid4().hex[:8]}"
     subprocess.run(
@@ -54,18 +66,47 @@ def recalculate(src: Path, workdir: Path) -> Path:
             "--headless",
             "--calc",
             "--convert-to",
-            "xlsx",
+            to,
             "--outdir",
             str(out),
-            str(src),
+            *map(str, sources),
         ],
         check=True,
         capture_output=True,
-        timeout=180,
+        timeout=600,
     )
-    result = out / src.name
-    assert result.exists(), f"LibreOffice produced no {result.name}"
+    results = [out / f"{src.stem}.{to}" for src in sources]
+    missing = [r.name for r in results if not r.exists()]
+    assert not missing, f"LibreOffice produced no {missing}"
+    return results
+
+
+def recalculate(src: Path, workdir: Path) -> Path:
+    """Open ``src`` in LibreOffice headless (recalculating on load) and save it as xlsx."""
+    (result,) = soffice([src], workdir, "xlsx")
     return result
+
+
+def gnumeric(src: Path, workdir: Path) -> Path:
+    """Recalculate ``src`` with Gnumeric's ``ssconvert --recalc`` and save it as xlsx."""
+    assert SSCONVERT, "Gnumeric (ssconvert) is required for the recalculation proof"
+    out = workdir / f"gnumeric-{src.stem}.xlsx"
+    subprocess.run(
+        [SSCONVERT, "--recalc", "--export-type=Gnumeric_Excel:xlsx2", str(src), str(out)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert out.exists(), f"Gnumeric produced no {out.name}"
+    return out
+
+
+def uncached(project: Project, comparison: Comparison, path: Path) -> Path:
+    """The workbook saved by openpyxl alone: formulas without values, so an application
+    that opens it must compute every figure itself."""
+    catalogue = project.effective_catalogue(bundled_catalogue())
+    build_workbook(project, comparison, catalogue).save(path)
+    return path
 
 
 def rich_project() -> Project:
@@ -131,6 +172,56 @@ def engine(project: Project) -> tuple[Comparison, Scorecard]:
     return comparison, score(project, comparison)
 
 
+def nothing_feasible() -> Project:
+    base = default_project(bundled_catalogue())
+    workload = base.workload.model_copy(update={"max_ttft_ms": 0.001})
+    return base.model_copy(update={"workload": workload, "name": "Nothing feasible"})
+
+
+def tie() -> Project:
+    base = default_project(bundled_catalogue())
+    twin = base.options[2].model_copy(update={"id": "twin"})
+    return base.model_copy(
+        update={"options": (*base.options[:3], twin, *base.options[3:]), "name": "A tie"}
+    )
+
+
+def many(count: int, name: str) -> Project:
+    """``count`` options: the defaults, then catalogue offers labelled only by GPU and term,
+    so provider, region and term repeat and the labels must be disambiguated."""
+    catalogue = bundled_catalogue()
+    base = default_project(catalogue)
+    options = list(base.options)
+    known = {o.offer_id for o in options}
+    for offer in sorted(catalogue.offers.values(), key=lambda o: o.id):
+        if len(options) >= count:
+            break
+        accelerator = catalogue.accelerators.get(offer.accelerator_id)
+        if offer.id in known or accelerator is None:
+            continue
+        label = f"{accelerator.name.split()[0]} {offer.pricing_model.value.replace('_', ' ')}"
+        options.append(
+            ComparisonOption(
+                id=f"o{len(options)}",
+                label=label,
+                accelerator_id=offer.accelerator_id,
+                offer_id=offer.id,
+            )
+        )
+    assert len(options) == count
+    return base.model_copy(update={"options": tuple(options), "name": name})
+
+
+GOLDEN: dict[str, Callable[[], Project]] = {
+    "rich": rich_project,
+    "none": nothing_feasible,
+    "tie": tie,
+    "dup13": lambda: many(13, "Thirteen options & duplicate labels"),
+    "many53": lambda: many(53, "Fifty-three options"),
+}
+PRINTED = {"five": 5, "dup13": 13, "many53": 53}
+
+
 def named(wb: openpyxl.Workbook, name: str) -> list[list[object]]:
     """Cell values of a defined name, as rows."""
     defined = wb.defined_names[name]
@@ -143,7 +234,7 @@ def named(wb: openpyxl.Workbook, name: str) -> list[list[object]]:
     return [[c.value for c in row] for row in cells]
 
 
-def close(actual: object, expected: float) -> bool:
+def close(actual: object, expected: float | None) -> bool:
     if expected is None or (isinstance(expected, float) and not math.isfinite(expected)):
         return actual in (None, "")
     return isinstance(actual, int | float) and math.isclose(
@@ -151,36 +242,37 @@ def close(actual: object, expected: float) -> bool:
     )
 
 
+@dataclass
+class Golden:
+    project: Project
+    comparison: Comparison
+    card: Scorecard
+    exported: Path
+    """The file as shipped (cached values)."""
+    libreoffice: Path
+    gnumeric: Path
+
+
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Project]:
+def goldens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Golden]:
     workdir = tmp_path_factory.mktemp("scorecard")
-    project = rich_project()
-    comparison, _ = engine(project)
-    path = write_scorecard(project, comparison, workdir / "scorecard.xlsx")
-    return workdir, path, project
+    built = {}
+    for key, make in GOLDEN.items():
+        project = make()
+        comparison, card = engine(project)
+        exported = write_scorecard(project, comparison, workdir / f"{key}.xlsx")
+        bare = uncached(project, comparison, workdir / f"{key}-bare.xlsx")
+        built[key] = (project, comparison, card, exported, bare)
+    recalculated = soffice([b[4] for b in built.values()], workdir, "xlsx")
+    return {
+        key: Golden(p, c, card, exported, lo, gnumeric(bare, workdir))
+        for (key, (p, c, card, exported, bare)), lo in zip(built.items(), recalculated, strict=True)
+    }
 
 
-def test_every_formula_recalculates_to_the_engine_value(
-    exported: tuple[Path, Path, Project],
-) -> None:
-    workdir, path, project = exported
-    comparison, card = engine(project)
-    formulas = openpyxl.load_workbook(path)
-    n_formulas = sum(
-        1 for ws in formulas for row in ws.iter_rows() for c in row if c.data_type == "f"
-    )
-    assert n_formulas > 100
-    wb = openpyxl.load_workbook(recalculate(path, workdir), data_only=True)
-    errors = [
-        f"{ws.title}!{c.coordinate}={c.value}"
-        for ws in wb
-        for row in ws.iter_rows()
-        for c in row
-        if isinstance(c.value, str) and c.value.startswith(("#", "Err:"))
-    ]
-    assert errors == []
+def engine_checks(comparison: Comparison) -> dict[str, list[float | None]]:
     results = comparison.options
-    checks = {
+    return {
         "CM_usd_per_gpu_hour": [r.cost.usd_per_gpu_hour for r in results],
         "CM_rental": [r.cost.rental_usd for r in results],
         "CM_capex": [r.cost.capex_usd for r in results],
@@ -191,52 +283,148 @@ def test_every_formula_recalculates_to_the_engine_value(
         "CM_kwh_per_mtok": [r.kwh_per_mtok for r in results],
         "CM_gpus": [r.fleet.gpus if r.fleet else None for r in results],
         "CM_systems": [r.fleet.systems if r.fleet else None for r in results],
-        "CM_megawatts": [r.fleet.megawatts if r.fleet else None for r in results],
+        # unknown power: the engine says 0 MW, the workbook leaves the cell empty (unknown)
+        "CM_megawatts": [
+            r.fleet.megawatts if r.fleet and r.watts_per_gpu_all_in else None for r in results
+        ],
         "CM_annual_cost_usd": [r.fleet.annual_cost_usd if r.fleet else None for r in results],
         "CM_contract_value_usd": [r.fleet.contract_value_usd if r.fleet else None for r in results],
     }
-    owned = next(r for r in results if r.option_id == "h200-own")
-    assert owned.cost.capex_usd > 0 and owned.cost.energy_usd > 0  # the annuity is exercised
-    mismatches = []
-    for name, expected in checks.items():
+
+
+_ALWAYS = {"CM_usd_per_gpu_hour", "CM_rental", "CM_capex", "CM_energy", "CM_opex"}
+
+
+def mismatches_with_engine(wb: openpyxl.Workbook, golden: Golden) -> list[str]:
+    comparison, card = golden.comparison, golden.card
+    results = comparison.options
+    out = []
+    for name, expected in engine_checks(comparison).items():
         (row,) = named(wb, name)
         for i, (got, want) in enumerate(zip(row, expected, strict=True)):
-            if not results[i].point.feasible and name not in (
-                "CM_usd_per_gpu_hour",
-                "CM_rental",
-                "CM_capex",
-                "CM_energy",
-                "CM_opex",
-            ):
+            if not results[i].point.feasible and name not in _ALWAYS:
                 continue
-            if not close(got, want):  # type: ignore[arg-type]
-                mismatches.append(f"{name}[{results[i].option_id}]: {got} != {want}")
+            if not close(got, want):
+                out.append(f"{name}[{results[i].option_id}]: {got} != {want}")
     for name, expected_array in (("SC_Values", card.values), ("SC_Scores", card.scores)):
         grid = named(wb, name)
         for k, crit in enumerate(card.criteria):
             for i in range(len(results)):
                 want = float(expected_array[k, i])
-                if not close(grid[k][i], want if math.isfinite(want) else None):  # type: ignore[arg-type]
-                    mismatches.append(
-                        f"{name}[{crit.id},{results[i].option_id}]: {grid[k][i]} != {want}"
-                    )
+                if not close(grid[k][i], want if math.isfinite(want) else None):
+                    out.append(f"{name}[{crit.id},{results[i].option_id}]: {grid[k][i]} != {want}")
     (totals,) = named(wb, "SC_Totals")
     (ranks,) = named(wb, "SC_Ranks")
     for i, r in enumerate(results):
         if not close(totals[i], float(card.totals[i])):
-            mismatches.append(f"total[{r.option_id}]: {totals[i]} != {card.totals[i]}")
-    assert mismatches == []
-    assert [int(x) for x in ranks] == card.ranks.tolist()  # type: ignore[call-overload]
-    summary = wb["Summary"]
-    winner = next(r.label for r in results if r.option_id == card.winner_id)
-    assert summary["B5"].value == winner
+            out.append(f"total[{r.option_id}]: {totals[i]} != {card.totals[i]}")
+        want_rank = int(card.ranks[i]) if r.point.feasible else "—"
+        got = ranks[i]
+        got_rank = int(got) if isinstance(got, int | float) else got
+        if got_rank != want_rank:
+            out.append(f"rank[{r.option_id}]: {ranks[i]} != {want_rank}")
+    return out
+
+
+def errors(wb: openpyxl.Workbook) -> list[str]:
+    return [
+        f"{ws.title}!{c.coordinate}={c.value}"
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith(("#", "Err:"))
+    ]
+
+
+@pytest.mark.parametrize("key", list(GOLDEN))
+@pytest.mark.parametrize("application", ["libreoffice", "gnumeric"])
+def test_every_formula_recalculates_to_the_engine_value(
+    goldens: dict[str, Golden], key: str, application: str
+) -> None:
+    golden = goldens[key]
+    wb = openpyxl.load_workbook(getattr(golden, application), data_only=True)
+    assert errors(wb) == []
+    assert mismatches_with_engine(wb, golden) == []
+
+
+@pytest.mark.parametrize("key", list(GOLDEN))
+def test_cached_values_are_what_the_spreadsheets_compute(
+    goldens: dict[str, Golden], key: str
+) -> None:
+    """A reader that does not recalculate sees what LibreOffice and Gnumeric compute."""
+    golden = goldens[key]
+    cached = openpyxl.load_workbook(golden.exported, data_only=True)
+    formulas = openpyxl.load_workbook(golden.exported)
+    assert mismatches_with_engine(cached, golden) == []
+    apps = [
+        openpyxl.load_workbook(p, data_only=True) for p in (golden.libreoffice, golden.gnumeric)
+    ]
+    differ = []
+    for ws in formulas:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type != "f":
+                    continue
+                mine = cached[ws.title][c.coordinate].value
+                for app, wb in zip(("libreoffice", "gnumeric"), apps, strict=True):
+                    theirs = wb[ws.title][c.coordinate].value
+                    if isinstance(mine, int | float) and not isinstance(mine, bool):
+                        ok = close(theirs, float(mine))
+                    else:
+                        ok = (mine in (None, "") and theirs in (None, "")) or mine == theirs
+                    if not ok:
+                        differ.append(f"{app} {ws.title}!{c.coordinate}: {theirs!r} != {mine!r}")
+    assert differ == []
+
+
+def test_the_summary_names_the_winner_a_tie_or_no_winner(goldens: dict[str, Golden]) -> None:
+    for key, golden in goldens.items():
+        wb = openpyxl.load_workbook(golden.libreoffice, data_only=True)
+        summary = wb["Summary"]
+        results = golden.comparison.options
+        feasible = [i for i, r in enumerate(results) if r.point.feasible]
+        ranks = [int(golden.card.ranks[i]) for i in feasible]
+        shown = [summary.cell(10 + k, 1).value for k in range(len(results))]
+        # sorted by rank; options that miss the target come last, unranked
+        numeric = [int(v) for v in shown if isinstance(v, int | float)]
+        assert numeric == sorted(ranks), key
+        assert shown[len(numeric) :] == ["—"] * (len(results) - len(numeric)), key
+        winner = str(summary["B5"].value)
+        if not feasible:
+            assert winner.startswith("none"), key
+            assert summary["D5"].value in (None, ""), key
+        elif ranks.count(1) > 1:
+            assert winner.startswith("tie: 2 options"), key
+            assert str(summary["B6"].value).startswith("—"), key
+        else:
+            best = next(i for i in feasible if golden.card.ranks[i] == 1)
+            labels = named(wb, "SC_Labels")[0]
+            assert winner == labels[best], key
+
+
+def test_the_tie_and_nothing_feasible_cases_are_what_they_claim(
+    goldens: dict[str, Golden],
+) -> None:
+    assert not any(r.point.feasible for r in goldens["none"].comparison.options)
+    tie_ranks = goldens["tie"].card.ranks.tolist()
+    assert tie_ranks.count(min(tie_ranks)) == 2 or tie_ranks.count(tie_ranks[2]) == 2
+
+
+def test_duplicate_labels_are_made_unique(goldens: dict[str, Golden]) -> None:
+    for key in ("dup13", "many53", "tie"):
+        golden = goldens[key]
+        raw = [r.label for r in golden.comparison.options]
+        assert len(set(raw)) < len(raw), key  # the case really has duplicates
+        wb = openpyxl.load_workbook(golden.exported, data_only=True)
+        labels = [str(v).lower() for v in named(wb, "SC_Labels")[0]]
+        assert len(set(labels)) == len(labels), key
 
 
 def test_editing_a_weight_and_a_utilization_moves_the_ranking_like_the_engine(
-    exported: tuple[Path, Path, Project],
+    goldens: dict[str, Golden], tmp_path: Path
 ) -> None:
-    workdir, path, project = exported
-    _, before = engine(project)
+    golden = goldens["rich"]
+    project, before = golden.project, golden.card
     winner = before.winner_id
     assert winner is not None
 
@@ -264,26 +452,31 @@ def test_editing_a_weight_and_a_utilization_moves_the_ranking_like_the_engine(
             break
     assert after.winner_id != winner, "some edit must flip the winner for this proof"
 
-    wb = openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(golden.exported)
     ((sheet, ref),) = list(wb.defined_names["Weight_lock_in"].destinations)
     wb[sheet][ref.replace("$", "")].value = new_lock_weight / 100
     ((sheet, ref),) = list(wb.defined_names["In_utilization"].destinations)
     row = wb[sheet][ref.replace("$", "")][0]
     index = [r.option_id for r in comparison.options].index(winner)
     row[index].value = new_util
-    edited_path = workdir / "edited.xlsx"
+    edited_path = tmp_path / "edited.xlsx"
     wb.save(edited_path)
-    recalc = openpyxl.load_workbook(recalculate(edited_path, workdir), data_only=True)
-    (ranks,) = named(recalc, "SC_Ranks")
-    (totals,) = named(recalc, "SC_Totals")
-    (cost,) = named(recalc, "CM_usd_per_mtok")
-    assert [int(x) for x in ranks] == after.ranks.tolist()  # type: ignore[call-overload]
-    assert np.allclose(np.array(totals, dtype=float), after.totals, rtol=TOLERANCE)
-    assert close(cost[index], comparison.options[index].usd_per_mtok)
-    # the raised lock-in weight makes the weights add up to more than 100 %: the check says so
-    assert str(recalc["Summary"]["B7"].value).startswith("WARNING")
-    new_winner = next(r.label for r in comparison.options if r.option_id == after.winner_id)
-    assert recalc["Summary"]["B5"].value == new_winner
+    for recalc_path in (recalculate(edited_path, tmp_path), gnumeric(edited_path, tmp_path)):
+        recalc = openpyxl.load_workbook(recalc_path, data_only=True)
+        (ranks,) = named(recalc, "SC_Ranks")
+        (totals,) = named(recalc, "SC_Totals")
+        (cost,) = named(recalc, "CM_usd_per_mtok")
+        feasible = [r.point.feasible for r in comparison.options]
+        expected = [int(k) if ok else "—" for k, ok in zip(after.ranks, feasible, strict=True)]
+        assert [int(x) if isinstance(x, int | float) else x for x in ranks] == expected
+        assert np.allclose(np.array(totals, dtype=float), after.totals, rtol=TOLERANCE)
+        assert close(cost[index], comparison.options[index].usd_per_mtok)
+        # the raised lock-in weight makes the weights add up to more than 100 %: it says so
+        assert str(recalc["Summary"]["B7"].value).startswith("WARNING")
+        labels = named(recalc, "SC_Labels")[0]
+        ids = [r.option_id for r in comparison.options]
+        new_winner = labels[ids.index(str(after.winner_id))]
+        assert recalc["Summary"]["B5"].value == new_winner
 
 
 def test_user_text_stays_text_after_recalculation(tmp_path: Path) -> None:
@@ -308,5 +501,54 @@ def test_user_text_stays_text_after_recalculation(tmp_path: Path) -> None:
     texts = {
         c.value for ws in recalc for row in ws.iter_rows() for c in row if isinstance(c.value, str)
     }
-    assert set(hostile) <= texts
+    assert {h for h in hostile} <= {t.split(" · ")[0] for t in texts}
     assert "=1+1" in texts and 2 not in [recalc["Summary"]["A2"].value]
+
+
+# --- printing ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The 5-, 13- and 53-option workbooks printed to PDF by LibreOffice (one run)."""
+    workdir = tmp_path_factory.mktemp("printed")
+    sources = []
+    for key, count in PRINTED.items():
+        project = many(count, f"{count} options & a long name that must not break the header")
+        comparison, _ = engine(project)
+        sources.append(write_scorecard(project, comparison, workdir / f"{key}.xlsx"))
+    return dict(zip(PRINTED, soffice(sources, workdir, "pdf"), strict=True))
+
+
+def words(pdf: Path) -> list[tuple[int, str, float]]:
+    """(page, word, height in pt) of every word ``pdftotext -bbox`` finds."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    out = []
+    for page, body in enumerate(html.split("<page ")[1:], start=1):
+        for y0, y1, word in re.findall(
+            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+            body,
+        ):
+            out.append((page, word, float(y1) - float(y0)))
+    return out
+
+
+@pytest.mark.parametrize("key", list(PRINTED))
+def test_every_printed_page_reads_at_7_pt_or_more(printed: dict[str, Path], key: str) -> None:
+    found = words(printed[key])
+    pages = {page for page, _, _ in found}
+    assert found and pages == set(range(1, max(pages) + 1)), "a page without text"
+    small = [(page, word, round(h, 1)) for page, word, h in found if h < MIN_WORD_PT]
+    assert small == []
+    assert not [w for _, w, _ in found if "…" in w]
+    # the frontier data does not print, and the header kept its text
+    text = " ".join(w for _, w, _ in found)
+    assert "Frontier: the best tokens/s/GPU" not in text
+    assert "Fifty" not in text and "&" in text
+
+
+def test_printing_is_not_dominated_by_data_pages(printed: dict[str, Path]) -> None:
+    pages = {key: max(p for p, _, _ in words(pdf)) for key, pdf in printed.items()}
+    assert pages["five"] <= 20 and pages["dup13"] <= 40 and pages["many53"] <= 150, pages

@@ -1,5 +1,6 @@
 """Structure of the scorecard workbook: sheets, names, validation, formats, print set-up."""
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def test_named_ranges_for_inputs_and_weights(workbook: tuple[Path, openpyxl.Work
         "SC_Scores",
     } <= names
     ((sheet, ref),) = list(wb.defined_names["Weights"].destinations)
-    assert sheet == "Scorecard" and ref.startswith("$E$")
+    assert sheet == "Scorecard" and ref.startswith("$B$")
 
 
 def test_cost_and_scores_are_formulas(workbook: tuple[Path, openpyxl.Workbook]) -> None:
@@ -63,7 +64,8 @@ def test_cost_and_scores_are_formulas(workbook: tuple[Path, openpyxl.Workbook]) 
     totals = wb[sheet][ref.replace("$", "")][0]
     assert all("SUMPRODUCT" in c.value for c in totals)
     ((sheet, ref),) = list(wb.defined_names["SC_Ranks"].destinations)
-    assert all(c.value.startswith("=RANK(") for c in wb[sheet][ref.replace("$", "")][0])
+    ranks = wb[sheet][ref.replace("$", "")][0]
+    assert all(c.value.startswith("=IF(") and "RANK(" in c.value for c in ranks)
     capex = wb["Cost model"]
     assert any("(1-(1+" in str(c.value) for row in capex.iter_rows() for c in row)
 
@@ -72,7 +74,7 @@ def test_data_validation(workbook: tuple[Path, openpyxl.Workbook]) -> None:
     _, wb = workbook
     weights = wb["Scorecard"].data_validations.dataValidation
     assert any(
-        dv.type == "decimal" and dv.formula1 == "0" and dv.formula2 == "1" and "E5" in str(dv.sqref)
+        dv.type == "decimal" and dv.formula1 == "0" and dv.formula2 == "1" and "B5" in str(dv.sqref)
         for dv in weights
     )
     inputs = wb["Inputs"].data_validations.dataValidation
@@ -102,13 +104,17 @@ def test_weight_check_and_conditional_formats(workbook: tuple[Path, openpyxl.Wor
 def test_frozen_panes_print_setup_and_properties(workbook: tuple[Path, openpyxl.Workbook]) -> None:
     _, wb = workbook
     for ws in wb:
+        # printed at a fixed legible scale, never shrunk to one page width
         assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert int(ws.page_setup.scale) >= 80 and not ws.sheet_properties.pageSetUpPr.fitToPage
         assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
         assert "DeepSeek-R1" in ws.oddHeader.left.text and ws.oddHeader.right.text == "&D"
         if ws.title != "Methodology":
             assert ws.freeze_panes is not None
             assert ws.print_title_rows
+    for title in ("Scorecard", "Inputs", "Cost model"):
+        assert wb[title].print_title_cols, title  # the row labels repeat on every page
+    assert [ws.title for ws in wb if ws.sheet_state != "visible"] == ["Frontier data"]
     assert wb.properties.creator == f"TokenTCO {tokentco.__version__}"
     assert "DeepSeek-R1" in wb.properties.title
 
@@ -127,10 +133,12 @@ def test_throughput_figures_are_labelled(workbook: tuple[Path, openpyxl.Workbook
     ws = wb["Throughput"]
     labels = [ws.cell(r, 2).value for r in range(5, 10)]
     assert all(
-        str(v).startswith(("measured: ", f"estimated ({tokentco.MODEL_VERSION})")) for v in labels
+        str(v).startswith(("measured", "anchored", f"estimated ({tokentco.MODEL_VERSION})"))
+        for v in labels
     )
-    frontier = [c.value for row in ws.iter_rows(min_row=12) for c in row[3:4] if c.value]
-    assert any(v == f"estimated ({tokentco.MODEL_VERSION})" for v in frontier)
+    frontier = wb["Frontier data"]
+    assert tokentco.MODEL_VERSION in str(frontier["A2"].value)
+    assert frontier.max_row > 20 and isinstance(frontier["C6"].value, float)
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+SUM(A1)", "-3", "@x", "\tcmd"])
@@ -158,8 +166,11 @@ def test_every_formula_cell_carries_its_value(workbook: tuple[Path, openpyxl.Wor
         xml = "".join(z.read(n).decode("utf-8") for n in sheets)
     formulas = xml.count("<f>")
     assert formulas > 100
-    assert "<v></v>" not in xml and "<v/>" not in xml
+    assert "<v/>" not in xml
     assert xml.count("</f><v>") == formulas
+    # an empty cached value is only ever an empty string (t="str"), never a missing number
+    empty = re.findall(r'<c r="[A-Z]+\d+"([^>]*)><f>[^<]*</f><v></v>', xml)
+    assert all('t="str"' in attrs for attrs in empty)
 
 
 def test_a_reader_that_does_not_recalculate_sees_the_engine_figures(

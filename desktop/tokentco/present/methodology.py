@@ -34,7 +34,7 @@ def methodology() -> tuple[tuple[str, tuple[str, ...]], ...]:
                 "100 × value ÷ best.",
                 "Min–max (only when chosen): 100 × (worst − value) ÷ (worst − best); one "
                 "option or equal values score 100.",
-                "Rubrics (1 best … 5 worst): 100 × (5 − r) ÷ 4. Vendor lock-in is the average "
+                "Rubrics (1 best to 5 worst): 100 × (5 − r) ÷ 4. Vendor lock-in is the average "
                 f"of four 1–5 sub-scores: {lock_in}.",
                 f"Accuracy risk of the chosen precision: {accuracy}.",
                 "A missing value scores 0 (no answer earns no points). An option that cannot "

@@ -90,8 +90,8 @@ LOCK_IN_QUESTIONS: tuple[tuple[str, str, str], ...] = (
     (
         "software",
         "Software portability",
-        "Can the serving stack (vLLM, SGLang, TensorRT-LLM, Dynamo…) and the model artefacts "
-        "move to another vendor's hardware without rework?",
+        "Can the serving stack (vLLM, SGLang, TensorRT-LLM, Dynamo and others) and the "
+        "model artefacts move to another vendor's hardware without rework?",
     ),
     (
         "interconnect",

@@ -37,12 +37,14 @@ from tokentco.engine.scoring import Scorecard, score
 from tokentco.io.project_file import atomic_write_bytes
 from tokentco.io.scorecard.book import SHEETS, Book, put_text, safe_text
 from tokentco.io.scorecard.cost_model import write_cost_model
+from tokentco.io.scorecard.frontier import write_frontier
 from tokentco.io.scorecard.inputs import write_inputs
 from tokentco.io.scorecard.methodology import write_methodology
 from tokentco.io.scorecard.package import finish_package
 from tokentco.io.scorecard.scorecard_sheet import write_scorecard_sheet
 from tokentco.io.scorecard.summary import write_summary
 from tokentco.io.scorecard.throughput import write_throughput
+from tokentco.present import sentences
 
 __all__ = [
     "SHEETS",
@@ -76,16 +78,18 @@ def build_workbook(
     write_summary(book, layout)
     write_throughput(book)
     write_methodology(book)
+    write_frontier(book)
     wb = book.wb
     wb.move_sheet("Scorecard", offset=-(wb.sheetnames.index("Scorecard") - 1))
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
     props = wb.properties
-    props.title = safe_text(f"TokenTCO scorecard: {project.name}")[:200]
+    props.title = safe_text(f"TokenTCO scorecard: {project.name}", 200).strip()
     props.subject = "AI inference infrastructure: cost per million delivered tokens"
     props.creator = f"TokenTCO {tokentco.__version__}"
     props.lastModifiedBy = props.creator
-    props.description = safe_text(card.sentence)[:1000]
+    labels = {oid: label.full for oid, label in book.labels.items()}
+    props.description = safe_text(sentences.ranking(card, comparison, labels), 1000).strip()
     props.keywords = "TokenTCO, RFP, scorecard, $/Mtok, inference"
     props.category = "RFP scorecard"
     props.created = props.modified = datetime.now(UTC).replace(tzinfo=None)

@@ -3,7 +3,7 @@ print setup and the per-option row layout every sheet writer uses.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -31,11 +31,36 @@ from tokentco.engine.results import (
     OptionResult,
 )
 from tokentco.engine.scoring import Scorecard
+from tokentco.present.citations import citation
+from tokentco.present.labels import comparison_labels
 
-SHEETS = ("Summary", "Scorecard", "Inputs", "Cost model", "Throughput", "Methodology")
+SHEETS = (
+    "Summary",
+    "Scorecard",
+    "Inputs",
+    "Cost model",
+    "Throughput",
+    "Methodology",
+    "Frontier data",
+)
+"""Sheet order; the last one holds the frontier curves and is hidden, so it does not print."""
+
+PRINT_SCALE = 80
+"""Printed at 80 %: 11 pt text prints at 8.8 pt and 9 pt notes at 7.2 pt (≥ 7 pt)."""
+
+MAX_CELL_CHARS = 32_767
+"""Excel's limit on the text of one cell."""
+
+MAX_ROW_HEIGHT_PT = 409.0
+"""Excel's limit on a row's height."""
+
+LINE_PT = 15.0
+"""Height of one line of 11 pt text."""
 
 
 FIRST_COL = 3  # options start in column C on Inputs, Cost model and Scorecard
+OPTION_WIDTH = 20.0
+"""Width (characters) of an option column on Inputs, Cost model and Scorecard."""
 
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
@@ -89,6 +114,9 @@ NUM1 = "#,##0.0"
 NUM2 = "#,##0.00"
 
 
+MAX_NAME_CHARS = 255
+"""Excel's limit on the length of a defined name."""
+
 _INJECTION = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -108,9 +136,15 @@ def value_labels() -> DataLabelList:
     )
 
 
-def safe_text(value: object) -> str:
-    """User text without XML-illegal control characters."""
-    return _CONTROL.sub("", str(value))
+def safe_text(value: object, limit: int = MAX_CELL_CHARS) -> str:
+    """User text without XML-illegal control characters, cut to ``limit`` characters with a
+    visible note saying how much was left out (Excel would refuse or silently cut it)."""
+    text = _CONTROL.sub("", str(value))
+    if len(text) <= limit:
+        return text
+    note = " [truncated here: {:,} more characters are in the TokenTCO project]"
+    keep = limit - len(note.format(len(text)))
+    return text[:keep] + note.format(len(text) - keep)
 
 
 def put_text(ws: Worksheet, row: int, col: int, value: object) -> Any:
@@ -125,7 +159,34 @@ def put_text(ws: Worksheet, row: int, col: int, value: object) -> Any:
 
 
 def name_part(text: str) -> str:
+    """Text made safe inside a defined name (letters, digits and underscores)."""
     return re.sub(r"\W", "_", text)
+
+
+def lines_needed(text: str, width_chars: float) -> int:
+    """Lines a wrapped text takes in a column ``width_chars`` wide (a word never splits)."""
+    usable = max(int(width_chars * 1.1) - 1, 1)
+    total = 0
+    for paragraph in str(text).split("\n"):
+        line = 0
+        count = 1
+        for word in paragraph.split(" "):
+            size = len(word) + (1 if line else 0)
+            if line and line + size > usable:
+                count += 1
+                line = len(word)
+            else:
+                line += size
+            while line > usable:
+                count += 1
+                line -= usable
+        total += count
+    return max(total, 1)
+
+
+def fit_row(ws: Worksheet, row: int, lines: int, line_pt: float = LINE_PT) -> None:
+    """Give ``row`` the height of ``lines`` lines (never above Excel's 409 pt)."""
+    ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT_PT, max(1, lines) * line_pt)
 
 
 def opt_col(index: int) -> str:
@@ -137,32 +198,68 @@ def abs_ref(sheet: str, ref: str) -> str:
     return f"'{sheet}'!${col}${row}"
 
 
-def header_row(ws: Worksheet, row: int, values: Sequence[str], first: int = 1) -> None:
+def header_row(
+    ws: Worksheet,
+    row: int,
+    values: Sequence[str],
+    first: int = 1,
+    widths: Sequence[float] | None = None,
+) -> None:
+    """A header row whose height fits its longest wrapped label, so nothing is clipped;
+    ``widths`` (characters) per column, else the columns' set widths."""
+    lines = 1
     for i, text in enumerate(values):
         cell = put_text(ws, row, first + i, text)
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+        if widths is not None and i < len(widths):
+            width = widths[i]
+        else:
+            width = ws.column_dimensions[get_column_letter(first + i)].width or 8.43
+        lines = max(lines, lines_needed(text, width))
+    fit_row(ws, row, lines)
 
 
-def print_setup(ws: Worksheet, project: Project, title_rows: str | None) -> None:
+def header_text(text: str, limit: int = 60) -> str:
+    """Text for a page header or footer: cut first, then every ``&`` doubled, so a cut can
+    never split an ``&&`` into a stray control code (``&`` starts one in Excel)."""
+    cut = " ".join(safe_text(text).split())
+    if len(cut) > limit:
+        cut = cut[:limit].rsplit(" ", 1)[0] if " " in cut[:limit] else cut[:limit]
+    return cut.replace("&", "&&")
+
+
+def print_setup(
+    ws: Worksheet,
+    project: Project,
+    title_rows: str | None,
+    title_cols: str | None = None,
+) -> None:
+    """Landscape A4 at ``PRINT_SCALE`` (never shrunk to one page width, which made 13
+    options print at 3 pt): wide sheets run across pages in order, repeating
+    ``title_cols`` (the row labels) on every page and ``title_rows`` (the headers)."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.scale = PRINT_SCALE
+    ws.page_setup.pageOrder = "overThenDown"
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
     ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = 0.3
     ws.page_margins.footer = 0.3
     if title_rows:
         ws.print_title_rows = title_rows
-    name = safe_text(project.name).replace("&", "&&")[:80]
-    ws.oddHeader.left.text = f"TokenTCO scorecard: {name}"
+    if title_cols:
+        ws.print_title_cols = title_cols
+    ws.oddHeader.left.text = f"TokenTCO scorecard: {header_text(project.name)}"
     ws.oddHeader.right.text = "&D"
-    ws.oddFooter.left.text = f"&A — TokenTCO {tokentco.__version__}"
+    ws.oddFooter.left.text = f"&A — TokenTCO {header_text(tokentco.__version__, 20)}"
     ws.oddFooter.right.text = "Page &P of &N"
 
 
-def set_widths(ws: Worksheet, widths: dict[str, float]) -> None:
+def set_widths(ws: Worksheet, widths: Mapping[str, float]) -> None:
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
 
@@ -199,10 +296,29 @@ class Book:
         self.project_cells: dict[str, str] = {}
         self.cost: dict[str, Row] = {}
         self.validations: dict[str, DataValidation] = {}
+        self.names_used: set[str] = set()
+        self.labels = comparison_labels(comparison, project, catalogue)
+
+    def label(self, r: OptionResult) -> str:
+        """The option's unique full label (tables)."""
+        return self.labels[r.option_id].full
 
     # -- names ------------------------------------------------------------------------------
-    def define(self, name: str, sheet: str, ref: str) -> None:
-        self.wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{ref}")
+    def define(self, name: str, sheet: str, ref: str) -> str:
+        """Add a defined name, unique ignoring case (Excel treats ``Weight_Cost`` and
+        ``Weight_cost`` as one name and repairs the file) and at most 255 characters;
+        returns the name used."""
+        base = name[:MAX_NAME_CHARS]
+        unique = base
+        n = 2
+        while unique.lower() in self.names_used:
+            suffix = f"_{n}"
+            unique = base[: MAX_NAME_CHARS - len(suffix)] + suffix
+            n += 1
+        self.names_used.add(unique.lower())
+        quoted = sheet.replace("'", "''")
+        self.wb.defined_names[unique] = DefinedName(unique, attr_text=f"'{quoted}'!{ref}")
+        return unique
 
     def define_row(self, prefix: str, sheet: str, row: Row) -> None:
         if self.n:
@@ -236,9 +352,18 @@ def fx_rate(project: Project, offer: Offer | None) -> float:
 
 
 def provenance(r: OptionResult) -> str:
-    if r.point.provenance == "measured":
-        return f"measured: {r.point.source}"
-    return f"estimated ({tokentco.MODEL_VERSION})"
+    """The throughput basis in a few words — measured, anchored (with its factor) or
+    estimated (with the model version) — and what it was measured in, as a citation title
+    (the full citations are on the Methodology sheet)."""
+    point = r.point
+    if point.provenance == "anchored":
+        head = f"anchored to a measurement (factor {point.anchor_factor:.2f})"
+    elif point.provenance == "measured":
+        head = "measured"
+    else:
+        return f"estimated ({tokentco.MODEL_VERSION})"
+    cited = citation(point.source or point.anchor_source)
+    return f"{head}: {cited.title}" if cited else head
 
 
 def gpus_per_system(r: OptionResult) -> int:

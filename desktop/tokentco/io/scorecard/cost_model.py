@@ -5,7 +5,7 @@ formulas over Inputs (they mirror ``tokentco.engine.economics`` cell for cell).
 from collections.abc import Callable
 
 from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
 from tokentco.io.scorecard.book import (
     BOX,
@@ -14,11 +14,14 @@ from tokentco.io.scorecard.book import (
     NUM0,
     NUM1,
     NUM2,
+    OPTION_WIDTH,
     USD0,
     USD4,
     Book,
     Row,
+    fit_row,
     header_row,
+    lines_needed,
     opt_col,
     print_setup,
     put_text,
@@ -56,7 +59,10 @@ def write_cost_model(book: Book) -> None:
     book.define("CM_CountedFactor", "Cost model", f"$C${counted_row}")
     row += 3
     header = row
-    header_row(ws, header, ["Line", "Unit", *[r.label or r.option_id for r in book.results]])
+    set_widths(ws, {"A": 50, "B": 12})
+    for i in range(book.n):
+        ws.column_dimensions[opt_col(i)].width = OPTION_WIDTH
+    header_row(ws, header, ["Line", "Unit", *[book.label(r) for r in book.results]])
     row += 1
 
     def inp(key: str, i: int) -> str:
@@ -66,7 +72,10 @@ def write_cost_model(book: Book) -> None:
         key: str, label: str, unit: str, formula: Callable[[int], str], fmt: str, bold: bool = False
     ) -> None:
         nonlocal row
-        put_text(ws, row, 1, label).font = Font(bold=bold)
+        label_cell = put_text(ws, row, 1, label)
+        label_cell.font = Font(bold=bold)
+        label_cell.alignment = Alignment(wrap_text=True, vertical="top")
+        fit_row(ws, row, lines_needed(label, 50))
         put_text(ws, row, 2, unit).font = NOTE_FONT
         for i in range(book.n):
             cell = ws.cell(row, FIRST_COL + i, formula(i))
@@ -78,17 +87,23 @@ def write_cost_model(book: Book) -> None:
         book.define_row("CM", "Cost model", book.cost[key])
         row += 1
 
+    def num(key: str, i: int) -> str:
+        """The input as a number, 0 when blank or text: ISNUMBER is portable where N() of
+        a blank is not (Gnumeric ranked differently)."""
+        ref = inp(key, i)
+        return f"IF(ISNUMBER({ref}),{ref},0)"
+
     def c(key: str, i: int) -> str:
         return book.cost[key].cell(i)
 
     def owned(i: int) -> str:
-        return f'{inp("pricing", i)}="owned"'
+        return f'{inp("owned", i)}="yes"'
 
     add(
         "rental",
         "Rental price",
         "$/GPU-hour",
-        lambda i: f"=IF({owned(i)},0,N({inp('price', i)})*{inp('fx', i)})",
+        lambda i: f"=IF({owned(i)},0,{num('price', i)}*{inp('fx', i)})",
         USD4,
     )
     add(
@@ -106,14 +121,14 @@ def write_cost_model(book: Book) -> None:
         "energy",
         "Energy: W × PUE / 1000 × $/kWh",
         "$/GPU-hour",
-        lambda i: f"=IF({owned(i)},N({inp('watts', i)})*{inp('pue', i)}/1000*{inp('kwh', i)},0)",
+        lambda i: f"=IF({owned(i)},{num('watts', i)}*{inp('pue', i)}/1000*{inp('kwh', i)},0)",
         USD4,
     )
     add(
         "opex",
         "Opex per year / hours per year",
         "$/GPU-hour",
-        lambda i: f"=IF({owned(i)},N({inp('opex', i)})*{inp('fx', i)}/{pc['HoursPerYear']},0)",
+        lambda i: f"=IF({owned(i)},{num('opex', i)}*{inp('fx', i)}/{pc['HoursPerYear']},0)",
         USD4,
     )
     add(
@@ -148,7 +163,7 @@ def write_cost_model(book: Book) -> None:
         "Tokens/s per MW of facility power",
         "tok/s/MW",
         lambda i: (
-            f'=IF(N({inp("watts", i)})>0,IF({inp("feasible", i)}="yes",'
+            f'=IF({num("watts", i)}>0,IF({inp("feasible", i)}="yes",'
             f'{inp("tps", i)}/({inp("watts", i)}*{inp("pue", i)})*1000000,0),"")'
         ),
         NUM0,
@@ -158,7 +173,7 @@ def write_cost_model(book: Book) -> None:
         "Facility energy per million output tokens",
         "kWh/Mtok",
         lambda i: (
-            f'=IF(AND(N({inp("watts", i)})>0,{inp("feasible", i)}="yes",'
+            f'=IF(AND({num("watts", i)}>0,{inp("feasible", i)}="yes",'
             f"{inp('tps', i)}>0),{inp('watts', i)}*{inp('pue', i)}*(1000000/"
             f'{inp("tps", i)})/3600/1000,"")'
         ),
@@ -200,7 +215,7 @@ def write_cost_model(book: Book) -> None:
         "Fleet: facility power",
         "MW",
         lambda i: (
-            f"=IF(AND({sized(i)},N({inp('watts', i)})>0),{c('gpus', i)}*"
+            f"=IF(AND({sized(i)},{num('watts', i)}>0),{c('gpus', i)}*"
             f'{inp("watts", i)}*{inp("pue", i)}/1000000,"")'
         ),
         "0.000",
@@ -223,9 +238,6 @@ def write_cost_model(book: Book) -> None:
         USD0,
     )
     ws.freeze_panes = ws.cell(header + 1, FIRST_COL)
-    set_widths(ws, {"A": 62, "B": 14})
-    for i in range(book.n):
-        ws.column_dimensions[opt_col(i)].width = 20
     if book.n:
         ref = (
             f"{opt_col(0)}{book.cost['usd_per_mtok'].row}:"
@@ -243,4 +255,4 @@ def write_cost_model(book: Book) -> None:
                 end_color="F8696B",
             ),
         )
-    print_setup(ws, book.project, f"{header}:{header}")
+    print_setup(ws, book.project, f"{header}:{header}", "A:B")

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tokentco.domain import (
@@ -18,15 +18,19 @@ from tokentco.io.scorecard.book import (
     NUM0,
     NUM1,
     NUM2,
+    OPTION_WIDTH,
     PCT,
     SECTION_FONT,
+    USD4,
     Book,
     Row,
+    fit_row,
     fx_rate,
     gpus_per_system,
     hardware_name,
     header_row,
     is_manual,
+    lines_needed,
     opt_col,
     print_setup,
     provenance,
@@ -34,6 +38,7 @@ from tokentco.io.scorecard.book import (
     set_widths,
     validation,
 )
+from tokentco.present import names, sentences
 
 
 def write_inputs(book: Book) -> None:
@@ -125,7 +130,10 @@ def write_inputs(book: Book) -> None:
     put_text(ws, row, 1, "Per option").font = SECTION_FONT
     row += 1
     header = row
-    header_row(ws, header, ["Assumption", "Unit", *[r.label or r.option_id for r in book.results]])
+    set_widths(ws, {"A": 46, "B": 16})
+    for i in range(book.n):
+        ws.column_dimensions[opt_col(i)].width = OPTION_WIDTH
+    header_row(ws, header, ["Assumption", "Unit", *[book.label(r) for r in book.results]])
     row += 1
 
     def add(
@@ -138,13 +146,19 @@ def write_inputs(book: Book) -> None:
         validation: DataValidation | None = None,
     ) -> None:
         nonlocal row
-        put_text(ws, row, 1, label)
-        put_text(ws, row, 2, unit).font = NOTE_FONT
+        wrap = Alignment(wrap_text=True, vertical="top")
+        put_text(ws, row, 1, label).alignment = wrap
+        unit_cell = put_text(ws, row, 2, unit)
+        unit_cell.font = NOTE_FONT
+        unit_cell.alignment = wrap
+        lines = max(lines_needed(label, 46), lines_needed(unit, 16 / 0.8))
         for i, value in enumerate(values):
             if value == "":
                 cell = ws.cell(row, FIRST_COL + i)
             elif isinstance(value, str):
                 cell = put_text(ws, row, FIRST_COL + i, value)
+                cell.alignment = wrap
+                lines = max(lines, lines_needed(value, OPTION_WIDTH))
             else:
                 cell = ws.cell(row, FIRST_COL + i, value)
             if fmt:
@@ -156,6 +170,7 @@ def write_inputs(book: Book) -> None:
             cell.border = BOX
         book.inputs[key] = Row(row, key)
         book.define_row("In", "Inputs", book.inputs[key])
+        fit_row(ws, row, lines)
         row += 1
 
     def section(title: str) -> None:
@@ -183,7 +198,18 @@ def write_inputs(book: Book) -> None:
     add("hardware", "Hardware", "", [hardware_name(book, r) for r in results])
     add("offer_id", "Offer", "", [r.offer_id for r in results])
     add("provider", "Provider", "", offer_attr("provider"))
-    add("pricing", "Pricing model", "", [o.pricing_model.value if o else "unknown" for o in offers])
+    add(
+        "pricing",
+        "Pricing model",
+        "",
+        [names.pricing_model(o.pricing_model) if o else "unknown" for o in offers],
+    )
+    add(
+        "owned",
+        "Owned (capex, energy and opex instead of a rental price)",
+        "yes/no",
+        ["yes" if is_owned(o) else "no" for o in offers],
+    )
     add("price_as_of", "Price as of", "", offer_attr("as_of"))
     add("currency", "Offer currency", "", [o.currency if o else "USD" for o in offers])
     fx = [fx_rate(p, o) for o in offers]
@@ -292,7 +318,7 @@ def write_inputs(book: Book) -> None:
         "yes/no",
         ["yes" if r.point.feasible else "no" for r in results],
     )
-    add("reason", "Why not (when it does not)", "", [r.point.reason for r in results])
+    add("reason", "Why not (when it does not)", "", [sentences.infeasible(r) for r in results])
     add(
         "tps",
         "Output tokens/s per GPU at the operating point",
@@ -302,7 +328,41 @@ def write_inputs(book: Book) -> None:
         editable=True,
         validation=positive,
     )
-    add("basis_label", "Throughput basis", "", [provenance(r) for r in results])
+    add(
+        "basis",
+        "Throughput basis: measured, anchored or estimated",
+        "",
+        [sentences.basis_short(r) for r in results],
+    )
+    add("basis_label", "Throughput source", "", [provenance(r) for r in results])
+    add(
+        "tps_p10",
+        "Output tokens/s per GPU, p10 (computed at export)",
+        "tok/s/GPU",
+        [r.uncertainty.tokens_per_s_per_gpu.p10 if r.uncertainty else "" for r in results],
+        NUM1,
+    )
+    add(
+        "tps_p90",
+        "Output tokens/s per GPU, p90 (computed at export)",
+        "tok/s/GPU",
+        [r.uncertainty.tokens_per_s_per_gpu.p90 if r.uncertainty else "" for r in results],
+        NUM1,
+    )
+    add(
+        "usd_per_mtok_p10",
+        "$/Mtok, p10 (computed at export)",
+        "$/Mtok",
+        [r.uncertainty.usd_per_mtok.p10 if r.uncertainty else "" for r in results],
+        USD4,
+    )
+    add(
+        "usd_per_mtok_p90",
+        "$/Mtok, p90 (computed at export)",
+        "$/Mtok",
+        [r.uncertainty.usd_per_mtok.p90 if r.uncertainty else "" for r in results],
+        USD4,
+    )
     add(
         "user_tps",
         "Tokens/s per user (interactivity)",
@@ -415,7 +475,7 @@ def write_inputs(book: Book) -> None:
     )
     add(
         "accuracy_risk",
-        "Accuracy risk of the chosen precision (1 best … 5 worst)",
+        "Accuracy risk of the chosen precision (1 best to 5 worst)",
         "rubric 1-5",
         [r.accuracy_risk for r in results],
         NUM0,
@@ -434,15 +494,10 @@ def write_inputs(book: Book) -> None:
         "",
         [o.accuracy_evidence if o else "" for o in book.options],
     )
-    for key, label in (
-        ("software", "software portability"),
-        ("interconnect", "interconnect and system"),
-        ("supply", "number of suppliers"),
-        ("contract", "contract and exit"),
-    ):
+    for key, label, _question in names.LOCK_IN_QUESTIONS:
         add(
             f"lock_{key}",
-            f"Lock-in: {label}",
+            f"Lock-in: {label.lower()}",
             "rubric 1-5",
             [getattr(o.lock_in, key) if o else 3 for o in book.options],
             NUM0,
@@ -471,8 +526,26 @@ def write_inputs(book: Book) -> None:
                 editable=True,
                 validation=positive,
             )
+    assumptions = _assumption_rows(book)
+    if assumptions:
+        section("Assumed inputs (not read from the catalogue or project; set them for real)")
+        for field, how, values in assumptions:
+            add(f"assumed_{field}", names.display(field), how, values)
     ws.freeze_panes = ws.cell(header + 1, FIRST_COL)
-    set_widths(ws, {"A": 52, "B": 18})
-    for i in range(book.n):
-        ws.column_dimensions[opt_col(i)].width = 22
-    print_setup(ws, p, f"{header}:{header}")
+    print_setup(ws, p, f"{header}:{header}", "A:B")
+
+
+def _assumption_rows(book: Book) -> list[tuple[str, str, list[object]]]:
+    """(field, where to set it, value per option) for every input the engine assumed."""
+    fields: dict[str, str] = {}
+    for r in book.results:
+        for a in r.assumptions:
+            fields.setdefault(a.field, a.how_to_set)
+    rows = []
+    for field, how in fields.items():
+        values: list[object] = []
+        for r in book.results:
+            value = next((a.value for a in r.assumptions if a.field == field), "")
+            values.append(value)
+        rows.append((field, how, values))
+    return rows

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -24,17 +24,21 @@ from tokentco.io.scorecard.book import (
     NUM0,
     NUM1,
     NUM2,
+    OPTION_WIDTH,
     PCT,
     SECTION_FONT,
     USD0,
     USD4,
     Book,
+    fit_row,
     header_row,
+    lines_needed,
     name_part,
     print_setup,
     put_text,
     set_widths,
 )
+from tokentco.present import names
 
 _FORMULA_METRICS = {
     "usd_per_mtok": "cost",
@@ -100,21 +104,33 @@ def _score_formula(c: Criterion, x: str, rng: str) -> str:
 
 @dataclass
 class ScoreLayout:
+    """Where the Scorecard's rows are, for the Summary's formulas."""
+
     values_first: int
     scores_first: int
     total_row: int
     rank_row: int
+    order_row: int
+    label_row: int
     weight_col: str
     check_cell: str
+    first_col: int
+
+
+# Columns: A criterion, B weight (A:B repeat on every printed page), C unit, D better,
+# E rule, F.. options.
+_WEIGHT = 2
+_FIRST = 6
+_WIDTHS = {"A": 44, "B": 9, "C": 11, "D": 15, "E": 15}
 
 
 def write_scorecard_sheet(book: Book) -> ScoreLayout:
     ws = book.wb.create_sheet("Scorecard")
     criteria = book.card.criteria
     n, m = book.n, len(criteria)
-    # columns: A criterion, B unit, C better, D rule, E weight, F.. options
-    first = 6
-    labels = [r.label or r.option_id for r in book.results]
+    first = _FIRST
+    w = get_column_letter(_WEIGHT)
+    labels = [book.label(r) for r in book.results]
 
     def oc(i: int) -> str:
         return get_column_letter(first + i)
@@ -127,8 +143,11 @@ def write_scorecard_sheet(book: Book) -> ScoreLayout:
         "Edit a weight (yellow) or any input on the Inputs sheet: scores, "
         "totals and ranks are formulas.",
     ).font = NOTE_FONT
+    set_widths(ws, _WIDTHS)
+    for i in range(n):
+        ws.column_dimensions[oc(i)].width = OPTION_WIDTH
     header = 4
-    header_row(ws, header, ["Criterion", "Unit", "Better", "Scoring rule", "Weight", *labels])
+    header_row(ws, header, ["Criterion", "Weight", "Unit", "Better", "Scoring rule", *labels])
     values_first = header + 1
     weight_dv = DataValidation(
         type="decimal",
@@ -140,23 +159,20 @@ def write_scorecard_sheet(book: Book) -> ScoreLayout:
         error="Weights are between 0 % and 100 %.",
     )
     ws.add_data_validation(weight_dv)
-    rule_text = {
-        ScoringRule.RATIO_TO_BEST: "ratio to best",
-        ScoringRule.MIN_MAX: "min-max",
-        ScoringRule.RUBRIC: "rubric 100·(5−r)/4",
-    }
+    wrap = Alignment(wrap_text=True, vertical="top")
     for k, crit in enumerate(criteria):
         r = values_first + k
-        put_text(ws, r, 1, crit.name)
-        put_text(ws, r, 2, crit.unit).font = NOTE_FONT
-        put_text(ws, r, 3, f"{crit.direction.value} is better")
-        put_text(ws, r, 4, rule_text[crit.rule])
-        weight = ws.cell(r, 5, crit.weight_pct / 100.0)
+        put_text(ws, r, 1, crit.name).alignment = wrap
+        put_text(ws, r, 3, crit.unit).font = NOTE_FONT
+        put_text(ws, r, 4, names.DIRECTION[crit.direction]).alignment = wrap
+        put_text(ws, r, 5, names.SCORING_RULE[crit.rule]).alignment = wrap
+        fit_row(ws, r, max(lines_needed(crit.name, _WIDTHS["A"]), 2 if len(crit.unit) > 11 else 1))
+        weight = ws.cell(r, _WEIGHT, crit.weight_pct / 100.0)
         weight.number_format = PCT
         weight.fill = INPUT_FILL
         weight.border = BOX
         weight_dv.add(weight.coordinate)
-        book.define(f"Weight_{name_part(crit.id)}", "Scorecard", f"$E${r}")
+        book.define(f"Weight_{name_part(crit.id)}", "Scorecard", f"${w}${r}")
         fmt = _criterion_format(crit)
         for i in range(n):
             cell = ws.cell(r, first + i, _value_formula(book, crit, i, k))
@@ -174,11 +190,11 @@ def write_scorecard_sheet(book: Book) -> ScoreLayout:
                 ),
             )
     last_weight = values_first + m - 1
-    weights_ref = f"$E${values_first}:$E${last_weight}"
+    weights_ref = f"${w}${values_first}:${w}${last_weight}"
     book.define("Weights", "Scorecard", weights_ref)
     sum_row = last_weight + 1
-    put_text(ws, sum_row, 4, "Sum of weights").font = Font(bold=True)
-    ws.cell(sum_row, 5, f"=SUM({weights_ref})").number_format = PCT
+    put_text(ws, sum_row, 1, "Sum of weights").font = Font(bold=True)
+    ws.cell(sum_row, _WEIGHT, f"=SUM({weights_ref})").number_format = PCT
     check_row = sum_row + 1
     check = ws.cell(
         check_row,
@@ -189,6 +205,8 @@ def write_scorecard_sheet(book: Book) -> ScoreLayout:
         f'by the sum")',
     )
     check.font = Font(bold=True)
+    check.alignment = wrap
+    fit_row(ws, check_row, 2)
     ws.conditional_formatting.add(
         f"A{check_row}", FormulaRule(formula=[f'LEFT($A${check_row},7)="WARNING"'], fill=BAD_FILL)
     )
@@ -196,21 +214,23 @@ def write_scorecard_sheet(book: Book) -> ScoreLayout:
         f"A{check_row}", FormulaRule(formula=[f'LEFT($A${check_row},2)="OK"'], fill=BEST_FILL)
     )
     ws.conditional_formatting.add(
-        f"E{sum_row}", FormulaRule(formula=[f"ABS($E${sum_row}-1)>=0.00001"], fill=BAD_FILL)
+        f"{w}{sum_row}",
+        FormulaRule(formula=[f"ABS(${w}${sum_row}-1)>=0.00001"], fill=BAD_FILL),
     )
     if n:
         book.define("SC_Values", "Scorecard", f"${oc(0)}${values_first}:${oc(n - 1)}${last_weight}")
 
     scores_header = check_row + 2
-    put_text(ws, scores_header - 1, 1, "Normalised scores (0-100)").font = SECTION_FONT
-    header_row(ws, scores_header, ["Criterion", "", "", "", "Weight", *labels])
+    put_text(ws, scores_header - 1, 1, "Normalised scores (0–100)").font = SECTION_FONT
+    header_row(ws, scores_header, ["Criterion", "Weight", "", "", "", *labels])
     scores_first = scores_header + 1
     for k, crit in enumerate(criteria):
         r = scores_first + k
         vr = values_first + k
-        put_text(ws, r, 1, crit.name)
-        ws.cell(r, 5, f"=E{vr}").number_format = PCT
-        ws.cell(r, 5).font = NOTE_FONT
+        put_text(ws, r, 1, crit.name).alignment = wrap
+        fit_row(ws, r, lines_needed(crit.name, _WIDTHS["A"]))
+        ws.cell(r, _WEIGHT, f"={w}{vr}").number_format = PCT
+        ws.cell(r, _WEIGHT).font = NOTE_FONT
         rng = f"${oc(0)}${vr}:${oc(n - 1)}${vr}" if n else ""
         for i in range(n):
             cell = ws.cell(r, first + i, _score_formula(crit, f"{oc(i)}{vr}", rng))
@@ -234,13 +254,25 @@ def write_scorecard_sheet(book: Book) -> ScoreLayout:
     last_score = scores_first + m - 1
     total_row = last_score + 1
     rank_row = total_row + 1
-    put_text(
+    order_row = rank_row + 1
+    total_label = put_text(
         ws,
         total_row,
         1,
         "Weighted total = Σ weight × score / Σ weight (0 when the latency target cannot be met)",
-    ).font = Font(bold=True)
-    put_text(ws, rank_row, 1, "Rank (1 = best)").font = Font(bold=True)
+    )
+    total_label.font = Font(bold=True)
+    total_label.alignment = wrap
+    fit_row(ws, total_row, lines_needed(str(total_label.value), _WIDTHS["A"]))
+    rank_label = put_text(
+        ws, rank_row, 1, "Rank (1 = best; equal totals share a rank; — misses the target)"
+    )
+    rank_label.font = Font(bold=True)
+    rank_label.alignment = wrap
+    fit_row(ws, rank_row, 2)
+    order_label = put_text(ws, order_row, 1, "Order on the Summary (rank, then column)")
+    order_label.font = NOTE_FONT
+    totals = f"${oc(0)}${total_row}:${oc(max(n, 1) - 1)}${total_row}"
     for i in range(n):
         col = oc(i)
         feasible = f'Inputs!{book.inputs["feasible"].cell(i)}="yes"'
@@ -254,15 +286,26 @@ def write_scorecard_sheet(book: Book) -> ScoreLayout:
         total.number_format = NUM1
         total.font = Font(bold=True)
         total.border = BOX
-        totals = f"${oc(0)}${total_row}:${oc(n - 1)}${total_row}"
-        rank = ws.cell(rank_row, first + i, f"=RANK({col}{total_row},{totals},0)")
+        rank = ws.cell(
+            rank_row, first + i, f'=IF({feasible},RANK({col}{total_row},{totals},0),"—")'
+        )
         rank.number_format = "0"
         rank.font = Font(bold=True)
         rank.border = BOX
+        rank.alignment = Alignment(horizontal="right")
+        order = ws.cell(
+            order_row,
+            first + i,
+            f"=IF(ISNUMBER({col}{rank_row}),{col}{rank_row},{n + 1})+{i + 1}/{10 * (n + 1)}",
+        )
+        order.number_format = "0.000"
+        order.font = NOTE_FONT
     if n:
         book.define("SC_Scores", "Scorecard", f"${oc(0)}${scores_first}:${oc(n - 1)}${last_score}")
         book.define("SC_Totals", "Scorecard", f"${oc(0)}${total_row}:${oc(n - 1)}${total_row}")
         book.define("SC_Ranks", "Scorecard", f"${oc(0)}${rank_row}:${oc(n - 1)}${rank_row}")
+        book.define("SC_Order", "Scorecard", f"${oc(0)}${order_row}:${oc(n - 1)}${order_row}")
+        book.define("SC_Labels", "Scorecard", f"${oc(0)}${header}:${oc(n - 1)}${header}")
         ws.conditional_formatting.add(
             f"{oc(0)}{total_row}:{oc(n - 1)}{total_row}",
             ColorScaleRule(
@@ -274,11 +317,18 @@ def write_scorecard_sheet(book: Book) -> ScoreLayout:
             CellIsRule(operator="equal", formula=["1"], fill=BEST_FILL, font=Font(bold=True)),
         )
     ws.freeze_panes = ws.cell(header + 1, first)
-    set_widths(ws, {"A": 50, "B": 13, "C": 16, "D": 18, "E": 9})
-    for i in range(n):
-        ws.column_dimensions[oc(i)].width = 18
-    print_setup(ws, book.project, f"{header}:{header}")
-    return ScoreLayout(values_first, scores_first, total_row, rank_row, "E", f"A{check_row}")
+    print_setup(ws, book.project, f"{header}:{header}", "A:B")
+    return ScoreLayout(
+        values_first,
+        scores_first,
+        total_row,
+        rank_row,
+        order_row,
+        header,
+        w,
+        f"A{check_row}",
+        first,
+    )
 
 
 def _criterion_format(c: Criterion) -> str:

@@ -1,14 +1,22 @@
 """The Summary sheet: the ranking in rank order, the winner (a tie, or none), key figures,
 charts and the sensitivity in words.
+
+The ranking table is sorted by formulas (``SMALL`` over the Scorecard's order row, which is
+the rank with the column as tie-break), so it stays in rank order when a committee edits a
+weight in Excel. Only options that meet the latency target are ranked; with none there is
+no winner, and options sharing first place are reported as a tie rather than as a winner
+and a runner-up with equal scores.
 """
 
 import math
 from datetime import UTC, datetime
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 import tokentco
 from tokentco.io.scorecard.book import (
@@ -22,103 +30,150 @@ from tokentco.io.scorecard.book import (
     USD0,
     USD4,
     Book,
+    fit_row,
     header_row,
+    lines_needed,
     print_setup,
-    provenance,
     put_text,
     set_widths,
     value_labels,
 )
 from tokentco.io.scorecard.scorecard_sheet import ScoreLayout
+from tokentco.present import names, sentences
+
+CHART_OPTIONS = 20
+"""Charts show the first 20 options by rank: more bars than that cannot be labelled
+legibly on a printed page (every option stays in the table)."""
+
+_COLUMNS = (
+    ("A", "Rank", 10.0),
+    ("B", "Option", 36.0),
+    ("C", "Weighted score", 10.0),
+    ("D", "$/Mtok", 11.0),
+    ("E", "$/Mtok p10", 10.0),
+    ("F", "$/Mtok p90", 10.0),
+    ("G", "$/GPU-hour", 10.0),
+    ("H", "Annual cost at the demand", 15.0),
+    ("I", "Tokens/s per MW", 12.0),
+    ("J", "Throughput basis", 12.0),
+)
+_POSITION = "K"
+"""Hidden helper column: which Scorecard column each sorted row shows."""
+_WIDTH = sum(w for _, _, w in _COLUMNS)
+
+
+def _wrapped(ws: Worksheet, row: int, text: str, font: Font | None = None) -> None:
+    """Text across the table's width (merged A:J), wrapped, with a row height that fits."""
+    cell = put_text(ws, row, 1, text)
+    if font is not None:
+        cell.font = font
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
+    fit_row(ws, row, lines_needed(text, _WIDTH * 1.1), 15.0 if font is None else 13.0)
 
 
 def write_summary(book: Book, layout: ScoreLayout) -> None:
     ws = book.wb["Summary"]
     p = book.project
-    card = book.card
     n = book.n
+    for col, _, width in _COLUMNS:
+        ws.column_dimensions[col].width = width
+    set_widths(ws, {_POSITION: 6})
+    ws.column_dimensions[_POSITION].hidden = True
     put_text(ws, 1, 1, "TokenTCO scorecard").font = Font(bold=True, size=16)
     put_text(ws, 2, 1, p.name).font = Font(bold=True, size=13)
     w = p.workload
-    target = []
-    if w.max_ttft_ms is not None:
-        target.append(f"TTFT ≤ {w.max_ttft_ms:g} ms")
-    if w.min_tokens_per_s_per_user is not None:
-        target.append(f"≥ {w.min_tokens_per_s_per_user:g} tokens/s per user")
-    put_text(
+    _wrapped(
         ws,
         3,
-        1,
-        f"Model {book.comparison.model_id or p.model_id}; ISL {w.isl_tokens} / "
-        f"OSL {w.osl_tokens} tokens; latency target: {', '.join(target) or 'none'}; "
-        f"$/Mtok counts {w.token_basis.value} tokens. Exported "
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC by TokenTCO "
-        f"{tokentco.__version__}.",
-    ).font = NOTE_FONT
-    sc = "Scorecard"
-    first = 6
-
-    def oc(i: int) -> str:
-        return get_column_letter(first + i)
-
-    totals = f"{sc}!${oc(0)}${layout.total_row}:${oc(max(n, 1) - 1)}${layout.total_row}"
-    header = 9
-    labels_ref = f"$B${header + 1}:$B${header + max(n, 1)}"
-    put_text(ws, 5, 1, "Winner").font = Font(bold=True)
-    put_text(ws, 6, 1, "Runner-up").font = Font(bold=True)
-    put_text(ws, 7, 1, "Weights").font = Font(bold=True)
-    if n:
-        ws["B5"] = f"=INDEX({labels_ref},MATCH(MAX({totals}),{totals},0))"
-        ws["B5"].font = Font(bold=True, size=13, color="006100")
-        ws["B6"] = (
-            (f'=IF(COUNT({totals})>1,INDEX({labels_ref},MATCH(LARGE({totals},2),{totals},0)),"")')
-            if n > 1
-            else ""
-        )
-        ws["C5"] = f'="weighted score "&ROUND(MAX({totals}),1)'
-        ws["C6"] = f'="weighted score "&ROUND(LARGE({totals},2),1)' if n > 1 else ""
-    ws["B7"] = f"={sc}!{layout.check_cell}"
-    header_row(
-        ws,
-        header,
-        [
-            "Rank",
-            "Option",
-            "Weighted score",
-            "$/Mtok",
-            "$/GPU-hour",
-            "Annual cost at demand",
-            "Tokens/s per MW",
-            "Throughput basis",
-        ],
+        f"Model {book.comparison.model_id or p.model_id}; ISL {w.isl_tokens:,} / "
+        f"OSL {w.osl_tokens:,} tokens; latency target: {sentences.latency_target(w)}; "
+        f"$/Mtok counts {names.TOKEN_BASIS[w.token_basis]}. Exported "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC by TokenTCO {tokentco.__version__}.",
+        NOTE_FONT,
     )
-    for i, r in enumerate(book.results):
-        row = header + 1 + i
-        col = oc(i)
-        ws.cell(row, 1, f"={sc}!{col}{layout.rank_row}").number_format = "0"
-        put_text(ws, row, 2, r.label or r.option_id)
-        ws.cell(row, 3, f"={sc}!{col}{layout.total_row}").number_format = NUM1
-        ws.cell(row, 4, f"='Cost model'!{book.cost['usd_per_mtok'].cell(i)}").number_format = USD4
-        ws.cell(
-            row, 5, f"='Cost model'!{book.cost['usd_per_gpu_hour'].cell(i)}"
-        ).number_format = USD
-        ws.cell(
-            row, 6, f"='Cost model'!{book.cost['annual_cost_usd'].cell(i)}"
-        ).number_format = USD0
-        ws.cell(
-            row, 7, f"='Cost model'!{book.cost['tokens_per_s_per_mw'].cell(i)}"
-        ).number_format = NUM0
-        put_text(ws, row, 8, provenance(r))
-        for c in range(1, 9):
-            ws.cell(row, c).border = BOX
+    sc = "Scorecard"
+    first = layout.first_col
+
+    def sc_row(row: int) -> str:
+        left, right = get_column_letter(first), get_column_letter(first + max(n, 1) - 1)
+        return f"{sc}!${left}${row}:${right}${row}"
+
+    def input_row(key: str) -> str:
+        r = book.inputs[key].row
+        return f"Inputs!$C${r}:${get_column_letter(2 + max(n, 1))}${r}"
+
+    def cost_row(key: str) -> str:
+        r = book.cost[key].row
+        return f"'Cost model'!$C${r}:${get_column_letter(2 + max(n, 1))}${r}"
+
+    ranks = sc_row(layout.rank_row)
+    header = 9
+    top = header + 1
     last = header + max(n, 1)
+    for row, label in ((5, "Winner"), (6, "Runner-up"), (7, "Weights")):
+        put_text(ws, row, 1, label).font = Font(bold=True)
+    ws.merge_cells("B5:C5")
+    ws.merge_cells("B6:C6")
+    ws.merge_cells("B7:F7")
+    single = f"AND(COUNT({ranks})>0,COUNTIF({ranks},1)=1)"
+    if n:
+        ws["B5"] = (
+            f'=IF(COUNT({ranks})=0,"none: no option meets the latency target",'
+            f'IF(COUNTIF({ranks},1)>1,"tie: "&COUNTIF({ranks},1)&" options share first place",'
+            f"B{top}))"
+        )
+        ws["B5"].font = Font(bold=True, size=13, color="006100")
+        ws["D5"] = f'=IF(COUNT({ranks})=0,"","weighted score "&ROUND(C{top},1))'
+    if n > 1:
+        second = top + 1
+        ws["B6"] = (
+            f'=IF(COUNT({ranks})<2,"—",IF(COUNTIF({ranks},1)>1,"— (first place is tied)",'
+            f'IF(COUNTIF({ranks},A{second})>1,"tie: "&COUNTIF({ranks},A{second})&'
+            f'" options share rank "&A{second},B{second})))'
+        )
+        ws["D6"] = (
+            f"=IF(AND(COUNT({ranks})>=2,COUNTIF({ranks},1)=1,COUNTIF({ranks},A{second})=1),"
+            f'"weighted score "&ROUND(C{second},1),"")'
+        )
+    else:
+        put_text(ws, 6, 2, "—")
+    ws["B7"] = f"={sc}!{layout.check_cell}"
+    header_row(ws, header, [title for _, title, _ in _COLUMNS])
+    order = sc_row(layout.order_row)
+    cells = (
+        ("A", sc_row(layout.rank_row), "0"),
+        ("B", sc_row(layout.label_row), None),
+        ("C", sc_row(layout.total_row), NUM1),
+        ("D", cost_row("usd_per_mtok"), USD4),
+        ("E", input_row("usd_per_mtok_p10"), USD4),
+        ("F", input_row("usd_per_mtok_p90"), USD4),
+        ("G", cost_row("usd_per_gpu_hour"), USD),
+        ("H", cost_row("annual_cost_usd"), USD0),
+        ("I", cost_row("tokens_per_s_per_mw"), NUM0),
+        ("J", input_row("basis"), None),
+    )
+    for k in range(n):
+        row = top + k
+        ws[f"{_POSITION}{row}"] = f"=MATCH(SMALL({order},{k + 1}),{order},0)"
+        for col, source, fmt in cells:
+            cell = ws[f"{col}{row}"]
+            pick = f"INDEX({source},1,${_POSITION}{row})"
+            # an empty input cell (no p10–p90 range) would show as 0 through INDEX
+            cell.value = f'=IF(ISBLANK({pick}),"",{pick})' if "Inputs!" in source else f"={pick}"
+            if fmt:
+                cell.number_format = fmt
+            cell.border = BOX
+            if col in ("A", "J"):
+                cell.alignment = Alignment(horizontal="right" if col == "A" else "left")
+        fit_row(ws, row, max(lines_needed(book.label(r), 36) for r in book.results))
     if n:
         ws.conditional_formatting.add(
-            f"A{header + 1}:H{last}",
-            FormulaRule(formula=[f"$A{header + 1}=1"], fill=BEST_FILL, font=Font(bold=True)),
+            f"A{top}:J{last}",
+            FormulaRule(formula=[f"$A{top}=1"], fill=BEST_FILL, font=Font(bold=True)),
         )
         ws.conditional_formatting.add(
-            f"D{header + 1}:D{last}",
+            f"D{top}:D{last}",
             ColorScaleRule(
                 start_type="min", start_color="63BE7B", end_type="max", end_color="F8696B"
             ),
@@ -128,69 +183,65 @@ def write_summary(book: Book, layout: ScoreLayout) -> None:
     row += 1
     if n:
         figures = [
-            (
-                "Winner's $/Mtok",
-                f"=INDEX($D${header + 1}:$D${last},MATCH(1,$A${header + 1}:$A${last},0))",
-                USD4,
-            ),
-            (
-                "Winner's annual cost at the stated demand",
-                f"=INDEX($F${header + 1}:$F${last},MATCH(1,$A${header + 1}:$A${last},0))",
-                USD0,
-            ),
+            ("Winner's $/Mtok", f'=IF({single},D{top},"—")', USD4),
+            ("Winner's annual cost at the stated demand", f'=IF({single},H{top},"—")', USD0),
         ]
         if n > 1:
             figures.append(
                 (
-                    "Yearly saving of the winner vs the runner-up (fleet cost at the demand)",
-                    f"=IFERROR(INDEX($F${header + 1}:$F${last},MATCH(LARGE($C${header + 1}:"
-                    f"$C${last},2),$C${header + 1}:$C${last},0))-INDEX($F${header + 1}:$F${last},"
-                    f'MATCH(MAX($C${header + 1}:$C${last}),$C${header + 1}:$C${last},0)),"")',
+                    "Yearly saving of the winner against the runner-up (fleet cost at the demand)",
+                    f"=IF(AND({single},COUNT({ranks})>=2,COUNTIF({ranks},A{top + 1})=1,"
+                    f'ISNUMBER(H{top}),ISNUMBER(H{top + 1})),H{top + 1}-H{top},"—")',
                     USD0,
                 )
             )
         for label, formula, fmt in figures:
-            put_text(ws, row, 1, label)
-            ws.cell(row, 2, formula).number_format = fmt
+            put_text(ws, row, 2, label)
+            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+            cell = ws.cell(row, 6, formula)
+            cell.number_format = fmt
+            cell.alignment = Alignment(horizontal="right")
             row += 1
     row += 1
     put_text(ws, row, 1, "Sensitivity of the ranking (computed at export)").font = SECTION_FONT
     row += 1
-    cell = put_text(ws, row, 1, card.sentence)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=8)
-    ws.row_dimensions[row].height = 15 * max(2, math.ceil(len(card.sentence) / 150))
+    labels = {oid: label.full for oid, label in book.labels.items()}
+    _wrapped(ws, row, sentences.sensitivity(book.card, book.comparison, labels))
     row += 2
     if n:
-        chart_row = row
-        bars = BarChart()
-        bars.type = "bar"
-        bars.style = 10
-        bars.title = "Cost per million tokens ($/Mtok)"
-        bars.y_axis.title = "$/Mtok"
-        bars.y_axis.numFmt = "0.00"
-        bars.add_data(Reference(ws, min_col=4, min_row=header, max_row=last), titles_from_data=True)
-        bars.set_categories(Reference(ws, min_col=2, min_row=header + 1, max_row=last))
-        bars.legend = None
-        bars.dataLabels = value_labels()
-        bars.height = 7 + 0.5 * n
-        bars.width = 16
-        ws.add_chart(bars, f"A{chart_row}")
-        scores = BarChart()
-        scores.type = "bar"
-        scores.style = 12
-        scores.title = "Weighted score (0-100, higher is better)"
-        scores.add_data(
-            Reference(ws, min_col=3, min_row=header, max_row=last), titles_from_data=True
-        )
-        scores.set_categories(Reference(ws, min_col=2, min_row=header + 1, max_row=last))
-        scores.legend = None
-        scores.dataLabels = value_labels()
-        scores.y_axis.scaling.min = 0
-        scores.y_axis.scaling.max = 100
-        scores.height = 7 + 0.5 * n
-        scores.width = 16
-        ws.add_chart(scores, f"E{chart_row}")
+        _charts(ws, header, top, min(n, CHART_OPTIONS), n, row)
     ws.freeze_panes = "A5"
-    set_widths(ws, {"A": 44, "B": 40, "C": 18, "D": 14, "E": 14, "F": 20, "G": 16, "H": 40})
     print_setup(ws, p, f"{header}:{header}")
+
+
+def _charts(ws: Worksheet, header: int, top: int, shown: int, n: int, row: int) -> None:
+    """Cost and score bars of the first ``shown`` options by rank, one under the other."""
+    height_cm = min(17.0, 4.0 + 0.55 * shown)
+    rows = math.ceil(height_cm / 0.53) + 2
+    more = f" — first {shown} of {n} by rank" if shown < n else ""
+    categories = AxDataSource(strRef=StrRef(f=f"'Summary'!$B${top}:$B${top + shown - 1}"))
+    for i, (col, title, number_format) in enumerate(
+        (
+            (4, f"Cost per million tokens ($/Mtok){more}", '"$"0.00'),
+            (3, f"Weighted score (0–100, higher is better){more}", "0.0"),
+        )
+    ):
+        chart = BarChart()
+        chart.type = "bar"
+        chart.style = 10 if i == 0 else 12
+        chart.title = title
+        chart.add_data(
+            Reference(ws, min_col=col, min_row=header, max_row=top + shown - 1),
+            titles_from_data=True,
+        )
+        chart.series[0].cat = categories
+        chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
+        chart.y_axis.numFmt = number_format
+        if i == 1:
+            chart.y_axis.scaling.min = 0
+            chart.y_axis.scaling.max = 100
+        chart.legend = None
+        chart.dataLabels = value_labels()
+        chart.height = height_cm
+        chart.width = 24.0
+        ws.add_chart(chart, f"A{row + i * rows}")
