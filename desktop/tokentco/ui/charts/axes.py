@@ -3,11 +3,13 @@ compact tick labels, stable value ranges (no jumping while a slider moves), titl
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import pyqtgraph as pg
 
 LABEL_CHARS = 24
+
+T = TypeVar("T")
 
 
 def elide(text: str, limit: int = LABEL_CHARS) -> str:
@@ -145,7 +147,7 @@ def set_title(plot: pg.PlotItem, text: str) -> None:
     plot.setTitle(text, size="10.5pt", bold=True)
 
 
-def row_at(y: float, rows: Sequence[Any]) -> Any:
+def row_at(y: float, rows: Sequence[T]) -> T | None:
     """The row drawn at height ``y`` (one per integer position), or None."""
     i = round(y)
     return rows[i] if 0 <= i < len(rows) else None

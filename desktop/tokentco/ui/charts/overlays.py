@@ -187,7 +187,8 @@ class Curves(Overlay):
 
 @functools.lru_cache(maxsize=256)
 def cached_pen(rgba: int, width: float) -> QPen:
-    return pg.mkPen(QColor.fromRgba(rgba), width=width)
+    pen: QPen = pg.mkPen(QColor.fromRgba(rgba), width=width)
+    return pen
 
 
 @functools.lru_cache(maxsize=256)
