@@ -148,8 +148,11 @@ def test_mlperf_summary_with_its_system_description():
     assert point.model_id == "llama-2-70b" and point.engine == "TensorRT-LLM"
     assert point.scenario == "MLPerf Offline"
     assert point.output_tokens_per_s_per_gpu == pytest.approx(29812.44 / 8)
-    notes = result.rows["measured"][0].provenance.notes
-    assert notes["import: system"].startswith("Fictional-8xB200.json: Fictional-8xB200, 8 × 1")
+    provenance = result.rows["measured"][0].provenance
+    assert provenance.file == "llama2-70b-99/Offline/mlperf_log_summary.txt"
+    assert provenance.notes["import: system"].startswith(
+        "Fictional-8xB200.json: Fictional-8xB200, 8 × 1"
+    )
 
 
 def test_mlperf_summary_alone_or_invalid_is_a_problem(tmp_path):

@@ -415,7 +415,7 @@ def _from_mlperf(text: str, path: Path, defaults: BenchDefaults) -> BenchRun:
         match = _SUMMARY_LINE.match(line)
         if match and not line.startswith("="):
             fields.setdefault(match.group(1).lower(), match.group(2))
-    run = BenchRun(format="mlperf", file=path.name)
+    run = BenchRun(format="mlperf", file=_mlperf_name(path))
     scenario = fields.get("scenario", "")
     run.scenario = f"MLPerf {scenario}".strip()
     run.tokens_per_s = _number(fields.get("tokens per second")) or _number(
@@ -449,6 +449,16 @@ def _from_mlperf(text: str, path: Path, defaults: BenchDefaults) -> BenchRun:
     run.notes["import: path"] = str(PurePath(*path.parts[-6:]))
     run.model = _model_from_path(path)
     return run  # defaults are applied after the system description is joined
+
+
+def _mlperf_name(path: Path) -> str:
+    """Every summary is called mlperf_log_summary.txt: name it by benchmark and scenario
+    (``llama2-70b-99/Offline/mlperf_log_summary.txt``) so problem lines tell them apart."""
+    parts = [p.lower() for p in path.parts]
+    if "performance" in parts and parts.index("performance") >= 2:
+        index = parts.index("performance")
+        return "/".join((*path.parts[index - 2 : index], path.name))
+    return path.name
 
 
 def _model_from_path(path: Path) -> str | None:
