@@ -143,3 +143,45 @@ def test_garbage_is_collected_on_the_gui_thread_only(make_window) -> None:  # ty
 
     make_window()
     assert not gc.isenabled()
+
+
+def test_the_qt_undo_stack_mirrors_the_session_history(qapp, catalogue, project: Project) -> None:  # type: ignore[no-untyped-def]
+    """Random drags, edits, undos, redos and saves: QUndoStack and the Qt-free history stay
+    one for one (index, count, clean mark, the project on screen)."""
+    import random
+    from pathlib import Path
+
+    rng = random.Random(11)
+    doc = ProjectDocument(catalogue, project)
+    stack, history = doc.undo_stack, doc.session.history
+    seen: list[Project] = []
+    doc.projectChanged.connect(seen.append)
+    for step in range(300):
+        move = rng.random()
+        if move < 0.45:
+            path, value = rng.choice(
+                [
+                    ("serving.utilization", rng.choice([0.3, 0.4, 0.5, 0.6, 0.7])),
+                    ("workload.isl_tokens", rng.choice([512, 1024, 2048, 4096])),
+                    ("demand.term_years", rng.choice([1.0, 2.0, 3.0])),
+                ]
+            )
+            doc.set_field(path, value)
+        elif move < 0.6:
+            doc.close_merge()
+        elif move < 0.75:
+            stack.undo()
+        elif move < 0.9:
+            stack.redo()
+        elif move < 0.95:
+            doc.mark_saved(Path(f"/tmp/never-written-{step}.tokentco"))
+        else:
+            doc.use_project_serving_for_all()
+        assert stack.index() == history.index, step
+        assert stack.count() == len(history.steps), step
+        assert stack.isClean() == (not doc.dirty), step
+        if seen:
+            assert seen[-1] is doc.project
+    while stack.canUndo():
+        stack.undo()
+    assert doc.project == project
