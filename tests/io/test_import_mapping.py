@@ -181,3 +181,20 @@ def test_sheet_previews_find_the_header_below_a_title(write_csv):
     (preview,) = sheet_previews(path)
     assert preview.header_row == 3 and preview.headers[:2] == ["Teil", "Kapazitaet"]
     assert [r[0] for r in preview.rows] == ["X9", "X10"]
+
+
+def test_sheets_to_map_names_the_sheets_the_import_could_not_read(write_xlsx, rates):
+    from tokentco.io.import_preview import sheets_to_map
+
+    path = write_xlsx(
+        "v.xlsx",
+        {
+            "Prices": [["GPU", "Provider", "Price per GPU-hour"], ["h100-sxm", "A", 2.0]],
+            "Specs": [["Teil", "Kapazitaet", "Durchsatz"], ["X9", 96, 4800]],
+            "Empty": [],
+        },
+    )
+    result = import_files([path], rates)
+    assert sheets_to_map(result) == [("v.xlsx", "Specs")]
+    mapped = import_files([path], rates, mapping=mapping_from_options(MAPS))
+    assert sheets_to_map(mapped) == []

@@ -58,6 +58,19 @@ def sheet_previews(path: Path | str, rows: int = PREVIEW_ROWS) -> list[SheetPrev
     return out
 
 
+def sheets_to_map(result: Any) -> list[tuple[str, str]]:
+    """(file, sheet) of the sheets an import could not read as a table — no header
+    recognised, or a table missing required columns — i.e. the ones worth offering the
+    column-mapping dialog for. ``result`` is an ``importer.ImportResult``."""
+    out = []
+    for report in result.sheets:
+        unread = report.kind is None and "empty" not in report.notes
+        rejected = report.kind is not None and "not imported: see problems" in report.notes
+        if unread or rejected:
+            out.append((report.file, report.sheet))
+    return out
+
+
 def detect_kind(headers: Sequence[str], mapping: ColumnMapping | None) -> TableKind | None:
     """The kind these headers (with this mapping) describe best, None when nothing fits."""
     if mapping is not None and mapping.kind:

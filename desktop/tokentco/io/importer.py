@@ -636,6 +636,7 @@ class _SheetImport:
         self.report_only = False
         self.missing: list[FieldSpec] = []
         self.missing_reported = False
+        self.unplanned: set[str] = set()  # fields whose column's unit was not understood
 
     # location helpers
     def where(
@@ -715,6 +716,7 @@ class _SheetImport:
             if isinstance(plan, str):
                 self.ctx.problem(where, plan)
                 self.sheet_problem = True
+                self.unplanned.add(found.spec.name)
                 continue
             self.plans.append(plan)
             self.by_field[plan.spec.name] = plan
@@ -736,7 +738,8 @@ class _SheetImport:
         )
 
     def _check_required(self) -> None:
-        have = set(self.by_field)
+        # a column whose unit was refused is reported as such, not also as missing
+        have = set(self.by_field) | self.unplanned
         missing = missing_fields(self.kind, have)
         self.report.notes.extend(derived_columns(self.kind, have))
         if missing and not self.sheet_problem and can_update_known(self.kind, have):
