@@ -1,17 +1,22 @@
 """Structure of the scorecard workbook: sheets, names, validation, formats, print set-up."""
 
+import html
+import os
 import re
+import stat
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from lxml import etree
 
 import tokentco
+from tokentco.domain import Criterion, Direction, Project
 from tokentco.engine.evaluate import evaluate
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.defaults import default_project
-from tokentco.io.scorecard_xlsx import SHEETS, put_text, write_scorecard
+from tokentco.io.scorecard_xlsx import SHEETS, put_text, safe_text, write_scorecard
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +196,149 @@ def test_a_reader_that_does_not_recalculate_sees_the_engine_figures(
     with zipfile.ZipFile(path) as z:
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert charts and all("numCache" in c and "<pt idx=" in c for c in charts)
+
+
+# --- file-format limits: names, header codes, docProps, row heights, long text, mode -------
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "ooxml" / "schemas"
+ISO = SCHEMAS / "ISO-IEC29500-4_2016"
+OPC = SCHEMAS / "ecma" / "fouth-edition"
+_SCHEMA_FOR = {
+    "http://schemas.openxmlformats.org/package/2006/content-types": OPC / "opc-contentTypes.xsd",
+    "http://schemas.openxmlformats.org/package/2006/relationships": OPC / "opc-relationships.xsd",
+    "http://schemas.openxmlformats.org/package/2006/metadata/core-properties": OPC
+    / "opc-coreProperties-local.xsd",
+    "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties": ISO
+    / "shared-documentPropertiesExtended.xsd",
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main": ISO / "sml.xsd",
+    "http://schemas.openxmlformats.org/drawingml/2006/main": ISO / "dml-main.xsd",
+    "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing": ISO
+    / "dml-spreadsheetDrawing.xsd",
+    "http://schemas.openxmlformats.org/drawingml/2006/chart": ISO / "dml-chart.xsd",
+}
+
+
+def hostile_project() -> Project:
+    """Everything that used to break the file: '&' in a long project name, criterion ids
+    equal but for case, a criterion name longer than a defined name may be, notes longer
+    than a cell holds, and a name whose cut lands on a space."""
+    catalogue = bundled_catalogue()
+    base = default_project(catalogue)
+    extra = (
+        Criterion(
+            id="Support",
+            name="Support " + "x" * 300,
+            unit="points",
+            direction=Direction.HIGHER,
+            weight_pct=0,
+        ),
+        Criterion(
+            id="support",
+            name="support (second)",
+            unit="points",
+            direction=Direction.HIGHER,
+            weight_pct=0,
+        ),
+    )
+    name = "R&D & procurement: " + "A&B " * 60
+    return base.model_copy(
+        update={"name": name, "criteria": (*base.criteria, *extra), "notes": "word " * 9000}
+    )
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    catalogue = bundled_catalogue()
+    project = hostile_project()
+    return write_scorecard(
+        project, evaluate(project, catalogue), tmp_path_factory.mktemp("h") / "hostile.xlsx"
+    )
+
+
+@pytest.mark.parametrize("which", ["default", "hostile"])
+def test_every_xml_part_is_valid_ecma_376(
+    workbook: tuple[Path, openpyxl.Workbook], hostile: Path, which: str
+) -> None:
+    path = workbook[0] if which == "default" else hostile
+    problems = []
+    checked = 0
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not name.endswith((".xml", ".rels")):
+                continue
+            tree = etree.fromstring(z.read(name), etree.XMLParser(resolve_entities=False))
+            xsd = _SCHEMA_FOR.get(etree.QName(tree).namespace or "")
+            assert xsd is not None, f"{name}: no schema for {tree.tag}"
+            schema = etree.XMLSchema(etree.parse(str(xsd)))
+            if not schema.validate(etree.ElementTree(tree)):
+                problems += [f"{name}:{e.line}: {e.message}" for e in schema.error_log]
+            checked += 1
+    assert checked >= 15
+    assert problems == []
+
+
+def test_defined_names_are_unique_ignoring_case_and_short(hostile: Path) -> None:
+    with zipfile.ZipFile(hostile) as z:
+        xml = z.read("xl/workbook.xml").decode()
+    names = [
+        (html.unescape(attrs), name)
+        for name, attrs in re.findall(r'<definedName name="([^"]+)"([^>]*)>', xml)
+    ]
+    scoped = {
+        (re.findall(r'localSheetId="(\d+)"', a) or [""])[0] + "|" + n.lower() for a, n in names
+    }
+    assert len(scoped) == len(names)  # unique ignoring case (within a sheet's own names)
+    assert max(len(n) for _, n in names) <= 255
+    support = [n for _, n in names if n.lower().startswith("weight_support")]
+    assert len(support) == 2
+
+
+def test_header_and_footer_codes_survive_any_project_name(hostile: Path) -> None:
+    with zipfile.ZipFile(hostile) as z:
+        sheets = [
+            z.read(n).decode() for n in z.namelist() if re.match(r"xl/worksheets/\w+\.xml$", n)
+        ]
+    assert len(sheets) == len(SHEETS)
+    for xml in sheets:
+        (header,) = re.findall(r"<oddHeader>([^<]*)</oddHeader>", xml)
+        text = html.unescape(header)
+        assert len(text) <= 255
+        # every '&' is either doubled (a literal) or starts one of the codes we wrote
+        body = text.replace("&&", "")
+        assert re.sub(r"&[LRCD]", "", body).count("&") == 0, text
+        assert "R&&D" in text
+
+
+def test_docprops_core_has_no_xml_space_and_a_trimmed_title(hostile: Path) -> None:
+    with zipfile.ZipFile(hostile) as z:
+        core = z.read("docProps/core.xml").decode()
+    assert "xml:space" not in core
+    (title,) = re.findall(r"<dc:title[^>]*>([^<]*)</dc:title>", core)
+    title = html.unescape(title)
+    assert title == title.strip() and len(title) <= 200 and title.startswith("TokenTCO")
+
+
+def test_row_heights_and_cell_text_within_excel_limits(hostile: Path) -> None:
+    wb = openpyxl.load_workbook(hostile)
+    for ws in wb:
+        for row, dim in ws.row_dimensions.items():
+            assert dim.height is None or dim.height <= 409, (ws.title, row)
+        for line in ws.iter_rows():
+            for c in line:
+                assert len(str(c.value or "")) <= 32767
+    notes = [str(c.value) for line in wb["Methodology"].iter_rows() for c in line if c.value]
+    assert sum(len(n) for n in notes if n.startswith("word")) > 40_000  # split, not cut
+    cut = safe_text("y" * 40_000)
+    assert len(cut) == 32_767 and cut.endswith("more characters are in the TokenTCO project]")
+
+
+def test_the_export_honours_the_umask(tmp_path: Path) -> None:
+    catalogue = bundled_catalogue()
+    project = default_project(catalogue)
+    comparison = evaluate(project, catalogue)
+    old = os.umask(0o022)
+    try:
+        path = write_scorecard(project, comparison, tmp_path / "shared.xlsx")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

@@ -35,7 +35,7 @@ from tokentco.domain import Catalogue, Project
 from tokentco.engine.results import Comparison
 from tokentco.engine.scoring import Scorecard, score
 from tokentco.io.project_file import atomic_write_bytes
-from tokentco.io.scorecard.book import SHEETS, Book, put_text, safe_text
+from tokentco.io.scorecard.book import SHEETS, Book, header_text, put_text, safe_text
 from tokentco.io.scorecard.cost_model import write_cost_model
 from tokentco.io.scorecard.frontier import write_frontier
 from tokentco.io.scorecard.inputs import write_inputs
@@ -84,7 +84,7 @@ def build_workbook(
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
     props = wb.properties
-    props.title = safe_text(f"TokenTCO scorecard: {project.name}", 200).strip()
+    props.title = header_text(f"TokenTCO scorecard: {project.name}", 200).replace("&&", "&")
     props.subject = "AI inference infrastructure: cost per million delivered tokens"
     props.creator = f"TokenTCO {tokentco.__version__}"
     props.lastModifiedBy = props.creator

@@ -144,6 +144,8 @@ def safe_text(value: object, limit: int = MAX_CELL_CHARS) -> str:
         return text
     note = " [truncated here: {:,} more characters are in the TokenTCO project]"
     keep = limit - len(note.format(len(text)))
+    for _ in range(3):  # the note's own length depends on the count it prints
+        keep = limit - len(note.format(len(text) - keep))
     return text[:keep] + note.format(len(text) - keep)
 
 
@@ -222,12 +224,13 @@ def header_row(
 
 
 def header_text(text: str, limit: int = 60) -> str:
-    """Text for a page header or footer: cut first, then every ``&`` doubled, so a cut can
-    never split an ``&&`` into a stray control code (``&`` starts one in Excel)."""
-    cut = " ".join(safe_text(text).split())
+    """Text for a page header or footer: cut first (at a word, no edge spaces), then every
+    ``&`` doubled, so a cut can never split an ``&&`` into a stray control code (``&``
+    starts one in Excel)."""
+    cut = " ".join(safe_text(text, 10 * limit + 100).split())
     if len(cut) > limit:
         cut = cut[:limit].rsplit(" ", 1)[0] if " " in cut[:limit] else cut[:limit]
-    return cut.replace("&", "&&")
+    return cut.strip().replace("&", "&&")
 
 
 def print_setup(

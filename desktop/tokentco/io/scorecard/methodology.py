@@ -64,7 +64,8 @@ def write_methodology(book: Book) -> None:
             lines.append(("text", f"{what.capitalize()}: {cite.text()}"))
     if p.notes:
         lines.append(("head", "Project notes"))
-        lines.append(("text", safe_text(p.notes)))
+        # split over rows below, so nothing is cut: each row stays under a cell's limit
+        lines.append(("text", safe_text(p.notes, len(p.notes))))
     row = 1
     wrap = Alignment(wrap_text=True, vertical="top")
     for kind, text in lines:

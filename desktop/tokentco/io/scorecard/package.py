@@ -132,7 +132,10 @@ def finish_package(data: bytes, wb: Workbook) -> bytes:
         files = {info.filename: source.read(info.filename) for info in infos}
     for sheet, part in _sheet_parts(files).items():
         if part in files:
-            files[part] = _fill_sheet(files[part].decode("utf-8"), sheet, ev).encode("utf-8")
+            xml = _fill_sheet(files[part].decode("utf-8"), sheet, ev)
+            # openpyxl marks text with edge spaces xml:space="preserve", which the sml
+            # schema does not allow on <t>; readers keep the spaces without it
+            files[part] = _XML_SPACE.sub("", xml).encode("utf-8")
 
     def value_of(ref: str) -> list[Scalar]:
         result = ev.evaluate_formula(wb.worksheets[0].title, "=" + ref)
