@@ -59,7 +59,8 @@ def test_blend_lies_between_its_classes(tmp_path: Path, capsys: pytest.CaptureFi
     assert main([*BASE[:-1], "--mix", mix]) == 0
     out = capsys.readouterr().out
     assert "  chat (60% of output): $" in out and "  batch (40% of output): $" in out
-    assert "blended, separate pools" in out or "blended, one shared pool" in out
+    assert "/Mtok blended" in out
+    assert "separate pools — " in out or "one shared pool — " in out
 
 
 def test_bad_mix_is_one_located_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -24,23 +24,23 @@ def _profile(tmp_path: Path, values: list[float]) -> Path:
 def test_plan_csv_has_the_contract_columns_and_hand_worked_figures(
     golden_project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The golden two-level day (see test_plan.py): base 1, 6,570 burst GPU-hours, $50,370
-    against $76,650 all on demand and $70,080 all base."""
+    """The golden two-level day (see test_plan.py): base 8, 52,560 burst GPU-hours, $402,960
+    against $613,200 all on demand and $560,640 all base."""
     project_path = tmp_path / "golden.tokentco"
     save_project(golden_project, project_path)
-    profile = _profile(tmp_path, [4000.0] * 6 + [1000.0] * 18)
+    profile = _profile(tmp_path, [32_000.0] * 6 + [8_000.0] * 18)
     code = main(["plan", str(project_path), "--profile", str(profile), "--years", "2", "--csv"])
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert list(rows[0])[: len(COLUMNS)] == list(COLUMNS)
     assert [r["option"] for r in rows] == ["golden-reserved", "golden-od"]
     for row in rows:
-        assert row["base GPUs"] == "1"
-        assert float(row["burst GPU-hours/yr"]) == pytest.approx(6570)
-        assert float(row["annual cost"]) == pytest.approx(50_370)
-        assert float(row["all on-demand annual cost"]) == pytest.approx(76_650)
-        assert float(row["all base annual cost"]) == pytest.approx(70_080)
-        assert float(row["NPV"]) == pytest.approx(50_370 / 1.08 + 50_370 / 1.08**2)
+        assert row["base GPUs"] == "8"
+        assert float(row["burst GPU-hours/yr"]) == pytest.approx(52_560)
+        assert float(row["annual cost"]) == pytest.approx(402_960)
+        assert float(row["all on-demand annual cost"]) == pytest.approx(613_200)
+        assert float(row["all base annual cost"]) == pytest.approx(560_640)
+        assert float(row["NPV"]) == pytest.approx(402_960 / 1.08 + 402_960 / 1.08**2)
 
 
 def test_plan_table_on_the_default_project(

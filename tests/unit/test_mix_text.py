@@ -12,7 +12,7 @@ def test_mix_and_plan_lines_on_the_golden_case(
     golden_project: Project, catalogue: Catalogue, golden_classes: tuple[WorkloadClass, ...]
 ) -> None:
     cat = golden_project.effective_catalogue(catalogue)
-    profile = DemandProfile(tokens_per_s=(4000.0,) * 6 + (1000.0,) * 18, cost_of_capital=0.1)
+    profile = DemandProfile(tokens_per_s=(32_000.0,) * 6 + (8_000.0,) * 18, cost_of_capital=0.1)
     project = golden_project.model_copy(
         update={"workload_classes": golden_classes, "demand_profile": profile}
     )
@@ -23,10 +23,10 @@ def test_mix_and_plan_lines_on_the_golden_case(
     plan = plan_capacity(project.model_copy(update={"workload_classes": ()}), cat, years=1)[0]
     text = plan_lines(plan)
     assert text[1] == (
-        "  year 1: 1 base GPUs (peak 4), 6,570 burst GPU-hours at $5.00/GPU-h: $50.4k vs "
-        "$76.7k all on demand, $70.1k all base"
+        "  year 1: 8 base GPUs (peak 32), 52.6k burst GPU-hours at $5.00/GPU-h: $403k vs "
+        "$613k all on demand, $561k all base"
     )
-    assert text[2].startswith("  NPV at 10%/year: $45.8k")
+    assert text[2].startswith("  NPV at 10%/year: $366k")
 
 
 def test_session_lines_name_every_turn(project: Project, catalogue: Catalogue) -> None:

@@ -15,59 +15,75 @@ from tokentco.engine.plan import (
     plan_capacity,
 )
 
-# Two-level day: 6 busy hours at 4000 tok/s, 18 quiet hours at 1000 tok/s.
-TWO_LEVEL = DemandProfile(tokens_per_s=(4000.0,) * 6 + (1000.0,) * 18, cost_of_capital=0.1)
+# Two-level day: 6 busy hours at 32,000 tok/s, 18 quiet hours at 8,000 tok/s.
+TWO_LEVEL = DemandProfile(tokens_per_s=(32_000.0,) * 6 + (8_000.0,) * 18, cost_of_capital=0.1)
 
 
 def test_golden_two_level_profile_two_offers(golden_project: Project, catalogue: Catalogue) -> None:
-    """Chat at 1000 tok/s/GPU, one GPU per replica: busy hours need 4 GPUs, quiet 1. Each
-    profile hour recurs 365 times a year. Base $2 (reserved), burst $5 (on demand).
+    """Chat at 1000 tok/s/GPU, one GPU per replica: busy hours need 32 GPUs, quiet 8; the
+    base comes in 8-GPU servers (no system known: 8). Each profile hour recurs 365 times a
+    year. Base $2 (reserved), burst $5 (on demand).
     cost(B) = B·2·8760 + 5·365·Σ max(0, need − B):
-      B=0: 1825·(6·4 + 18·1) = 76,650 (all on demand)
-      B=1: 17,520 + 1825·18  = 50,370  ← cheapest (a 2nd GPU is busy 6/24 h: 1.25 < $2)
-      B=2: 35,040 + 1825·12  = 56,940
-      B=4: 70,080 (all base at peak)."""
+      B=0:  1825·(6·32 + 18·8)      = 613,200 (all on demand)
+      B=8:  140,160 + 1825·(6·24)   = 402,960  ← cheapest (GPUs above 8 are busy 6/24 h:
+                                                  $1.25 of burst per hour < $2 of base)
+      B=16: 280,320 + 1825·(6·16)   = 455,520
+      B=32: 560,640 (all base at peak)."""
     cat = golden_project.effective_catalogue(catalogue)
     project = golden_project.model_copy(update={"demand_profile": TWO_LEVEL})
     reserved, on_demand = plan_capacity(project, cat, years=2)
     for plan in (reserved, on_demand):  # the on-demand option borrows the reservation as base
         assert plan.prices.base_offer_id == "golden-reserved"
         assert plan.prices.on_demand_offer_id == "golden-od"
+        assert plan.base_step == 8
         year = plan.years[0]
-        assert (year.base_gpus, year.peak_gpus) == (1, 4)
-        assert year.burst_gpu_hours == pytest.approx(18 * 365)
-        assert year.cost_usd == pytest.approx(50_370)
-        assert year.all_on_demand_usd == pytest.approx(76_650)
-        assert year.all_base_usd == pytest.approx(70_080)
-        # two equal years discounted at 10%: 50,370/1.1 + 50,370/1.21
-        assert plan.npv_usd == pytest.approx(50_370 / 1.1 + 50_370 / 1.21)
-        assert plan.hourly_gpus == (4,) * 6 + (1,) * 18
-    assert "1 base GPUs" in reserved.why and "$5.00/GPU-h" in reserved.why
+        assert (year.base_gpus, year.peak_gpus) == (8, 32)
+        assert year.burst_gpu_hours == pytest.approx(6 * 24 * 365)
+        assert year.cost_usd == pytest.approx(402_960)
+        assert year.all_on_demand_usd == pytest.approx(613_200)
+        assert year.all_base_usd == pytest.approx(560_640)
+        # two equal years discounted at 10%
+        assert plan.npv_usd == pytest.approx(402_960 / 1.1 + 402_960 / 1.21)
+        assert plan.hourly_gpus == (32,) * 6 + (8,) * 18
+    assert "8 base GPUs" in reserved.why and "$5.00/GPU-h" in reserved.why
 
 
 def test_golden_growth_and_erosion(golden_project: Project, catalogue: Catalogue) -> None:
-    """Year 2 doubles the load (8 and 2 GPUs) and burst falls 20% to $4:
-    B=2: 35,040 + 4·365·(6·6) = 87,600; B=8: 140,160; B=0: 4·365·84 = 122,640."""
+    """Year 2 doubles the load (64 and 16 GPUs) and burst falls 20% to $4 (1460/slot-year):
+    B=16: 280,320 + 1460·(6·48) = 700,800; B=8: 140,160 + 1460·480 = 840,960;
+    B=24: 420,480 + 1460·240 = 770,880; B=0: 1460·672 = 981,120; B=64: 1,121,280."""
     cat = golden_project.effective_catalogue(catalogue)
     profile = TWO_LEVEL.model_copy(update={"growth_per_year": 1.0})
     project = golden_project.model_copy(
         update={"demand_profile": profile, "price_erosion_per_year": 0.2}
     )
     year2 = plan_capacity(project, cat, years=2)[0].years[1]
-    assert (year2.base_gpus, year2.peak_gpus) == (2, 8)
+    assert (year2.base_gpus, year2.peak_gpus) == (16, 64)
     assert year2.burst_usd_per_gpu_hour == pytest.approx(4.0)
-    assert year2.cost_usd == pytest.approx(87_600)
-    assert year2.all_base_usd == pytest.approx(140_160)
-    assert year2.all_on_demand_usd == pytest.approx(122_640)
+    assert year2.cost_usd == pytest.approx(700_800)
+    assert year2.all_base_usd == pytest.approx(1_121_280)
+    assert year2.all_on_demand_usd == pytest.approx(981_120)
+
+
+def test_base_comes_in_whole_systems(golden_project: Project, catalogue: Catalogue) -> None:
+    """3 GPUs of flat load: a base of one 8-GPU server ($140,160/yr) costs more than
+    renting the 3 GPUs all year ($131,400), so the plan bursts; at 8 GPUs of load the
+    server is full and the whole base wins with no burst."""
+    cat = golden_project.effective_catalogue(catalogue)
+    small = DemandProfile(tokens_per_s=(2500.0,) * 168)
+    plan = plan_capacity(golden_project.model_copy(update={"demand_profile": small}), cat)[0]
+    assert plan.years[0].base_gpus == 0
+    assert plan.years[0].cost_usd == pytest.approx(3 * 5.0 * 8760)
+    assert plan.years[0].all_base_usd == pytest.approx(8 * 2.0 * 8760)
 
 
 def test_flat_profile_needs_no_burst_when_base_is_cheaper(
     golden_project: Project, catalogue: Catalogue
 ) -> None:
     cat = golden_project.effective_catalogue(catalogue)
-    flat = DemandProfile(tokens_per_s=(2500.0,) * 168)
+    flat = DemandProfile(tokens_per_s=(8000.0,) * 168)
     plan = plan_capacity(golden_project.model_copy(update={"demand_profile": flat}), cat)[0]
-    assert all(y.burst_gpu_hours == 0 and y.base_gpus == 3 for y in plan.years)
+    assert all(y.burst_gpu_hours == 0 and y.base_gpus == 8 for y in plan.years)
     assert len(plan.years) == 3  # the demand's 3-year term
     assert "all base" in plan.why
 
@@ -118,17 +134,25 @@ def test_more_demand_never_needs_fewer_gpus(
 
 
 @settings(max_examples=150, deadline=None)
-@given(load=hours, base=price, burst=price, cut=st.floats(0.0, 0.99))
+@given(
+    load=hours, base=price, burst=price, cut=st.floats(0.0, 0.99), step=st.sampled_from([1, 8, 72])
+)
 def test_cheaper_burst_never_raises_cost_and_plan_beats_both_extremes(
-    load: list[float], base: float, burst: float, cut: float
+    load: list[float], base: float, burst: float, cut: float, step: int
 ) -> None:
     need = gpus_needed(np.array([load]), 700.0, 1)
-    dear = optimise_base(need, base, np.array([burst]))
-    cheap = optimise_base(need, base, np.array([burst * (1 - cut)]))
+    dear = optimise_base(need, base, np.array([burst]), step)
+    cheap = optimise_base(need, base, np.array([burst * (1 - cut)]), step)
+    assert dear.base_gpus[0] % step == 0
     assert cheap.cost_usd[0] <= dear.cost_usd[0] + 1e-6
     for plan in (dear, cheap):
         assert plan.cost_usd[0] <= plan.all_on_demand_usd[0] + 1e-6
         assert plan.cost_usd[0] <= plan.all_base_usd[0] + 1e-6
+    # the optimum on whole steps is the best of every multiple of the step (brute force)
+    sizes = np.arange(0, need.max() + step, step)
+    over = np.maximum(need[0][None, :] - sizes[:, None], 0).sum(axis=1) * 8760 / 24
+    brute = (sizes * base * 8760 + over * burst).min()
+    assert dear.cost_usd[0] == pytest.approx(brute, rel=1e-9)
 
 
 @settings(max_examples=100, deadline=None)

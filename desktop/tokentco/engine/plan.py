@@ -4,15 +4,17 @@ Load swings by hour, so sizing every GPU for the peak pays for idle hours, and r
 every GPU on demand pays the rental premium on the steady part. The plan takes the demand
 profile (hourly output tokens/s, repeated over the year, grown each year), converts it to
 GPUs needed each hour at the option's operating point (whole replicas, at the latency
-target), and picks the base that minimises each year's cost:
+target), and picks the base — in whole systems, as it is bought or reserved — that
+minimises each year's cost:
 
     cost(B) = B · base $/GPU-h · 8760 + burst $/GPU-h · Σ_hours max(0, need_h − B) · weight
 
 ``weight`` is how often each profile hour recurs in a year (8760/168 for a week). The
-cost is convex and piecewise linear in B with kinks at the hourly needs, so the optimum is
-one of {0} ∪ {need_h}: those candidates are evaluated together in one array operation.
-B = 0 is all-on-demand and B = peak is all-base-at-peak, so a plan never costs more than
-either — every year and over the term.
+cost is convex and piecewise linear in B with kinks at the hourly needs, so on whole
+systems the optimum is 0 or a need rounded down or up to a system: those candidates are
+evaluated together in one array operation. B = 0 is all-on-demand and B = the peak
+rounded up to whole systems is all-base-at-peak, so a plan never costs more than either —
+every year and over the term.
 
 Prices: the option's own offer is the base when it is owned or reserved and the burst
 when it is on demand (the analyst chose that provider); the other role goes to the
@@ -99,31 +101,41 @@ class YearCosts:
 
 
 def optimise_base(
-    need: IntArray, base_usd_per_gpu_hour: float, burst_usd_per_gpu_hour: FloatArray
+    need: IntArray,
+    base_usd_per_gpu_hour: float,
+    burst_usd_per_gpu_hour: FloatArray,
+    base_step: int = 1,
 ) -> YearCosts:
     """Cheapest base per year for ``need`` (years × profile hours), vectorised over every
-    candidate base size. ``burst_usd_per_gpu_hour`` has one price per year."""
+    candidate base size. ``burst_usd_per_gpu_hour`` has one price per year; the base comes
+    in whole ``base_step`` GPUs (servers or racks), burst in whatever ``need`` counts.
+
+    On multiples of the step the optimum sits next to a kink, so the candidates are 0 and
+    every hourly need rounded down and up to the step; the largest is all-base-at-peak."""
     need = np.atleast_2d(need).astype(np.int64)
     years, hours = need.shape
+    step = max(1, int(base_step))
     weight = HOURS_PER_YEAR / hours
     burst = np.asarray(burst_usd_per_gpu_hour, dtype=np.float64).reshape(years)
     base = float(base_usd_per_gpu_hour)
     peak = need.max(axis=1)
-    candidates = np.unique(np.concatenate([[0], need.ravel()]))  # ascending
+    covering = -(-peak // step) * step  # the peak rounded up to whole steps
+    flat = need.ravel()
+    candidates = np.unique(np.concatenate([[0], flat // step * step, -(-flat // step) * step]))
     over = _hours_above(need, candidates) * weight
     with np.errstate(invalid="ignore"):  # 0 GPUs × a missing (inf) price costs nothing
         base_cost = candidates[None, :].astype(np.float64) * base * HOURS_PER_YEAR
         burst_cost = np.where(over > 0, over * burst[:, None], 0.0)
         base_cost = np.where(candidates[None, :] > 0, base_cost, 0.0)
     total = base_cost + burst_cost  # (years, candidates); inf where a price is missing
-    # a candidate above a year's peak only adds idle base: exclude it from that year
-    total = np.where(candidates[None, :] <= peak[:, None], total, np.inf)
+    # a candidate above a year's (rounded-up) peak only adds idle base: not for that year
+    total = np.where(candidates[None, :] <= covering[:, None], total, np.inf)
     best = np.argmin(total, axis=1)
     rows = np.arange(years)
     chosen = candidates[best]
     with np.errstate(invalid="ignore"):
         all_od = np.where(over[:, 0] > 0, over[:, 0] * burst, 0.0)
-        all_base = np.where(peak > 0, peak * base * HOURS_PER_YEAR, 0.0)
+        all_base = np.where(covering > 0, covering * base * HOURS_PER_YEAR, 0.0)
     return YearCosts(
         base_gpus=chosen.astype(np.int64),
         peak_gpus=peak.astype(np.int64),
@@ -189,6 +201,8 @@ class CapacityPlan:
     hourly_gpus: tuple[int, ...]
     """Year-1 GPUs needed each profile hour (the plan chart stacks base and burst on it)."""
     why: str
+    base_step: int = 1
+    """GPUs the base is bought or reserved in (whole servers or racks, whole replicas)."""
 
     @property
     def first(self) -> YearPlan | None:
@@ -243,6 +257,25 @@ def plan_prices(
     return Prices(base[0], on_demand[0], spot[0], base[1], on_demand[1], spot[1])
 
 
+def base_step(
+    project: Project, catalogue: Catalogue, option_id: str, base_offer_id: str, replica: int
+) -> int:
+    """GPUs per unit of base: a whole system (the option's, the offer's, else the first of
+    that accelerator, as the fleet sizing uses; 8 when none is known), in whole replicas."""
+    option = project.option(option_id)
+    offer = catalogue.offers.get(base_offer_id)
+    wanted = option.system_id if offer is not None and offer.id == option.offer_id else None
+    wanted = wanted or (offer.system_id if offer is not None else None)
+    system = catalogue.systems.get(wanted) if wanted else None
+    if system is None:
+        systems = catalogue.systems_for(option.accelerator_id)
+        powered = [s for s in systems if s.system_power_kw is not None]
+        candidates = powered or systems
+        system = candidates[0] if candidates else None
+    per_system = system.gpus_per_system if system is not None else max(8, replica)
+    return math.lcm(per_system, max(1, replica))
+
+
 def plan_capacity(
     project: Project,
     catalogue: Catalogue,
@@ -294,7 +327,8 @@ def plan_capacity(
             plans.append(_infeasible(result.option_id, result.label, why, prices, profile))
             continue
         need = gpus_needed(load, tps, replica)
-        costs = optimise_base(need, prices.base_usd_per_gpu_hour, burst)
+        step = base_step(project, catalogue, result.option_id, prices.base_offer_id, replica)
+        costs = optimise_base(need, prices.base_usd_per_gpu_hour, burst, step)
         year_rows = tuple(
             YearPlan(
                 year=y + 1,
@@ -322,6 +356,7 @@ def plan_capacity(
                 cost_of_capital=profile.cost_of_capital,
                 hourly_gpus=tuple(int(v) for v in need[0]),
                 why=_why(year_rows[0], prices, float(burst[0])),
+                base_step=step,
             )
         )
     return tuple(plans)

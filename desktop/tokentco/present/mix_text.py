@@ -11,15 +11,14 @@ def mix_lines(result: MixResult) -> list[str]:
     """The chosen arrangement and why, then one line per class of its pool."""
     pool = result.pool
     arrangement = "separate pools" if result.chosen == "separate" else "one shared pool"
+    band = pool.usd_per_mtok_range
+    spread = ""
+    if band is not None and band.p90 > band.p10:  # measured classes alone have no spread
+        spread = f" (p10–p90 {f.value_range(band.p10, band.p90, f.usd_per_mtok)})"
     lines = [
-        f"Mix on {result.label}: {f.usd_per_mtok(pool.usd_per_mtok, unit=True)} blended, "
+        f"Mix on {result.label}: {f.usd_per_mtok(pool.usd_per_mtok, unit=True)} blended{spread}, "
         f"{arrangement} — {result.why}."
     ]
-    band = pool.usd_per_mtok_range
-    if band is not None:
-        lines[0] = (
-            lines[0][:-1] + f" (p10–p90 {f.value_range(band.p10, band.p90, f.usd_per_mtok)})."
-        )
     for c in pool.classes:
         if not c.feasible:
             lines.append(f"  {c.name} ({f.percent(c.share)} of output): infeasible — {c.reason}")

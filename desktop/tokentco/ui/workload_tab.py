@@ -504,13 +504,18 @@ class WorkloadTab(QWidget):
             self.summary.setText(self.plan_error or (plan.why if plan else ""))
             return
         need = np.asarray(plan.hourly_gpus, dtype=float)
-        base = np.minimum(need, plan.first.base_gpus)
+        # the base is there every hour (idle or not); burst tops it up to the hour's need
+        base = np.full_like(need, float(plan.first.base_gpus))
+        burst = np.maximum(need - base, 0.0)
         hours = np.arange(need.size)
         self.hourly_chart.addItem(
             _bars(x=hours, height=base, width=1.0, brush=BASE_COLOUR, name="base")
         )
         self.hourly_chart.addItem(
-            _bars(x=hours, y0=base, height=need - base, width=1.0, brush=BURST_COLOUR, name="burst")
+            _bars(x=hours, y0=base, height=burst, width=1.0, brush=BURST_COLOUR, name="burst")
+        )
+        self.hourly_chart.addItem(
+            pg.PlotDataItem(hours, need, pen=pg.mkPen("#222", width=1), name="needed")
         )
         years = np.arange(1, len(plan.years) + 1, dtype=float)
         self.yearly_chart.getAxis("bottom").setTicks([[(y, str(int(y))) for y in years]])
