@@ -130,6 +130,22 @@ def _patch_headers(path: Path, member: str, method: int | None = None, flag: int
     return path
 
 
+def _lie_about_size(path: Path, member: str, size: int) -> Path:
+    """Declare a smaller uncompressed size for one member (local and central headers), as
+    zip bombs do to slip past size checks."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    struct.pack_into("<I", data, info.header_offset + 22, size)
+    central = data.find(b"PK\x01\x02")
+    while data[central + 46 : central + 46 + len(name)] != name:
+        central = data.find(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, central + 24, size)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def _corrupt_member(path: Path, member: str, at: float = 0.5) -> Path:
     """Flip bytes inside one member's stored/compressed data."""
     data = bytearray(path.read_bytes())
@@ -181,6 +197,7 @@ CASES: dict[str, Case] = {
     "bad_crc.xlsx": Case(2, "bad CRC-32"),
     "corrupt_deflate.xlsx": Case(2, "cannot be decompressed"),
     "deflate64.xlsx": Case(2, "compression method 9"),
+    "lying_size.xlsx": Case(2, "cannot be decompressed"),
     "aes.xlsx": Case(2, "password-protected: remove the password in Excel and save again"),
     "zipcrypto.xlsx": Case(2, "password-protected: remove the password in Excel and save again"),
     "encrypted_ole2.xlsx": Case(
@@ -239,6 +256,9 @@ def make_corpus(folder: Path) -> dict[str, Path]:
         write_zip(at("corrupt_deflate.xlsx"), parts(big_rows)), "xl/worksheets/sheet1.xml", 0.3
     )
     _patch_headers(write_zip(at("deflate64.xlsx"), parts()), "xl/worksheets/sheet1.xml", 9)
+    _lie_about_size(
+        write_zip(at("lying_size.xlsx"), parts(big_rows)), "xl/worksheets/sheet1.xml", 64
+    )
     _patch_headers(write_zip(at("aes.xlsx"), parts()), "xl/worksheets/sheet1.xml", 99)
     _patch_headers(write_zip(at("zipcrypto.xlsx"), parts()), "xl/worksheets/sheet1.xml", flag=0x1)
     at("encrypted_ole2.xlsx").write_bytes(

@@ -12,12 +12,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tokentco.cli import main
 from tokentco.cli.validate import exit_code
 from tokentco.domain import ExchangeRates, Offer
 from tokentco.io import import_read
-from tokentco.io.errors import MAX_MESSAGE_CHARS, Location, Problem, one_line
+from tokentco.io.errors import MAX_MESSAGE_CHARS, InputError, Location, Problem, one_line
 from tokentco.io.importer import ImportCancelled, import_files
 from tokentco.io.isolation import ReadCancelled, read_isolated
 
@@ -184,3 +186,60 @@ def test_limits_set_in_the_parent_apply_in_the_child(tmp_path, monkeypatch):
     monkeypatch.setattr(import_read, "MAX_SHEET_CELLS", 50)
     with pytest.raises(import_read.InputError, match="a used area of 78 cells"):
         read_isolated(path)
+
+
+_FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@_FUZZ
+@given(data=st.binary(max_size=3000))
+def test_fuzzed_csv_bytes_give_rows_or_one_located_line(tmp_path, data):
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(data)
+    try:
+        (sheet,) = import_read.read_tables(path)
+    except InputError as exc:
+        assert_one_line(str(exc))
+        assert str(exc).startswith("fuzz.csv")
+        return
+    for (row, column), message in sheet.cell_problems.items():
+        assert "\x00" not in str(sheet.rows[row][column])
+        assert_one_line(str(Problem(Location(file="fuzz.csv", row=row + 1), message)))
+
+
+@_FUZZ
+@given(
+    text=st.text(max_size=200),
+    encoding=st.sampled_from(["utf-8", "utf-16", "cp1252", "shift_jis", "gb18030"]),
+)
+def test_fuzzed_text_in_any_encoding_imports_without_a_traceback(tmp_path, text, encoding):
+    body = f"GPU,Price per GPU-hour,Region\nh100-sxm,2.5,{text}\n"
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(body.encode(encoding, errors="replace"))
+    try:
+        import_read.read_tables(path)
+    except InputError as exc:
+        assert_one_line(str(exc))
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(spots=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=4))
+def test_mutated_workbooks_are_read_or_one_line_in_the_child(tmp_path, spots):
+    """Byte flips anywhere in a small workbook (headers, deflate data, XML) — read in the
+    child, since calamine may abort on some of them."""
+    base = corpus_script.write_zip(tmp_path / "mutated.xlsx", corpus_script.parts())
+    data = bytearray(base.read_bytes())
+    for offset, value in spots:
+        data[offset % len(data)] = value
+    base.write_bytes(bytes(data))
+    try:
+        sheets = read_isolated(base, time_limit_s=30)
+    except InputError as exc:
+        assert_one_line(str(exc))
+        assert str(exc).startswith("mutated.xlsx")
+    else:
+        assert all(isinstance(sheet.rows, list) for sheet in sheets)
