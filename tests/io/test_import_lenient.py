@@ -145,3 +145,13 @@ def test_gpus_per_node_column_sets_the_scaleup_domain(write_csv, rates):
     result = import_files([path], rates)
     assert _messages(result) == []
     assert result.rows["accelerators"][0].item.scaleup_domain_gpus == 72
+
+
+def test_a_known_gpu_corrected_twice_is_a_duplicate_not_a_new_gpu(write_csv, rates):
+    path = write_csv(
+        "c.csv", "GPU,Memory (GB),Memory bandwidth (TB/s)\nH200 SXM,144,4.9\nh200-sxm,141,4.8\n"
+    )
+    result = import_files([path], rates)
+    (message,) = [str(p) for p in result.problems]
+    assert message.startswith('c.csv:R3: "h200-sxm" is a duplicate id (first at c.csv:R2)')
+    assert [r.id for r in result.rows["accelerators"]] == ["h200-sxm"]

@@ -1050,7 +1050,7 @@ class _SheetImport:
         imported_at = ctx.result.imported_at
         resolver = ctx.resolvers.get(kind)
         pricing_assumed = kind == "offers" and "pricing_model" not in values
-        id_given = "id" in values
+        id_given = "id" in values or self.partial  # a correction names an existing id
         loaded = skipped = 0
         make_prov = _ProvenanceFactory()
         columns = [values[n] for n in names]
