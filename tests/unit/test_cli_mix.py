@@ -60,7 +60,7 @@ def test_blend_lies_between_its_classes(tmp_path: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert "  chat (60% of output): $" in out and "  batch (40% of output): $" in out
     assert "/Mtok blended" in out
-    assert "separate pools — " in out or "one shared pool — " in out
+    assert "— separate pools" in out or "— one shared pool" in out
 
 
 def test_bad_mix_is_one_located_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,6 +16,7 @@ from tokentco.engine.evaluate import evaluate
 from tokentco.engine.mix import evaluate_mix, strictest_targets
 from tokentco.engine.multiturn import evaluate_sessions, turn_workloads
 from tokentco.io.defaults import default_project
+from tokentco.present.mix_text import mix_why
 
 
 def test_presets_shares_sum_to_one_and_say_why() -> None:
@@ -98,7 +99,9 @@ def test_golden_blend_two_classes_two_offers(
     )
     # no demand stated: the cheaper $/Mtok decides, and the sentence says so
     assert reserved.chosen == "separate" and reserved.usd_per_mtok == reserved.separate.usd_per_mtok
-    assert "separate pools" in reserved.why and "TTFT ≤ 1,000 ms" in reserved.why
+    assert reserved.decided_by == "$/Mtok"
+    why = mix_why(reserved)
+    assert "separate pools" in why and "TTFT ≤ 1,000 ms" in why and "$0.926/Mtok" in why
     assert reserved.separate.output_tokens_per_s_per_gpu == pytest.approx(
         1 / (0.75 / 1000 + 0.25 / 3000)
     )
@@ -120,7 +123,8 @@ def test_golden_shared_pool_wins_on_rounding(
     assert (reserved.separate.gpus, reserved.shared.gpus) == (16, 8)
     assert reserved.shared.annual_cost_usd == pytest.approx(8 * 2.0 * 8760)
     assert reserved.chosen == "shared"
-    assert "8 GPUs" in reserved.why and "16 GPUs" in reserved.why
+    assert reserved.decided_by == "annual cost"
+    assert "8 GPUs, $140k/yr" in mix_why(reserved) and "16 GPUs" in mix_why(reserved)
 
 
 def test_one_class_mix_equals_the_plain_comparison(project: Project, catalogue: Catalogue) -> None:

@@ -17,7 +17,7 @@ def test_mix_and_plan_lines_on_the_golden_case(
         update={"workload_classes": golden_classes, "demand_profile": profile}
     )
     lines = mix_lines(evaluate_mix(project, cat).options[0])
-    assert lines[0].startswith("Mix on golden-reserved: $0.926/Mtok blended, separate pools")
+    assert lines[0].startswith("Mix on golden-reserved: $0.926/Mtok blended — separate pools: ")
     assert lines[1] == "  chat (75% of output): $1.11/Mtok, 1,000 tok/s/GPU, TTFT 300 ms"
     assert lines[2].startswith("  batch (25% of output): $0.370/Mtok, 3,000 tok/s/GPU")
     plan = plan_capacity(project.model_copy(update={"workload_classes": ()}), cat, years=1)[0]

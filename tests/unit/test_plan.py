@@ -14,6 +14,7 @@ from tokentco.engine.plan import (
     optimise_base,
     plan_capacity,
 )
+from tokentco.present.mix_text import plan_why
 
 # Two-level day: 6 busy hours at 32,000 tok/s, 18 quiet hours at 8,000 tok/s.
 TWO_LEVEL = DemandProfile(tokens_per_s=(32_000.0,) * 6 + (8_000.0,) * 18, cost_of_capital=0.1)
@@ -45,7 +46,7 @@ def test_golden_two_level_profile_two_offers(golden_project: Project, catalogue:
         # two equal years discounted at 10%
         assert plan.npv_usd == pytest.approx(402_960 / 1.1 + 402_960 / 1.21)
         assert plan.hourly_gpus == (32,) * 6 + (8,) * 18
-    assert "8 base GPUs" in reserved.why and "$5.00/GPU-h" in reserved.why
+    assert "8 base GPUs" in plan_why(reserved) and "$5.00/GPU-h" in plan_why(reserved)
 
 
 def test_golden_growth_and_erosion(golden_project: Project, catalogue: Catalogue) -> None:
@@ -85,7 +86,7 @@ def test_flat_profile_needs_no_burst_when_base_is_cheaper(
     plan = plan_capacity(golden_project.model_copy(update={"demand_profile": flat}), cat)[0]
     assert all(y.burst_gpu_hours == 0 and y.base_gpus == 8 for y in plan.years)
     assert len(plan.years) == 3  # the demand's 3-year term
-    assert "all base" in plan.why
+    assert "all base" in plan_why(plan)
 
 
 def test_spot_burst_covers_preemption_on_demand() -> None:

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from tokentco.engine.plan import plan_capacity
     from tokentco.io.errors import InputError
     from tokentco.io.mix_csv import read_profile
+    from tokentco.present.mix_text import plan_why
 
     if args.years is not None and not 1 <= args.years <= 30:
         raise InputError(f"--years {args.years}: expected a whole number of years from 1 to 30")
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     )
     print(format_table([*COLUMNS, *EXTRA_COLUMNS[:2]], [row[: len(COLUMNS) + 2] for row in rows]))
     for plan in plans:
-        print(f"  {plan.label}: {plan.why}")
+        print(f"  {plan.label}: {plan_why(plan)}")
     return 0
 
 
@@ -113,10 +114,12 @@ def _money(value: float, raw: bool) -> str:
 
 
 def _row(plan: "CapacityPlan", raw: bool) -> list[str]:
+    from tokentco.present.mix_text import plan_why
+
     year = plan.first
     if year is None:
         missing = "" if raw else "n/a"
-        return [plan.label, *([missing] * (len(COLUMNS) + 1)), "", "", "", plan.why]
+        return [plan.label, *([missing] * (len(COLUMNS) + 1)), "", "", "", plan_why(plan)]
     return [
         plan.label,
         str(year.base_gpus),
@@ -128,5 +131,5 @@ def _row(plan: "CapacityPlan", raw: bool) -> list[str]:
         _money(plan.npv_usd, raw),
         plan.prices.base_offer_id,
         plan.prices.on_demand_offer_id,
-        plan.why,
+        plan_why(plan),
     ]

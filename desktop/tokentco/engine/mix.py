@@ -15,7 +15,8 @@ Two ways to serve a mix:
   rounded once.
 A shared pool usually has a dearer $/Mtok (stricter targets cost throughput) but can need
 fewer GPUs (one rounding instead of one per class): with a demand stated the cheaper
-annual cost decides, otherwise the cheaper $/Mtok, and the result says why.
+annual cost decides, otherwise the cheaper $/Mtok; the result records which decided
+(``decided_by``) and ``present.mix_text.mix_why`` words it.
 
 p10–p90 ranges carry through when the engine supplies ``OptionResult.uncertainty``: each
 class's range is taken relative to its central value and blended with the same weights
@@ -27,7 +28,6 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from tokentco.domain import Catalogue, Demand, Project, Workload, WorkloadClass
-from tokentco.domain.text import fixed
 from tokentco.engine import economics
 from tokentco.engine.calibration import Calibration
 from tokentco.engine.evaluate import evaluate
@@ -35,6 +35,7 @@ from tokentco.engine.multiturn import SessionResult, evaluate_sessions
 from tokentco.engine.results import Comparison, OptionResult, Range, Uncertainty
 
 PoolKind = Literal["separate", "shared"]
+Decision = Literal["feasibility", "annual cost", "$/Mtok"]
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ class MixResult:
     separate: PoolFigures
     shared: PoolFigures
     chosen: PoolKind
-    why: str
+    decided_by: Decision
+    """What chose the arrangement (``present.mix_text.mix_why`` words it)."""
 
     @property
     def pool(self) -> PoolFigures:
@@ -222,9 +224,11 @@ def evaluate_mix(
         shared_classes = tuple(figures[index] for figures in shared)
         separate_pool = _pool(project, "separate", separate_classes, strict)
         shared_pool = _pool(project, "shared", shared_classes, strict)
-        chosen, why = _choose(separate_pool, shared_pool, strict)
+        chosen, decided_by = _choose(separate_pool, shared_pool)
         results.append(
-            MixResult(option.id, option.display_name, separate_pool, shared_pool, chosen, why)
+            MixResult(
+                option.id, option.display_name, separate_pool, shared_pool, chosen, decided_by
+            )
         )
     return MixComparison(options=tuple(results), strictest=strict)
 
@@ -373,50 +377,15 @@ def _fleet(
     return fleet.gpus, fleet.annual_cost_usd
 
 
-def _targets_text(strict: tuple[float | None, float | None]) -> str:
-    parts = []
-    if strict[0] is not None:
-        parts.append(f"TTFT ≤ {fixed(strict[0])} ms")
-    if strict[1] is not None:
-        parts.append(f"≥ {fixed(strict[1], 1)} tok/s per user")
-    return " and ".join(parts) or "no latency target"
-
-
-def _choose(
-    separate: PoolFigures, shared: PoolFigures, strict: tuple[float | None, float | None]
-) -> tuple[PoolKind, str]:
-    """The cheaper arrangement and the sentence that says why."""
-    held = _targets_text(strict)
-    if not shared.feasible and not separate.feasible:
-        return "separate", f"no arrangement is feasible ({separate.reason})"
-    if not shared.feasible:
-        return "separate", (
-            f"separate pools: one shared pool held to {held} is infeasible ({shared.reason})"
-        )
-    if not separate.feasible:
-        return "shared", f"one shared pool: separate pools are infeasible ({separate.reason})"
+def _choose(separate: PoolFigures, shared: PoolFigures) -> tuple[PoolKind, Decision]:
+    """The cheaper feasible arrangement: by annual cost when both fleets are sized, else by
+    $/Mtok; ties go to one shared pool (one pool is simpler to run)."""
+    if not (separate.feasible and shared.feasible):
+        return ("shared" if shared.feasible else "separate"), "feasibility"
     if separate.annual_cost_usd is not None and shared.annual_cost_usd is not None:
-        a, b = separate.annual_cost_usd, shared.annual_cost_usd
-        if b <= a:
-            return "shared", (
-                f"one shared pool held to {held}: {shared.gpus} GPUs, ${fixed(b)}/yr, vs "
-                f"{separate.gpus} GPUs, ${fixed(a)}/yr in separate pools (one rounding to "
-                "whole systems instead of one per class)"
-            )
-        return "separate", (
-            f"separate pools: {separate.gpus} GPUs, ${fixed(a)}/yr, vs {shared.gpus} GPUs, "
-            f"${fixed(b)}/yr in one pool held to {held}"
-        )
-    a, b = separate.usd_per_mtok, shared.usd_per_mtok
-    if b <= a:
-        return "shared", (
-            f"one shared pool: holding every class to {held} costs no more "
-            f"(${fixed(b, 3)} vs ${fixed(a, 3)}/Mtok)"
-        )
-    return "separate", (
-        f"separate pools: each class at its own target costs ${fixed(a, 3)}/Mtok vs "
-        f"${fixed(b, 3)}/Mtok in one pool held to {held}"
-    )
+        cheaper = shared.annual_cost_usd <= separate.annual_cost_usd
+        return ("shared" if cheaper else "separate"), "annual cost"
+    return ("shared" if shared.usd_per_mtok <= separate.usd_per_mtok else "separate"), "$/Mtok"
 
 
 def blended_comparison(
@@ -479,7 +448,6 @@ def blended_comparison(
                 uncertainty=uncertainty,
                 tokens_per_s_per_mw=_energy(result, pool.output_tokens_per_s_per_gpu)[0],
                 kwh_per_mtok=_energy(result, pool.output_tokens_per_s_per_gpu)[1],
-                warnings=(*result.warnings, mixed.why),
             )
         )
     return replace(plain, options=tuple(options), p_winner_cheapest=None), mix

@@ -34,7 +34,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tokentco.domain import HOURS_PER_YEAR, Catalogue, DemandProfile, Offer, PricingModel, Project
-from tokentco.domain.text import fixed
 from tokentco.engine.calibration import Calibration
 from tokentco.engine.economics import gpu_hour_cost
 from tokentco.engine.evaluate import evaluate
@@ -200,7 +199,6 @@ class CapacityPlan:
     cost_of_capital: float
     hourly_gpus: tuple[int, ...]
     """Year-1 GPUs needed each profile hour (the plan chart stacks base and burst on it)."""
-    why: str
     base_step: int = 1
     """GPUs the base is bought or reserved in (whole servers or racks, whole replicas)."""
 
@@ -355,7 +353,6 @@ def plan_capacity(
                 years=year_rows,
                 cost_of_capital=profile.cost_of_capital,
                 hourly_gpus=tuple(int(v) for v in need[0]),
-                why=_why(year_rows[0], prices, float(burst[0])),
                 base_step=step,
             )
         )
@@ -376,30 +373,4 @@ def _infeasible(
         (),
         profile.cost_of_capital,
         (),
-        f"no plan: {reason or 'infeasible'}",
-    )
-
-
-def _why(year: YearPlan, prices: Prices, burst: float) -> str:
-    """One sentence: what the plan does in year 1 and the price gap that decides it."""
-    base = prices.base_usd_per_gpu_hour
-    if not math.isfinite(base):
-        return f"all burst: no owned or reserved offer for this hardware (burst ${burst:.2f}/GPU-h)"
-    if not math.isfinite(burst):
-        return f"all base: no on-demand offer for this hardware (base ${base:.2f}/GPU-h)"
-    if year.burst_gpu_hours == 0:
-        return (
-            f"all base ({year.base_gpus} GPUs): even for the hours only the peak needs, a base "
-            f"GPU at ${base:.2f}/GPU-h costs less than burst at ${burst:.2f}/GPU-h"
-        )
-    if year.base_gpus == 0:
-        return (
-            f"all burst: base ${base:.2f}/GPU-h costs more than burst ${burst:.2f}/GPU-h over "
-            "the hours any base GPU would be busy"
-        )
-    share = base / burst
-    return (
-        f"{year.base_gpus} base GPUs busy more than {share:.0%} of hours; above them "
-        f"{fixed(year.burst_gpu_hours)} burst GPU-hours/yr at ${burst:.2f}/GPU-h "
-        f"(base ${base:.2f}/GPU-h)"
     )

@@ -1,23 +1,95 @@
 """Words for mixes, agent sessions and capacity plans: what Details, the Workload tab, the
 report and the CLI print about them, worded once with the shared formatters."""
 
-from tokentco.engine.mix import MixResult
+import math
+
+from tokentco.engine.mix import MixResult, PoolFigures
 from tokentco.engine.multiturn import SessionResult
 from tokentco.engine.plan import CapacityPlan
 from tokentco.present import formats as f
 
 
+def targets(pool: PoolFigures) -> str:
+    """The latency targets a shared pool is held to, in words."""
+    ttft, speed = pool.workload_targets
+    parts = []
+    if ttft is not None:
+        parts.append(f"TTFT ≤ {f.milliseconds(ttft)}")
+    if speed is not None:
+        parts.append(f"≥ {f.tokens_per_s(speed, unit='tok/s per user')}")
+    return " and ".join(parts) or "no latency target"
+
+
+def _fleet(pool: PoolFigures) -> str:
+    return f"{f.integer(pool.gpus)} GPUs, {f.money(pool.annual_cost_usd)}/yr"
+
+
+def mix_why(result: MixResult) -> str:
+    """Which arrangement serves the mix and the comparison that decided it."""
+    sep, shared = result.separate, result.shared
+    held = targets(shared)
+    if result.decided_by == "feasibility":
+        if not sep.feasible and not shared.feasible:
+            return f"no arrangement is feasible ({sep.reason})"
+        if result.chosen == "separate":
+            return f"separate pools: one pool held to {held} is infeasible ({shared.reason})"
+        return f"one shared pool: separate pools are infeasible ({sep.reason})"
+    if result.decided_by == "annual cost":
+        if result.chosen == "shared":
+            return (
+                f"one shared pool held to {held}: {_fleet(shared)}, vs {_fleet(sep)} in "
+                "separate pools (one rounding to whole systems instead of one per class)"
+            )
+        return f"separate pools: {_fleet(sep)}, vs {_fleet(shared)} in one pool held to {held}"
+    a = f.usd_per_mtok(sep.usd_per_mtok, unit=True)
+    b = f.usd_per_mtok(shared.usd_per_mtok, unit=True)
+    if result.chosen == "shared":
+        return f"one shared pool: holding every class to {held} costs no more ({b} vs {a})"
+    return (
+        f"separate pools: each class at its own target costs {a} vs {b} in one pool held to {held}"
+    )
+
+
+def plan_why(plan: CapacityPlan) -> str:
+    """One sentence: what the plan does in year 1 and the price gap that decides it."""
+    if not plan.feasible or plan.first is None:
+        return f"no plan: {plan.reason}"
+    year = plan.first
+    base = plan.prices.base_usd_per_gpu_hour
+    burst = year.burst_usd_per_gpu_hour
+    base_text = f.usd_per_gpu_hour(base, unit=True)
+    burst_text = f.usd_per_gpu_hour(burst, unit=True)
+    if not math.isfinite(base):
+        return f"all burst: no owned or reserved offer for this hardware (burst {burst_text})"
+    if not math.isfinite(burst):
+        return f"all base: no on-demand offer for this hardware (base {base_text})"
+    if year.burst_gpu_hours == 0:
+        return (
+            f"all base ({f.integer(year.base_gpus)} GPUs): even for the hours only the peak "
+            f"needs, a base GPU at {base_text} costs less than burst at {burst_text}"
+        )
+    if year.base_gpus == 0:
+        return (
+            f"all burst: base at {base_text} costs more than burst at {burst_text} over the "
+            f"hours a base {'GPU' if plan.base_step == 1 else 'system'} would be busy"
+        )
+    return (
+        f"{f.integer(year.base_gpus)} base GPUs busy more than {f.percent(base / burst)} of "
+        f"hours; above them {f.number(year.burst_gpu_hours)} burst GPU-hours/yr at "
+        f"{burst_text} (base {base_text})"
+    )
+
+
 def mix_lines(result: MixResult) -> list[str]:
     """The chosen arrangement and why, then one line per class of its pool."""
     pool = result.pool
-    arrangement = "separate pools" if result.chosen == "separate" else "one shared pool"
     band = pool.usd_per_mtok_range
     spread = ""
     if band is not None and band.p90 > band.p10:  # measured classes alone have no spread
         spread = f" (p10–p90 {f.value_range(band.p10, band.p90, f.usd_per_mtok)})"
     lines = [
-        f"Mix on {result.label}: {f.usd_per_mtok(pool.usd_per_mtok, unit=True)} blended{spread}, "
-        f"{arrangement} — {result.why}."
+        f"Mix on {result.label}: {f.usd_per_mtok(pool.usd_per_mtok, unit=True)} blended{spread}"
+        f" — {mix_why(result)}."
     ]
     for c in pool.classes:
         if not c.feasible:
@@ -55,8 +127,8 @@ def session_lines(session: SessionResult) -> list[str]:
 def plan_lines(plan: CapacityPlan) -> list[str]:
     """Year by year: base, peak, burst GPU-hours and cost against the two extremes; NPVs."""
     if not plan.feasible:
-        return [f"Plan for {plan.label}: {plan.why}."]
-    lines = [f"Plan for {plan.label}: {plan.why}."]
+        return [f"Plan for {plan.label}: {plan_why(plan)}."]
+    lines = [f"Plan for {plan.label}: {plan_why(plan)}."]
     for y in plan.years:
         lines.append(
             f"  year {y.year}: {f.integer(y.base_gpus)} base GPUs (peak {f.integer(y.peak_gpus)}), "

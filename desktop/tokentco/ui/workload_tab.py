@@ -63,7 +63,7 @@ from tokentco.engine.mix import MixComparison, evaluate_mix
 from tokentco.engine.plan import CapacityPlan, plan_capacity
 from tokentco.io.errors import InputError
 from tokentco.io.mix_csv import read_profile
-from tokentco.present.mix_text import mix_lines, plan_lines, session_lines
+from tokentco.present.mix_text import mix_lines, plan_lines, plan_why, session_lines
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -501,7 +501,7 @@ class WorkloadTab(QWidget):
                     pg.InfiniteLine(pos=carried, angle=0, pen=pg.mkPen(BASE_COLOUR, width=2))
                 )
         if plan is None or plan.first is None:
-            self.summary.setText(self.plan_error or (plan.why if plan else ""))
+            self.summary.setText(self.plan_error or (plan_why(plan) if plan else ""))
             return
         need = np.asarray(plan.hourly_gpus, dtype=float)
         # the base is there every hour (idle or not); burst tops it up to the hour's need
@@ -533,7 +533,7 @@ class WorkloadTab(QWidget):
             f"{plan.label}, year 1: {first.base_gpus} base GPUs, {first.burst_gpu_hours:,.0f} "
             f"burst GPU-hours, ${first.cost_usd:,.0f} (all on demand "
             f"{_usd(first.all_on_demand_usd)}, all base {_usd(first.all_base_usd)}); NPV over "
-            f"{len(plan.years)} years ${plan.npv_usd:,.0f}. {plan.why}."
+            f"{len(plan.years)} years ${plan.npv_usd:,.0f}. {plan_why(plan)}."
         )
 
 
