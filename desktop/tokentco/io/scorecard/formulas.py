@@ -197,6 +197,8 @@ class Evaluator:
         self.cache: dict[tuple[str, int, int], Scalar] = {}
         self.parsed: dict[str, Node] = {}
         self.active: set[tuple[str, int, int]] = set()
+        self.areas: dict[tuple[str, str], Value] = {}
+        """Ranges read so far: cell values never change while a workbook is evaluated."""
         self.names = {name: dn.attr_text for name, dn in wb.defined_names.items() if dn.attr_text}
 
     # public ----------------------------------------------------------------------------------
@@ -256,6 +258,14 @@ class Evaluator:
         return value
 
     def _area(self, text: str, sheet: str) -> Value:
+        key = (sheet, text)
+        found = self.areas.get(key)
+        if found is None:
+            found = self._read_area(text, sheet)
+            self.areas[key] = found
+        return found
+
+    def _read_area(self, text: str, sheet: str) -> Value:
         if text in self.names:
             text = self.names[text]
         match = _REF.match(text)
