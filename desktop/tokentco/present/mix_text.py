@@ -124,6 +124,19 @@ def session_lines(session: SessionResult) -> list[str]:
     return lines
 
 
+def plan_summary(plan: CapacityPlan) -> str:
+    """Year 1 and the term in one sentence, then why (the Workload tab's status line)."""
+    year = plan.first
+    if year is None:
+        return f"{plan.label}: {plan_why(plan)}."
+    return (
+        f"{plan.label}, year 1: {f.integer(year.base_gpus)} base GPUs, "
+        f"{f.number(year.burst_gpu_hours)} burst GPU-hours, {f.money(year.cost_usd)} (all on "
+        f"demand {f.money(year.all_on_demand_usd)}, all base {f.money(year.all_base_usd)}); "
+        f"NPV over {len(plan.years)} years {f.money(plan.npv_usd)}. {plan_why(plan)}."
+    )
+
+
 def plan_lines(plan: CapacityPlan) -> list[str]:
     """Year by year: base, peak, burst GPU-hours and cost against the two extremes; NPVs."""
     if not plan.feasible:

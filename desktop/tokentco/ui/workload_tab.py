@@ -63,7 +63,13 @@ from tokentco.engine.mix import MixComparison, evaluate_mix
 from tokentco.engine.plan import CapacityPlan, plan_capacity
 from tokentco.io.errors import InputError
 from tokentco.io.mix_csv import read_profile
-from tokentco.present.mix_text import mix_lines, plan_lines, plan_why, session_lines
+from tokentco.present.mix_text import (
+    mix_lines,
+    plan_lines,
+    plan_summary,
+    plan_why,
+    session_lines,
+)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -528,13 +534,7 @@ class WorkloadTab(QWidget):
             self.yearly_chart.addItem(
                 _bars(x=years + offset, height=heights, width=0.25, brush=colour, name=name)
             )
-        first = plan.first
-        self.summary.setText(
-            f"{plan.label}, year 1: {first.base_gpus} base GPUs, {first.burst_gpu_hours:,.0f} "
-            f"burst GPU-hours, ${first.cost_usd:,.0f} (all on demand "
-            f"{_usd(first.all_on_demand_usd)}, all base {_usd(first.all_base_usd)}); NPV over "
-            f"{len(plan.years)} years ${plan.npv_usd:,.0f}. {plan_why(plan)}."
-        )
+        self.summary.setText(plan_summary(plan))
 
 
 def _chart(title: str, bottom: str, left: str) -> pg.PlotWidget:
@@ -556,7 +556,3 @@ def _chart(title: str, bottom: str, left: str) -> pg.PlotWidget:
 def _bars(**kwargs: Any) -> pg.BarGraphItem:
     """Bars without outlines (168 outlined bars read as hatching)."""
     return pg.BarGraphItem(pen=pg.mkPen(None), **kwargs)
-
-
-def _usd(value: float) -> str:
-    return f"${value:,.0f}" if math.isfinite(value) else "n/a (no offer)"
