@@ -243,3 +243,14 @@ def test_mutated_workbooks_are_read_or_one_line_in_the_child(tmp_path, spots):
         assert str(exc).startswith("mutated.xlsx")
     else:
         assert all(isinstance(sheet.rows, list) for sheet in sheets)
+
+
+def test_modules_planted_in_the_current_folder_are_not_imported_by_the_child(tmp_path, monkeypatch):
+    (tmp_path / "python_calamine.py").write_text("raise SystemExit('planted module ran')\n")
+    (tmp_path / "charset_normalizer.py").write_text("raise SystemExit('planted module ran')\n")
+    path = corpus_script.write_zip(tmp_path / "book.xlsx", corpus_script.parts())
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("GPU,Price per GPU-hour,Region\nh100-sxm,2.5,Zürich\n".encode("cp1252"))
+    monkeypatch.chdir(tmp_path)
+    assert read_isolated(path)[0].rows[1] == ["h100-sxm", 2.5]
+    assert read_isolated(latin)[0].rows[1] == ["h100-sxm", "2.5", "Zürich"]

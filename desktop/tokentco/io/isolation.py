@@ -74,7 +74,9 @@ _HEADER = struct.Struct("<Q")
 def _child_command() -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, CHILD_FLAG]
-    return [sys.executable, "-c", _CHILD_CODE]
+    # -P (Python 3.11+): no current folder on sys.path — a "python_calamine.py" planted
+    # beside the spreadsheet being imported must not be what the child imports
+    return [sys.executable, "-P", "-c", _CHILD_CODE]
 
 
 def read_isolated(
