@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from tokentco.engine.plan import plan_capacity
     from tokentco.io.errors import InputError
     from tokentco.io.mix_csv import read_profile
+    from tokentco.present.formats import percent, tokens_per_s
     from tokentco.present.mix_text import plan_why
 
     if args.years is not None and not 1 <= args.years <= 30:
@@ -89,8 +90,9 @@ def run(args: argparse.Namespace) -> int:
     term = f"{len(years)} year{'s' if len(years) != 1 else ''}" if years else "the term"
     print(
         f"{project.name}: plan over {term} for {profile.name or args.profile} "
-        f"(peak {profile.peak_tokens_per_s:,.0f} tok/s, growth {profile.growth_per_year:.0%}/yr, "
-        f"rental prices -{project.price_erosion_per_year:.0%}/yr); year-1 figures, USD"
+        f"(peak {tokens_per_s(profile.peak_tokens_per_s, unit='tok/s')}, growth "
+        f"{percent(profile.growth_per_year)}/yr, rental prices "
+        f"-{percent(project.price_erosion_per_year)}/yr); year-1 figures, USD"
     )
     print(format_table([*COLUMNS, *EXTRA_COLUMNS[:2]], [row[: len(COLUMNS) + 2] for row in rows]))
     for plan in plans:
@@ -108,12 +110,15 @@ def _first_line(exc: ValueError) -> str:
 
 
 def _money(value: float, raw: bool) -> str:
+    from tokentco.domain.text import fixed
+
     if not math.isfinite(value):
         return "" if raw else "n/a"
-    return f"{value:.2f}" if raw else f"{value:,.0f}"
+    return f"{value:.2f}" if raw else fixed(value)
 
 
 def _row(plan: "CapacityPlan", raw: bool) -> list[str]:
+    from tokentco.domain.text import fixed
     from tokentco.present.mix_text import plan_why
 
     year = plan.first
@@ -123,7 +128,7 @@ def _row(plan: "CapacityPlan", raw: bool) -> list[str]:
     return [
         plan.label,
         str(year.base_gpus),
-        f"{year.burst_gpu_hours:.1f}" if raw else f"{year.burst_gpu_hours:,.0f}",
+        f"{year.burst_gpu_hours:.1f}" if raw else fixed(year.burst_gpu_hours),
         _money(year.cost_usd, raw),
         _money(year.all_on_demand_usd, raw),
         _money(year.all_base_usd, raw),
