@@ -100,3 +100,7 @@ def test_the_shipped_calibration_loads_without_a_warning(app, qtbot) -> None:  #
     qtbot.addWidget(window)
     assert window.calibration is not None and window.calibration_error == ""
     assert not window.calibration_status.isVisibleTo(window)
+    window.show()
+    qtbot.waitUntil(lambda: computed(window), timeout=15000)
+    assert f"calibration {window.calibration.version}" in window.status.text()
+    assert "uncalibrated" not in window.status.text()

@@ -491,8 +491,8 @@ class MainWindow(QMainWindow):
         else:
             self.status.setText(
                 f"{len(comparison.options)} options · computed in {ms:.0f} ms · "
-                f"painted in {self.last_paint_ms:.0f} ms · {MODEL_VERSION}"
-                + (" · uncalibrated" if self.calibration_error else "")
+                f"painted in {self.last_paint_ms:.0f} ms · {MODEL_VERSION} · "
+                + self.calibration_label()
             )
         self.last_latency_ms = latency
         if not self.ops.is_busy("comparison") and self._tornado_stale:
@@ -663,6 +663,13 @@ class MainWindow(QMainWindow):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
         self._last_box = box
+
+    def calibration_label(self) -> str:
+        """Which calibration the figures use: its version, or "uncalibrated" (never the
+        same label for both)."""
+        if self.calibration_error or self.calibration is None:
+            return "uncalibrated"
+        return f"calibration {getattr(self.calibration, 'version', '?')}"
 
     def warn_calibration(self) -> None:
         """Tell the user the calibration failed to load (once, after the window shows)."""
