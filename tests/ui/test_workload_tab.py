@@ -137,3 +137,29 @@ def test_details_show_classes_agent_turns_and_plan_years(tab: WorkloadTab, qtbot
     assert tab.plans[tab.option.currentIndex()].tokens_per_s_per_gpu == pytest.approx(
         tab.mix.options[tab.option.currentIndex()].pool.output_tokens_per_s_per_gpu
     )
+
+
+def test_plan_settings_reach_the_plan(tab: WorkloadTab) -> None:
+    tab.profile_preset.setCurrentText("batch at night")
+    tab.profile_preset.activated.emit(tab.profile_preset.currentIndex())
+    tab.cost_of_capital.setValue(12.0)
+    tab.preemption.setValue(20.0)
+    tab.use_spot.setChecked(True)
+    profile = tab.project.demand_profile
+    assert profile is not None and profile.name == "batch at night"
+    assert (profile.cost_of_capital, profile.use_spot) == (pytest.approx(0.12), True)
+    assert profile.spot_preemption_share == pytest.approx(0.2)
+    spot = [p for p in tab.plans if p.feasible and p.prices.spot_offer_id and p.years]
+    assert spot
+    for plan in spot:
+        assert plan.cost_of_capital == pytest.approx(0.12)
+        covered = (
+            0.8 * plan.prices.spot_usd_per_gpu_hour + 0.2 * plan.prices.on_demand_usd_per_gpu_hour
+        )
+        assert plan.years[0].burst_usd_per_gpu_hour == pytest.approx(
+            min(covered, plan.prices.on_demand_usd_per_gpu_hour)
+        )
+    # the shape can change without losing the settings
+    tab.profile_preset.setCurrentText("follow the sun")
+    tab.profile_preset.activated.emit(tab.profile_preset.currentIndex())
+    assert tab.project.demand_profile is not None and tab.project.demand_profile.use_spot

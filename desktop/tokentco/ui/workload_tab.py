@@ -33,6 +33,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -83,8 +84,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("prefix_hit_rate", "Prefix hits %"),
     ("turns", "Agent turns"),
 )
-_PLAN_SETTINGS = ("growth_per_year", "cost_of_capital", "use_spot", "spot_preemption_share")
-"""Profile fields that are plan settings, kept when the profile's shape changes."""
 BASE_COLOUR = "#3b6ea8"
 BURST_COLOUR = "#e0913a"
 DEMAND_COLOUR = "#7a7a7a"
@@ -280,6 +279,15 @@ class WorkloadTab(QWidget):
         self.erosion = _spin(0.0, 99.0, 0.0, 1.0, 1, " %/yr")
         self.erosion.setToolTip("Yearly fall of rental (burst) prices; base prices are fixed")
         self.erosion.valueChanged.connect(self._settings_edited)
+        self.cost_of_capital = _spin(0.0, 50.0, 8.0, 0.5, 1, " %/yr")
+        self.cost_of_capital.setToolTip("Discount rate for the plan's NPV")
+        self.cost_of_capital.valueChanged.connect(self._settings_edited)
+        self.use_spot = QCheckBox("Burst on spot")
+        self.use_spot.setToolTip("Let burst use the cheapest spot offer of the same hardware")
+        self.use_spot.toggled.connect(self._settings_edited)
+        self.preemption = _spin(0.0, 100.0, 10.0, 5.0, 0, " % preempted")
+        self.preemption.setToolTip("Share of spot hours reclaimed; re-bought on demand")
+        self.preemption.valueChanged.connect(self._settings_edited)
         self.import_button = QPushButton("Import PROFILE.csv…")
         self.import_button.clicked.connect(self._import_profile)
         self.option = QComboBox()
@@ -289,6 +297,8 @@ class WorkloadTab(QWidget):
         form.addRow("Peak output", self.peak)
         form.addRow("Growth", self.growth)
         form.addRow("Rental price erosion", self.erosion)
+        form.addRow("Cost of capital", self.cost_of_capital)
+        form.addRow(self.use_spot, self.preemption)
         form.addRow("", self.import_button)
         form.addRow("Plan for option", self.option)
         profile_box = QGroupBox("Demand profile")
@@ -341,6 +351,9 @@ class WorkloadTab(QWidget):
                 self.profile_preset.setCurrentText(shape)
                 self.peak.setValue(profile.peak_tokens_per_s)
                 self.growth.setValue(profile.growth_per_year * 100.0)
+                self.cost_of_capital.setValue(profile.cost_of_capital * 100.0)
+                self.use_spot.setChecked(profile.use_spot)
+                self.preemption.setValue(profile.spot_preemption_share * 100.0)
             else:
                 self.profile_preset.setCurrentIndex(0)
             self.erosion.setValue(project.price_erosion_per_year * 100.0)
@@ -397,12 +410,7 @@ class WorkloadTab(QWidget):
             if old is not None:
                 self._set_profile(old.scaled(self.peak.value() / old.peak_tokens_per_s))
             return
-        profile = profile_preset(shape, self.peak.value())
-        if old is not None:
-            profile = profile.model_copy(update={k: getattr(old, k) for k in _PLAN_SETTINGS})
-        self._set_profile(
-            profile.model_copy(update={"growth_per_year": self.growth.value() / 100.0})
-        )
+        self._set_profile(profile_preset(shape, self.peak.value()))
 
     def _settings_edited(self, *_: object) -> None:
         if self._loading:
@@ -410,13 +418,24 @@ class WorkloadTab(QWidget):
         profile = self.project.demand_profile
         fields: dict[str, object] = {"price_erosion_per_year": self.erosion.value() / 100.0}
         if profile is not None:
-            fields["demand_profile"] = profile.model_copy(
-                update={"growth_per_year": self.growth.value() / 100.0}
-            ).model_dump()
+            fields["demand_profile"] = {
+                **profile.model_dump(),
+                **self._plan_settings(),
+            }
         self._update(**fields)
 
+    def _plan_settings(self) -> dict[str, object]:
+        """The profile's plan settings as the form shows them."""
+        return {
+            "growth_per_year": self.growth.value() / 100.0,
+            "cost_of_capital": self.cost_of_capital.value() / 100.0,
+            "use_spot": self.use_spot.isChecked(),
+            "spot_preemption_share": self.preemption.value() / 100.0,
+        }
+
     def _set_profile(self, profile: DemandProfile) -> None:
-        self._update(demand_profile=profile.model_dump())
+        """Store ``profile`` with the form's plan settings (validated with the project)."""
+        self._update(demand_profile={**profile.model_dump(), **self._plan_settings()})
 
     def _import_profile(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import demand profile", "", "CSV (*.csv)")
@@ -430,9 +449,7 @@ class WorkloadTab(QWidget):
         except InputError as exc:
             self._say(str(exc))
             return False
-        profile = profile.model_copy(
-            update={"name": "imported", "growth_per_year": self.growth.value() / 100.0}
-        )
+        profile = profile.model_copy(update={"name": "imported"})
         self._loading = True
         self.profile_preset.setCurrentText("imported")
         self.peak.setValue(profile.peak_tokens_per_s)
