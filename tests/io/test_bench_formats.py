@@ -244,3 +244,27 @@ def test_mlperf_tree_copied_elsewhere_keeps_its_model(tmp_path):
     point = only(import_files([copy / "mlperf_log_summary.txt", MLPERF_SYSTEM], ExchangeRates()))
     assert point.scenario == "MLPerf Server" and point.model_id == "llama-2-70b"
     assert point.output_tokens_per_s_per_gpu == pytest.approx(20100.5 / 8)
+
+
+def test_an_imported_benchmark_anchors_the_estimate_it_matches(catalogue):
+    """The point of importing results: the option on that GPU and model is anchored to it."""
+    from tokentco.engine.evaluate import evaluate
+    from tokentco.io.calibration_file import load_calibration
+    from tokentco.io.defaults import default_project
+
+    base = default_project(catalogue)
+    project = base.model_copy(
+        update={
+            "model_id": "llama-3.1-70b",
+            "workload": base.workload.model_copy(update={"osl_tokens": 256}),
+            "serving": base.serving.model_copy(update={"engine_family": "vllm"}),
+        }
+    )
+    result = import_files([SAMPLES / "vllm_bench_serve.json"], ExchangeRates())
+    merged = result.merge_into(project)
+    comparison = evaluate(merged, merged.effective_catalogue(catalogue), load_calibration())
+    (h100,) = [o for o in comparison.options if o.accelerator_id == "h100-sxm"]
+    point_id = result.rows["measured"][0].id
+    assert [(a.point_id, a.used) for a in h100.anchors] == [(point_id, True)]
+    assert h100.point.provenance == "anchored"
+    assert "vllm_bench_serve.json" in h100.point.anchor_source
