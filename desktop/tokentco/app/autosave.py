@@ -15,37 +15,18 @@ import contextlib
 import json
 import os
 import socket
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from tokentco.domain import Project
-from tokentco.io.project_file import SUFFIX, atomic_write_bytes, load_project, project_to_json
-
-
-def _process_running(pid: int) -> bool:
-    """Whether ``pid`` is a live process on this machine (never signals it)."""
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":  # os.kill(pid, 0) would terminate the process on Windows
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, owned by someone else
-        return True
-    return True
+from tokentco.io.project_file import (
+    SUFFIX,
+    atomic_write_bytes,
+    load_project,
+    pid_alive,
+    project_to_json,
+)
 
 
 class SessionLock:
@@ -69,7 +50,7 @@ class SessionLock:
         if owner is None:
             return True
         pid, host = owner
-        return host == socket.gethostname() and not _process_running(pid)
+        return host == socket.gethostname() and not pid_alive(pid)
 
     def try_acquire(self) -> bool:
         """Take the lock (replacing a stale one); False when a live process holds it."""
