@@ -49,12 +49,15 @@ def main() -> None:
     for name in ("dense", "MoE", "anchored"):
         value = coverage[name]
         print("  " + _check(f"p10-p90 coverage {name} % (70-90)", value, 70 <= value <= 90))
-    limit = 2 * loso.median_ape
+    # the per-group gate of tests/unit/test_calibration.py: 2x the larger of this median
+    # and estimator-4's (21.8 %)
+    limit = 2 * max(loso.median_ape, 21.8)
     for title, keys in (("hardware", report.hardware), ("model", report.model)):
         labels = np.array(keys)
         worst = max(sorted(set(keys)), key=lambda k: stats(report.loso[labels == k]).median_ape)
         value = stats(report.loso[labels == worst]).median_ape
-        flag = "ok" if value <= limit else f"over 2x median ({limit:.1f})"
+        flag = "ok" if value <= limit else f"over the gate ({limit:.1f})"
+        flag += f" (2x this median: {2 * loso.median_ape:.1f})"
         print(f"worst {title} (LOSO median): {worst} {value:.1f} % — {flag}")
     roof = stats(report.roofline)
     print(f"pure roofline median {roof.median_ape:.1f} %, p90 {roof.p90_ape:.1f} %")

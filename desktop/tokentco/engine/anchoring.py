@@ -16,13 +16,16 @@ precision, engine family, speculative decoding, disaggregation, KV offload or pi
 layout each add a fixed amount; lengths and interactivity add |ln ratio|; prefix hits add
 their difference; an unknown length or precision, or a maximum-throughput measurement
 for a request with an interactivity target (or the reverse), adds ``UNKNOWN``. Measurements
-farther than ``MAX_DISTANCE`` are not used. Weights wᵢ = (1 − dᵢ/D)² / (dᵢ + δ) favour
-the nearest and fall to zero at the limit. W₀, the weight of the model's own answer
-(F = 1), is 0: shrinking far anchors toward the model was tried (W₀ = 0.1–1) and gains
-nothing on leave-one-source-out residuals, but it makes F change with the distance faster
-than the model changes with the knob, so the anchored figure stopped being monotone in
-the output length. With W₀ = 0 a lone anchor gives a constant F: the anchored curve is
-the model's, scaled. How far the anchor is shows in the uncertainty instead.
+farther than ``MAX_DISTANCE`` are not used. Weights wᵢ = (1 − dᵢ/D)² / dᵢ² (Shepard's
+inverse-distance weighting, tapered to zero at the limit) make F interpolate between
+measurements: it tends to each measurement's own factor as the request approaches it, so
+the anchored figure passes through every measurement and moves smoothly between them.
+W₀, the weight of the model's own answer (F = 1), is 0: shrinking far anchors toward
+the model was tried (W₀ = 0.1–1) and gains nothing on leave-one-source-out residuals, but
+it makes F change with the distance faster than the model changes with the knob, so the
+anchored figure stopped being monotone in the output length. With W₀ = 0 a lone anchor
+gives a constant F: the anchored curve is the model's, scaled. How far the anchor is
+shows in the uncertainty instead.
 """
 
 import math
@@ -44,8 +47,6 @@ from tokentco.engine.terms import realised_prefix_hit
 
 MAX_DISTANCE = 1.5
 """Measurements at least this far from the requested configuration are not used."""
-NEAR_DELTA = 0.05
-"""δ in the weight: keeps a measurement at distance ~0 from getting infinite weight."""
 MODEL_WEIGHT = 0.0
 """W₀: weight of the unanchored model (F = 1) in the combination (see module docstring)."""
 MAX_ANCHORS = 3
@@ -191,7 +192,7 @@ def weight(d: float) -> float:
     """Weight of a measurement at distance ``d`` (0 beyond ``MAX_DISTANCE``)."""
     if d >= MAX_DISTANCE:
         return 0.0
-    return (1.0 - d / MAX_DISTANCE) ** 2 / (d + NEAR_DELTA)
+    return (1.0 - d / MAX_DISTANCE) ** 2 / (d * d)
 
 
 def combine(factors: Sequence[float], distances: Sequence[float]) -> tuple[float, list[float]]:
@@ -254,7 +255,8 @@ def measured_serving(
     point: MeasuredPoint, accelerator: Accelerator, base: ServingOptions
 ) -> ServingOptions:
     """The option's serving stack switched to the measurement's configuration (its
-    precision, engine, features and pinned layout; no prefix hits, routing or offload)."""
+    precision, engine, features and layout — searched where it states none; no prefix
+    hits, routing or offload)."""
     precision = compute_precision(point.precision.value if point.precision else "", accelerator)
     kv = Precision.FP16 if precision is Precision.FP16 else Precision.FP8
     if point.spec_decoding and not base.speculative.enabled:
@@ -270,9 +272,10 @@ def measured_serving(
             "disaggregated": point.disaggregated,
             "kv_aware_routing": False,
             "kv_offload": base.kv_offload.model_copy(update={"enabled": False}),
-            "tp": point.tp if point.tp is not None else base.tp,
-            "ep": point.ep if point.ep is not None else base.ep,
-            "pp": point.pp or base.pp,
+            # a layout the measurement does not state is searched, as for any request
+            "tp": point.tp,
+            "ep": point.ep,
+            "pp": point.pp or 1,
             "engine_family": point.engine or base.engine_family,
         }
     )

@@ -18,6 +18,13 @@ ROOFLINE_SHARPNESS = 4  # _smooth_max squares twice; keep the two in step
 
 Real kernels do not switch abruptly from bandwidth- to compute-bound; a p-norm blends
 the two near the knee, which is where most operating points sit."""
+SPEC_PASS_OVERHEAD = 0.1
+"""Share of a step's fixed cost (overheads and collectives) each speculative draft pass
+repeats. Without it the MTP gain at very high interactivity, where fixed costs dominate
+the step, came out ~2× too high (the InferenceX MTP rows: LOSO error 110 %). 0.1 (a
+one-layer MTP head re-running sampling, synchronisation and its layer's collectives) was
+chosen over 0, 0.15, 0.25, 0.5 and 1 on leave-one-source-out error: 0.15–0.25 fit the
+MTP rows closer (27 → 6 %) but raise the overall p90."""
 AGGREGATED_PREFILL_PENALTY = 0.8
 """Chunked prefill sharing steps with decode runs at this share of standalone efficiency."""
 
@@ -133,7 +140,13 @@ def _decode_step(
     comm = _communication(c, m, tokens, dp)
     core = _smooth_max(memory, compute)
     overhead = c["step_overhead_s"] + c["seq_overhead_s"] * (batch / dp)
-    step = core * (1.0 + c["spec_draft_cost"]) + comm + overhead
+    # Each of the k draft passes of speculative decoding (an MTP head or draft model run
+    # once per drafted token, one after the other) is its own small forward step: it
+    # repeats the step's fixed costs — launches, sampling, synchronisation and the
+    # collectives of its layer — even when its weight and FLOP cost is small.
+    passes = c["spec_verify_tokens"] - 1.0
+    repeated = passes * SPEC_PASS_OVERHEAD * (overhead + comm)
+    step = core * (1.0 + c["spec_draft_cost"]) + comm + overhead + repeated
     return step, [memory, compute, comm, overhead]
 
 
