@@ -97,3 +97,12 @@ def test_p90_columns_make_lengths_medians(tmp_path: Path) -> None:
     bad = HEADER.strip() + ",isl_p90\nrag,1,4000,300,,,,100\n"
     with pytest.raises(InputError, match=r'R2:H "isl_p90": 100 is below the median 4000'):
         read_mix(_file(tmp_path, bad))
+
+
+def test_the_shipped_samples_read() -> None:
+    samples = Path(__file__).resolve().parents[2] / "samples"
+    mix = read_mix(samples / "workload_mix.csv")
+    assert [c.name for c in mix] == ["chat", "rag", "code", "agent", "batch"]
+    assert mix[3].multi_turn is not None and mix[1].isl_p90_tokens == 16000
+    week = read_profile(samples / "demand_profile_week.csv")
+    assert week.hours == 168 and week.peak_tokens_per_s == 50_000.0
