@@ -32,6 +32,7 @@ from tokentco.engine.results import (
 )
 from tokentco.engine.scoring import Scorecard
 from tokentco.present.citations import citation
+from tokentco.present.formats import EXCEL_FORMATS
 from tokentco.present.labels import comparison_labels
 
 SHEETS = (
@@ -93,22 +94,24 @@ THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
-USD = '"$"#,##0.00'
+# Number formats come from the presentation layer, so the workbook shows a $/Mtok with the
+# decimals the screen and the report use (cells keep full precision).
+USD = EXCEL_FORMATS["usd_per_gpu_hour"]
 
 
-USD4 = '"$"#,##0.0000'
+USD4 = EXCEL_FORMATS["usd_per_mtok"]
 
 
-USD0 = '"$"#,##0'
+USD0 = EXCEL_FORMATS["money"]
 
 
-PCT = "0.0%"
+PCT = EXCEL_FORMATS["percent"]
 
 
-NUM0 = "#,##0"
+NUM0 = EXCEL_FORMATS["integer"]
 
 
-NUM1 = "#,##0.0"
+NUM1 = EXCEL_FORMATS["tokens_per_s_per_user"]
 
 
 NUM2 = "#,##0.00"
