@@ -2,19 +2,16 @@
 
 A running session writes its unsaved work to ``<autosave dir>/session-<id>.tokentco``
 (atomically, with a ``.json`` beside it naming the original file and the time) and holds
-``session-<id>.lock`` while it runs. After a crash the lock's process is gone, so the next
-start finds the autosave *orphaned* and offers it (:func:`orphans`); autosaves of sessions
-still running are never offered. A clean close deletes the autosave.
-
-The lock is a small file holding the owner's pid and host, created exclusively; it is
-stale when that process no longer runs on this host (the way ``QLockFile`` decides, kept
-here so the session works without Qt).
+that file's project lock (``io.project_lock``, the same lock an open project has) while it
+runs. After a crash the lock's process is gone, so the next start finds the autosave
+*orphaned* and offers it (:meth:`Autosaver.orphans`); autosaves of sessions still running
+are never offered, and a window offering one claims it so two windows never both do. A
+clean close deletes the autosave.
 """
 
 import contextlib
 import json
 import os
-import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,56 +21,9 @@ from tokentco.io.project_file import (
     SUFFIX,
     atomic_write_bytes,
     load_project,
-    pid_alive,
     project_to_json,
 )
-
-
-class SessionLock:
-    """An exclusive lock file owned by this process while it holds it."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.held = False
-
-    def owner(self) -> tuple[int, str] | None:
-        """(pid, host) written in the lock file, or None when there is no readable lock."""
-        try:
-            pid_text, host = self.path.read_text(encoding="utf-8").split("\n")[:2]
-            return int(pid_text), host
-        except (OSError, ValueError):
-            return None
-
-    def is_stale(self) -> bool:
-        """The lock names a process that is gone (a crash), or cannot be read."""
-        owner = self.owner()
-        if owner is None:
-            return True
-        pid, host = owner
-        return host == socket.gethostname() and not pid_alive(pid)
-
-    def try_acquire(self) -> bool:
-        """Take the lock (replacing a stale one); False when a live process holds it."""
-        if self.held:
-            return True
-        for _attempt in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                if self.is_stale():
-                    self.path.unlink(missing_ok=True)
-                    continue
-                return False
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(f"{os.getpid()}\n{socket.gethostname()}\n")
-            self.held = True
-            return True
-        return False
-
-    def release(self) -> None:
-        if self.held:
-            self.path.unlink(missing_ok=True)
-            self.held = False
+from tokentco.io.project_lock import ProjectLock, acquire, holder
 
 
 @dataclass(frozen=True)
@@ -89,12 +39,16 @@ class Orphan:
         """When it was written, for a sentence ("2026-12-01 09:12:03")."""
         return self.saved_at.replace("T", " ")
 
+    def claim(self) -> ProjectLock:
+        """Hold it while the user is asked (``ProjectLocked`` if another window does)."""
+        return acquire(self.path)
+
     def load(self) -> Project:
         """The autosaved project (InputError, located, when the file is damaged)."""
         return load_project(self.path)
 
     def delete(self) -> None:
-        for p in (self.path, self.path.with_suffix(".json"), self.path.with_suffix(".lock")):
+        for p in (self.path, self.path.with_suffix(".json")):
             p.unlink(missing_ok=True)
 
 
@@ -105,7 +59,7 @@ class Autosaver:
         self.directory = directory
         self.session_id = session_id
         self.path = directory / f"session-{session_id}{SUFFIX}"
-        self.lock = SessionLock(self.path.with_suffix(".lock"))
+        self.lock: ProjectLock | None = None
         self._written: Project | None = None
 
     def write(self, project: Project, original: Path | None) -> Path:
@@ -117,7 +71,8 @@ class Autosaver:
         if project is self._written and self.path.exists():
             return self.path
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.lock.try_acquire()
+        if self.lock is None:  # held from the first write until the session closes
+            self.lock = acquire(self.path)
         atomic_write_bytes(self.path, project_to_json(project).encode("utf-8"))
         meta = {
             "path": str(original or ""),
@@ -137,7 +92,9 @@ class Autosaver:
     def discard(self) -> None:
         """Clean close: remove the autosave and release the lock."""
         self.clear()
-        self.lock.release()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def orphans(self) -> list[Orphan]:
         """Autosaves of sessions that are not running, newest first (own one excluded)."""
@@ -150,8 +107,7 @@ class Autosaver:
         for candidate in candidates:
             if candidate == self.path:
                 continue
-            lock = SessionLock(candidate.with_suffix(".lock"))
-            if lock.path.exists() and not lock.is_stale():
+            if holder(candidate) is not None:
                 continue  # another TokenTCO window is running with it
             meta: dict[str, object] = {}
             with contextlib.suppress(OSError, ValueError):
@@ -164,4 +120,4 @@ class Autosaver:
         return found
 
 
-__all__ = ["Autosaver", "Orphan", "SessionLock"]
+__all__ = ["Autosaver", "Orphan"]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from tokentco.app.autosave import Autosaver, SessionLock
+from tokentco.app.autosave import Autosaver
 from tokentco.app.session import ChangedOnDisk
 from tokentco.io.errors import InputError
 from tokentco.io.project_file import SUFFIX
@@ -149,7 +149,7 @@ class FilesController(Controller):
             return None
         try:
             return self.autosaver.write(self.window.doc.project, self.window.doc.path)
-        except OSError as exc:
+        except (OSError, InputError) as exc:  # a full disk, an unwritable folder, its lock
             self.window.show_message(f"Autosave failed: {exc}")
             return None
 
@@ -165,8 +165,9 @@ class FilesController(Controller):
         if not self.window.persist:
             return False
         for orphan in self.autosaver.orphans():
-            claim = SessionLock(orphan.path.with_suffix(".lock"))
-            if not claim.try_acquire():
+            try:
+                claim = orphan.claim()
+            except InputError:
                 continue  # another window is offering it right now
             try:
                 answer = self.window.ask_recovery(orphan.when, orphan.original)
