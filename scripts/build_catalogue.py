@@ -76,13 +76,8 @@ URL_OVERRIDES = {
     ("offers", "aws-p5-capblock-use2"): "https://aws.amazon.com/ec2/capacityblocks/pricing/",
     ("offers", "aws-h200-capblock-use2"): "https://aws.amazon.com/ec2/capacityblocks/pricing/",
 }
-HELD_BACK = {
-    # Sourced and ready in additions/, but not shipped yet: the importer resolves a vendor's
-    # "NVIDIA H100" / "NVIDIA H200" by name tokens, and a second H100/H200 part makes those
-    # names ambiguous, which the import samples and their tests do not expect yet. Drop an
-    # id from here once the importer (or its samples) can tell SXM from NVL.
-    "h100-nvl": "makes 'NVIDIA H100' match three parts in the import samples",
-    "h200-nvl": "makes 'NVIDIA H200' in samples/rfp_responses.xlsx ambiguous",
+HELD_BACK: dict[str, str] = {
+    # Sourced in additions/ but not shipped yet, id -> why (empty: everything ships).
 }
 _GH_AT = re.compile(r"\b([A-Za-z0-9][\w.-]*/[\w.-]+)@([0-9a-f]{7,40})\s+(\w[\w./-]*\.\w+)")
 _GH_PATH_AT = re.compile(

@@ -207,7 +207,7 @@ def test_models_and_references_resolve_within_one_import(write_xlsx, rates):
     )
     result = import_files([path], rates)
     assert [r.item.accelerator_id for r in result.rows["offers"]] == ["fictional-inc-zeta-9"]
-    assert "matches several accelerators (h100-pcie, h100-sxm)" in messages(result)[0]
+    assert "matches several accelerators (h100-nvl, h100-pcie, h100-sxm)" in messages(result)[0]
 
 
 def test_merge_override_revert_and_reimport_idempotent(rates, catalogue):
