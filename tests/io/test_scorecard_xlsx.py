@@ -5,6 +5,7 @@ import os
 import re
 import stat
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +15,7 @@ from lxml import etree
 import tokentco
 from tokentco.domain import Criterion, Direction, Project
 from tokentco.engine.evaluate import evaluate
+from tokentco.engine.results import Range, Uncertainty
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.defaults import default_project
 from tokentco.io.scorecard_xlsx import SHEETS, put_text, safe_text, write_scorecard
@@ -342,3 +344,35 @@ def test_the_export_honours_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_uncertainty_ranges_stand_beside_the_central_values(tmp_path: Path) -> None:
+    catalogue = bundled_catalogue()
+    project = default_project(catalogue)
+    comparison = evaluate(project, catalogue)
+    ranged = tuple(
+        replace(
+            r,
+            uncertainty=Uncertainty(
+                tokens_per_s_per_gpu=Range(
+                    0.8 * r.point.output_tokens_per_s_per_gpu,
+                    1.2 * r.point.output_tokens_per_s_per_gpu,
+                ),
+                usd_per_mtok=Range(0.85 * r.usd_per_mtok, 1.3 * r.usd_per_mtok),
+                group="test",
+            ),
+        )
+        for r in comparison.options
+    )
+    comparison = replace(comparison, options=ranged, p_winner_cheapest=0.87)
+    path = write_scorecard(project, comparison, tmp_path / "ranged.xlsx")
+    wb = openpyxl.load_workbook(path, data_only=True)
+    summary = wb["Summary"]
+    assert [summary.cell(9, c).value for c in (4, 5, 6)] == ["$/Mtok", "$/Mtok p10", "$/Mtok p90"]
+    for row in range(10, 10 + len(ranged)):
+        mtok, low, high = (summary.cell(row, c).value for c in (4, 5, 6))
+        assert low == pytest.approx(0.85 * mtok) and high == pytest.approx(1.3 * mtok)
+    texts = [str(c.value) for line in summary.iter_rows() for c in line if c.value]
+    assert any("really is the cheapest" in t and "87%" in t for t in texts)
+    through = [str(c.value) for c in wb["Throughput"]["I"][4:] if c.value]
+    assert sum("–" in t for t in through) == len(ranged)

@@ -119,6 +119,21 @@ def sensitivity(card: Scorecard, comparison: Comparison, labels: Mapping[str, st
     return " ".join(parts)
 
 
+def cheapest_confidence(comparison: Comparison, labels: Mapping[str, str]) -> str:
+    """How sure the cheapest option is the cheapest, given the estimates' errors ("" when
+    it cannot be stated)."""
+    p = comparison.p_winner_cheapest
+    cheapest = comparison.cheapest
+    if p is None or cheapest is None:
+        return ""
+    name = labels.get(cheapest.option_id, cheapest.label)
+    odds = "more than 99%" if p > 0.99 else fmt.percent(p)
+    return (
+        f"Probability that {name} really is the cheapest per million tokens, given the "
+        f"p10–p90 ranges of the estimates: {odds}."
+    )
+
+
 def input_value(name: str, value: float) -> str:
     """A break-even input worded with its unit."""
     if name == "utilization":

@@ -207,7 +207,12 @@ def write_summary(book: Book, layout: ScoreLayout) -> None:
     row += 1
     labels = {oid: label.full for oid, label in book.labels.items()}
     _wrapped(ws, row, sentences.sensitivity(book.card, book.comparison, labels))
-    row += 2
+    row += 1
+    sure = sentences.cheapest_confidence(book.comparison, labels)
+    if sure:
+        _wrapped(ws, row, sure)
+        row += 1
+    row += 1
     if n:
         _charts(ws, header, top, min(n, CHART_OPTIONS), n, row)
     ws.freeze_panes = "A5"
