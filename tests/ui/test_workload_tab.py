@@ -163,3 +163,25 @@ def test_plan_settings_reach_the_plan(tab: WorkloadTab) -> None:
     tab.profile_preset.setCurrentText("follow the sun")
     tab.profile_preset.activated.emit(tab.profile_preset.currentIndex())
     assert tab.project.demand_profile is not None and tab.project.demand_profile.use_spot
+
+
+def test_plans_off_the_gui_thread_with_the_windows_ops(
+    app: QApplication, qtbot: Any, catalogue: Catalogue, project: Project
+) -> None:
+    from tokentco.ui.background import BackgroundOps
+
+    ops = BackgroundOps()
+    tab = WorkloadTab(catalogue, project, ops=ops)
+    qtbot.addWidget(tab)
+    for preset in ("chat", "agentic", "batch"):  # three edits in a row: coalesced
+        tab.preset.setCurrentText(preset)
+        tab.add_button.click()
+    tab.profile_preset.setCurrentText("business hours")
+    tab.profile_preset.activated.emit(tab.profile_preset.currentIndex())
+    qtbot.waitUntil(lambda: bool(tab.plans) and ops.is_idle(), timeout=20000)
+    final = tab.project
+    assert [c.name for c in final.workload_classes] == ["chat", "agentic", "batch"]
+    expected = plan_capacity(final, final.effective_catalogue(catalogue))
+    assert [p.years for p in tab.plans] == [p.years for p in expected]
+    assert tab.mix is not None and "Agent sessions, agentic:" in tab.details.toPlainText()
+    ops.shutdown()

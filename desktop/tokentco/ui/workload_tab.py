@@ -12,8 +12,8 @@ through its undo history like any other. It shows
 * the plan: for the chosen option, GPUs by hour stacked base/burst, and the cost by year
   beside all-on-demand and all-base; the plan's sentence says why.
 
-Planning takes tens of milliseconds (one evaluation per class), so it runs on the GUI
-thread after each edit; the lead can move it to ``ui.background`` if mixes grow.
+Planning takes 10–300 ms (one evaluation per class and agent turn): given the window's
+``BackgroundOps`` it runs there on a coalesced channel, otherwise on the GUI thread.
 """
 
 import math
@@ -71,6 +71,7 @@ from tokentco.present.mix_text import (
     plan_why,
     session_lines,
 )
+from tokentco.ui.background import BackgroundOps, describe_exception
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -228,8 +229,10 @@ class WorkloadTab(QWidget):
         project: Project,
         calibration: Calibration | None = None,
         parent: QWidget | None = None,
+        ops: BackgroundOps | None = None,
     ) -> None:
         super().__init__(parent)
+        self.ops = ops
         self.bundled = catalogue
         self.calibration = calibration
         self.project = project
@@ -464,25 +467,26 @@ class WorkloadTab(QWidget):
     # --- plan ------------------------------------------------------------------------
     def replan(self) -> None:
         """Recompute the mix and the plan for the current project (each missing input —
-        no options, no profile — is said in the summary instead)."""
-        self.plans, self.mix = (), None
-        self.plan_error = self._compute(self.project.effective_catalogue(self.bundled))
+        no options, no profile — is said in the summary instead). With the window's
+        ``BackgroundOps`` it runs off the GUI thread, coalesced; otherwise right here."""
+        project = self.project
+        if self.ops is None:
+            self._planned(project, _compute(project, self.bundled, self.calibration))
+            return
+        self.summary.setText("Planning…")
+        self.ops.submit_latest(
+            "workload-plan",
+            lambda: _compute(project, self.bundled, self.calibration),
+            lambda outcome: self._planned(project, outcome),
+            lambda exc: self._planned(project, (None, (), describe_exception(exc))),
+        )
+
+    def _planned(self, project: Project, outcome: "_Outcome") -> None:
+        if project is not self.project:
+            return  # a newer edit is being planned
+        self.mix, self.plans, self.plan_error = outcome
         self.planned.emit(self.plans)
         self._draw()
-
-    def _compute(self, catalogue: Catalogue) -> str:
-        """Fill ``mix`` and ``plans``; the reason there is no plan, or ""."""
-        if not self.project.options:
-            return "Add options to compare to see the mix and plan capacity."
-        try:
-            if self.project.workload_classes:
-                self.mix = evaluate_mix(self.project, catalogue, self.calibration)
-            if self.project.demand_profile is None:
-                return "Pick a profile preset or import PROFILE.csv to plan capacity."
-            self.plans = plan_capacity(self.project, catalogue, self.calibration, mix=self.mix)
-        except ValueError as exc:
-            return str(exc).splitlines()[0]
-        return ""
 
     def current_plan(self) -> CapacityPlan | None:
         index = self.option.currentIndex()
@@ -552,6 +556,26 @@ class WorkloadTab(QWidget):
                 _bars(x=years + offset, height=heights, width=0.25, brush=colour, name=name)
             )
         self.summary.setText(plan_summary(plan))
+
+
+_Outcome = tuple[MixComparison | None, tuple[CapacityPlan, ...], str]
+
+
+def _compute(project: Project, bundled: Catalogue, calibration: Calibration | None) -> _Outcome:
+    """The mix, the plans and the reason there is no plan ("" when there is one); pure, so
+    it can run on a worker thread."""
+    if not project.options:
+        return None, (), "Add options to compare to see the mix and plan capacity."
+    catalogue = project.effective_catalogue(bundled)
+    mix = None
+    try:
+        if project.workload_classes:
+            mix = evaluate_mix(project, catalogue, calibration)
+        if project.demand_profile is None:
+            return mix, (), "Pick a profile preset or import PROFILE.csv to plan capacity."
+        return mix, plan_capacity(project, catalogue, calibration, mix=mix), ""
+    except ValueError as exc:
+        return mix, (), str(exc).splitlines()[0]
 
 
 def _chart(title: str, bottom: str, left: str) -> pg.PlotWidget:
