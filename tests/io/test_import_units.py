@@ -4,7 +4,12 @@ import pytest
 
 from tokentco.io.import_match import match_header
 from tokentco.io.import_units import HOURS_PER_MONTH, CellUnit, cell_factor, plan_column
-from tokentco.io.import_values import column_locale, number_from_text, parse_numbers
+from tokentco.io.import_values import (
+    column_locale,
+    number_from_text,
+    parse_numbers,
+    sheet_locale,
+)
 from tokentco.io.importer import import_files
 
 
@@ -71,17 +76,42 @@ def test_cell_unit_converts_and_contradicting_units_are_messages():
 @pytest.mark.parametrize(
     ("cells", "hint", "locale"),
     [
-        (["2,10", "0,010"], False, True),
-        (["1,234.5", "0,010"], False, False),
-        (["1,234,567", "1,234"], False, False),
+        (["2,10", "0,010"], None, True),
+        (["1,234.5", "0,010"], True, False),
+        (["1,234,567", "1,234"], None, False),
         (["1.234,5"], False, True),
-        (["0,010"], False, None),
+        (["0,010"], None, None),
         (["0,010"], True, True),
-        ([1.5, "12"], False, None),
+        (["0,010"], False, False),
+        ([1.5, "12", "note: 2,5 GB per user"], None, None),
     ],
 )
 def test_column_locale_from_the_other_cells(cells, hint, locale):
     assert column_locale(cells, hint) is locale
+
+
+def test_sheet_locale_from_the_other_columns_outranks_the_delimiter():
+    rows = [["H100", "2.50", "1,234"], ["H200", "3.10", "v1.2 beta, see notes"]]
+    assert sheet_locale(rows, hint=True) is False
+    assert sheet_locale([["H100", "2,50"]], hint=False) is True
+    assert sheet_locale([["H100", "12"]], hint=True) is True
+    assert sheet_locale([["H100", "12"]], hint=False) is None
+
+
+def test_import_reads_a_lone_comma_cell_by_the_sheets_other_columns(write_csv, rates):
+    path = write_csv(
+        "semi.csv",
+        "GPU;Provider;Price per GPU-hour;Capex per GPU\nh100-sxm;A;2.50;25,000\n",
+    )
+    result = import_files([path], rates)
+    assert [str(p) for p in result.problems] == []
+    (offer,) = result.rows["offers"]
+    assert offer.item.price_per_gpu_hour == 2.5 and offer.item.owned.capex_per_gpu == 25_000
+
+
+def test_dotted_thousands_in_a_decimal_comma_column_are_not_read_as_decimals():
+    col = parse_numbers(["2,5", "1.234"], "a number", False)
+    assert col.values[0] == 2.5 and "ambiguous" in col.errors[1]
 
 
 def test_ambiguous_separators_follow_the_column_or_are_problems():

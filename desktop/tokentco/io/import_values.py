@@ -19,7 +19,7 @@ Every pattern here is linear in the cell's length (one anchored match per regex)
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -172,6 +172,12 @@ def number_from_text(text: str, decimal_comma: bool | None = False) -> NumberTex
     return NumberText(value, currency, unit, percent, period, ambiguous)
 
 
+LOCALE_SCAN_ROWS = 1000
+_NUMERIC_TEXT = re.compile(
+    r"\s*[-+(]?\s*(?:US\$|[$€£¥]|[A-Z]{3}\s)?\s*\d[\d.,'’ \u00a0]{0,40}\s*"
+    r"(?:[A-Za-z%/€$£¥][A-Za-z%/ \-]{0,15})?\)?\s*$"
+)
+"""A cell that is a number with separators and maybe a currency or unit (not a note)."""
 _COMMA_GROUPS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
 _DOT_GROUPS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
 
@@ -233,20 +239,37 @@ def _separator_vote(text: str) -> bool | None:
     return None
 
 
-def column_locale(cells: Sequence[Any], decimal_comma: bool) -> bool | None:
-    """The decimal separator a column's text cells show (majority of unambiguous cells),
-    else the file's hint (True for ``;``-separated CSV), else None (unknown)."""
+def _votes(cells: Iterable[Any]) -> tuple[int, int]:
     comma = point = 0
     for v in cells:
-        if type(v) is str and ("," in v or "." in v):
+        if type(v) is str and ("," in v or "." in v) and _NUMERIC_TEXT.match(v):
             vote = _separator_vote(v)
             if vote is True:
                 comma += 1
             elif vote is False:
                 point += 1
+    return comma, point
+
+
+def column_locale(cells: Sequence[Any], decimal_comma: bool | None) -> bool | None:
+    """The decimal separator a column's numeric text cells show (majority of the
+    unambiguous ones), else ``decimal_comma`` (the sheet's locale: True, False or None
+    for unknown)."""
+    comma, point = _votes(cells)
     if comma != point:
         return comma > point
-    return True if decimal_comma else None
+    return decimal_comma
+
+
+def sheet_locale(rows: Sequence[Sequence[Any]], hint: bool) -> bool | None:
+    """The decimal separator a sheet's numeric text cells show (first
+    :data:`LOCALE_SCAN_ROWS` rows), else True when the file hints at decimal commas
+    (``;``-separated CSV), else None. A ``;`` CSV whose cells write "2.5" is read with
+    decimal points: the cells outrank the delimiter."""
+    comma, point = _votes(c for row in rows[:LOCALE_SCAN_ROWS] for c in row)
+    if comma != point:
+        return comma > point
+    return True if hint else None
 
 
 class NumberColumn:
@@ -262,12 +285,13 @@ class NumberColumn:
 
 
 def parse_numbers(
-    cells: Sequence[Any], expected: str, required: bool, decimal_comma: bool = False
+    cells: Sequence[Any], expected: str, required: bool, decimal_comma: bool | None = None
 ) -> NumberColumn:
     """Numbers with a fast path for real numbers and plain numeric text.
 
-    ``decimal_comma`` is the file's hint; the column's own cells decide first
-    (:func:`column_locale`), and only text with a comma is scanned for it."""
+    ``decimal_comma`` is the sheet's locale (:func:`sheet_locale`; None: unknown); the
+    column's own cells decide first (:func:`column_locale`). They are scanned only when a
+    cell needs it (a comma, or "1.234" that a decimal-comma file would mean as 1234)."""
     out = NumberColumn(len(cells))
     values = out.values
     locale: bool | None = None
@@ -288,7 +312,11 @@ def parse_numbers(
             if not decimal_comma:
                 try:
                     f = float(v)
-                    if math.isfinite(f) and "_" not in v:
+                    if (
+                        math.isfinite(f)
+                        and "_" not in v
+                        and ("." not in v or not _DOT_GROUPS.fullmatch(v.strip()))
+                    ):
                         values[i] = f
                         continue
                 except ValueError:
@@ -344,7 +372,7 @@ def _slow_number(
 
 
 def parse_ints(
-    cells: Sequence[Any], expected: str, required: bool, decimal_comma: bool = False
+    cells: Sequence[Any], expected: str, required: bool, decimal_comma: bool | None = None
 ) -> NumberColumn:
     out = parse_numbers(cells, expected, required, decimal_comma)
     for i, v in enumerate(out.values):

@@ -97,6 +97,7 @@ from tokentco.io.import_values import (
     parse_ints,
     parse_numbers,
     parse_texts,
+    sheet_locale,
     show,
     special_message,
     text_of,
@@ -636,6 +637,7 @@ class _SheetImport:
         self.report_only = False
         self.missing: list[FieldSpec] = []
         self.missing_reported = False
+        self.locale: bool | None = None
         self.unplanned: set[str] = set()  # fields whose column's unit was not understood
 
     # location helpers
@@ -813,6 +815,8 @@ class _SheetImport:
 
     def _build(self, rows: list[list[Any]], indices: list[int]) -> None:
         n = len(rows)
+        # decimal comma or point, from the sheet's own numeric cells (then the file's hint)
+        self.locale = sheet_locale(rows, self.raw.decimal_comma)
         errors: dict[int, list[tuple[ColumnPlan | None, str]]] = {}
         values: dict[str, list[Any]] = {}
         cell_notes: dict[int, dict[str, str]] = {}
@@ -829,7 +833,7 @@ class _SheetImport:
                     self._column(rows, indices, plan.index),
                     "a whole number",
                     False,
-                    self.raw.decimal_comma,
+                    self.locale,
                 )
                 gpus_col = parsed.values
         currency_col: list[str | None] | None = None
@@ -878,9 +882,9 @@ class _SheetImport:
         if spec.kind in ("number", "int"):
             expected_int = f"a whole number ({unit})" if unit else "a whole number"
             col = (
-                parse_ints(cells, expected_int, required, self.raw.decimal_comma)
+                parse_ints(cells, expected_int, required, self.locale)
                 if spec.kind == "int"
-                else parse_numbers(cells, expected, required, self.raw.decimal_comma)
+                else parse_numbers(cells, expected, required, self.locale)
             )
             self._convert(plan, cells, col, err, gpus, currency_col, cell_notes, unit)
             for i, message in col.errors.items():
