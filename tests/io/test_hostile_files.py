@@ -254,3 +254,17 @@ def test_modules_planted_in_the_current_folder_are_not_imported_by_the_child(tmp
     monkeypatch.chdir(tmp_path)
     assert read_isolated(path)[0].rows[1] == ["h100-sxm", 2.5]
     assert read_isolated(latin)[0].rows[1] == ["h100-sxm", "2.5", "Zürich"]
+
+
+def test_spawn_launcher_used_by_frozen_builds_behaves_the_same(corpus, tmp_path):
+    """Frozen builds have no ``python -c``; their multiprocessing child gives the same results."""
+    good = read_isolated(corpus["modern_errors.xlsx"], launcher="spawn")
+    assert good[0].rows[:2] == read_isolated(corpus["modern_errors.xlsx"])[0].rows[:2]
+    with pytest.raises(InputError, match=r"reader stopped \(SIGABRT\)"):
+        read_isolated(corpus["far_cell_first.xlsx"], launcher="spawn")
+    with pytest.raises(InputError, match="not valid UTF-16"):
+        read_isolated(corpus["utf16_odd_byte.csv"], launcher="spawn")
+    with pytest.raises(ReadCancelled):
+        read_isolated(
+            _rows_csv(tmp_path / "big.csv", 300_000), cancelled=lambda: True, launcher="spawn"
+        )

@@ -13,15 +13,17 @@ Only plain grids (:class:`RawSheet`) cross the pipe; everything that interprets 
 in the parent. The child re-applies the parent's current safety limits of
 ``import_read`` (so a caller or a test that lowers ``MAX_FILE_BYTES`` is obeyed).
 
-The child is a plain ``python -c`` subprocess, not ``multiprocessing``: a ``spawn`` child
-re-runs the parent's main script, which costs time and breaks scripts without a
+The child is a plain ``python -P -c`` subprocess, not ``multiprocessing``: a ``spawn``
+child re-runs the parent's main script, which costs time and breaks scripts without a
 ``__main__`` guard. Messages are length-prefixed pickles on the child's stdout, read by a
 thread so the wait can poll cancellation on every platform. A packaged (frozen) build has
-no ``-c``: its entry point must call :func:`child_main` when ``sys.argv[1]`` is
-:data:`CHILD_FLAG`.
+no ``-c``; there the child is a ``multiprocessing`` ``spawn`` process instead (the
+PyInstaller entry point already calls ``multiprocessing.freeze_support()``), with the same
+messages over a ``Pipe``.
 """
 
 import io
+import multiprocessing
 import pickle
 import queue
 import signal
@@ -30,9 +32,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from tokentco.io import import_read
 from tokentco.io.errors import InputError, Location
@@ -66,17 +68,116 @@ def _noop(_fraction: float, _message: str) -> None:
     return None
 
 
-CHILD_FLAG = "--tokentco-read-child"
 _CHILD_CODE = "from tokentco.io.isolation import child_main; child_main()"
 _HEADER = struct.Struct("<Q")
 
 
-def _child_command() -> list[str]:
-    if getattr(sys, "frozen", False):
-        return [sys.executable, CHILD_FLAG]
-    # -P (Python 3.11+): no current folder on sys.path — a "python_calamine.py" planted
-    # beside the spreadsheet being imported must not be what the child imports
-    return [sys.executable, "-P", "-c", _CHILD_CODE]
+class _Child:
+    """A started reader: messages arrive in ``inbox`` (None when the child is gone)."""
+
+    inbox: "queue.Queue[tuple[str, Any] | None]"
+
+    def kill(self) -> None:
+        raise NotImplementedError
+
+    def exit_code(self) -> int | None:
+        raise NotImplementedError
+
+
+class _SubprocessChild(_Child):
+    """``python -P -c …``: the request on stdin, length-prefixed pickles on stdout.
+    -P (Python 3.11+): no current folder on sys.path — a "python_calamine.py" planted
+    beside the spreadsheet being imported must not be what the child imports."""
+
+    def __init__(self, request: bytes) -> None:
+        self.inbox = queue.Queue()
+        self.process = subprocess.Popen(
+            [sys.executable, "-P", "-c", _CHILD_CODE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.stdout = self.process.stdout
+        threading.Thread(target=self._pump, daemon=True).start()
+        try:
+            self.process.stdin.write(_HEADER.pack(len(request)) + request)
+            self.process.stdin.close()
+        except OSError:
+            pass  # the child died at once; its exit code says why
+
+    def _pump(self) -> None:
+        def frames() -> Iterator[bytes]:
+            while True:
+                head = self.stdout.read(_HEADER.size)
+                if len(head) < _HEADER.size:
+                    return
+                (size,) = _HEADER.unpack(head)
+                body = self.stdout.read(size)
+                if len(body) < size:
+                    return
+                yield body
+
+        _relay(frames(), self.inbox)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.stdout.close()
+
+    def exit_code(self) -> int | None:
+        try:
+            return self.process.wait(2.0)
+        except subprocess.TimeoutExpired:
+            return None
+
+
+class _SpawnChild(_Child):
+    """A ``multiprocessing`` spawn child (frozen builds, where ``python -c`` does not exist)."""
+
+    def __init__(self, request: bytes) -> None:
+        self.inbox = queue.Queue()
+        context = multiprocessing.get_context("spawn")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_spawn_main, args=(sender, request), daemon=True)
+        self.process.start()
+        sender.close()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        def frames() -> Iterator[bytes]:
+            while True:
+                try:
+                    yield self.receiver.recv_bytes()
+                except (EOFError, OSError):
+                    return
+
+        _relay(frames(), self.inbox)
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(2.0)
+        self.receiver.close()
+
+    def exit_code(self) -> int | None:
+        self.process.join(2.0)
+        return self.process.exitcode
+
+
+def _relay(frames: Iterable[bytes], inbox: "queue.Queue[tuple[str, Any] | None]") -> None:
+    """Reader thread: each pickled message → the queue (until the result); None at the end."""
+    try:
+        for body in frames:
+            message = _Unpickler(io.BytesIO(body)).load()
+            inbox.put(message)
+            if message[0] != "tick":
+                return
+    except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+        pass
+    finally:
+        inbox.put(None)
 
 
 def read_isolated(
@@ -86,43 +187,32 @@ def read_isolated(
     *,
     time_limit_s: float = TIME_LIMIT_S,
     memory_limit_bytes: int = MEMORY_LIMIT_BYTES,
+    launcher: str | None = None,
 ) -> list[RawSheet]:
     """``import_read.read_tables(path)`` run in a child process with limits.
 
     Raises :class:`InputError` (one located line) for anything that stops the file, and
     :class:`ReadCancelled` when ``cancelled()`` turns true. Exceptions raised by ``tick``
-    (the importer's own cancellation) propagate after the child is killed.
+    (the importer's own cancellation) propagate after the child is killed. ``launcher``:
+    "subprocess" or "spawn" (default: spawn in a frozen build, else subprocess).
     """
     path = Path(path)
     import_read.check_file(path)  # cheap refusals need no child
     where = Location(file=path.name)
     limits = {name: getattr(import_read, name) for name in _LIMITS}
     request = pickle.dumps((str(path.resolve()), memory_limit_bytes, limits))
+    launcher = launcher or ("spawn" if getattr(sys, "frozen", False) else "subprocess")
     try:
-        child = subprocess.Popen(
-            _child_command(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        child = _SpawnChild(request) if launcher == "spawn" else _SubprocessChild(request)
     except OSError as exc:
         raise InputError(f"could not be read: cannot start the reader ({exc})", where) from exc
-    assert child.stdin is not None and child.stdout is not None
-    inbox: queue.Queue[tuple[str, Any] | None] = queue.Queue()
-    reader = threading.Thread(target=_pump, args=(child.stdout, inbox), daemon=True)
-    reader.start()
     deadline = time.monotonic() + time_limit_s
     try:
-        try:
-            child.stdin.write(_HEADER.pack(len(request)) + request)
-            child.stdin.close()
-        except OSError:
-            pass  # the child died at once; its exit code says why below
         while True:
             if cancelled():
                 raise ReadCancelled(f"{path.name}: reading cancelled")
             try:
-                message = inbox.get(timeout=POLL_S)
+                message = child.inbox.get(timeout=POLL_S)
             except queue.Empty:
                 if time.monotonic() > deadline:
                     raise InputError(
@@ -132,7 +222,7 @@ def read_isolated(
                     ) from None
                 continue
             if message is None:  # the pipe closed without a result: the child died
-                raise InputError(_crash_reason(child), where)
+                raise InputError(_crash_reason(child.exit_code()), where)
             kind, payload = message
             if kind == "tick":
                 tick(*payload)
@@ -149,10 +239,7 @@ def read_isolated(
                     where,
                 )
     finally:
-        if child.poll() is None:
-            child.kill()
-        child.wait()
-        child.stdout.close()
+        child.kill()
 
 
 class _Unpickler(pickle.Unpickler):
@@ -183,34 +270,8 @@ def _size(n_bytes: int) -> str:
     return f"{n_bytes / 1024**3:.0f} GB" if n_bytes >= 1024**3 else f"{n_bytes / 1024**2:.0f} MB"
 
 
-def _pump(stream: IO[bytes], inbox: "queue.Queue[tuple[str, Any] | None]") -> None:
-    """Reader thread: each length-prefixed pickle from the child → the queue; None at EOF."""
-    try:
-        while True:
-            head = stream.read(_HEADER.size)
-            if len(head) < _HEADER.size:
-                break
-            (size,) = _HEADER.unpack(head)
-            body = stream.read(size)
-            if len(body) < size:
-                break
-            message = _Unpickler(io.BytesIO(body)).load()
-            inbox.put(message)
-            if message[0] != "tick":
-                return
-    except (OSError, ValueError, pickle.UnpicklingError, EOFError):
-        pass
-    finally:
-        inbox.put(None)
-
-
-def _crash_reason(child: "subprocess.Popen[bytes]") -> str:
-    try:
-        code = child.wait(2.0)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        code = child.wait()
-    if code < 0:
+def _crash_reason(code: int | None) -> str:
+    if code is not None and code < 0:
         try:
             name = signal.Signals(-code).name
         except ValueError:
@@ -226,16 +287,33 @@ def _crash_reason(child: "subprocess.Popen[bytes]") -> str:
 
 
 def child_main() -> None:
-    """Runs in the child: read the request from stdin, limit memory, read the file, send
-    ("tick", …)* then one ("ok", sheets) / ("error", (message, location)) / ("memory", None)
-    on stdout."""
-    import gc
-
-    gc.disable()  # millions of cells, no cycles: the collector would only re-scan them
+    """Entry of the ``python -c`` child: the request on stdin, messages on stdout."""
     stdin, out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the message stream
     (size,) = _HEADER.unpack(stdin.read(_HEADER.size))
-    path, memory_limit, limits = pickle.loads(stdin.read(size))
+
+    def emit(body: bytes) -> None:
+        out.write(_HEADER.pack(len(body)) + body)
+        out.flush()
+
+    _serve(stdin.read(size), emit)
+
+
+def _spawn_main(conn: Any, request: bytes) -> None:
+    """Entry of the ``multiprocessing`` child (frozen builds): messages over the pipe."""
+    try:
+        _serve(request, conn.send_bytes)
+    finally:
+        conn.close()
+
+
+def _serve(request: bytes, emit: Callable[[bytes], None]) -> None:
+    """In the child: limit memory, read the file, emit ("tick", …)* then one ("ok", sheets)
+    / ("error", (message, location)) / ("memory", None), each pickled."""
+    import gc
+
+    gc.disable()  # millions of cells, no cycles: the collector would only re-scan them
+    path, memory_limit, limits = pickle.loads(request)
     try:
         import resource
 
@@ -247,9 +325,7 @@ def child_main() -> None:
     source = Path(path)
 
     def send(message: tuple[str, Any]) -> None:
-        body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(_HEADER.pack(len(body)) + body)
-        out.flush()
+        emit(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
     def tick(fraction: float, message: str) -> None:
         send(("tick", (fraction, message)))
