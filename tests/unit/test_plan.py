@@ -184,3 +184,44 @@ def test_hours_above_matches_the_direct_sum(need: list[int], candidates: list[in
     cands = np.array(sorted(candidates))
     direct = np.maximum(grid[:, None, :] - cands[None, :, None], 0).sum(axis=2)
     assert _hours_above(grid, cands).tolist() == direct.tolist()
+
+
+def test_base_and_burst_offers_come_from_the_effective_catalogue(
+    golden_project: Project, catalogue: Catalogue
+) -> None:
+    """An imported owned offer (RFP answer) becomes the base when it is cheaper; an offer in
+    a currency without a rate is skipped, not fatal."""
+    from tokentco.domain import Offer, OwnedCost, PricingModel
+    from tokentco.domain.catalogue import Provenance
+    from tokentco.engine.plan import plan_prices
+
+    owned = Offer(
+        id="golden-owned",
+        accelerator_id="golden-gpu",
+        pricing_model=PricingModel.OWNED,
+        owned=OwnedCost(
+            capex_per_gpu=20_000,
+            depreciation_years=5,
+            cost_of_capital=0.0,
+            it_watts_per_gpu=1000,
+            pue=1.0,
+            usd_per_kwh=0.1,
+        ),
+    )
+    odd = Offer(
+        id="golden-xyz",
+        accelerator_id="golden-gpu",
+        pricing_model=PricingModel.RESERVED_3Y,
+        price_per_gpu_hour=0.01,
+        currency="XYZ",
+    )
+    imported = golden_project.imported.merged(
+        "offers", [owned, odd], [Provenance(origin="imported")] * 2
+    )
+    project = golden_project.model_copy(update={"imported": imported})
+    cat = project.effective_catalogue(catalogue)
+    prices = plan_prices(project, cat, "golden-od", "golden-gpu", 700.0)
+    # 20,000 / 5 / 8760 + 1 kW × $0.1 = $0.5566/GPU-h, cheaper than the $2 reservation
+    assert prices.base_offer_id == "golden-owned"
+    assert prices.base_usd_per_gpu_hour == pytest.approx(20_000 / 5 / 8760 + 0.1)
+    assert prices.on_demand_offer_id == "golden-od"

@@ -224,7 +224,10 @@ class CapacityPlan:
 
 
 def offer_usd_per_gpu_hour(offer: Offer, project: Project, watts_per_gpu: float) -> float:
-    """All-in $/GPU-hour of ``offer`` (owned: the owner's annuity, energy and opex)."""
+    """All-in $/GPU-hour of ``offer`` (owned: the owner's annuity, energy and opex, at the
+    offer's own IT watts when it states them, as ``evaluate`` does)."""
+    if offer.owned is not None and offer.owned.it_watts_per_gpu:
+        watts_per_gpu = offer.owned.it_watts_per_gpu
     return gpu_hour_cost(offer, project.exchange_rates, watts_per_gpu).usd_per_gpu_hour
 
 
@@ -236,11 +239,14 @@ def plan_prices(
     offers = catalogue.offers_for(accelerator_id)
 
     def cheapest(kinds: frozenset[PricingModel] | set[PricingModel]) -> tuple[float, str]:
-        priced = [
-            (offer_usd_per_gpu_hour(o, project, watts), o.id)
-            for o in offers
-            if o.pricing_model in kinds
-        ]
+        priced = []
+        for o in offers:
+            if o.pricing_model not in kinds:
+                continue
+            try:
+                priced.append((offer_usd_per_gpu_hour(o, project, watts), o.id))
+            except ValueError:
+                continue  # no exchange rate for its currency: it cannot be compared
         return min(priced, default=(math.inf, ""))
 
     if own is not None and own.pricing_model in BASE_PRICING:
