@@ -240,10 +240,13 @@ def test_mlperf_tree_copied_elsewhere_keeps_its_model(tmp_path):
         text.replace("Scenario : Offline", "Scenario : Server").replace(
             "Tokens per second: 29812.44", "Completed tokens per second: 20100.5"
         )
+        + "50.00 percentile first token latency (ns) : 412000000\n"
+        + "50.00 percentile time to output token (ns) : 25000000\n"
     )
     point = only(import_files([copy / "mlperf_log_summary.txt", MLPERF_SYSTEM], ExchangeRates()))
     assert point.scenario == "MLPerf Server" and point.model_id == "llama-2-70b"
     assert point.output_tokens_per_s_per_gpu == pytest.approx(20100.5 / 8)
+    assert point.ttft_ms == pytest.approx(412.0) and point.tokens_per_s_per_user == 40.0
 
 
 def test_an_imported_benchmark_anchors_the_estimate_it_matches(catalogue):

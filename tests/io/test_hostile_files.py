@@ -79,6 +79,7 @@ def test_encodings_are_detected_and_noted(corpus, name):
     assert regions == corpus_script.REGIONS[name]
     (sheet,) = result.sheets
     assert any(note.startswith("read as ") for note in sheet.notes), sheet.notes
+    assert "; read as " in sheet.describe()  # what validate -v prints
 
 
 def test_too_short_cjk_text_is_flagged_uncertain(corpus):

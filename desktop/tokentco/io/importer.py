@@ -153,9 +153,10 @@ class SheetReport:
         if self.header_row is None:  # a benchmark-tool output, not a table
             loaded, skipped = self.rows_loaded, self.rows_skipped
             return f"{where}: {loaded} {self.kind} rows loaded, {skipped} skipped"
+        reading = "".join(f"; {n}" for n in self.notes if n.startswith("read as "))
         return (
             f"{where}: {self.kind} table, header in row {self.header_row}, "
-            f"{self.rows_loaded} rows loaded, {self.rows_skipped} skipped"
+            f"{self.rows_loaded} rows loaded, {self.rows_skipped} skipped{reading}"
         )
 
 
