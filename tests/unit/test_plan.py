@@ -225,3 +225,28 @@ def test_base_and_burst_offers_come_from_the_effective_catalogue(
     assert prices.base_offer_id == "golden-owned"
     assert prices.base_usd_per_gpu_hour == pytest.approx(20_000 / 5 / 8760 + 0.1)
     assert prices.on_demand_offer_id == "golden-od"
+
+
+@settings(max_examples=15, deadline=None)
+@given(load=hours, factor=st.floats(1.0, 4.0), growth=st.floats(0.0, 1.0))
+def test_plans_of_a_project_keep_the_invariants(
+    catalogue: Catalogue, load: list[float], factor: float, growth: float
+) -> None:
+    """End to end through evaluate: scaling the profile up never lowers base or peak GPUs,
+    growth never shrinks them year on year, and every year beats both extremes."""
+    from tokentco.io.defaults import default_project
+
+    project = default_project(catalogue)
+    profile = DemandProfile(tokens_per_s=tuple(load), growth_per_year=growth)
+    small = plan_capacity(project.model_copy(update={"demand_profile": profile}), catalogue)
+    large = plan_capacity(
+        project.model_copy(update={"demand_profile": profile.scaled(factor)}), catalogue
+    )
+    for a, b in zip(small, large, strict=True):
+        if not a.feasible:
+            continue
+        for ya, yb in zip(a.years, b.years, strict=True):
+            assert yb.base_gpus >= ya.base_gpus and yb.peak_gpus >= ya.peak_gpus
+            assert ya.cost_usd <= min(ya.all_on_demand_usd, ya.all_base_usd) + 1e-6
+        bases = [y.base_gpus for y in a.years]
+        assert bases == sorted(bases)
