@@ -31,6 +31,7 @@ shows in the uncertainty instead.
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from tokentco.domain import (
     Accelerator,
@@ -99,8 +100,10 @@ def request_config(serving: ServingOptions, workload: Workload) -> AnchorConfig:
     )
 
 
+@lru_cache(maxsize=4096)
 def measured_config(point: MeasuredPoint) -> tuple[AnchorConfig, bool]:
-    """The measurement's configuration and whether its input length is a dataset mean."""
+    """The measurement's configuration and whether its input length is a dataset mean
+    (cached: measurements are immutable and asked for on every evaluation)."""
     request = PointRequest.from_measured(point)
     isl, osl = lengths_for(request)
     target = load_target(point.scenario, point.latency_constraint)

@@ -62,6 +62,18 @@ class _Plan:
     """Point id → the sweep rows and load of its measured configuration."""
     measured: dict[str, MeasuredPoint] = field(default_factory=dict)
     pinned: "Anchored | None" = None
+    shared: "_Shared | None" = None
+
+
+@dataclass
+class _Shared:
+    """Work shared by the options of one evaluation: options on the same hardware with
+    the same serving stack have the same candidates and the same measured-configuration
+    cases, so each is computed (and swept) once."""
+
+    candidates: dict[object, list[AnchorCandidate]] = field(default_factory=dict)
+    blocks: dict[object, tuple[slice, Workload]] = field(default_factory=dict)
+    model_at: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -198,13 +210,15 @@ def frontier_sweep(
         return [_EMPTY_FRONTIER for _ in plans]
     known = [p for p in plans if not isinstance(p, str)]
     curves = iter(frontiers(grid, [p.variants[-1][1] for p in known]))
+    points = iter(
+        operating_points(grid, project.workload, [p.variants[-1][1] for p in known], source)
+    )
     out = []
     for plan in plans:
         if isinstance(plan, str):
             out.append(_EMPTY_FRONTIER)
             continue
-        rows = plan.variants[-1][1]
-        point = operating_point(rows_of(grid, rows), project.workload, source)
+        point = next(points)
         factor = _anchor(plan, grid, point, project.workload, source).factor
         out.append(_scaled(next(curves), factor))
     return out
@@ -234,6 +248,7 @@ def _sweep_plans(
     plans: list[_Plan | str] = []
     start = 0
     measured = _measured_index(catalogue, model.id)
+    shared = _Shared()
     for option in project.options:
         plan = _plan(project, catalogue, model, option, cal, blocks, start, waterfall)
         if not isinstance(plan, str):
@@ -241,6 +256,7 @@ def _sweep_plans(
             if pinned is not None and option.id in pinned:
                 plan = replace(plan, pinned=pinned[option.id])
             elif option.use_measured:
+                plan = replace(plan, shared=shared)
                 start = _plan_anchors(
                     project, model, plan, measured, cal, blocks, start, option.quoted
                 )
@@ -394,12 +410,17 @@ def _plan_anchors(
 ) -> int:
     """Choose the option's anchor measurements and add their measured configurations to
     the sweep (one block each); returns the next free row."""
+    shared = plan.shared or _Shared()
     points = list(measured.get(plan.accelerator.id, []))
     if quoted is not None:
         points.append(
             quoted.model_copy(update={"hardware_id": plan.accelerator.id, "model_id": model.id})
         )
-    found = anchoring.candidates(points, plan.serving, project.workload)[: anchoring.LISTED]
+    key = (plan.accelerator.id, plan.serving, quoted)
+    if key not in shared.candidates:
+        found = anchoring.candidates(points, plan.serving, project.workload)
+        shared.candidates[key] = found[: anchoring.LISTED]
+    found = shared.candidates[key]
     plan.anchors.extend(found)
     by_id = {p.id: p for p in points}
     for cand in found:
@@ -409,6 +430,10 @@ def _plan_anchors(
         plan.measured[cand.point_id] = point
         if cand.distance <= 1e-12:
             continue  # the requested configuration is the measured one
+        block_key = (plan.accelerator.id, point, plan.serving)
+        if block_key in shared.blocks:
+            plan.anchor_rows[cand.point_id] = shared.blocks[block_key]
+            continue
         serving = anchoring.measured_serving(point, plan.accelerator, plan.serving)
         workload = anchoring.measured_workload(point, project.workload)
         try:
@@ -420,6 +445,7 @@ def _plan_anchors(
         eff = cal.lookup(plan.accelerator.id, serving.compute_precision, serving.engine_family)
         blocks.append((case_row(plan.accelerator, serving, workload, layouts[0], eff), layouts))
         plan.anchor_rows[cand.point_id] = (slice(start, start + len(layouts)), workload)
+        shared.blocks[block_key] = plan.anchor_rows[cand.point_id]
         start += len(layouts)
     return start
 
@@ -454,8 +480,11 @@ def _anchor(
             )
         elif cand.point_id in plan.anchor_rows and grid is not None:
             rows, load = plan.anchor_rows[cand.point_id]
-            at = operating_point(rows_of(grid, rows), load, source)
-            model_tps = at.output_tokens_per_s_per_gpu if at.feasible else math.nan
+            memo = plan.shared.model_at if plan.shared is not None else {}
+            if rows.start not in memo:
+                at = operating_point(rows_of(grid, rows), load, source)
+                memo[rows.start] = at.output_tokens_per_s_per_gpu if at.feasible else math.nan
+            model_tps = memo[rows.start]
         else:
             model_tps = math.nan
         if not math.isfinite(model_tps) or model_tps <= 0:
