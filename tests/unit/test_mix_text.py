@@ -1,5 +1,7 @@
 """The words for mixes, sessions and plans carry the engine's figures, formatted once."""
 
+import pytest
+
 from tokentco.domain import Catalogue, DemandProfile, Project, WorkloadClass
 from tokentco.domain.mix import PRESETS
 from tokentco.engine.mix import evaluate_mix
@@ -37,3 +39,22 @@ def test_session_lines_name_every_turn(project: Project, catalogue: Catalogue) -
     assert lines[0].startswith("  turn 1: 3,000-token prompt, 10% cached, TTFT ")
     assert lines[5].startswith("  turn 6: 12,500-token prompt")
     assert "KV held during tool waits" in lines[6] and "2,400 output tokens" in lines[6]
+
+
+def test_plan_rows_recompute_their_costs(project: Project, catalogue: Catalogue) -> None:
+    """Every year's cost is the sheet formula over its own inputs (an independent check of
+    the optimiser's bookkeeping), and all-on-demand is GPU-hours needed × burst price."""
+    from tokentco.domain.mix import business_hours
+    from tokentco.present.plan_table import PLAN_COLUMNS, formula_cost, plan_rows
+
+    profile = business_hours(80_000.0).model_copy(update={"growth_per_year": 0.4})
+    planned = project.model_copy(update={"demand_profile": profile, "price_erosion_per_year": 0.15})
+    checked = 0
+    for plan in plan_capacity(planned, catalogue, years=4):
+        for row in plan_rows(plan):
+            assert len(row) == len(PLAN_COLUMNS)
+            cost = row[PLAN_COLUMNS.index("cost")]
+            assert formula_cost(row) == pytest.approx(cost, rel=1e-9)
+            assert row[1] % row[7] == 0  # the base comes in whole systems
+            checked += 1
+    assert checked >= 12
