@@ -153,6 +153,7 @@ def write_summary(book: Book, layout: ScoreLayout) -> None:
         ("I", cost_row("tokens_per_s_per_mw"), NUM0),
         ("J", input_row("basis"), None),
     )
+    export_order = _export_order(book)
     for k in range(n):
         row = top + k
         ws[f"{_POSITION}{row}"] = f"=MATCH(SMALL({order},{k + 1}),{order},0)"
@@ -166,7 +167,10 @@ def write_summary(book: Book, layout: ScoreLayout) -> None:
             cell.border = BOX
             if col in ("A", "J"):
                 cell.alignment = Alignment(horizontal="right" if col == "A" else "left")
-        fit_row(ws, row, max(lines_needed(book.label(r), 36) for r in book.results))
+            elif col == "B":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # the row shows the option the formulas put there at export (rank, then column)
+        fit_row(ws, row, lines_needed(book.label(book.results[export_order[k]]), 36))
     if n:
         ws.conditional_formatting.add(
             f"A{top}:J{last}",
@@ -189,15 +193,17 @@ def write_summary(book: Book, layout: ScoreLayout) -> None:
         if n > 1:
             figures.append(
                 (
-                    "Yearly saving of the winner against the runner-up (fleet cost at the demand)",
+                    "Runner-up's yearly fleet cost minus the winner's (negative: the winner "
+                    "costs more)",
                     f"=IF(AND({single},COUNT({ranks})>=2,COUNTIF({ranks},A{top + 1})=1,"
                     f'ISNUMBER(H{top}),ISNUMBER(H{top + 1})),H{top + 1}-H{top},"—")',
                     USD0,
                 )
             )
         for label, formula, fmt in figures:
-            put_text(ws, row, 2, label)
+            put_text(ws, row, 2, label).alignment = Alignment(wrap_text=True, vertical="top")
             ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+            fit_row(ws, row, lines_needed(label, 67))
             cell = ws.cell(row, 6, formula)
             cell.number_format = fmt
             cell.alignment = Alignment(horizontal="right")
@@ -217,6 +223,18 @@ def write_summary(book: Book, layout: ScoreLayout) -> None:
         _charts(ws, header, top, min(n, CHART_OPTIONS), n, row)
     ws.freeze_panes = "A5"
     print_setup(ws, p, f"{header}:{header}")
+
+
+def _export_order(book: Book) -> list[int]:
+    """Option indices in the order the Summary's formulas sort them at export: feasible
+    options by rank, then the rest, each in column order."""
+    n = book.n
+
+    def key(i: int) -> float:
+        rank = int(book.card.ranks[i]) if book.results[i].point.feasible else n + 1
+        return rank + (i + 1) / (10 * (n + 1))
+
+    return sorted(range(n), key=key)
 
 
 def _charts(ws: Worksheet, header: int, top: int, shown: int, n: int, row: int) -> None:
