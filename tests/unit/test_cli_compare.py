@@ -85,3 +85,44 @@ def test_scorecard_applies_a_saved_scenario(tmp_path, project, capsys) -> None:
     assert [h for h in header if h] == [o.display_name for o in project.options[:2]]
     assert main(["scorecard", str(path), "--out", str(out), "--scenario", "nope", "--force"]) == 2
     assert "unknown scenario 'nope'" in capsys.readouterr().err
+
+
+CONTRACT = [
+    "compare",
+    "--model",
+    "deepseek-r1",
+    "--hardware",
+    "gb200",
+    "--isl",
+    "8192",
+    "--osl",
+    "1024",
+    "--min-tok-s-per-user",
+    "75",
+    "--precision",
+    "fp8",
+    "--csv",
+]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["--spec-decoding"], ["--disaggregated"], ["--kv-aware-routing", "--prefix-hit", "0.5"]],
+)
+def test_issue_11_contract_stays_anchored_and_moves(
+    capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    """Issue 11: a bundled measurement answers the base case; each serving feature keeps
+    it measured/anchored and moves its throughput; the range columns are filled."""
+    assert main(CONTRACT) == 0
+    (base,) = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert base["basis"] == "measured" and float(base["tok/s/GPU"]) == pytest.approx(643.3)
+    assert base["TTFT ms"] == ""  # not measured, and not borrowed from the estimate
+    assert main([*CONTRACT, *extra]) == 0
+    (moved,) = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert moved["basis"] in ("measured", "anchored")
+    assert float(moved["tok/s/GPU"]) != pytest.approx(float(base["tok/s/GPU"]), rel=1e-3)
+    assert "calibration" in moved["source"] and "420" in moved["source"]
+    low, high = float(moved["tok/s/GPU p10"]), float(moved["tok/s/GPU p90"])
+    assert low < float(moved["tok/s/GPU"]) < high
+    assert float(moved["$/Mtok p10"]) < float(moved["$/Mtok"]) < float(moved["$/Mtok p90"])

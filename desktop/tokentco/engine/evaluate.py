@@ -560,7 +560,7 @@ def _labelled(point: OperatingPoint, anchored: Anchored, workload: Workload) -> 
         return replace(
             point,
             provenance="anchored",
-            source=f"anchored ×{anchored.factor:.3g} to {anchored.source}",
+            source=f"anchored ×{anchored.factor:.3g} to {anchored.source}; model {point.source}",
             anchor_factor=anchored.factor,
             anchor_source=anchored.source,
         )
