@@ -185,3 +185,19 @@ def test_plans_off_the_gui_thread_with_the_windows_ops(
     assert [p.years for p in tab.plans] == [p.years for p in expected]
     assert tab.mix is not None and "Agent sessions, agentic:" in tab.details.toPlainText()
     ops.shutdown()
+
+
+def test_class_chart_shows_each_class_and_the_blend(tab: WorkloadTab) -> None:
+    for preset in ("chat", "reasoning"):
+        tab.preset.setCurrentText(preset)
+        tab.add_button.click()
+    bars = tab.class_bars()
+    assert [name for name, _ in bars] == ["chat", "reasoning", "blend"]
+    assert tab.mix is not None
+    for i, option in enumerate(tab.mix.options):
+        assert bars[-1][1][i] == option.usd_per_mtok
+        if option.feasible:
+            low, high = sorted(values[i] for _, values in bars[:-1])
+            assert low * (1 - 1e-12) <= bars[-1][1][i] <= high * (1 + 1e-12)
+    items = tab.class_chart.getPlotItem().listDataItems()
+    assert len(tab.class_chart.getPlotItem().items) >= len(bars) or items is not None

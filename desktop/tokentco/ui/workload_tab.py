@@ -307,15 +307,15 @@ class WorkloadTab(QWidget):
         profile_box = QGroupBox("Demand profile")
         profile_box.setLayout(form)
 
-        self.profile_chart = _chart(
-            "Demand by hour and the base it carries", "hour", "output tok/s"
-        )
-        self.hourly_chart = _chart("GPUs by hour, year 1: base and burst", "hour", "GPUs")
+        self.profile_chart = _chart("Demand and the base it carries", "hour", "output tok/s")
+        self.hourly_chart = _chart("GPUs by hour, year 1", "hour", "GPUs")
         self.hourly_chart.addLegend(offset=(10, 10), labelTextColor="#222", brush="#ffffffcc")
-        self.yearly_chart = _chart(
-            "Cost by year: plan, all on demand, all base", "year", "USD millions"
-        )
+        self.yearly_chart = _chart("Cost by year vs the extremes", "year", "USD millions")
         self.yearly_chart.addLegend(offset=(10, 10), labelTextColor="#222", brush="#ffffffcc")
+        self.class_chart = _chart(
+            "$/Mtok by class, and the blend", "option (as numbered in the list)", "$/Mtok"
+        )
+        self.class_chart.addLegend(offset=(10, 10), labelTextColor="#222", brush="#ffffffcc")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -330,7 +330,7 @@ class WorkloadTab(QWidget):
         top_widget = QWidget()
         top_widget.setLayout(top)
         charts = QSplitter(Qt.Orientation.Horizontal)
-        for chart in (self.profile_chart, self.hourly_chart, self.yearly_chart):
+        for chart in (self.class_chart, self.profile_chart, self.hourly_chart, self.yearly_chart):
             charts.addWidget(chart)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top_widget)
@@ -362,7 +362,9 @@ class WorkloadTab(QWidget):
             self.erosion.setValue(project.price_erosion_per_year * 100.0)
             current = self.option.currentText()
             self.option.clear()
-            self.option.addItems([o.display_name for o in project.options])
+            self.option.addItems(
+                [f"{i + 1}. {o.display_name}" for i, o in enumerate(project.options)]
+            )
             if current:
                 self.option.setCurrentText(current)
         finally:
@@ -509,10 +511,43 @@ class WorkloadTab(QWidget):
             lines += plan_lines(plan)
         return lines
 
+    def class_bars(self) -> list[tuple[str, list[float]]]:
+        """(class name, $/Mtok per option) for the chosen pools, then ("blend", …); inf where
+        infeasible. The chart draws exactly these."""
+        if self.mix is None:
+            return []
+        names = [c.name for c in self.mix.options[0].pool.classes] if self.mix.options else []
+        series = [
+            (name, [o.pool.classes[i].usd_per_mtok for o in self.mix.options])
+            for i, name in enumerate(names)
+        ]
+        return [*series, ("blend", [o.usd_per_mtok for o in self.mix.options])]
+
+    def _draw_classes(self) -> None:
+        """Grouped bars: each option's classes side by side, the blend last and darker."""
+        series = self.class_bars()
+        if not series or self.mix is None:
+            return
+        width = 0.8 / len(series)
+        for k, (name, values) in enumerate(series):
+            x = np.arange(len(values)) + (k - (len(series) - 1) / 2) * width
+            heights = np.asarray([v if math.isfinite(v) else 0.0 for v in values])
+            colour = "#222" if name == "blend" else pg.intColor(k, hues=max(len(series) - 1, 1))
+            self.class_chart.addItem(
+                _bars(x=x, height=heights, width=width * 0.95, brush=colour, name=name)
+            )
+        # option numbers (the names would overlap in a quarter-width chart); the numbers
+        # follow the option list, and hovering the axis names them
+        labels = [(i, str(i + 1)) for i in range(len(self.mix.options))]
+        names = "\n".join(f"{i + 1}: {o.label}" for i, o in enumerate(self.mix.options))
+        self.class_chart.getAxis("bottom").setToolTip(names)
+        self.class_chart.getAxis("bottom").setTicks([labels])
+
     def _draw(self, *_: object) -> None:
         self.details.setPlainText("\n".join(self.detail_lines()))
-        for chart in (self.profile_chart, self.hourly_chart, self.yearly_chart):
+        for chart in (self.class_chart, self.profile_chart, self.hourly_chart, self.yearly_chart):
             chart.clear()
+        self._draw_classes()
         profile = self.project.demand_profile
         plan = self.current_plan()
         if profile is not None:
