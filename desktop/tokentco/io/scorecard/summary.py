@@ -166,11 +166,12 @@ def write_summary(book: Book, layout: ScoreLayout) -> None:
                 cell.number_format = fmt
             cell.border = BOX
             if col in ("A", "J"):
-                cell.alignment = Alignment(horizontal="right" if col == "A" else "left")
+                cell.alignment = Alignment(horizontal="center" if col == "A" else "left")
             elif col == "B":
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         # the row shows the option the formulas put there at export (rank, then column)
-        fit_row(ws, row, lines_needed(book.label(book.results[export_order[k]]), 36))
+        # 32 of 36 characters: the winner's row is bold, which runs wider
+        fit_row(ws, row, lines_needed(book.label(book.results[export_order[k]]), 32))
     if n:
         ws.conditional_formatting.add(
             f"A{top}:J{last}",
@@ -206,7 +207,7 @@ def write_summary(book: Book, layout: ScoreLayout) -> None:
             fit_row(ws, row, lines_needed(label, 67))
             cell = ws.cell(row, 6, formula)
             cell.number_format = fmt
-            cell.alignment = Alignment(horizontal="right")
+            cell.alignment = Alignment(horizontal="right", vertical="top")
             row += 1
     row += 1
     put_text(ws, row, 1, "Sensitivity of the ranking (computed at export)").font = SECTION_FONT
@@ -219,7 +220,7 @@ def write_summary(book: Book, layout: ScoreLayout) -> None:
         _wrapped(ws, row, sure)
         row += 1
     row += 1
-    if n:
+    if any(r.point.feasible for r in book.results):  # nothing to chart otherwise
         _charts(ws, header, top, min(n, CHART_OPTIONS), n, row)
     ws.freeze_panes = "A5"
     print_setup(ws, p, f"{header}:{header}")
