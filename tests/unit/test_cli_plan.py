@@ -8,7 +8,7 @@ import pytest
 
 from tokentco.cli import main
 from tokentco.cli.plan import COLUMNS
-from tokentco.domain import Catalogue, Project
+from tokentco.domain import Catalogue, Project, WorkloadClass
 from tokentco.io.project_file import save_project
 
 
@@ -83,3 +83,21 @@ def test_bad_years_is_one_line(
     profile = _profile(tmp_path, [1000.0] * 24)
     assert main(["plan", str(project_path), "--profile", str(profile), "--years", "0"]) == 2
     assert "--years 0" in capsys.readouterr().err
+
+
+def test_plan_uses_the_projects_mix(
+    golden_project: Project,
+    golden_classes: tuple[WorkloadClass, ...],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With the golden mix (chat 75 % at 1000 tok/s/GPU, batch 25 % at 3000) the pool
+    carries 1 / (0.75/1000 + 0.25/3000) = 1200 tok/s per GPU: 32,000 tok/s needs 27 GPUs."""
+    project_path = tmp_path / "mix.tokentco"
+    save_project(
+        golden_project.model_copy(update={"workload_classes": golden_classes}), project_path
+    )
+    profile = _profile(tmp_path, [32_000.0] * 6 + [8_000.0] * 18)
+    assert main(["plan", str(project_path), "--profile", str(profile), "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["peak GPUs"] for r in rows} == {"27"}
