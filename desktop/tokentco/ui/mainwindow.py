@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
+    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -57,6 +59,7 @@ from tokentco.ui.details import DetailsPanel
 from tokentco.ui.dialogs import questions
 from tokentco.ui.dialogs.about import show_about
 from tokentco.ui.dialogs.preferences import PreferencesDialog
+from tokentco.ui.dialogs.quoted_throughput import QuotedThroughputDialog
 from tokentco.ui.dialogs.shortcuts import ShortcutsDialog
 from tokentco.ui.document import ProjectDocument
 from tokentco.ui.knobs import KnobPanel
@@ -292,8 +295,23 @@ class MainWindow(QMainWindow):
         )
 
         self.details = DetailsPanel()
+        details_box = QWidget()
+        details_layout = QVBoxLayout(details_box)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.setSpacing(2)
+        details_layout.addWidget(self.details)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(4, 0, 4, 2)
+        self.quote_button = QPushButton("&Quoted throughput…")
+        self.quote_button.setToolTip(
+            "Type a vendor's quoted or your own measured throughput for the selected option"
+        )
+        self.quote_button.clicked.connect(lambda *_: self.quote_throughput())
+        buttons.addWidget(self.quote_button)
+        buttons.addStretch(1)
+        details_layout.addLayout(buttons)
         self.details_dock = self._dock(
-            "Details", "detailsDock", self.details, Qt.DockWidgetArea.BottomDockWidgetArea
+            "Details", "detailsDock", details_box, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.splitDockWidget(self.results_dock, self.details_dock, Qt.Orientation.Horizontal)
 
@@ -372,6 +390,12 @@ class MainWindow(QMainWindow):
             None,
             "Drop every option's own serving settings (marked ⚙) so all are compared alike",
         )
+        self.act_quote = self._action(
+            "&Quoted throughput…",
+            self.quote_throughput,
+            "Ctrl+T",
+            "Type a vendor's quoted or your own measured throughput for the selected option",
+        )
         self.act_next = self._action("&Next option", lambda: self.step_selection(1), "Ctrl+]")
         self.act_prev = self._action("&Previous option", lambda: self.step_selection(-1), "Ctrl+[")
         self.act_recompute = self._action("Re&compute", self.recompute, "F5")
@@ -423,6 +447,7 @@ class MainWindow(QMainWindow):
         comparison = bar.addMenu("&Comparison")
         comparison.addActions([self.act_add, self.act_remove, self.act_next, self.act_prev])
         comparison.addAction(self.act_drop_own)
+        comparison.addAction(self.act_quote)
         comparison.addSeparator()
         comparison.addAction(self.act_recompute)
         view = bar.addMenu("&View")
@@ -750,6 +775,18 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(accepted)
         dialog.open()
         self.preferences_dialog = dialog
+
+    def quote_throughput(self) -> None:
+        """Open the quoted-throughput dialog for the selected option (OK or "Remove quote"
+        is one undoable edit)."""
+        option_id = self.doc.selected_option_id
+        if not option_id:
+            self.show_message("Add an option first: a quote belongs to one option.")
+            return
+        dialog = QuotedThroughputDialog(self.doc.project, option_id, self.doc.apply, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.quote_dialog = dialog
 
     def show_catalogue(self) -> None:
         self.tabs.setCurrentIndex(1)
