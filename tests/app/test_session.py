@@ -133,3 +133,23 @@ def test_saving_over_a_file_changed_on_disk_needs_consent(
     session.save_file(path, overwrite_changed=True)
     assert load_project(path).workload.isl_tokens == 4096 and not session.dirty
     session.release_lock()
+
+
+def test_an_import_is_one_step_and_can_compare_its_offers(
+    catalogue: Catalogue, project: Project
+) -> None:
+    from tokentco.io.importer import import_files
+
+    sample = Path(__file__).resolve().parents[2] / "samples" / "rfp_responses.xlsx"
+    result = import_files([sample], project.exchange_rates, catalogue=catalogue)
+    offers = [row.id for row in result.rows["offers"]]
+    assert offers, "the sample RFP workbook quotes offers"
+    session = Session(catalogue, project)
+    session.apply_import(result, "Import rfp_responses.xlsx", add_offer_options=True)
+    assert len(session.history.steps) == 1
+    assert all(o in session.catalogue.offers for o in offers)
+    compared = [o.id for o in session.project.options]
+    assert compared[: len(project.options)] == [o.id for o in project.options]
+    assert set(offers) <= set(compared)
+    session.undo()
+    assert session.project == project
