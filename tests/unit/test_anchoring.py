@@ -188,3 +188,28 @@ def test_quoted_throughput_reproduces_the_brief(catalogue: Catalogue) -> None:
     longer = project.model_copy(update={"workload": Workload(isl_tokens=2048, osl_tokens=1024)})
     moved = evaluate(longer, catalogue, load_calibration()).by_id("h200").point
     assert moved.provenance == "anchored" and "quoted:h200" in moved.anchor_source
+
+
+def test_quote_is_saved_and_applies_only_to_its_model(
+    catalogue: Catalogue, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    from tokentco.io.project_file import load_project, save_project
+
+    option = ComparisonOption(
+        id="h200", accelerator_id="h200-sxm", offer_id="semianalysis-hgx-h200"
+    )
+    project = Project(model_id="deepseek-r1", options=(option,))
+    quote = quoted_point(project, "h200", 90.0, source="vendor RFP answer, 2026-11")
+    project = with_quoted(project, "h200", quote)
+    path = Path(str(tmp_path)) / "quoted.tokentco"
+    save_project(project, path)
+    again = load_project(path)
+    assert again.option("h200").quoted == quote
+    assert evaluate(again, catalogue, load_calibration()).options[0].point.source == (
+        "vendor RFP answer, 2026-11"
+    )
+    other_model = again.model_copy(update={"model_id": "llama-3.3-70b"})
+    result = evaluate(other_model, catalogue, load_calibration()).options[0]
+    assert all(a.point_id != "quoted:h200" for a in result.anchors)

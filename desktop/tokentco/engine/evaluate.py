@@ -412,10 +412,11 @@ def _plan_anchors(
     the sweep (one block each); returns the next free row."""
     shared = plan.shared or _Shared()
     points = list(measured.get(plan.accelerator.id, []))
-    if quoted is not None:
-        points.append(
-            quoted.model_copy(update={"hardware_id": plan.accelerator.id, "model_id": model.id})
-        )
+    if quoted is not None and (quoted.hardware_id, quoted.model_id) == (
+        plan.accelerator.id,
+        model.id,
+    ):
+        points.append(quoted)  # a quote for another model or GPU says nothing about this one
     key = (plan.accelerator.id, plan.serving, quoted)
     if key not in shared.candidates:
         found = anchoring.candidates(points, plan.serving, project.workload)
