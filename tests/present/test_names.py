@@ -44,3 +44,13 @@ def test_lock_in_questions_cover_the_rubric_fields() -> None:
     from tokentco.domain.scorecard import LockInRubric
 
     assert [q[0] for q in names.LOCK_IN_QUESTIONS] == list(LockInRubric.model_fields)
+
+
+def test_every_assumption_the_engine_makes_has_a_name() -> None:
+    from tokentco.engine import assumptions
+
+    fields = {row[1] for row in (*assumptions._ACCELERATOR, *assumptions._OWNED)}
+    fields |= {"capex_per_gpu", "pue", "watts_per_gpu_all_in", "anchor_isl_tokens"}
+    assert fields <= set(names.FIELD)
+    for field in names.FIELD:
+        assert "_" not in names.display(field)

@@ -65,4 +65,4 @@ def test_basis_and_assumptions_in_words(project: Project, catalogue: Catalogue) 
     assert "anchored to a measurement, factor 0.93; X" in sentences.basis(anchored)
     assert sentences.basis_short(anchored) == "anchored"
     text = sentences.assumption(Assumption("scale_up_gpus", "8 GPUs", "set it on the system"))
-    assert text == "scale up gpus: 8 GPUs (assumed; set it on the system)"
+    assert text == "Scale-up domain: 8 GPUs (assumed; set it on the system)"

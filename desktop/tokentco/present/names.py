@@ -129,6 +129,21 @@ ACCURACY_RUBRIC: tuple[tuple[int, str], ...] = (
 )
 """The accuracy-risk rubric of the chosen precision (1 best … 5 worst)."""
 
+FIELD: dict[str, str] = {
+    "scale_up_gpus": "Scale-up domain",
+    "scale_up_bw_gb_s_per_gpu": "Scale-up bandwidth per GPU",
+    "scale_out_bw_gb_s_per_gpu": "Scale-out bandwidth per GPU",
+    "capex_per_gpu": "Capex per GPU",
+    "opex_per_gpu_year": "Opex per GPU-year",
+    "depreciation_years": "Depreciation life",
+    "cost_of_capital": "Cost of capital",
+    "usd_per_kwh": "Power price",
+    "pue": "PUE",
+    "watts_per_gpu_all_in": "All-in power per GPU",
+    "anchor_isl_tokens": "Input length of the anchoring measurement",
+}
+"""Names of the inputs the engine may assume (``Assumption.field``)."""
+
 _TABLES: tuple[Mapping[Any, str], ...] = (
     PRICING_MODEL,
     PRECISION,
@@ -138,6 +153,7 @@ _TABLES: tuple[Mapping[Any, str], ...] = (
     ATTENTION,
     BINDING,
     INFEASIBLE,
+    FIELD,
 )
 
 
