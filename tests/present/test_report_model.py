@@ -10,7 +10,8 @@ from tokentco.engine.evaluate import evaluate
 from tokentco.engine.scoring import score
 from tokentco.engine.sensitivity import TornadoBar
 from tokentco.present import formats as fmt
-from tokentco.present.report_model import build_report, fmt_ticks
+from tokentco.present.axes import fmt_ticks
+from tokentco.present.report_model import build_report
 from tokentco.present.report_sources import cite
 from tokentco.present.report_tables import blocks
 from tokentco.present.report_text import tornado_range
@@ -163,3 +164,33 @@ def test_one_option_and_an_unknown_offer_still_build(
     model = _model(p, catalogue)
     assert len(model.comparison.rows) == 2
     assert any("misses" in c or c == fmt.MISSING for c in model.comparison.rows[-1])
+
+
+def test_plan_page_lists_every_option_and_never_costs_more_than_the_extremes(
+    project: Project, catalogue: Catalogue
+) -> None:
+    from tokentco.domain.mix import PRESETS, business_hours
+    from tokentco.engine.plan import plan_capacity
+
+    classes = [PRESETS[name] for name in ("chat", "rag")]
+    total = sum(c.share for c in classes)
+    p = project.model_copy(
+        update={
+            "workload_classes": tuple(
+                c.model_copy(update={"share": c.share / total}) for c in classes
+            ),
+            "demand_profile": business_hours(1e5),
+        }
+    )
+    model = _model(p, catalogue)
+    assert model.plan is not None and model.plan.mix is not None and model.plan.plan is not None
+    assert len(model.plan.mix.rows) == len(p.options) == len(model.plan.plan.rows)
+    assert model.plan.mix.headers[3].startswith("chat (")
+    plans = plan_capacity(p, catalogue)
+    for row, plan in zip(model.plan.plan.rows, plans, strict=True):
+        if plan.feasible and plan.first is not None:
+            assert row[4] == fmt.money(plan.first.cost_usd)
+            assert plan.first.cost_usd <= plan.first.all_on_demand_usd + 1e-6
+    assert model.plan.chart is not None
+    assert max(model.plan.chart.hourly_gpus) <= model.plan.chart.y_ticks[-1][0]
+    assert _model(project, catalogue).plan is None

@@ -61,6 +61,18 @@ def _many(project: Project, catalogue: Catalogue, count: int) -> Project:
     return project.model_copy(update={"options": options})
 
 
+def with_mix_and_plan(project: Project) -> Project:
+    """Three preset classes (shares rescaled to 1) and a business-hours week."""
+    from tokentco.domain.mix import PRESETS, business_hours
+
+    classes = [PRESETS[name] for name in ("chat", "rag", "code")]
+    total = sum(c.share for c in classes)
+    shared = tuple(c.model_copy(update={"share": c.share / total}) for c in classes)
+    return project.model_copy(
+        update={"workload_classes": shared, "demand_profile": business_hours(2e5)}
+    )
+
+
 def _cases(project: Project, catalogue: Catalogue) -> dict[str, Project]:
     first = project.options[0]
     twin = first.model_copy(update={"id": "twin"})
@@ -76,6 +88,7 @@ def _cases(project: Project, catalogue: Catalogue) -> dict[str, Project]:
             }
         ),
         "tie": project.model_copy(update={"options": (first, twin)}),
+        "mix-and-plan": with_mix_and_plan(project),
         "duplicate-labels": project.model_copy(
             update={
                 "options": tuple(o.model_copy(update={"label": "Same"}) for o in project.options)
@@ -84,7 +97,15 @@ def _cases(project: Project, catalogue: Catalogue) -> dict[str, Project]:
     }
 
 
-CASES = ("one", "thirteen", "sixty", "nothing-feasible", "tie", "duplicate-labels")
+CASES = (
+    "one",
+    "thirteen",
+    "sixty",
+    "nothing-feasible",
+    "tie",
+    "duplicate-labels",
+    "mix-and-plan",
+)
 
 
 @pytest.fixture(scope="module")
@@ -140,4 +161,7 @@ def test_golden_wording(printed: dict[str, tuple[Project, Printed]]) -> None:
     assert "Tie: " in printed["tie"][1].text
     assert "share first place" in printed["tie"][1].text
     assert "(options 1–5 of 13)" in printed["thirteen"][1].text
+    plan = printed["mix-and-plan"][1].text
+    assert "Workload mix and capacity plan" in plan and "GPUs by hour, year 1" in plan
+    assert "Workload mix and capacity plan" not in printed["one"][1].text
     assert "Winner: " in printed["sixty"][1].text or "Tie: " in printed["sixty"][1].text

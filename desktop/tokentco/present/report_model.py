@@ -16,7 +16,9 @@ from tokentco.engine.scoring import score
 from tokentco.engine.sensitivity import TornadoBar, tornado
 from tokentco.present import formats as fmt
 from tokentco.present import report_text as text
+from tokentco.present.axes import fmt_ticks
 from tokentco.present.labels import comparison_labels
+from tokentco.present.report_plan import PlanPage, plan_page
 from tokentco.present.report_tables import (
     Labels,
     assumption_tables,
@@ -70,6 +72,8 @@ class ReportModel:
     notes: str
     footer: str
     standing: Standing = field(repr=False)
+    plan: PlanPage | None = None
+    """The workload-mix and capacity-plan page, when the project has a mix or a profile."""
 
 
 def build_report(
@@ -106,6 +110,13 @@ def build_report(
         notes=project.notes,
         footer=text.footer(project, created),
         standing=place,
+        plan=plan_page(
+            project,
+            catalogue,
+            comparison.calibration,
+            {oid: label.full for oid, label in labels.items()},
+            place.winners[0] if place.winners else None,
+        ),
     )
 
 
@@ -165,45 +176,6 @@ def _energy_bars(comparison: Comparison, place: Standing, labels: Labels) -> Bar
         winners=frozenset(i for i, r in enumerate(rows) if r.option_id in place.winners),
         missing_text="n/a: misses the target or no power figure",
     )
-
-
-def fmt_ticks(values: list[float], formatter: fmt.Formatter) -> tuple[tuple[float, str], ...]:
-    """Axis ticks from 0 in a round step (1, 2, 2.5 or 5 × 10^k, at most five steps past
-    zero), labelled with one shared scale and just the decimals the step needs ("$0",
-    "$0.5", "$1.0" — never "$0.000 $2.000")."""
-    top = max(values) if values else 1.0
-    step = nice_step(top / 5)
-    count = max(1, math.ceil(top / step - 1e-9))
-    ticks = [step * k for k in range(count + 1)]
-    scale = fmt.common_scale(ticks)
-    scaled = step / scale.factor
-    places = 0
-    while places < 4 and abs(scaled * 10**places - round(scaled * 10**places)) > 1e-6:
-        places += 1
-    return tuple((t, formatter(t, scale=scale, decimals=places)) for t in ticks)
-
-
-def nice_step(v: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 × 10^k at or above ``v``."""
-    if v <= 0 or not math.isfinite(v):
-        return 1.0
-    exp = 10 ** math.floor(math.log10(v))
-    for m in (1, 2, 2.5, 5, 10):
-        if m * exp >= v * (1 - 1e-9):
-            return m * exp
-    return 10 * exp
-
-
-def nice_max(v: float) -> float:
-    """The smallest 1-1.2-1.5-2-2.5-3-4-5-6-8-10 × 10^k at or above ``v`` (a frontier's
-    x-axis end)."""
-    if v <= 0 or not math.isfinite(v):
-        return 1.0
-    exp = 10 ** math.floor(math.log10(v))
-    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if m * exp >= v * (1 - 1e-9):
-            return m * exp
-    return 10 * exp
 
 
 def _frontier(project: Project, comparison: Comparison, labels: Labels) -> FrontierChart:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath
 
-from tokentco.present.report_model import nice_max
+from tokentco.present.axes import nice_max
+from tokentco.present.report_plan import PlanChart
 from tokentco.present.report_types import Bars, FrontierChart, TornadoChart
 from tokentco.ui.report.page import BAD, GRID, MIN_POINTS, MUTED, NAVY, TEXT, Page
 
@@ -293,3 +294,51 @@ def tornado_chart(page: Page, chart: TornadoChart, x: float, y: float, w: float,
         lx = mid - 75 + 80 * k
         page.p.fillRect(page.rect(lx, end + 16, 8, 5), fill)
         page.draw_text(lx + 10, end + 13, 70, 10, text, small, TEXT)
+
+
+PLAN_CHART_HEIGHT = 170.0
+BASE_FILL, BURST_FILL = QColor("#0072B2"), QColor("#E69F00")
+
+
+def plan_chart(page: Page, chart: PlanChart, x: float, y: float, w: float, h: float) -> None:
+    """GPUs needed each hour of the week, the base part in blue and the burst above it in
+    orange, with the base level drawn across."""
+    page.draw_text(x, y, w, 14, chart.title, page.font(9, bold=True), NAVY)
+    small = page.font(MIN_POINTS)
+    left, top, right, bottom = x + 40, y + 20, x + w - 4, y + h - 30
+    top_value = chart.y_ticks[-1][0] if chart.y_ticks else 1.0
+    n = len(chart.hourly_gpus)
+
+    def py(v: float) -> float:
+        return bottom - (bottom - top) * v / top_value
+
+    for value, text in chart.y_ticks:
+        page.p.setPen(page.pen(GRID, 0.4))
+        page.line(left, py(value), right, py(value))
+        page.draw_text(x, py(value) - 5, 36, 10, text, small, MUTED, _RIGHT_MID)
+    slot = (right - left) / max(n, 1)
+    for hour, gpus in enumerate(chart.hourly_gpus):
+        bx = left + slot * hour
+        base = min(gpus, chart.base_gpus)
+        page.p.fillRect(page.rect(bx, py(base), max(slot - 0.3, 0.3), bottom - py(base)), BASE_FILL)
+        if gpus > base:
+            page.p.fillRect(
+                page.rect(bx, py(gpus), max(slot - 0.3, 0.3), py(base) - py(gpus)), BURST_FILL
+            )
+    page.p.setPen(page.pen(TEXT, 0.8, Qt.PenStyle.DashLine))
+    page.line(left, py(chart.base_gpus), right, py(chart.base_gpus))
+    days = n // 24
+    for d in range(days + 1):
+        gx = left + slot * 24 * d
+        page.p.setPen(page.pen(GRID, 0.4))
+        page.line(gx, top, gx, bottom)
+        if d < days:
+            name = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[d] if days == 7 else "day"
+            page.draw_text(gx, bottom + 2, slot * 24, 10, name, small, MUTED, _CENTRE_TOP)
+    ly = bottom + 14
+    for k, (fill, text) in enumerate(
+        ((BASE_FILL, "base (owned or reserved)"), (BURST_FILL, "burst (on demand / spot)"))
+    ):
+        lx = left + 150 * k
+        page.p.fillRect(page.rect(lx, ly + 3, 8, 5), fill)
+        page.draw_text(lx + 10, ly, 140, 10, text, small, TEXT)

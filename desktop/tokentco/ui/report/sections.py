@@ -10,10 +10,12 @@ from tokentco.present.report_model import ReportModel
 from tokentco.present.report_types import Bars
 from tokentco.ui.report.charts import (
     BAR_SLOT,
+    PLAN_CHART_HEIGHT,
     bar_chart,
     bar_chart_height,
     frontier_chart,
     frontier_height,
+    plan_chart,
     tornado_chart,
 )
 from tokentco.ui.report.page import MIN_POINTS, MUTED, NAVY, TEXT, Page
@@ -126,6 +128,26 @@ def scorecard(page: Page, model: ReportModel) -> None:
         page.table(table, size=MIN_POINTS)
 
 
+def plan(page: Page, model: ReportModel) -> None:
+    """Workload mix and capacity plan (only when the project has them)."""
+    if model.plan is None:
+        return
+    page.heading("Workload mix and capacity plan")
+    if model.plan.mix is not None:
+        page.table(model.plan.mix, size=MIN_POINTS)
+        for note in model.plan.mix_notes:
+            page.paragraph(note, MIN_POINTS + 0.5, gap=2)
+        page.y += 4
+    if model.plan.plan is not None:
+        page.table(model.plan.plan, size=MIN_POINTS)
+        for note in model.plan.plan_notes:
+            page.paragraph(note, MIN_POINTS + 0.5, gap=2)
+    if model.plan.chart is not None:
+        page.ensure(PLAN_CHART_HEIGHT)
+        plan_chart(page, model.plan.chart, 0, page.y, page.width, PLAN_CHART_HEIGHT)
+        page.y += PLAN_CHART_HEIGHT + 6
+
+
 def methodology(page: Page, model: ReportModel) -> None:
     page.heading("Methodology and sources")
     for text in model.methodology:
@@ -141,4 +163,4 @@ def methodology(page: Page, model: ReportModel) -> None:
         page.paragraph(model.notes, 9)
 
 
-SECTIONS = (title, summary, comparison, charts, assumptions, scorecard, methodology)
+SECTIONS = (title, summary, comparison, charts, assumptions, scorecard, plan, methodology)
