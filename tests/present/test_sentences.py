@@ -60,9 +60,16 @@ def test_basis_and_assumptions_in_words(project: Project, catalogue: Catalogue) 
     result = evaluate(project, catalogue).options[0]
     anchored = replace(
         result,
-        point=replace(result.point, provenance="anchored", anchor_factor=0.93, anchor_source="X"),
+        point=replace(
+            result.point,
+            provenance="anchored",
+            anchor_factor=0.93,
+            anchor_source="445: NVIDIA blog on TCO (verify) https://blogs.nvidia.com/x",
+        ),
     )
-    assert "anchored to a measurement, factor 0.93; X" in sentences.basis(anchored)
+    text = sentences.basis(anchored)
+    assert "anchored to a measurement, factor 0.930; NVIDIA blog on TCO" in text
+    assert "verify" not in text and "445" not in text
     assert sentences.basis_short(anchored) == "anchored"
     text = sentences.assumption(Assumption("scale_up_gpus", "8 GPUs", "set it on the system"))
     assert text == "Scale-up domain: 8 GPUs (assumed; set it on the system)"

@@ -67,6 +67,8 @@ _REPO_AT = re.compile(r"\b([\w.-]+)/([\w.-]+)@[0-9a-f]{6,40}\b")
 _DATE = re.compile(
     r"\b((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}|\d{4}-\d{2}(?:-\d{2})?)\b"
 )
+_PREFIX = re.compile(r"^(?:anchored\s+×\s*[\d.]+\s+to\s+)?[\w.-]{1,40}:\s+(?=\S.{20,})")
+"""A leading "<point id>: " (or "anchored ×0.63 to <id>: ") the engine puts before a source."""
 _MLPERF = re.compile(r"MLPerf Inference (v[\d.]+)", re.I)
 
 
@@ -77,7 +79,7 @@ def _publisher(text: str) -> str:
 
 def citation(source: str, as_of: str = "") -> Citation | None:
     """The citation inside a catalogue ``source`` text (None when there is nothing to cite)."""
-    text = " ".join(str(source).split())
+    text = _PREFIX.sub("", " ".join(str(source).split()))
     if not text:
         return None
     date = as_of if re.fullmatch(r"\d{4}(-\d{2}){0,2}", as_of or "") else ""
@@ -132,7 +134,9 @@ def option_citations(result: OptionResult, catalogue: Catalogue) -> list[tuple[s
     """(what it supports, citation) for an option: throughput, price and hardware."""
     out: list[tuple[str, Citation]] = []
     if result.point.provenance in ("measured", "anchored"):
-        source = result.point.source or result.point.anchor_source
+        point = result.point
+        source = point.anchor_source if point.provenance == "anchored" else point.source
+        source = source or point.source
         found = citation(source)
         if found:
             out.append(("throughput", found))

@@ -15,6 +15,7 @@ from tokentco.domain.workload import Workload
 from tokentco.engine.results import Assumption, Comparison, OptionResult
 from tokentco.engine.scoring import Scorecard
 from tokentco.present import formats as fmt
+from tokentco.present.citations import citation
 from tokentco.present.names import display
 
 
@@ -144,15 +145,18 @@ def input_value(name: str, value: float) -> str:
 
 
 def basis(result: OptionResult) -> str:
-    """Where the throughput figure comes from: measured, anchored or estimated."""
+    """Where the throughput figure comes from: measured, anchored or estimated, with the
+    title of the measurement it rests on (never the catalogue's working notes)."""
     point = result.point
     if point.provenance == "measured":
-        return f"measured ({point.source})" if point.source else "measured"
+        cited = citation(point.source)
+        return f"measured ({cited.title})" if cited else "measured"
     if point.provenance == "anchored":
-        source = f"; {point.anchor_source}" if point.anchor_source else ""
+        cited = citation(point.anchor_source or point.source)
+        source = f"; {cited.title}" if cited else ""
         return (
             f"estimated ({tokentco.MODEL_VERSION}) anchored to a measurement, "
-            f"factor {point.anchor_factor:.2f}{source}"
+            f"factor {fmt.number(point.anchor_factor)}{source}"
         )
     return f"estimated ({tokentco.MODEL_VERSION})"
 

@@ -32,7 +32,7 @@ from tokentco.engine.results import (
 )
 from tokentco.engine.scoring import Scorecard
 from tokentco.present.citations import citation
-from tokentco.present.formats import EXCEL_FORMATS
+from tokentco.present.formats import EXCEL_FORMATS, number
 from tokentco.present.labels import comparison_labels
 
 SHEETS = (
@@ -363,12 +363,12 @@ def provenance(r: OptionResult) -> str:
     (the full citations are on the Methodology sheet)."""
     point = r.point
     if point.provenance == "anchored":
-        head = f"anchored to a measurement (factor {point.anchor_factor:.2f})"
+        head = f"anchored to a measurement (factor {number(point.anchor_factor)})"
     elif point.provenance == "measured":
         head = "measured"
     else:
         return f"estimated ({tokentco.MODEL_VERSION})"
-    cited = citation(point.source or point.anchor_source)
+    cited = citation(point.anchor_source or point.source)
     return f"{head}: {cited.title}" if cited else head
 
 
