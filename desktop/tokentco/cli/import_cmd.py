@@ -11,10 +11,11 @@ codes are the same.
 import argparse
 from pathlib import Path
 
+from tokentco.app.edits import apply_import
 from tokentco.cli.bench_args import add_bench_arguments, bench_from_args
 from tokentco.cli.mapping_args import add_mapping_arguments, mapping_from_args
 from tokentco.cli.validate import exit_code, print_result
-from tokentco.domain import TABLE_KINDS, ComparisonOption, Project
+from tokentco.domain import TABLE_KINDS, Project
 from tokentco.io.importer import import_files
 from tokentco.io.project_file import load_project, save_project
 from tokentco.io.project_lock import acquire
@@ -59,34 +60,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _vendor(project: Project, offer_id: str) -> str:
-    """Who quoted an offer: its provider, else the sheet it came from (RFP workbooks keep
-    one vendor per sheet), else its id."""
-    provider = project.imported.offers[offer_id].provider
-    return provider or project.imported.provenance_of("offers", offer_id).sheet or offer_id
-
-
-def with_offer_options(project: Project, offer_ids: list[str]) -> Project:
-    """The project comparing each of these offers too (offers already compared are kept as
-    they are, so re-importing does not duplicate options or lose their tuning)."""
-    offers = project.imported.offers
-    known = {o.id for o in project.options}
-    added = tuple(
-        ComparisonOption(
-            id=offer_id,
-            label=f"{_vendor(project, offer_id)} · {offers[offer_id].accelerator_id} "
-            f"({offers[offer_id].pricing_model.value.replace('_', ' ')})",
-            accelerator_id=offers[offer_id].accelerator_id,
-            offer_id=offer_id,
-            system_id=offers[offer_id].system_id,
-            lead_time_weeks=offers[offer_id].lead_time_weeks,
-        )
-        for offer_id in dict.fromkeys(offer_ids)
-        if offer_id not in known
-    )
-    return project.model_copy(update={"options": (*project.options, *added)})
-
-
 def run(args: argparse.Namespace) -> int:
     mapping = mapping_from_args(args)
     path: Path = args.project
@@ -101,9 +74,7 @@ def run(args: argparse.Namespace) -> int:
         )
         print_result(result, args.verbose)
         if result.rows_loaded:
-            merged = result.merge_into(project)
-            if args.add_options:
-                merged = with_offer_options(merged, [row.id for row in result.rows["offers"]])
+            merged = apply_import(project, result, add_offer_options=args.add_options)
             save_project(merged, path)
             print(f"saved {result.rows_loaded} imported rows to {path}")
         elif not path.exists():
