@@ -7,11 +7,12 @@ workbook and the CLI do (they share ``present``).
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from tokentco.domain import Catalogue, Project
-from tokentco.engine.results import Comparison, OptionResult
+from tokentco.engine.results import Comparison, OptionResult, Range
 from tokentco.engine.scoring import score
 from tokentco.engine.sensitivity import TornadoBar, tornado
 from tokentco.present import formats as fmt
@@ -98,8 +99,8 @@ def build_report(
         legend=tuple(
             (labels[r.option_id].short, labels[r.option_id].full) for r in comparison.options
         ),
-        cost_bars=_cost_bars(comparison, place, labels),
-        energy_bars=_energy_bars(comparison, place, labels),
+        cost_bars=_bars(COST, comparison, place, labels),
+        energy_bars=_bars(ENERGY, comparison, place, labels),
         frontier=_frontier(project, comparison, labels),
         tornado=_tornado(bars, labels, place),
         assumptions=assumption_tables(project, comparison, catalogue, labels),
@@ -132,49 +133,55 @@ def _tornado_bars(
         return []
 
 
-def _ends(r: OptionResult, which: str) -> tuple[float | None, float | None]:
-    u = r.uncertainty
-    if u is None or not r.point.feasible:
-        return None, None
-    rng = u.usd_per_mtok if which == "cost" else u.tokens_per_s_per_mw
-    return (rng.p10, rng.p90) if rng is not None else (None, None)
-
-
 def _finite(v: float | None) -> float | None:
     return v if v is not None and math.isfinite(v) and v > 0 else None
 
 
-def _cost_bars(comparison: Comparison, place: Standing, labels: Labels) -> Bars:
-    rows = comparison.options
-    values = tuple(_finite(r.usd_per_mtok) if r.point.feasible else None for r in rows)
-    ends = [_ends(r, "cost") for r in rows]
-    return Bars(
-        title="$/Mtok at the latency target (lower is better)",
-        labels=tuple(labels[r.option_id].short for r in rows),
-        values=values,
-        value_texts=tuple(fmt.usd_per_mtok(v) for v in values),
-        lows=tuple(e[0] for e in ends),
-        highs=tuple(e[1] for e in ends),
-        ticks=fmt_ticks([v for v in values if v] + [h for _, h in ends if h], fmt.money),
-        winners=frozenset(i for i, r in enumerate(rows) if r.option_id in place.winners),
-        missing_text="misses the latency target",
-    )
+@dataclass(frozen=True)
+class _Quantity:
+    """What one bar chart plots: the figure, its p10–p90 range and how it is written."""
+
+    title: str
+    value: Callable[[OptionResult], float | None]
+    spread: Callable[[OptionResult], Range | None]
+    texts: Callable[[list[float | None]], list[str]]
+    ticks: fmt.Formatter
+    missing: str
 
 
-def _energy_bars(comparison: Comparison, place: Standing, labels: Labels) -> Bars:
+COST = _Quantity(
+    "$/Mtok at the latency target (lower is better)",
+    lambda r: r.usd_per_mtok,
+    lambda r: r.uncertainty.usd_per_mtok if r.uncertainty else None,
+    lambda values: [fmt.usd_per_mtok(v) for v in values],
+    fmt.money,
+    "misses the latency target",
+)
+ENERGY = _Quantity(
+    "Tokens/s per MW of facility power (higher is better)",
+    lambda r: r.tokens_per_s_per_mw,
+    lambda r: r.uncertainty.tokens_per_s_per_mw if r.uncertainty else None,
+    lambda values: fmt.column(values, fmt.tokens_per_s),
+    fmt.number,
+    "n/a: misses the target or no power figure",
+)
+
+
+def _bars(q: _Quantity, comparison: Comparison, place: Standing, labels: Labels) -> Bars:
     rows = comparison.options
-    values = tuple(_finite(r.tokens_per_s_per_mw) if r.point.feasible else None for r in rows)
-    ends = [_ends(r, "energy") for r in rows]
+    values = [_finite(q.value(r)) if r.point.feasible else None for r in rows]
+    spreads = [q.spread(r) if r.point.feasible else None for r in rows]
+    highs = [s.p90 if s else None for s in spreads]
     return Bars(
-        title="Tokens/s per MW of facility power (higher is better)",
+        title=q.title,
         labels=tuple(labels[r.option_id].short for r in rows),
-        values=values,
-        value_texts=tuple(fmt.column(list(values), fmt.tokens_per_s)),
-        lows=tuple(e[0] for e in ends),
-        highs=tuple(e[1] for e in ends),
-        ticks=fmt_ticks([v for v in values if v] + [h for _, h in ends if h], fmt.number),
+        values=tuple(values),
+        value_texts=tuple(q.texts(values)),
+        lows=tuple(s.p10 if s else None for s in spreads),
+        highs=tuple(highs),
+        ticks=fmt_ticks([v for v in values + highs if v], q.ticks),
         winners=frozenset(i for i, r in enumerate(rows) if r.option_id in place.winners),
-        missing_text="n/a: misses the target or no power figure",
+        missing_text=q.missing,
     )
 
 
