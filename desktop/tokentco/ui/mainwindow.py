@@ -40,7 +40,7 @@ from tokentco.domain import Catalogue, Project
 from tokentco.engine.results import Comparison
 from tokentco.io.bundled import resource_path
 from tokentco.io.project_file import SUFFIX
-from tokentco.ui import features, settings
+from tokentco.ui import features, screen_fit, settings
 from tokentco.ui.background import BackgroundOps, describe_exception
 from tokentco.ui.charts import (
     BreakdownChart,
@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
             )
             self.calibration_status.setStyleSheet("color: #D55E00; font-weight: bold;")
             self.statusBar().addPermanentWidget(self.calibration_status)
-        self.resize(1600, 1000)
+        screen_fit.place_default(self)  # within the available screen, centred
         self.resizeDocks(
             [self.knob_dock], [self.knobs.minimumWidth() + 8], Qt.Orientation.Horizontal
         )
@@ -820,8 +820,12 @@ class MainWindow(QMainWindow):
         store = settings.settings()
         geometry = store.value("window/geometry")
         state = store.value("window/state")
-        if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(QByteArray(geometry))
+        # only a geometry that fits today's screens (a monitor may have been unplugged)
+        screen_fit.restore_or_default(
+            self,
+            QByteArray(geometry) if isinstance(geometry, QByteArray | bytes) else None,
+            saved_rect=screen_fit.parse_rect(store.value("window/rect")),
+        )
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state), STATE_VERSION)
         tab = store.value("window/tab", 0)
@@ -833,6 +837,7 @@ class MainWindow(QMainWindow):
             return
         store = settings.settings()
         store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/rect", screen_fit.rect_text(self))
         store.setValue("window/state", self.saveState(STATE_VERSION))
         store.setValue("window/tab", self.tabs.currentIndex())
         store.sync()

@@ -1,0 +1,179 @@
+"""Issue 12, the screen: the window opens inside the available screen, saved geometries are
+restored only when they fit, the results table keeps its option column while scrolling, and
+the table and charts print numbers and names through the presentation layer."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QRect, QSize
+from PySide6.QtGui import QGuiApplication
+
+from tokentco.ui import screen_fit
+
+LAPTOP = QRect(0, 0, 1366, 728)  # a 1366×768 screen less a 40 px task bar
+MONITOR = QRect(0, 0, 1920, 1040)
+
+
+# --- where the window opens (pure arithmetic) ----------------------------------------------
+def test_a_fresh_window_on_a_laptop_fits_and_is_centred() -> None:
+    rect = screen_fit.default_rect(LAPTOP)
+    frame = screen_fit.FRAME_ALLOWANCE
+    side, title = frame.width() // 2, frame.height() - frame.width() // 2
+    outer = QRect(rect.x() - side, rect.y() - title, *(rect.size() + frame).toTuple())
+    assert LAPTOP.contains(outer), (outer, LAPTOP)
+    assert rect.width() <= 1366 and rect.height() <= 768
+    # centred: equal room left and right, above and below (±1 px of rounding)
+    assert abs(outer.left() - (LAPTOP.right() - outer.right())) <= 1
+    assert abs(outer.top() - (LAPTOP.bottom() - outer.bottom())) <= 1
+
+
+def test_a_fresh_window_on_a_big_screen_takes_the_preferred_size_centred() -> None:
+    rect = screen_fit.default_rect(MONITOR)
+    assert rect.size() == screen_fit.PREFERRED_SIZE
+    assert abs(rect.center().x() - MONITOR.center().x()) <= screen_fit.FRAME_ALLOWANCE.width()
+    # a second screen to the right: the window opens on it, not at the origin
+    right = QRect(1920, 0, 2560, 1400)
+    assert right.contains(screen_fit.default_rect(right))
+
+
+def test_fits_accepts_only_a_window_inside_one_screen() -> None:
+    assert screen_fit.fits(QRect(10, 30, 1300, 680), [LAPTOP])
+    assert not screen_fit.fits(QRect(0, 0, 1600, 1000), [LAPTOP])  # too big
+    assert not screen_fit.fits(QRect(1200, 30, 800, 600), [LAPTOP])  # half off the right
+    assert not screen_fit.fits(QRect(-900, 30, 800, 600), [LAPTOP])  # on an unplugged monitor
+    assert screen_fit.fits(QRect(-900, 30, 800, 600), [QRect(-1280, 0, 1280, 1024), LAPTOP])
+    # straddling two screens is not "inside one"
+    assert not screen_fit.fits(QRect(1000, 100, 800, 600), [LAPTOP, QRect(1366, 0, 1920, 1040)])
+    assert not screen_fit.fits(QRect(), [LAPTOP])
+    # a few pixels of frame overhang are tolerated
+    assert screen_fit.fits(QRect(-4, -4, 1370, 732), [LAPTOP])
+
+
+# --- the real window on the offscreen screen ------------------------------------------------
+def _available() -> QRect:
+    screen = QGuiApplication.primaryScreen()
+    assert screen is not None
+    return screen.availableGeometry()
+
+
+def test_a_fresh_main_window_opens_within_the_screen(app, catalogue, project, qtbot) -> None:
+    from tokentco.ui.mainwindow import MainWindow
+
+    window = MainWindow(catalogue, project, persist=True)
+    qtbot.addWidget(window)
+    available = _available()
+    assert available.width() < screen_fit.PREFERRED_SIZE.width()  # the offscreen screen is small
+    assert screen_fit.fits(window.geometry(), [available]), (window.geometry(), available)
+    assert window.geometry() == screen_fit.default_rect(available)
+
+
+def _save_window_at(catalogue, project, qtbot, rect: QRect) -> QByteArray:
+    """Save the settings of a window placed at ``rect`` as closing the app does."""
+    from tokentco.ui.mainwindow import MainWindow
+
+    window = MainWindow(catalogue, project, persist=True)
+    qtbot.addWidget(window)
+    window.setGeometry(rect)
+    window.save_settings()
+    return window.saveGeometry()
+
+
+def test_a_saved_geometry_that_fits_is_restored(app, catalogue, project, qtbot) -> None:
+    from tokentco.ui.mainwindow import MainWindow
+
+    available = _available()
+    wanted = QRect(available.x() + 20, available.y() + 40, 600, 500)
+    _save_window_at(catalogue, project, qtbot, wanted)
+    window = MainWindow(catalogue, project, persist=True)
+    qtbot.addWidget(window)
+    assert window.geometry() == wanted
+
+
+def test_a_saved_geometry_too_big_for_the_screen_is_not_restored(
+    app, catalogue, project, qtbot
+) -> None:
+    from tokentco.ui.mainwindow import MainWindow
+
+    available = _available()
+    too_big = QRect(0, 0, available.width() + 800, available.height() + 400)
+    off_screen = QRect(available.right() + 400, 40, 400, 300)  # a monitor since unplugged
+    for saved in (too_big, off_screen):
+        _save_window_at(catalogue, project, qtbot, saved)
+        window = MainWindow(catalogue, project, persist=True)
+        qtbot.addWidget(window)
+        assert window.geometry() == screen_fit.default_rect(available), saved
+        assert not window.isMaximized()
+
+
+def test_restore_or_default_with_a_laptop_screen(app, catalogue, project, qtbot) -> None:
+    """The same decision for screens the test machine does not have (any sizes)."""
+    from tokentco.ui.mainwindow import MainWindow
+
+    window = MainWindow(catalogue, project, persist=False)
+    qtbot.addWidget(window)
+    placed = QRect(100, 80, 600, 500)
+    saved = _save_window_at(catalogue, project, qtbot, placed)
+    assert screen_fit.restore_or_default(window, saved, [LAPTOP], saved_rect=placed)
+    assert window.geometry() == placed
+    netbook = QRect(0, 0, 640, 460)  # too small for the saved window: the default instead
+    assert not screen_fit.restore_or_default(window, saved, [netbook], saved_rect=placed)
+    assert window.geometry() == screen_fit.default_rect(netbook)
+    assert not screen_fit.restore_or_default(window, None, [LAPTOP])
+    assert not screen_fit.restore_or_default(window, b"not a geometry", [LAPTOP])
+    assert screen_fit.parse_rect(screen_fit.rect_text(window)) == window.geometry()
+    assert screen_fit.parse_rect("1,2,3") is None and screen_fit.parse_rect(None) is None
+    assert window.geometry() == screen_fit.default_rect(LAPTOP)
+
+
+CHILD = """
+import json, os, sys
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[1])
+from tokentco.io.bundled import bundled_catalogue
+from tokentco.io.defaults import default_project
+from tokentco.ui.mainwindow import MainWindow
+catalogue = bundled_catalogue()
+window = MainWindow(catalogue, default_project(catalogue), persist=True)
+window.show()
+app.processEvents()
+screen = app.primaryScreen().availableGeometry()
+frame = window.frameGeometry()
+print(json.dumps({"screen": screen.getRect(), "frame": frame.getRect(),
+                  "client": window.geometry().getRect()}), flush=True)
+window.ops.shutdown()
+os._exit(0)  # skip Qt's teardown: only the geometry is under test
+"""
+
+
+def test_first_start_on_a_1366x768_screen(tmp_path: Path) -> None:
+    """A real window on a 1366×768 offscreen screen (Qt's offscreen plugin reads the screen
+    size from a JSON file): the whole frame is on screen and centred."""
+    config = tmp_path / "screens.json"
+    config.write_text(
+        json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768}]})
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    env["TOKENTCO_DATA_DIR"] = str(tmp_path / "data")
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(tmp_path / "settings")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(out.stdout.strip().splitlines()[-1])
+    screen, frame = QRect(*shown["screen"]), QRect(*shown["frame"])
+    client = QRect(*shown["client"])
+    assert screen.size() == QSize(1366, 768)
+    assert screen.contains(frame), (frame, screen)
+    assert client.width() <= 1366 and client.height() <= 768
+    assert abs(frame.center().x() - screen.center().x()) <= 10
+    assert abs(frame.center().y() - screen.center().y()) <= 25
