@@ -16,6 +16,7 @@ from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 import tokentco
@@ -40,6 +41,9 @@ from tokentco.io.scorecard.book import (
 )
 from tokentco.io.scorecard.scorecard_sheet import ScoreLayout
 from tokentco.present import names, sentences
+
+PAGE_HEIGHT_CM = 21.0
+"""Sheet height one printed page holds (A4 landscape, margins, 80 % scale), in cm."""
 
 CHART_OPTIONS = 20
 """Charts show the first 20 options by rank: more bars than that cannot be labelled
@@ -242,12 +246,13 @@ def _charts(ws: Worksheet, header: int, top: int, shown: int, n: int, row: int) 
     """Cost and score bars of the first ``shown`` options by rank, one under the other."""
     height_cm = min(17.0, 4.0 + 0.55 * shown)
     rows = math.ceil(height_cm / 0.53) + 2
-    more = f" — first {shown} of {n} by rank" if shown < n else ""
+    both_fit = 2 * rows * 0.53 <= PAGE_HEIGHT_CM
+    more = f" (first {shown} of {n})" if shown < n else ""
     categories = AxDataSource(strRef=StrRef(f=f"'Summary'!$B${top}:$B${top + shown - 1}"))
     for i, (col, title, number_format) in enumerate(
         (
-            (4, f"Cost per million tokens ($/Mtok){more}", '"$"0.00'),
-            (3, f"Weighted score (0–100, higher is better){more}", "0.0"),
+            (4, f"$/Mtok by rank{more}", '"$"0.00'),
+            (3, f"Weighted score by rank (0–100){more}", "0.0"),
         )
     ):
         chart = BarChart()
@@ -268,4 +273,8 @@ def _charts(ws: Worksheet, header: int, top: int, shown: int, n: int, row: int) 
         chart.dataLabels = value_labels()
         chart.height = height_cm
         chart.width = 24.0
-        ws.add_chart(chart, f"A{row + i * rows}")
+        anchor = row + i * rows
+        # charts start a printed page (both on one when they fit), so none is cut in two
+        if i == 0 or not both_fit:
+            ws.row_breaks.append(Break(id=anchor - 1))
+        ws.add_chart(chart, f"A{anchor}")
