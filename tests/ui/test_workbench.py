@@ -11,6 +11,7 @@ from tokentco import MODEL_VERSION
 from tokentco.domain import PricingModel
 from tokentco.ui import features
 from tokentco.ui.knobs import choose_pricing_model
+from tokentco.ui.tables import RESULT_COLUMNS
 
 
 def _costs(window) -> list[float]:  # type: ignore[no-untyped-def]
@@ -40,7 +41,8 @@ def test_opens_on_a_useful_comparison(window) -> None:  # type: ignore[no-untype
     else:
         assert "Cannot meet" in text
     # estimated figures say so, with the model version, in the table's provenance column
-    provenance = [window.results_model.index(r, 16).data() for r in range(len(project.options))]
+    column = next(i for i, c in enumerate(RESULT_COLUMNS) if c.header == "Provenance")
+    provenance = [window.results_model.index(r, column).data() for r in range(len(project.options))]
     assert any(MODEL_VERSION in p or p.startswith("measured") for p in provenance)
 
 
@@ -199,7 +201,7 @@ def test_demand_sizes_the_fleet(window, qtbot) -> None:  # type: ignore[no-untyp
     qtbot.waitUntil(lambda: computed(window), timeout=10000)
     assert window.doc.project.demand.tokens_per_day == pytest.approx(80e9)
     truth = expected(window)
-    gpus_col = 9
+    gpus_col = next(i for i, c in enumerate(RESULT_COLUMNS) if c.header == "GPUs")
     for row in range(window.results_model.rowCount()):
         result = window.results_model.result(row)
         fleet = truth.by_id(result.option_id).fleet

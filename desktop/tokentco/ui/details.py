@@ -1,4 +1,7 @@
-"""Details panel: the selected option in plain words — what limits it and why."""
+"""Details panel: the selected option in plain words — what limits it and why, what its
+throughput rests on (measured, anchored to which measurement, or estimated), how uncertain
+it is (p10–p90 ranges, the chance the cheapest really is cheapest), which measurements were
+considered and why each was or was not used, and which inputs were assumed."""
 
 import html
 import math
@@ -7,13 +10,89 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from tokentco import MODEL_VERSION
 from tokentco.domain import Project
-from tokentco.engine.results import Comparison, OptionResult
+from tokentco.engine.results import AnchorCandidate, Comparison, OptionResult, Range
+from tokentco.present import formats as fmt
+from tokentco.present import names, sentences
+from tokentco.present.report_tables import basis_text
 from tokentco.ui import theme
-from tokentco.ui.charts import fmt_money, fmt_number, provenance_text
+from tokentco.ui.charts import fmt_money, fmt_number
 
 
 def _row(label: str, value: str) -> str:
     return f"<tr><td class='k'>{html.escape(label)}</td><td class='v'>{value}</td></tr>"
+
+
+MAX_ANCHORS = 6
+"""Nearest measurements listed (nearest first); the count of the others is given."""
+
+
+def _range(rng: Range | None, formatter: fmt.Formatter) -> str:
+    """ " (p10–p90 a–b)" or "" when there is no range."""
+    if rng is None:
+        return ""
+    return f" (p10–p90 {fmt.value_range(rng.p10, rng.p90, formatter)})"
+
+
+def _anchor_item(a: AnchorCandidate) -> str:
+    e = html.escape
+    measured = fmt.tokens_per_s(a.measured_tokens_per_s_per_gpu, unit="tok/s/GPU")
+    if a.used:
+        head = f"<b>✓ used</b> — {measured}"
+        if math.isfinite(a.factor):
+            head += f", model there {fmt.tokens_per_s(a.model_tokens_per_s_per_gpu)} → ×"
+            head += fmt.number(a.factor)
+        if a.weight and a.weight < 1:
+            head += f", weight {fmt.percent(a.weight)}"
+    else:
+        head = f"✗ not used: {e(a.why or 'not chosen')} — {measured}"
+    differs = "; ".join(a.differences) if a.differences else "same conditions"
+    if a.assumed_lengths:
+        differs += "; lengths not stated, dataset mean used"
+    return (
+        f"<li>{head}<br>{e(a.source or a.point_id)}<br>"
+        f"<span class='m'>differs: {e(differs)} · distance {fmt.number(a.distance)}</span></li>"
+    )
+
+
+def trust_html(result: OptionResult, comparison: Comparison) -> str:
+    """Basis, nearest measurements and assumed inputs of one option (HTML)."""
+    e = html.escape
+    parts = [
+        f"<p><b>Basis: {e(basis_text(result))}.</b> {e(sentences.basis(result))}"
+        + (
+            f" Range from the out-of-sample errors of {e(result.uncertainty.group)} estimates."
+            if result.uncertainty is not None and result.uncertainty.group
+            else ""
+        )
+        + "</p>"
+    ]
+    if result.anchors:
+        items = "".join(_anchor_item(a) for a in result.anchors[:MAX_ANCHORS])
+        more = len(result.anchors) - MAX_ANCHORS
+        tail = (
+            f"<p class='m'>…and {more} further measurements, farther away.</p>" if more > 0 else ""
+        )
+        parts.append(
+            "<p><b>Nearest measurements of this hardware and model</b></p>"
+            f"<ul style='margin-top:0'>{items}</ul>{tail}"
+        )
+    else:
+        parts.append(
+            "<p class='m'>No measurement of this hardware and model: the figure is the "
+            "model's alone. <b>Quoted throughput…</b> anchors it to a vendor's figure.</p>"
+        )
+    if result.assumptions:
+        items = "".join(
+            f"<li><b>{e(names.display(a.field))}</b>: {e(a.value)}"
+            + (f"<br><span class='m'>set it: {e(a.how_to_set)}</span>" if a.how_to_set else "")
+            + "</li>"
+            for a in result.assumptions
+        )
+        parts.append(
+            f"<p><b>† Assumed inputs</b> (not read from your data)</p>"
+            f"<ul style='margin-top:0'>{items}</ul>"
+        )
+    return "".join(parts)
 
 
 def describe(result: OptionResult, comparison: Comparison, project: Project) -> str:
@@ -23,7 +102,8 @@ def describe(result: OptionResult, comparison: Comparison, project: Project) -> 
     muted = theme.html_colour(theme.muted_foreground())
     parts = [
         f"<style>td.k{{color:{muted};padding-right:10px;white-space:nowrap}}"
-        " td.v{font-weight:600} h2{margin:0 0 2px 0} p{margin:4px 0}</style>",
+        f" td.v{{font-weight:600}} h2{{margin:0 0 2px 0}} p{{margin:4px 0}} .m{{color:{muted}}}"
+        "</style>",
         f"<h2>{e(result.label or result.option_id)}</h2>",
         f"<p style='color:{muted}'>{e(result.accelerator_id)} · offer {e(result.offer_id)}</p>",
     ]
@@ -42,13 +122,26 @@ def describe(result: OptionResult, comparison: Comparison, project: Project) -> 
             elif cheapest.usd_per_mtok > 0 and math.isfinite(result.usd_per_mtok):
                 ratio = result.usd_per_mtok / cheapest.usd_per_mtok
                 verdict = f"{ratio:.1f}× the cost of the cheapest ({e(cheapest.label)})."
+        u = result.uncertainty
+        spread = _range(u.usd_per_mtok if u is not None else None, fmt.usd_per_mtok)
+        sure = ""
+        if cheapest is not None and comparison.p_winner_cheapest is not None:
+            sentence = sentences.cheapest_confidence(
+                comparison, {cheapest.option_id: cheapest.label}
+            )
+            sure = f"</p><p><b>P(cheapest is cheapest):</b> {e(sentence)}"
         parts.append(
             f"<p style='font-size:15pt'><b>{fmt_money(result.usd_per_mtok)}</b> per million "
-            f"{e(project.workload.token_basis.value)} tokens</p><p>{verdict}</p>"
+            f"{e(project.workload.token_basis.value)} tokens</p>"
+            f"<p class='m'>{e(spread.strip())}</p><p>{verdict}{sure}</p>"
         )
         parts.append(f"<p><b>Limited by {e(p.binding.label)}.</b> {e(p.binding.explanation)}</p>")
         rows = [
-            _row("Throughput", f"{p.output_tokens_per_s_per_gpu:,.0f} output tok/s per GPU"),
+            _row(
+                "Throughput",
+                f"{p.output_tokens_per_s_per_gpu:,.0f} output tok/s per GPU"
+                + _range(u.tokens_per_s_per_gpu if u is not None else None, fmt.tokens_per_s),
+            ),
             _row(
                 "Per user",
                 f"{p.tokens_per_s_per_user:,.1f} tok/s · TTFT {p.ttft_ms:,.0f} ms · "
@@ -66,24 +159,28 @@ def describe(result: OptionResult, comparison: Comparison, project: Project) -> 
             ),
             _row(
                 "Energy",
-                f"{fmt_number(result.tokens_per_s_per_mw)} tok/s per MW · "
-                f"{(result.kwh_per_mtok or 0):.3f} kWh/Mtok",
+                f"{fmt_number(result.tokens_per_s_per_mw)} tok/s per MW"
+                + _range(u.tokens_per_s_per_mw if u is not None else None, fmt.number)
+                + f" · {(result.kwh_per_mtok or 0):.3f} kWh/Mtok",
             ),
-            _row("Figures", e(provenance_text(result))),
         ]
         if result.fleet is not None:
             f = result.fleet
             rows.append(
                 _row(
                     "Fleet at demand",
-                    f"{f.gpus:,} GPUs in {f.systems:,} systems · {f.megawatts:,.2f} MW · "
+                    f"{f.gpus:,} GPUs"
+                    + _range(u.gpus if u is not None else None, fmt.integer)
+                    + f" in {f.systems:,} systems · {f.megawatts:,.2f} MW · "
                     f"busy {f.utilization:.0%}",
                 )
             )
             rows.append(
                 _row(
                     "Money",
-                    f"${fmt_number(f.annual_cost_usd)} per year · "
+                    f"${fmt_number(f.annual_cost_usd)} per year"
+                    + _range(u.annual_cost_usd if u is not None else None, fmt.money)
+                    + " · "
                     f"${fmt_number(f.contract_value_usd)} over {f.term_years:g} years",
                 )
             )
@@ -91,10 +188,12 @@ def describe(result: OptionResult, comparison: Comparison, project: Project) -> 
     if result.warnings:
         items = "".join(f"<li>{e(w)}</li>" for w in result.warnings)
         parts.append(f"<p><b>Caveats</b></p><ul style='margin-top:0'>{items}</ul>")
-    if p.provenance != "measured":
+    parts.append(trust_html(result, comparison))
+    if p.provenance == "estimated":
         parts.append(
             f"<p style='color:{muted}'>Throughput estimated by the TokenTCO model "
-            f"{e(MODEL_VERSION)}; import a measured result to override it.</p>"
+            f"{e(MODEL_VERSION)}; type a vendor's figure (<b>Quoted throughput…</b>) or "
+            "import a measured result to anchor it.</p>"
         )
     return "".join(parts)
 

@@ -2,7 +2,9 @@
 
 * :class:`ResultsModel` — one row per option of the latest :class:`Comparison` (held in a
   QStandardItemModel, so painting and sorting call no Python), every key
-  figure plus a provenance column (measured with source, or estimated with model version).
+  figure plus a provenance column (measured with source, or estimated with model version),
+  the basis of the throughput (measured / anchored ×f / estimated), the p10–p90 ranges of
+  $/Mtok and tok/s/GPU, and a † on options whose figures rest on assumed inputs.
 * :class:`CatalogueModel` — one catalogue table (accelerators, offers, …). Editing a cell
   builds a *new* validated row (the domain objects are immutable) and stores it in the
   project as a user row through the undo stack; a rejected value leaves the row unchanged
@@ -25,6 +27,9 @@ from tokentco.app.fieldpath import validation_message
 from tokentco.domain import Catalogue, TableKind
 from tokentco.engine.results import Comparison, OptionResult
 from tokentco.io.import_columns import FIELDS
+from tokentco.present import formats as fmt
+from tokentco.present import sentences
+from tokentco.present.report_tables import basis_text
 from tokentco.ui import theme
 from tokentco.ui.charts import fmt_money, fmt_number, provenance_text
 from tokentco.ui.document import ProjectDocument
@@ -40,6 +45,8 @@ class Column:
     text: Callable[[Any], str]
     tip: str = ""
     align_right: bool = True
+    sort: Callable[[Any], Any] | None = None
+    """The sort key of a value that is not a number itself (a range sorts by its p90)."""
 
 
 def _fleet(attr: str) -> Callable[[OptionResult], Any]:
@@ -58,6 +65,44 @@ def _feasible(fn: Callable[[OptionResult], Any]) -> Callable[[OptionResult], Any
     return lambda r: fn(r) if r.point.feasible else None
 
 
+def _range(which: str) -> Callable[[OptionResult], Any]:
+    """The p10–p90 range of ``which`` ("usd_per_mtok" or "tokens_per_s_per_gpu"), or None
+    when the engine gives none (or the option cannot run)."""
+
+    def value(r: OptionResult) -> Any:
+        if r.uncertainty is None or not r.point.feasible:
+            return None
+        return getattr(r.uncertainty, which)
+
+    return value
+
+
+def _range_text(formatter: fmt.Formatter) -> Callable[[Any], str]:
+    return lambda v: fmt.MISSING if v is None else fmt.value_range(v.p10, v.p90, formatter)
+
+
+def _range_sort(v: Any) -> Any:
+    return None if v is None else v.p90
+
+
+ASSUMED_MARK = "  †"
+ASSUMED_TIP = "Rests on assumed inputs (not read from your data):"
+
+
+def assumed_tip(r: OptionResult) -> str:
+    """The assumptions behind an option's figures, one per line, with how to set each."""
+    lines = [ASSUMED_TIP, *(f"• {sentences.assumption(a)}" for a in r.assumptions)]
+    return "\n".join(lines)
+
+
+def basis_tip(r: OptionResult) -> str:
+    """Where the throughput comes from (source, factor, model version) and its range group."""
+    text = sentences.basis(r)
+    if r.uncertainty is not None and r.uncertainty.group:
+        text += f"\nRange from out-of-sample errors of: {r.uncertainty.group}"
+    return text
+
+
 OWN_SERVING_MARK = "  ⚙"
 OWN_SERVING_TIP = (
     "Keeps its own serving settings, so it is not compared on the project's terms. "
@@ -67,12 +112,33 @@ OWN_SERVING_TIP = (
 RESULT_COLUMNS: tuple[Column, ...] = (
     Column("Option", lambda r: r.label or r.option_id, str, align_right=False),
     Column("$/Mtok", lambda r: r.usd_per_mtok, fmt_money, "all-in cost per million tokens"),
+    Column(
+        "$/Mtok p10–p90",
+        _range("usd_per_mtok"),
+        _range_text(fmt.usd_per_mtok),
+        "80 % of outcomes fall in this range, from the estimator's out-of-sample errors",
+        sort=_range_sort,
+    ),
     Column("$/GPU-h", lambda r: r.cost.usd_per_gpu_hour, fmt_money, "all-in cost of one GPU-hour"),
     Column(
         "tok/s/GPU",
         _feasible(lambda r: r.point.output_tokens_per_s_per_gpu),
         _float(0),
         "output tokens per second per GPU at the operating point",
+    ),
+    Column(
+        "tok/s/GPU p10–p90",
+        _range("tokens_per_s_per_gpu"),
+        _range_text(fmt.tokens_per_s),
+        "p10–p90 range of the throughput, from the estimator's out-of-sample errors",
+        sort=_range_sort,
+    ),
+    Column(
+        "Basis",
+        lambda r: basis_text(r) if r.point.feasible else None,
+        lambda v: v or fmt.MISSING,
+        "measured, anchored to a measurement (×factor) or estimated by the model",
+        align_right=False,
     ),
     Column("tok/s/user", _feasible(lambda r: r.point.tokens_per_s_per_user), _float(1)),
     Column("TTFT ms", _feasible(lambda r: r.point.ttft_ms), _float(0)),
@@ -151,7 +217,7 @@ class ResultsModel(QStandardItemModel):
         cells = []
         for column, col in enumerate(RESULT_COLUMNS):
             value = col.value(r)
-            sort = value
+            sort = col.sort(value) if col.sort is not None else value
             if value is None or (isinstance(value, float) and not math.isfinite(value)):
                 sort = float("inf")
             tip: str | None = None
@@ -159,11 +225,14 @@ class ResultsModel(QStandardItemModel):
                 tip = f"Infeasible: {r.point.reason}"
             elif col.header == "Binding":
                 tip = r.point.binding.explanation
-            elif col.header == "Provenance":
-                tip = provenance_text(r)
+            elif col.header in ("Provenance", "Basis") or col.header.endswith("p10–p90"):
+                tip = basis_tip(r)
             elif r.warnings:
                 tip = "\n".join(r.warnings)
             text = col.text(value)
+            if column == 0 and r.assumptions:
+                text += ASSUMED_MARK
+                tip = "\n".join(t for t in (assumed_tip(r), tip) if t)
             if column == 0 and own_serving:
                 text += OWN_SERVING_MARK
                 tip = "\n".join(t for t in (OWN_SERVING_TIP, tip) if t)

@@ -19,9 +19,9 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QVBoxLayout, QWidget
 
-from tokentco import MODEL_VERSION
 from tokentco.domain import Project
 from tokentco.engine.results import Comparison, OptionResult
+from tokentco.present import sentences
 from tokentco.ui import theme
 from tokentco.ui.charts.axes import (
     CategoryAxis,
@@ -74,10 +74,9 @@ def fmt_number(value: float | None, unit: str = "") -> str:
 
 
 def provenance_text(result: OptionResult) -> str:
-    point = result.point
-    if point.provenance == "measured":
-        return f"measured ({point.source})" if point.source else "measured"
-    return f"estimated ({MODEL_VERSION})"
+    """Measured (with source), anchored (factor and source) or estimated (model version):
+    the wording the report and the CLI use too (:func:`tokentco.present.sentences.basis`)."""
+    return sentences.basis(result)
 
 
 class Chart(QWidget):

@@ -13,6 +13,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from tokentco import MODEL_VERSION
+from tokentco.present import formats as fmt
 from tokentco.ui import theme
 from tokentco.ui.charts.axes import (
     set_value_range,
@@ -25,9 +26,11 @@ from tokentco.ui.charts.base import (
     provenance_text,
 )
 from tokentco.ui.charts.overlays import (
+    ANCHORED_ALPHA,
     Labels,
     bar_brushes,
     bar_pens,
+    error_bars,
 )
 
 
@@ -38,13 +41,19 @@ class CostChart(Chart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.axis, self.plot = self._bar_plot("$ per million tokens at the operating point")
+        self.axis, self.plot = self._bar_plot("$/Mtok at the operating point · whiskers: p10–p90")
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
         self.plot.addItem(self.bars)
+        self.whiskers = pg.ErrorBarItem(pen=pg.mkPen(theme.chart_foreground(), width=1.2))
+        self.whiskers.setZValue(30)
+        self.plot.addItem(self.whiskers)
         self.labels = Labels(self.plot)
-        legend = self._legend(1, 0, 3)
+        legend = self._legend(1, 0, 4)
         grey = QColor("#888888")
         legend.addItem(pg.BarGraphItem(x=[], height=[], width=0, brush=QBrush(grey)), "measured")
+        half = QColor(grey)
+        half.setAlpha(ANCHORED_ALPHA)
+        legend.addItem(pg.BarGraphItem(x=[], height=[], width=0, brush=QBrush(half)), "anchored")
         legend.addItem(
             pg.BarGraphItem(
                 x=[],
@@ -66,13 +75,19 @@ class CostChart(Chart):
             ),
             "cheapest",
         )
+
         self.legend = legend
         self._attach_hover(self.plot)
         self.values: list[float] = []
+        self.ranges: list[tuple[float, float] | None] = []
+        """The p10–p90 whiskers drawn, per bar (None: no range)."""
         self.cheapest_id = ""
 
     def data_key(self, data: ChartData) -> Any:
-        return self._ids(data), tuple(r.usd_per_mtok for r in data.comparison.options)
+        return self._ids(data), tuple(
+            (r.usd_per_mtok, r.uncertainty.usd_per_mtok if r.uncertainty else None)
+            for r in data.comparison.options
+        )
 
     def update_plot(self, data: ChartData) -> None:
         results = data.comparison.options
@@ -92,6 +107,16 @@ class CostChart(Chart):
             brushes=brushes,
             pens=bar_pens(results, data, self.cheapest_id),
         )
+        self.ranges = error_bars(
+            self.whiskers,
+            values,
+            [
+                (r.uncertainty.usd_per_mtok.p10, r.uncertainty.usd_per_mtok.p90)
+                if r.uncertainty is not None and r.point.feasible
+                else None
+                for r in results
+            ],
+        )
         self.axis.set_categories([r.label or r.option_id for r in results])
         entries = []
         if len(results) <= MAX_BAR_LABELS:
@@ -102,9 +127,12 @@ class CostChart(Chart):
                     text = fmt_money(r.usd_per_mtok)
                     if r.option_id == self.cheapest_id:
                         text += "  ★ cheapest"
-                entries.append((values[i], float(i), "  " + text))
+                # the label starts past the whisker, so the two never overlap
+                drawn = self.ranges[i]
+                end = max(values[i], drawn[1] if drawn is not None else 0.0)
+                entries.append((end, float(i), "  " + text))
         self.labels.set_entries(entries, theme.chart_foreground())
-        top = max(values, default=1.0) or 1.0
+        top = max([*values, *(rng[1] for rng in self.ranges if rng)], default=1.0) or 1.0
         set_value_range(self.plot, 0, top * 1.35, len(values))
 
     def hover_at(self, x: float, y: float) -> str:
@@ -113,8 +141,12 @@ class CostChart(Chart):
             return ""
         if not r.point.feasible:
             return f"{r.label}\ninfeasible: {r.point.reason}"
+        spread = ""
+        if r.uncertainty is not None:
+            rng = r.uncertainty.usd_per_mtok
+            spread = f" (p10–p90 {fmt.value_range(rng.p10, rng.p90, fmt.usd_per_mtok)})"
         return (
-            f"{r.label}\n{fmt_money(r.usd_per_mtok)} per Mtok\n"
+            f"{r.label}\n{fmt_money(r.usd_per_mtok)} per Mtok{spread}\n"
             f"{fmt_money(r.cost.usd_per_gpu_hour)}/GPU-h at {r.utilization:.0%} utilization\n"
             f"{r.point.output_tokens_per_s_per_gpu:,.0f} tok/s/GPU — {provenance_text(r)}"
         )

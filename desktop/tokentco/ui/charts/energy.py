@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
+from tokentco.present import formats as fmt
 from tokentco.ui import theme
 from tokentco.ui.charts.axes import (
     CategoryAxis,
@@ -23,6 +24,7 @@ from tokentco.ui.charts.overlays import (
     Labels,
     bar_brushes,
     bar_pens,
+    error_bars,
 )
 
 
@@ -46,18 +48,28 @@ class EnergyChart(Chart):
         self.view.ci.layout.setColumnStretchFactor(0, 3)
         self.view.ci.layout.setColumnStretchFactor(1, 2)
         self.mw_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.mw_whiskers = pg.ErrorBarItem(pen=pg.mkPen(theme.chart_foreground(), width=1.2))
+        self.mw_whiskers.setZValue(30)
         self.kwh_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
         self.mw.addItem(self.mw_bars)
+        self.mw.addItem(self.mw_whiskers)
         self.kwh.addItem(self.kwh_bars)
         self.mw_labels = Labels(self.mw)
         self.kwh_labels = Labels(self.kwh)
         self._attach_hover(self.mw)
         self.mw_values: list[float] = []
         self.kwh_values: list[float] = []
+        self.mw_ranges: list[tuple[float, float] | None] = []
+        """The p10–p90 whiskers of tok/s per MW drawn, per bar (None: no range)."""
 
     def data_key(self, data: ChartData) -> Any:
         values = tuple(
-            (r.point.feasible, r.tokens_per_s_per_mw, r.kwh_per_mtok)
+            (
+                r.point.feasible,
+                r.tokens_per_s_per_mw,
+                r.kwh_per_mtok,
+                r.uncertainty.tokens_per_s_per_mw if r.uncertainty else None,
+            )
             for r in data.comparison.options
         )
         return self._ids(data), values
@@ -78,16 +90,30 @@ class EnergyChart(Chart):
         self.kwh_bars.setOpts(
             x0=np.zeros(len(y)), y=y, height=0.7, width=np.asarray(kwh), brushes=brushes, pens=pens
         )
+        self.mw_ranges = error_bars(
+            self.mw_whiskers,
+            mw,
+            [
+                (rng.p10, rng.p90)
+                if r.uncertainty is not None
+                and r.point.feasible
+                and (rng := r.uncertainty.tokens_per_s_per_mw) is not None
+                else None
+                for r in results
+            ],
+        )
         self.axis.set_categories([r.label or r.option_id for r in results])
         fg = theme.chart_foreground()
         few = len(results) <= MAX_BAR_LABELS
+        ends = [max(v, rng[1] if rng else 0.0) for v, rng in zip(mw, self.mw_ranges, strict=True)]
         self.mw_labels.set_entries(
-            [(v, float(i), " " + fmt_number(v)) for i, v in enumerate(mw)] if few else [], fg
+            [(ends[i], float(i), " " + fmt_number(v)) for i, v in enumerate(mw)] if few else [],
+            fg,
         )
         self.kwh_labels.set_entries(
             [(v, float(i), f" {v:.3g}") for i, v in enumerate(kwh)] if few else [], fg
         )
-        set_value_range(self.mw, 0, (max(mw, default=1.0) or 1.0) * 1.45, len(results))
+        set_value_range(self.mw, 0, (max(ends, default=1.0) or 1.0) * 1.45, len(results))
         set_value_range(self.kwh, 0, (max(kwh, default=1.0) or 1.0) * 1.7)
 
     def hover_at(self, x: float, y: float) -> str:
@@ -99,7 +125,11 @@ class EnergyChart(Chart):
             if r.watts_per_gpu_all_in
             else "power unknown"
         )
+        spread = ""
+        if r.uncertainty is not None and r.uncertainty.tokens_per_s_per_mw is not None:
+            rng = r.uncertainty.tokens_per_s_per_mw
+            spread = f" (p10–p90 {fmt.value_range(rng.p10, rng.p90)})"
         return (
-            f"{r.label}\n{fmt_number(r.tokens_per_s_per_mw)} tok/s per MW\n"
+            f"{r.label}\n{fmt_number(r.tokens_per_s_per_mw)} tok/s per MW{spread}\n"
             f"{r.kwh_per_mtok or 0:.3f} kWh per Mtok\n{watts}"
         )

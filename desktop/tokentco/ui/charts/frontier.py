@@ -1,4 +1,8 @@
-"""Throughput vs interactivity: each option's frontier curve and its operating point."""
+"""Throughput vs interactivity: each option's frontier curve and its operating point.
+
+The operating point's marker says what its throughput rests on — a star when measured, a
+diamond when anchored to a measurement, a circle when estimated — and a vertical whisker
+spans its p10–p90 range, so the basis and the uncertainty never rely on colour alone."""
 
 import math
 from typing import Any
@@ -28,6 +32,16 @@ from tokentco.ui.charts.overlays import (
     Curves,
 )
 
+BASIS_SYMBOLS: dict[str, tuple[str, int]] = {
+    "measured": ("star", 16),
+    "anchored": ("d", 14),
+    "estimated": ("o", 12),
+}
+"""Marker (pyqtgraph symbol, size in px) of an operating point by the basis of its figure."""
+
+BASIS_NOTE = "★ measured ◆ anchored ● estimated, whisker p10–p90"
+"""The key to the markers, under the plot (a legend entry each would squeeze the curves)."""
+
 
 class FrontierChart(Chart):
     """Tokens/s/GPU against tokens/s/user per option, the target line and operating points."""
@@ -41,7 +55,7 @@ class FrontierChart(Chart):
         # ranges are set from the data once per update: autorange would re-scan every
         # curve after each of the n setData calls (quadratic with 100 options)
         self.plot.vb.disableAutoRange()
-        self.plot.setLabel("bottom", "tokens/s per user (interactivity)")
+        self.plot.setLabel("bottom", f"tokens/s per user (interactivity) · {BASIS_NOTE}")
         self.plot.setLabel("left", "output tokens/s per GPU")
         self.curves = Curves(self.plot)
         self._paths: dict[str, tuple[Any, QPainterPath]] = {}
@@ -49,6 +63,11 @@ class FrontierChart(Chart):
         self.points = pg.ScatterPlotItem(size=13, pxMode=True)
         self.points.setZValue(20)
         self.plot.addItem(self.points)
+        self.whiskers = pg.ErrorBarItem(pen=pg.mkPen(theme.chart_foreground(), width=1.2))
+        self.whiskers.setZValue(19)
+        self.plot.addItem(self.whiskers)
+        self.ranges: list[tuple[float, float]] = []
+        """p10–p90 tok/s/GPU of each drawn operating point that has one (for tests)."""
         self.region = pg.LinearRegionItem(
             values=(0, 0), movable=False, brush=pg.mkBrush(213, 94, 0, 28), pen=pg.mkPen(None)
         )
@@ -78,6 +97,7 @@ class FrontierChart(Chart):
                 r.point.feasible,
                 r.point.tokens_per_s_per_user,
                 r.point.output_tokens_per_s_per_gpu,
+                r.uncertainty.tokens_per_s_per_gpu if r.uncertainty else None,
                 len(r.frontier.tokens_per_s_per_user),
                 float(np.nansum(r.frontier.tokens_per_s_per_user)),
                 float(np.nansum(r.frontier.output_tokens_per_s_per_gpu)),
@@ -103,6 +123,8 @@ class FrontierChart(Chart):
         paths: list[tuple[QPainterPath, QPen]] = []
         xs, ys, owner, conc = [], [], [], []
         px, py, brushes, symbols, sizes = [], [], [], [], []
+        wx, wy, w_low, w_high = [], [], [], []
+        self.ranges = []
         for i, r in enumerate(results):
             index = data.colour_index(r.option_id)
             f = r.frontier
@@ -130,12 +152,21 @@ class FrontierChart(Chart):
             conc.append(np.asarray(f.concurrency, dtype=float)[ok])
             p = r.point
             if p.feasible and p.output_tokens_per_s_per_gpu > 0:
-                measured = p.provenance == "measured"
+                symbol, size = BASIS_SYMBOLS.get(p.provenance, BASIS_SYMBOLS["estimated"])
+                log_y = math.log10(p.output_tokens_per_s_per_gpu)
                 px.append(p.tokens_per_s_per_user)
-                py.append(math.log10(p.output_tokens_per_s_per_gpu))
+                py.append(log_y)
                 brushes.append(self._brush(index))
-                symbols.append("star" if measured else "o")
-                sizes.append(16 if measured else 12)
+                symbols.append(symbol)
+                sizes.append(size)
+                u = r.uncertainty
+                if u is not None and 0 < u.tokens_per_s_per_gpu.p10 <= u.tokens_per_s_per_gpu.p90:
+                    rng = u.tokens_per_s_per_gpu
+                    self.ranges.append((rng.p10, rng.p90))
+                    wx.append(p.tokens_per_s_per_user)
+                    wy.append(log_y)
+                    w_low.append(max(log_y - math.log10(rng.p10), 0.0))
+                    w_high.append(max(math.log10(rng.p90) - log_y, 0.0))
         if rebuild:
             self.legend.setMinimumWidth(0)
         # the selected curve last, on top of the others
@@ -147,6 +178,14 @@ class FrontierChart(Chart):
         self.points.setData(
             x=px, y=py, brush=brushes, symbol=symbols, size=sizes, pen=self._outline
         )
+        self.whiskers.setData(
+            x=np.asarray(wx, dtype=float),
+            y=np.asarray(wy, dtype=float),
+            top=np.asarray(w_high, dtype=float),
+            bottom=np.asarray(w_low, dtype=float),
+            beam=0.0,
+        )
+        self.whiskers.setVisible(bool(wx))
         self._xs = np.concatenate(xs) if xs else np.empty(0)
         self._ys = np.concatenate(ys) if ys else np.empty(0)
         self._owner = np.concatenate(owner) if owner else np.empty(0, dtype=np.int64)

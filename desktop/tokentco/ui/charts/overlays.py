@@ -2,9 +2,11 @@
 pens and brushes: drawing 100 options as one item is what keeps a repaint in budget."""
 
 import functools
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -209,9 +211,60 @@ def bar_pens(
     ]
 
 
+ANCHORED_ALPHA = 150
+"""Fill of a bar whose throughput is anchored to a measurement: between measured (solid)
+and estimated (pale), so the three bases differ in lightness, not hue."""
+
+
+@functools.lru_cache(maxsize=256)
+def basis_brush(index: int, provenance: str) -> QBrush:
+    """The option's colour, solid when measured, half-filled when anchored, pale when
+    estimated."""
+    if provenance == "anchored":
+        colour = theme.option_colour(index)
+        colour.setAlpha(ANCHORED_ALPHA)
+        return QBrush(colour)
+    return option_brush(index, provenance == "measured")
+
+
 def bar_brushes(results: Sequence[OptionResult], data: "ChartData") -> list[QBrush]:
-    """Solid for measured throughput, pale for estimated, in the option's colour."""
-    return [
-        option_brush(data.colour_index(r.option_id), r.point.provenance == "measured")
-        for r in results
+    """Solid for measured throughput, half-filled for anchored, pale for estimated, in the
+    option's colour."""
+    return [basis_brush(data.colour_index(r.option_id), r.point.provenance) for r in results]
+
+
+def error_bars(
+    bars: pg.ErrorBarItem,
+    values: Sequence[float],
+    ranges: Sequence[tuple[float, float] | None],
+) -> list[tuple[float, float] | None]:
+    """Show the p10–p90 ``ranges`` of horizontal bars as whiskers (one item for every bar;
+    a bar without a range gets none). Returns the ranges drawn, for hover and tests."""
+    kept = [
+        (i, rng)
+        for i, rng in enumerate(ranges)
+        if rng is not None and values[i] > 0 and all(map(_finite, rng))
     ]
+    drawn: list[tuple[float, float] | None] = [None] * len(ranges)
+    for i, rng in kept:
+        drawn[i] = rng
+    if not kept:
+        bars.setData(x=np.empty(0), y=np.empty(0), left=np.empty(0), right=np.empty(0))
+        bars.hide()
+        return drawn
+    x = np.asarray([values[i] for i, _ in kept], dtype=float)
+    low = np.asarray([rng[0] for _, rng in kept], dtype=float)
+    high = np.asarray([rng[1] for _, rng in kept], dtype=float)
+    bars.setData(
+        x=x,
+        y=np.asarray([i for i, _ in kept], dtype=float),
+        left=np.maximum(x - low, 0.0),
+        right=np.maximum(high - x, 0.0),
+        beam=0.3,
+    )
+    bars.show()
+    return drawn
+
+
+def _finite(value: float) -> bool:
+    return math.isfinite(value)
