@@ -106,6 +106,8 @@ def test_the_briefs_example_in_five_steps(window, qtbot) -> None:  # type: ignor
 def test_remove_quote_is_one_undoable_edit(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     _type_quote(window, qtbot, "h200-owner", "120")
     before = window.results_model.result(_row_of(window, "h200-owner")).usd_per_mtok
+    # the same action is in the Comparison menu and on the results table's right-click menu
+    assert window.act_quote in window.results.actions()
     window.act_quote.trigger()
     dialog = window.quote_dialog
     assert dialog.remove_button.isEnabled()

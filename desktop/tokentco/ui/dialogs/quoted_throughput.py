@@ -211,6 +211,7 @@ class QuotedThroughputDialog(QDialog):
         quote = option.quoted
         self.setWindowTitle(f"Quoted throughput — {option.display_name}")
         self.setAccessibleName("Quoted throughput")
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         intro = QLabel(
             f"Throughput of <b>{html.escape(option.display_name)}</b> on "
