@@ -122,9 +122,11 @@ def write_summary(book: Book, layout: ScoreLayout) -> None:
     ws.merge_cells("B7:F7")
     single = f"AND(COUNT({ranks})>0,COUNTIF({ranks},1)=1)"
     if n:
+        pair = f'IF(COUNTIF({ranks},1)=2,"tie: "&B{top}&" and "&B{top + 1},' if n > 1 else ""
         ws["B5"] = (
             f'=IF(COUNT({ranks})=0,"none: no option meets the latency target",'
-            f'IF(COUNTIF({ranks},1)>1,"tie: "&COUNTIF({ranks},1)&" options share first place",'
+            f"IF(COUNTIF({ranks},1)>1,{pair}"
+            f'"tie: "&COUNTIF({ranks},1)&" options share first place"{")" if pair else ""},'
             f"B{top}))"
         )
         ws["B5"].font = Font(bold=True, size=13, color="006100")
