@@ -177,3 +177,52 @@ def test_first_start_on_a_1366x768_screen(tmp_path: Path) -> None:
     assert client.width() <= 1366 and client.height() <= 768
     assert abs(frame.center().x() - screen.center().x()) <= 10
     assert abs(frame.center().y() - screen.center().y()) <= 25
+
+
+# --- the results table's option column stays in view -----------------------------------------
+def test_the_option_column_stays_visible_while_scrolling_right(window, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    table = window.results
+    frozen = table.frozen
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() > 0, timeout=5000)
+    model = table.model()
+    names = [str(model.index(row, 0).data()) for row in range(model.rowCount())]
+    assert all(names)
+    table.horizontalScrollBar().setValue(table.horizontalScrollBar().maximum())
+    qtbot.wait(20)
+    # the main view's own option column has scrolled away ...
+    assert table.columnViewportPosition(0) + table.columnWidth(0) <= 0
+    # ... and the overlay shows it, at the left edge, for every row, in the table's order
+    assert frozen.isVisible() and frozen.model() is model
+    assert frozen.selectionModel() is table.selectionModel()
+    assert frozen.width() == table.columnWidth(0) > 40
+    assert frozen.x() <= table.frameWidth() + table.verticalHeader().width()
+    assert [c for c in range(model.columnCount()) if not frozen.isColumnHidden(c)] == [0]
+    for row, name in enumerate(names):
+        cell = frozen.visualRect(model.index(row, 0))
+        assert frozen.viewport().rect().intersects(cell), (row, name)
+        assert model.index(row, 0).data() == name
+    # the last column is in view to the right of the overlay
+    last = model.columnCount() - 1
+    right = table.columnViewportPosition(last) + table.columnWidth(last)
+    assert frozen.width() < right <= table.viewport().width()
+    # clicking an option in the frozen column selects it (shared selection)
+    row = 1 if model.rowCount() > 1 else 0
+    centre = frozen.visualRect(model.index(row, 0)).center()
+    qtbot.mouseClick(frozen.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    source = window.results_proxy.mapToSource(model.index(row, 0)).row()
+    assert window.doc.selected_option_id == window.results_model.result(source).option_id
+    assert table.selectionModel().isRowSelected(row)
+    # the horizontal position survives the selection (no jump back to the left)
+    assert table.horizontalScrollBar().value() == table.horizontalScrollBar().maximum()
+    # sorting from the overlay's header sorts the table
+    qtbot.mouseClick(
+        frozen.horizontalHeader().viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=frozen.horizontalHeader().rect().center(),
+    )
+    assert table.horizontalHeader().sortIndicatorSection() == 0
+    shown = [str(model.index(r, 0).data()) for r in range(model.rowCount())]
+    assert shown in (sorted(shown), sorted(shown, reverse=True))

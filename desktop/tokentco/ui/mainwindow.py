@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -62,6 +61,7 @@ from tokentco.ui.dialogs.preferences import PreferencesDialog
 from tokentco.ui.dialogs.quoted_throughput import QuotedThroughputDialog
 from tokentco.ui.dialogs.shortcuts import ShortcutsDialog
 from tokentco.ui.document import ProjectDocument
+from tokentco.ui.frozen_table import FrozenColumnTable
 from tokentco.ui.knobs import KnobPanel
 from tokentco.ui.problems import ProblemsPanel
 from tokentco.ui.tables import SORT_ROLE, ResultsModel
@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
         self.results_proxy = QSortFilterProxyModel(self)
         self.results_proxy.setSourceModel(self.results_model)
         self.results_proxy.setSortRole(SORT_ROLE)
-        self.results = QTableView()
+        self.results = FrozenColumnTable()  # the option names stay while scrolling right
         self.results.setModel(self.results_proxy)
         self.results.setSortingEnabled(True)
         self.results.sortByColumn(1, Qt.SortOrder.AscendingOrder)
