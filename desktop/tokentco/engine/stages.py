@@ -1,0 +1,276 @@
+"""The two stages of an evaluation, separately callable: the sweep and the economics.
+
+``evaluate()`` answers everything at once; the workbench needs less on most edits. A
+utilization, price or demand move changes nothing the estimator sees, so it needs only
+the *economics* of each option; a workload or serving edit changes the *sweep* of the
+options it touches, and of those only. Splitting the work this way lets
+``tokentco.app.recompute`` cache each option's sweep by its inputs and rerun only the
+stage an edit invalidates, while every figure still comes from the one code path the
+full evaluation uses.
+
+* :func:`sweep_stage` — options → their grid rows swept in one vectorised call, their
+  operating points (one per waterfall variant when asked), their own frontier and their
+  anchoring to measurements. The result of one option depends only on
+  :func:`sweep_key`'s inputs: the estimator is elementwise over cases, and each option's
+  operating point and frontier are reduced over its own rows only, so sweeping it alone
+  or with 99 others gives the same floats (``tests/app/test_recompute.py`` checks it).
+* :func:`economics_stage` — one option's sweep → its ``OptionResult``: $/GPU-hour,
+  $/Mtok, energy, fleet, waterfall costs, p10–p90 ranges.
+* :func:`comparison_stage` — the results → a ``Comparison`` with P(winner cheapest),
+  whose Monte Carlo draws (fixed seed) are reused while the bands and hardware clusters
+  stay the same (:class:`WinnerOdds`).
+"""
+
+import math
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from tokentco.domain import (
+    Accelerator,
+    Catalogue,
+    ComparisonOption,
+    MeasuredPoint,
+    ModelSpec,
+    Project,
+    ServingOptions,
+    Workload,
+)
+from tokentco.engine import uncertainty
+from tokentco.engine.calibration import Calibration
+from tokentco.engine.estimator import sweep
+from tokentco.engine.evaluate import (
+    CONCURRENCY_LEVELS,
+    Anchored,
+    _anchor,
+    _assemble,
+    _measured_index,
+    _Plan,
+    _plan,
+    _plan_anchors,
+    _Shared,
+    _unknown,
+    _with_uncertainty,
+    estimate_source,
+)
+from tokentco.engine.operating import frontiers, operating_points
+from tokentco.engine.results import Comparison, FloatArray, Frontier, OperatingPoint, OptionResult
+from tokentco.engine.terms import model_terms, stack_blocks
+
+Block = tuple[dict[str, float], list[tuple[int, int, int, int]]]
+
+
+@dataclass(frozen=True)
+class OptionSweep:
+    """One option's swept figures, before any money: valid for every project whose
+    :func:`sweep_key` for this option is the same."""
+
+    plan: _Plan
+    """The option resolved against the catalogue when it was swept (its offer and
+    utilization may be stale: :func:`economics_stage` puts the current ones in)."""
+    points: tuple[OperatingPoint, ...]
+    """Unscaled operating points, one per waterfall variant; the last is as configured."""
+    frontier: Frontier
+    """Unscaled throughput-vs-interactivity curve of the configuration as served."""
+    anchored: Anchored
+    variants: bool
+    """Whether ``points`` holds every waterfall variant (else only the last)."""
+
+
+def sweep_key(
+    model: ModelSpec,
+    accelerator: Accelerator,
+    serving: ServingOptions,
+    workload: Workload,
+    option: ComparisonOption,
+    measured: Sequence[MeasuredPoint],
+) -> Hashable:
+    """Everything one option's sweep reads, as a hashable value (the sweep cache's key).
+
+    Utilization and every money input are left out on purpose — the estimator never sees
+    them — as are the workload's token basis (an economics choice). ``measured`` is the
+    model's measurements of this hardware, which can anchor the option."""
+    kept = tuple(v for k, v in serving.__dict__.items() if k != "utilization")
+    load = (
+        workload.isl_tokens,
+        workload.osl_tokens,
+        workload.prefix_hit_rate,
+        workload.max_ttft_ms,
+        workload.min_tokens_per_s_per_user,
+    )
+    anchors: tuple[object, ...] = ()
+    if option.use_measured:
+        anchors = (tuple(measured), option.quoted)
+    return (model, accelerator, kept, load, option.use_measured, anchors)
+
+
+def measured_by_hardware(catalogue: Catalogue, model_id: str) -> dict[str, list[MeasuredPoint]]:
+    """The model's measurements by hardware id (what :func:`sweep_key` needs per option)."""
+    return _measured_index(catalogue, model_id)
+
+
+def sweep_stage(
+    project: Project,
+    catalogue: Catalogue,
+    options: Sequence[ComparisonOption],
+    calibration: Calibration,
+    variants: Sequence[bool],
+    *,
+    pinned: Mapping[str, Anchored] | None = None,
+    measured: Mapping[str, list[MeasuredPoint]] | None = None,
+) -> list[OptionSweep | str]:
+    """Sweep ``options`` of ``project`` in one estimator call (a reason string for an
+    option whose hardware or offer is unknown). ``variants[i]`` asks for option ``i``'s
+    waterfall variants too; ``pinned`` keeps an earlier anchoring (the tornado's)."""
+    model = catalogue.models.get(project.model_id)
+    if model is None:
+        raise ValueError(f"unknown model {project.model_id!r}")
+    source = estimate_source(calibration)
+    index = dict(measured) if measured is not None else _measured_index(catalogue, model.id)
+    blocks: list[Block] = []
+    plans: list[_Plan | str] = []
+    start = 0
+    shared = _Shared()
+    for option, waterfall in zip(options, variants, strict=True):
+        plan = _plan(project, catalogue, model, option, calibration, blocks, start, waterfall)
+        if not isinstance(plan, str):
+            start = plan.variants[-1][1].stop
+            if pinned is not None and option.id in pinned:
+                plan = replace(plan, pinned=pinned[option.id])
+            elif option.use_measured:
+                plan = replace(plan, shared=shared)
+                start = _plan_anchors(
+                    project, model, plan, index, calibration, blocks, start, option.quoted
+                )
+        plans.append(plan)
+    if not blocks:  # every option was unknown
+        return [plan for plan in plans if isinstance(plan, str)]
+    cases = stack_blocks(blocks)
+    levels: FloatArray = np.geomspace(1.0, cases.max_concurrency, CONCURRENCY_LEVELS, axis=1)
+    grid = sweep(cases, model_terms(model), levels)
+    known = [plan for plan in plans if not isinstance(plan, str)]
+    groups = [rows for plan in known for _, rows in plan.variants]
+    points = iter(operating_points(grid, project.workload, groups, source))
+    out: list[OptionSweep | str] = []
+    for plan, waterfall in zip(plans, variants, strict=True):
+        if isinstance(plan, str):
+            out.append(plan)
+            continue
+        own = tuple(next(points) for _ in plan.variants)
+        # each option's curve from its own rows alone, so it cannot depend on the others
+        (curve,) = frontiers(grid, [plan.variants[-1][1]])
+        anchored = _anchor(plan, grid, own[-1], project.workload, source)
+        out.append(OptionSweep(plan, own, curve, anchored, waterfall))
+    return out
+
+
+def economics_stage(
+    project: Project,
+    catalogue: Catalogue,
+    option: ComparisonOption,
+    swept: OptionSweep,
+    calibration: Calibration,
+) -> OptionResult:
+    """One option's result from its sweep and the project's current money inputs.
+
+    The waterfall is filled only when the sweep holds its variants (empty otherwise: not
+    computed, which the workbench asks for only for the selected option)."""
+    model = catalogue.models[project.model_id]
+    offer = catalogue.offers[option.offer_id]
+    plan = replace(swept.plan, option=option, offer=offer, serving=project.serving_for(option))
+    if not swept.variants:
+        plan = replace(plan, variants=plan.variants[-1:])
+    points = list(swept.points[-len(plan.variants) :])
+    result = _assemble(project, catalogue, plan, points, swept.frontier, swept.anchored)
+    if not swept.variants:
+        result = replace(result, waterfall=())
+    return _with_uncertainty(result, plan, model, calibration, project)
+
+
+def unknown_result(option: ComparisonOption, reason: str) -> OptionResult:
+    """The infeasible result of an option whose hardware or offer is not in the catalogue."""
+    return _unknown(option, reason)
+
+
+class WinnerOdds:
+    """P(the cheapest option really is cheapest), with its random draws kept.
+
+    ``uncertainty.p_winner_cheapest`` draws ``DRAWS`` × clusters standard normals with a
+    fixed seed and turns them into per-option error factors; those depend only on the
+    bands and the hardware clusters, not on the costs. A utilization or price move changes
+    only the costs, so the factors are kept (for the last bands and clusters) and each
+    call is one multiply and one argmin — the same floats as a fresh call."""
+
+    def __init__(self, draws: int = uncertainty.DRAWS, seed: int = uncertainty.SEED) -> None:
+        self.draws = draws
+        self.seed = seed
+        self._key: Hashable = None
+        self._factors: FloatArray | None = None
+
+    def of(self, results: Sequence[OptionResult], calibration: Calibration) -> float | None:
+        bands: list[tuple[float, float] | None] = []
+        for r in results:
+            band = None
+            if r.point.feasible and r.uncertainty is not None:
+                band = uncertainty.band_for(calibration, r.uncertainty.group)
+            bands.append(band)
+        if any(b is None for r, b in zip(results, bands, strict=True) if r.point.feasible):
+            return None
+        return self.probability(
+            [r.usd_per_mtok if r.point.feasible else math.inf for r in results],
+            [b or (0.0, 0.0) for b in bands],
+            [r.accelerator_id for r in results],
+        )
+
+    def probability(
+        self,
+        costs: Sequence[float],
+        bands: Sequence[tuple[float, float]],
+        clusters: Sequence[str],
+    ) -> float | None:
+        """``uncertainty.p_winner_cheapest(costs, bands, clusters)`` with kept draws."""
+        cost = np.asarray(costs, np.float64)
+        ok = np.isfinite(cost) & (cost > 0)
+        if int(ok.sum()) < 2:
+            return None
+        index = np.flatnonzero(ok)
+        names = tuple(clusters[int(i)] for i in index)
+        chosen = tuple(tuple(bands[int(i)]) for i in index)
+        key = (names, chosen)
+        if key != self._key or self._factors is None:
+            self._factors = self._error_factors(names, chosen)
+            self._key = key
+        kept = cost[index]
+        sampled = kept[None, :] * self._factors
+        winner = int(np.argmin(kept))
+        return float(np.mean(np.argmin(sampled, axis=1) == winner))
+
+    def _error_factors(
+        self, names: tuple[str, ...], bands: tuple[tuple[float, ...], ...]
+    ) -> FloatArray:
+        unique = sorted(set(names))
+        column = np.array([unique.index(n) for n in names])
+        band = np.array(bands, np.float64)
+        mean = (band[:, 0] + band[:, 1]) / 2.0
+        sigma = (band[:, 1] - band[:, 0]) / (2.0 * uncertainty.Z90)
+        rng = np.random.default_rng(self.seed)
+        z = rng.standard_normal((self.draws, len(unique)))[:, column]
+        error = mean[None, :] + sigma[None, :] * z
+        factors: FloatArray = np.exp(-error)
+        return factors
+
+
+def comparison_stage(
+    model_id: str,
+    results: Sequence[OptionResult],
+    calibration: Calibration,
+    odds: WinnerOdds | None = None,
+) -> Comparison:
+    """The comparison of ``results`` (in the project's option order)."""
+    return Comparison(
+        model_id=model_id,
+        options=tuple(results),
+        calibration=calibration,
+        p_winner_cheapest=(odds or WinnerOdds()).of(results, calibration),
+    )
