@@ -18,13 +18,13 @@ ROOFLINE_SHARPNESS = 4  # _smooth_max squares twice; keep the two in step
 
 Real kernels do not switch abruptly from bandwidth- to compute-bound; a p-norm blends
 the two near the knee, which is where most operating points sit."""
-SPEC_PASS_OVERHEAD = 0.1
+SPEC_PASS_OVERHEAD = 0.15
 """Share of a step's fixed cost (overheads and collectives) each speculative draft pass
 repeats. Without it the MTP gain at very high interactivity, where fixed costs dominate
-the step, came out ~2× too high (the InferenceX MTP rows: LOSO error 110 %). 0.1 (a
-one-layer MTP head re-running sampling, synchronisation and its layer's collectives) was
-chosen over 0, 0.15, 0.25, 0.5 and 1 on leave-one-source-out error: 0.15–0.25 fit the
-MTP rows closer (27 → 6 %) but raise the overall p90."""
+the step, came out ~2× too high (the InferenceX MTP rows: LOSO error 110 %). Chosen on
+leave-one-source-out error among 0, 0.05, 0.1, 0.15, 0.2 (docs/estimator.md): 0.15 brings
+the MTP rows to 18 % and keeps the overall error where 0.05–0.1 have it (a one-layer MTP
+head re-running sampling, synchronisation and its layer's collectives)."""
 AGGREGATED_PREFILL_PENALTY = 0.8
 """Chunked prefill sharing steps with decode runs at this share of standalone efficiency."""
 
@@ -202,7 +202,25 @@ def _prefill_gpu_seconds(c: dict[str, FloatArray], m: dict[str, FloatArray]) -> 
     penalty = np.where(c["disaggregated"] > 0, 1.0, AGGREGATED_PREFILL_PENALTY)
     rate = c["eta_prefill"] * penalty
     seconds = linear / (c["peak_flops"] * rate) + attention / (c["attn_peak_flops"] * rate)
+    seconds = seconds + _prefill_communication(c, m, new_tokens)
     return np.asarray(seconds)
+
+
+def _prefill_communication(
+    c: dict[str, FloatArray], m: dict[str, FloatArray], new_tokens: FloatArray
+) -> FloatArray:
+    """GPU-seconds one request's prefill spends in expert-parallel traffic: the dispatch
+    and combine of each prompt token's k expert activations per MoE layer (the decode
+    step's all-to-all, per prefill token). It sits on the critical path between the
+    router and the expert GEMMs, so it adds to the prefill time. TP all-reduces are left
+    out: in prefill they are small next to the GEMMs they follow and engines overlap them
+    (counting them without overlap made dense long-prompt rows 5–8 points worse on
+    leave-one-source-out, see docs/estimator.md)."""
+    inside = c["gpus"] <= c["scaleup_gpus"]
+    link = np.where(inside, c["scaleup_bw_bytes_s"], c["scaleout_bw_bytes_s"]) * c["eta_comm"]
+    ep_share = (c["ep"] - 1.0) / c["ep"]
+    ep_bytes = 2.0 * m["moe_layers"] * new_tokens * m["experts_per_token"] * m["hidden"]
+    return np.asarray(ep_bytes * c["act_bytes"] * ep_share / link)
 
 
 def _serve(
