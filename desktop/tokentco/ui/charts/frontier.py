@@ -30,6 +30,7 @@ from tokentco.ui.charts.base import (
 )
 from tokentco.ui.charts.overlays import (
     Curves,
+    cached_pen,
 )
 
 BASIS_SYMBOLS: dict[str, tuple[str, int]] = {
@@ -184,6 +185,7 @@ class FrontierChart(Chart):
             top=np.asarray(w_high, dtype=float),
             bottom=np.asarray(w_low, dtype=float),
             beam=0.0,
+            pen=cached_pen(theme.chart_foreground().rgba(), 1.2),  # follows a palette change
         )
         self.whiskers.setVisible(bool(wx))
         self._xs = np.concatenate(xs) if xs else np.empty(0)

@@ -261,6 +261,7 @@ def error_bars(
         left=np.maximum(x - low, 0.0),
         right=np.maximum(high - x, 0.0),
         beam=0.3,
+        pen=cached_pen(theme.chart_foreground().rgba(), 1.2),  # follows a palette change
     )
     bars.show()
     return drawn
