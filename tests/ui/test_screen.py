@@ -226,3 +226,27 @@ def test_the_option_column_stays_visible_while_scrolling_right(window, qtbot) ->
     assert table.horizontalHeader().sortIndicatorSection() == 0
     shown = [str(model.index(r, 0).data()) for r in range(model.rowCount())]
     assert shown in (sorted(shown), sorted(shown, reverse=True))
+
+
+def test_a_right_click_on_the_frozen_column_opens_the_tables_menu(window) -> None:
+    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    frozen = window.results.frozen
+    menus: list[list[str]] = []
+
+    def close_menu() -> None:
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            menus.append([a.text() for a in popup.actions()])
+            popup.close()
+
+    QTimer.singleShot(100, close_menu)
+    here = QPoint(20, 10)
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, here, frozen.viewport().mapToGlobal(here)
+    )
+    QApplication.sendEvent(frozen.viewport(), event)  # the menu runs its own loop
+    assert menus == [[a.text() for a in window.results.actions()]]
+    assert menus[0]

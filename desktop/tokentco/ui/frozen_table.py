@@ -11,9 +11,15 @@ from the shared model, so both views always show the same rows in the same order
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QTableView,
+    QWidget,
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 FROZEN = 0
@@ -41,6 +47,9 @@ class FrozenColumnTable(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.viewport().stackUnder(self.frozen)
+        # a right-click on the overlay opens the table's own context menu
+        self.frozen.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.frozen.customContextMenuRequested.connect(self._frozen_context_menu)
         self.horizontalHeader().sectionResized.connect(self._section_resized)
         self.verticalHeader().sectionResized.connect(self._row_resized)
         self.horizontalHeader().sortIndicatorChanged.connect(self._sort_indicator_changed)
@@ -110,6 +119,13 @@ class FrozenColumnTable(QTableView):
             else ascending
         )
         self.sortByColumn(column, order)
+
+    def _frozen_context_menu(self, pos: QPoint) -> None:
+        where = self.frozen.viewport().mapToGlobal(pos)
+        event = QContextMenuEvent(
+            QContextMenuEvent.Reason.Mouse, self.viewport().mapFromGlobal(where), where
+        )
+        QApplication.sendEvent(self.viewport(), event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
