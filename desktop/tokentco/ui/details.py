@@ -27,8 +27,9 @@ MAX_ANCHORS = 6
 
 
 def _range(rng: Range | None, formatter: fmt.Formatter) -> str:
-    """ " (p10–p90 a–b)" or "" when there is no range."""
-    if rng is None:
+    """ " (p10–p90 a–b)", or "" when there is no range or it has no width (a figure
+    measured at these conditions carries no model error)."""
+    if rng is None or not rng.p10 < rng.p90:
         return ""
     return f" (p10–p90 {fmt.value_range(rng.p10, rng.p90, formatter)})"
 
@@ -57,15 +58,14 @@ def _anchor_item(a: AnchorCandidate) -> str:
 def trust_html(result: OptionResult, comparison: Comparison) -> str:
     """Basis, nearest measurements and assumed inputs of one option (HTML)."""
     e = html.escape
-    parts = [
-        f"<p><b>Basis: {e(basis_text(result))}.</b> {e(sentences.basis(result))}"
-        + (
-            f" Range from the out-of-sample errors of {e(result.uncertainty.group)} estimates."
-            if result.uncertainty is not None and result.uncertainty.group
-            else ""
-        )
-        + "</p>"
-    ]
+    u = result.uncertainty
+    if result.point.provenance == "measured":
+        head = f"<b>Basis: {e(sentences.basis(result))}.</b>"
+    else:
+        head = f"<b>Basis: {e(basis_text(result))}.</b> {e(sentences.basis(result))}"
+    if u is not None and u.group and u.tokens_per_s_per_gpu.p10 < u.tokens_per_s_per_gpu.p90:
+        head += f" Range from the out-of-sample errors of {e(u.group)} estimates."
+    parts = [f"<p>{head}</p>"]
     if result.anchors:
         items = "".join(_anchor_item(a) for a in result.anchors[:MAX_ANCHORS])
         more = len(result.anchors) - MAX_ANCHORS
@@ -144,8 +144,8 @@ def describe(result: OptionResult, comparison: Comparison, project: Project) -> 
             ),
             _row(
                 "Per user",
-                f"{p.tokens_per_s_per_user:,.1f} tok/s · TTFT {p.ttft_ms:,.0f} ms · "
-                f"TPOT {p.tpot_ms:,.1f} ms",
+                f"{fmt.tokens_per_s(p.tokens_per_s_per_user)} tok/s · "
+                f"TTFT {fmt.milliseconds(p.ttft_ms)} · TPOT {fmt.milliseconds(p.tpot_ms)}",
             ),
             _row(
                 "Operating point",

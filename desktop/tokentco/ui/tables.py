@@ -72,7 +72,9 @@ def _range(which: str) -> Callable[[OptionResult], Any]:
     def value(r: OptionResult) -> Any:
         if r.uncertainty is None or not r.point.feasible:
             return None
-        return getattr(r.uncertainty, which)
+        rng = getattr(r.uncertainty, which)
+        # a figure measured at these conditions has no model error: no range to show
+        return rng if rng is not None and rng.p10 < rng.p90 else None
 
     return value
 

@@ -161,7 +161,7 @@ class FrontierChart(Chart):
                 symbols.append(symbol)
                 sizes.append(size)
                 u = r.uncertainty
-                if u is not None and 0 < u.tokens_per_s_per_gpu.p10 <= u.tokens_per_s_per_gpu.p90:
+                if u is not None and 0 < u.tokens_per_s_per_gpu.p10 < u.tokens_per_s_per_gpu.p90:
                     rng = u.tokens_per_s_per_gpu
                     self.ranges.append((rng.p10, rng.p90))
                     wx.append(p.tokens_per_s_per_user)

@@ -243,7 +243,7 @@ def error_bars(
     kept = [
         (i, rng)
         for i, rng in enumerate(ranges)
-        if rng is not None and values[i] > 0 and all(map(_finite, rng))
+        if rng is not None and values[i] > 0 and all(map(_finite, rng)) and rng[0] < rng[1]
     ]
     drawn: list[tuple[float, float] | None] = [None] * len(ranges)
     for i, rng in kept:
