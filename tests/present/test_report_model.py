@@ -11,8 +11,8 @@ from tokentco.engine.scoring import score
 from tokentco.engine.sensitivity import TornadoBar
 from tokentco.present import formats as fmt
 from tokentco.present.axes import fmt_ticks
+from tokentco.present.citations import citation
 from tokentco.present.report_model import build_report
-from tokentco.present.report_sources import cite
 from tokentco.present.report_tables import blocks
 from tokentco.present.report_text import tornado_range
 from tokentco.present.standing import standing
@@ -140,11 +140,14 @@ def test_citations_drop_working_notes(catalogue: Catalogue) -> None:
         "skypilot-org/skypilot-catalog catalogs/v7/nebius/vms.csv @22fd1fe gpu-h100 23.60/8 "
         "(confirm definition)"
     )
-    text = cite(noisy, "2026-08")
+    found = citation(noisy, "2026-08")
+    assert found is not None
+    text = found.text()
     assert "vms.csv" not in text and "22fd1fe" not in text and "confirm" not in text
     assert "https://github.com/skypilot-org/skypilot-catalog" in text
     for offer in catalogue.offers.values():
-        c = cite(offer.source, offer.as_of)
+        cited = citation(offer.source, offer.as_of)
+        c = cited.text() if cited else ""
         assert not re.search(r"\b[0-9a-f]{7,40}\b", c), c
         assert "derived, verify" not in c and "confirm definition" not in c
 
@@ -153,7 +156,7 @@ def test_sources_page_cites_every_option(project: Project, catalogue: Catalogue)
     model = _model(project, catalogue)
     assert len(model.sources) == len(project.options)
     for _, cites in model.sources:
-        assert cites[0].startswith("Throughput: ")
+        assert cites[0].startswith("Throughput basis: ")
 
 
 def test_one_option_and_an_unknown_offer_still_build(

@@ -67,7 +67,8 @@ class ReportModel:
     assumptions: tuple[Table, ...]
     assumption_notes: tuple[str, ...]
     scorecard: tuple[Table, ...]
-    methodology: tuple[str, ...]
+    methodology: tuple[tuple[str, tuple[str, ...]], ...]
+    """(heading, paragraphs), shared with the workbook's Methodology sheet."""
     sources: tuple[tuple[str, tuple[str, ...]], ...]
     """Per option: its label and its citations (title, publisher, date, URL)."""
     notes: str

@@ -11,7 +11,8 @@ from tokentco.engine.results import Comparison, OptionResult
 from tokentco.engine.scoring import Scorecard
 from tokentco.engine.sensitivity import TornadoBar
 from tokentco.present import formats as fmt
-from tokentco.present import names
+from tokentco.present import names, sentences
+from tokentco.present.methodology import methodology as shared_methodology
 from tokentco.present.report_sources import citations_for
 from tokentco.present.report_tables import Labels, basis_text
 from tokentco.present.standing import Standing
@@ -24,14 +25,7 @@ def plain(value: float) -> str:
 
 
 def latency_target(project: Project) -> str:
-    """ "TTFT ≤ 2,000 ms and ≥ 20 tokens/s per user", or "none"."""
-    w = project.workload
-    parts = []
-    if w.max_ttft_ms is not None:
-        parts.append(f"TTFT ≤ {fmt.milliseconds(w.max_ttft_ms)}")
-    if w.min_tokens_per_s_per_user is not None:
-        parts.append(f"≥ {plain(w.min_tokens_per_s_per_user)} tokens/s per user")
-    return " and ".join(parts) or "none"
+    return sentences.latency_target(project.workload)
 
 
 def demand_text(project: Project) -> str:
@@ -246,33 +240,9 @@ def frontier_note(comparison: Comparison) -> str:
     )
 
 
-METHODOLOGY: tuple[str, ...] = (
-    "Cost per million tokens = all-in $/GPU-hour ÷ (tokens/s per GPU × 3,600 × utilization) "
-    "× 1,000,000. Idle hours are paid for: halving utilization doubles the cost.",
-    "All-in $/GPU-hour: a rental is the offer's price converted to US dollars; an owned GPU is "
-    "capex as an annuity over its depreciation life at the cost of capital "
-    "(capex × r ÷ (1 − (1 + r)^−n) ÷ 8,760), plus energy (W × PUE ÷ 1,000 × $/kWh), plus "
-    "yearly opex ÷ 8,760.",
-    "Tokens/s per GPU is read at the operating point: the highest throughput on the "
-    "throughput-vs-interactivity frontier that meets the latency targets. It is measured when "
-    "a published or quoted measurement matches the configuration, anchored when the model is "
-    "scaled to the nearest measurements of the same hardware and model, and otherwise "
-    "estimated by TokenTCO's step model, calibrated on public measurements. Uncertain figures "
-    "carry a p10–p90 range from the model's leave-one-source-out errors.",
-    "Energy: tokens/s per MW = tokens/s per GPU ÷ (W × PUE) × 1,000,000. Fleet: sized for peak "
-    "demand in whole replicas and systems; annual cost = GPUs × $/GPU-hour × 8,760.",
-    "Scorecard: ratio-to-best normalisation by default (min–max only where chosen), rubrics "
-    "100 × (5 − r) ÷ 4, weighted total Σ w·s ÷ Σ w; only options meeting the latency target "
-    "rank. Sensitivity: the smallest single-weight change (others rescaled) and the break-even "
-    "utilization, price and throughput at which the winner changes.",
-    "Caveats: estimated throughput carries model error — ask vendors for measured points at "
-    "your workload and latency target; list prices are not negotiated prices; lock-in and lead "
-    "times are analyst judgements.",
-)
-
-
-def methodology() -> tuple[str, ...]:
-    return METHODOLOGY
+def methodology() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(heading, paragraphs): the same text as the workbook's Methodology sheet."""
+    return shared_methodology()
 
 
 def sources(

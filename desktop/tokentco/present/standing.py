@@ -1,17 +1,15 @@
 """Who won, who is runner-up, and who tied — worded once for every deliverable.
 
-Only options that meet the latency target can win; options whose weighted totals print the
-same (one decimal) share a place, so a tie is shown as a tie rather than a winner picked by
-list order, and nothing feasible means no winner at all.
+Only options that meet the latency target can win; options with equal weighted totals share
+a place (the engine's ranks, as the workbook's RANK), so a tie is shown as a tie rather than a
+winner picked by list order, and nothing feasible means no winner at all.
 """
 
 from dataclasses import dataclass
 
 from tokentco.engine.results import Comparison
 from tokentco.engine.scoring import Scorecard
-
-TIE_TOLERANCE = 0.05
-"""Totals closer than this print the same at one decimal: they are tied."""
+from tokentco.present.sentences import places
 
 
 @dataclass(frozen=True)
@@ -46,22 +44,13 @@ class Standing:
 
 
 def standing(card: Scorecard, comparison: Comparison) -> Standing:
-    """Group the feasible options by total (ties within ``TIE_TOLERANCE``), best first."""
-    feasible = {r.option_id for r in comparison.options if r.point.feasible}
-    order = [i for i in card.order if card.option_ids[i] in feasible]
-    places: list[list[str]] = []
-    last: float | None = None
-    for i in order:
-        total = float(card.totals[i])
-        if last is not None and abs(total - last) < TIE_TOLERANCE:
-            places[-1].append(card.option_ids[i])
-        else:
-            places.append([card.option_ids[i]])
-            last = total
+    """The feasible options by scorecard rank, best first (``sentences.places``: equal
+    totals share a rank, as the workbook's RANK does), with each option's printed place."""
+    groups = places(card, comparison).groups
     ranks: dict[str, int | None] = {oid: None for oid in card.option_ids}
     rank = 1
-    for group in places:
+    for group in groups:
         for oid in group:
             ranks[oid] = rank
         rank += len(group)
-    return Standing(tuple(tuple(g) for g in places), ranks)
+    return Standing(groups, ranks)

@@ -150,8 +150,10 @@ def plan(page: Page, model: ReportModel) -> None:
 
 def methodology(page: Page, model: ReportModel) -> None:
     page.heading("Methodology and sources")
-    for text in model.methodology:
-        page.paragraph(text, 9)
+    for heading, paragraphs in model.methodology:
+        page.paragraph(heading, 9.5, bold=True, colour=NAVY, gap=2)
+        for text in paragraphs:
+            page.paragraph(text, 8.5, gap=3)
     page.heading("Sources", 11, keep_with=30)
     for label, cites in model.sources:
         page.paragraph(label, 8, bold=True, gap=1)
