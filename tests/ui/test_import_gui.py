@@ -183,6 +183,22 @@ def test_a_benchmark_file_that_does_not_say_its_gpus_asks_for_them(win, qtbot) -
     assert win.imports.bench_dialog is None  # answered: not asked again
 
 
+def test_declining_the_benchmark_question_changes_nothing_and_says_how_to_state_it(
+    win, qtbot
+) -> None:
+    before = win.doc.project
+    start_import(win, qtbot, [BENCH / "profile_export_genai_perf.json"])
+    qtbot.waitUntil(lambda: win.imports.bench_dialog is not None, timeout=5000)
+    dialog = win.imports.bench_dialog
+    assert dialog.missing == {"hardware", "num_gpus"}
+    assert not dialog.model.isVisibleTo(dialog)  # the file names its model: not asked
+    with qtbot.assertNotEmitted(win.importFinished, wait=500):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert win.imports.bench_dialog is None
+    assert win.doc.project == before
+    assert "import the files again to state them" in win.problems.summary.text()
+
+
 def test_benchmark_files_that_say_everything_import_without_a_question(win, qtbot) -> None:
     mlperf = sorted((BENCH / "mlperf").rglob("*.*"))
     result = start_import(win, qtbot, [BENCH / "vllm_bench_serve.json", *mlperf])

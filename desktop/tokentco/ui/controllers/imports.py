@@ -268,6 +268,12 @@ class ImportController(Controller):
                 self.bench_dialog = None
                 accepted = code == QDialog.DialogCode.Accepted
                 dialog.deleteLater()
+                if not accepted:  # the problems still say what is missing
+                    summary = self.window.problems.summary
+                    summary.setText(
+                        f"{summary.text()} — benchmark runs need their GPU, GPU count and "
+                        "model: import the files again to state them"
+                    )
                 rerun(dialog.defaults(outcome.bench) if accepted else outcome.bench, asked=True)
 
             dialog.finished.connect(finished)

@@ -9,6 +9,7 @@ selected option's GPU and the project's model; OK re-runs the import with the an
 noted in the imported row's provenance).
 """
 
+import html
 from collections.abc import Sequence
 
 from PySide6.QtWidgets import (
@@ -26,8 +27,18 @@ from tokentco.domain import Catalogue, Precision
 from tokentco.io.bench_formats import BenchDefaults
 from tokentco.ui.controllers.import_steps import BenchGap
 
-_WHAT = {"hardware": "which GPU ran it", "num_gpus": "how many GPUs", "model": "which model"}
+_WHAT = {
+    "hardware": "which GPU ran it",
+    "num_gpus": "how many GPUs served it",
+    "model": "which model it served",
+}
 MAX_GPUS = 100_000
+
+
+def _said(missing: Sequence[str]) -> str:
+    """ "which GPU ran it, how many GPUs served it or which model it served"."""
+    parts = [_WHAT[n] for n in missing]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} or {parts[-1]}"
 
 
 class BenchDefaultsDialog(QDialog):
@@ -49,8 +60,7 @@ class BenchDefaultsDialog(QDialog):
         self.setWindowTitle("Benchmark results: what ran them?")
         self.missing = {name for gap in gaps for name in gap.missing}
         lines = [
-            f"<b>{gap.file}</b> does not say {', '.join(_WHAT[n] for n in gap.missing)}."
-            for gap in gaps
+            f"<b>{html.escape(gap.file)}</b> does not say {_said(gap.missing)}." for gap in gaps
         ]
         intro = QLabel(
             "<br>".join(lines) + "<br>Say what ran these benchmarks so their throughput can be "
