@@ -12,6 +12,9 @@
   $/Mtok, tokens/MW, kWh/Mtok and fleet sizing, all formulas over Inputs.
 * **Throughput** — operating point and frontier per option, every figure labelled
   measured (with source) or estimated (with the model version).
+* **Plan** (when the project has a demand profile) — each option's base + burst capacity
+  plan as live formulas over its prices, throughput, growth and erosion (see
+  :mod:`tokentco.io.scorecard.plan_sheet`), with the hourly load on a hidden sheet.
 * **Methodology** — formulas in words, sources, caveats, date and tool version.
 
 The formulas mirror :mod:`tokentco.engine.economics` and :mod:`tokentco.engine.scoring`
@@ -41,6 +44,7 @@ from tokentco.io.scorecard.frontier import write_frontier
 from tokentco.io.scorecard.inputs import write_inputs
 from tokentco.io.scorecard.methodology import write_methodology
 from tokentco.io.scorecard.package import finish_package
+from tokentco.io.scorecard.plan_sheet import write_plan
 from tokentco.io.scorecard.scorecard_sheet import write_scorecard_sheet
 from tokentco.io.scorecard.summary import write_summary
 from tokentco.io.scorecard.throughput import write_throughput
@@ -79,6 +83,7 @@ def build_workbook(
     write_throughput(book)
     write_methodology(book)
     write_frontier(book)
+    write_plan(book)  # after Cost model, when the project has a demand profile
     wb = book.wb
     wb.move_sheet("Scorecard", offset=-(wb.sheetnames.index("Scorecard") - 1))
     wb.active = 0
