@@ -106,6 +106,8 @@ def test_a_quote_at_the_target_makes_the_figure_measured(window, qtbot) -> None:
     assert "Basis: measured" in details and "Vendor X RFP" in details
     # the quote is listed among the nearest measurements, as used
     assert "✓ used — 90.0 tok/s/GPU" in details
+    # and stated with its conditions, so the committee sees what was quoted
+    assert "Your quote: 90.0 tok/s/GPU at 1,024 in / 1,024 out tokens, 20.0 tok/s/user" in details
 
 
 def test_details_list_anchors_assumptions_ranges_and_confidence(window, qtbot) -> None:  # type: ignore[no-untyped-def]

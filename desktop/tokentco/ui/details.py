@@ -9,7 +9,7 @@ import math
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from tokentco import MODEL_VERSION
-from tokentco.domain import Project
+from tokentco.domain import MeasuredPoint, Project
 from tokentco.engine.results import AnchorCandidate, Comparison, OptionResult, Range
 from tokentco.present import formats as fmt
 from tokentco.present import names, sentences
@@ -53,6 +53,31 @@ def _anchor_item(a: AnchorCandidate) -> str:
         f"<li>{head}<br>{e(a.source or a.point_id)}<br>"
         f"<span class='m'>differs: {e(differs)} · distance {fmt.number(a.distance)}</span></li>"
     )
+
+
+def quote_text(quote: MeasuredPoint) -> str:
+    """The analyst's quote and its conditions in one line ("90 tok/s/GPU at 1,024 in /
+    1,024 out tokens, 20 tok/s/user, FP8, trtllm, MTP on · Vendor X RFP")."""
+    terms = [fmt.tokens_per_s(quote.output_tokens_per_s_per_gpu, unit="tok/s/GPU")]
+    if quote.isl_tokens and quote.osl_tokens:
+        terms[0] += (
+            f" at {fmt.integer(quote.isl_tokens)} in / {fmt.integer(quote.osl_tokens)} out tokens"
+        )
+    if quote.tokens_per_s_per_user:
+        terms.append(fmt.tokens_per_s(quote.tokens_per_s_per_user, unit="tok/s/user"))
+    if quote.scenario and quote.scenario != "quoted":
+        terms.append(quote.scenario)
+    if quote.ttft_ms:
+        terms.append(f"TTFT {fmt.milliseconds(quote.ttft_ms)}")
+    if quote.precision is not None:
+        terms.append(quote.precision.value.upper())
+    if quote.engine:
+        terms.append(quote.engine)
+    if quote.spec_decoding:
+        terms.append("speculative decoding on")
+    if quote.disaggregated:
+        terms.append("disaggregated")
+    return ", ".join(terms) + (f" · {quote.source}" if quote.source else "")
 
 
 def trust_html(result: OptionResult, comparison: Comparison) -> str:
@@ -189,6 +214,12 @@ def describe(result: OptionResult, comparison: Comparison, project: Project) -> 
         items = "".join(f"<li>{e(w)}</li>" for w in result.warnings)
         parts.append(f"<p><b>Caveats</b></p><ul style='margin-top:0'>{items}</ul>")
     parts.append(trust_html(result, comparison))
+    quote = next((o.quoted for o in project.options if o.id == result.option_id), None)
+    if quote is not None:
+        parts.append(
+            f"<p><b>Your quote:</b> {e(quote_text(quote))} — edit or remove it with "
+            "<b>Quoted throughput…</b>.</p>"
+        )
     if p.provenance == "estimated":
         parts.append(
             f"<p style='color:{muted}'>Throughput estimated by the TokenTCO model "
