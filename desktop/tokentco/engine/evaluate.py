@@ -107,29 +107,21 @@ def evaluate(
 
     ``pinned`` maps option ids to an anchoring computed before (``anchoring_of``): those
     options keep its factor instead of choosing their measurements again."""
+    # composed from the stages the workbench's incremental recompute runs one by one, so
+    # a full evaluation and an incremental one cannot drift apart; imported here because
+    # the stages are built from this module's helpers
+    from tokentco.engine import stages
+
     cal = calibration or DEFAULT_CALIBRATION
-    source = estimate_source(cal)
-    model, plans, grid = _sweep_plans(project, catalogue, cal, waterfall=True, pinned=pinned)
-    known = [plan for plan in plans if not isinstance(plan, str)]
-    if grid is not None:
-        groups = [rows for plan in known for _, rows in plan.variants]
-        points = iter(operating_points(grid, project.workload, groups, source))
-        curves = iter(frontiers(grid, [plan.variants[-1][1] for plan in known]))
-    results = []
-    for option, plan in zip(project.options, plans, strict=True):
-        if isinstance(plan, str):
-            results.append(_unknown(option, plan))
-            continue
-        own = [next(points) for _ in plan.variants]
-        anchored = _anchor(plan, grid, own[-1], project.workload, source)
-        result = _assemble(project, catalogue, plan, own, next(curves), anchored)
-        results.append(_with_uncertainty(result, plan, model, cal, project))
-    return Comparison(
-        model_id=model.id,
-        options=tuple(results),
-        calibration=cal,
-        p_winner_cheapest=_p_winner(results, cal),
-    )
+    every = [True] * len(project.options)
+    swept = stages.sweep_stage(project, catalogue, project.options, cal, every, pinned=pinned)
+    results = [
+        stages.unknown_result(option, s)
+        if isinstance(s, str)
+        else stages.economics_stage(project, catalogue, option, s, cal)
+        for option, s in zip(project.options, swept, strict=True)
+    ]
+    return stages.comparison_stage(project.model_id, results, cal)
 
 
 def _with_uncertainty(
@@ -166,24 +158,6 @@ def _with_uncertainty(
         p.output_tokens_per_s_per_gpu, result.usd_per_mtok, result.tokens_per_s_per_mw, gpus
     )
     return replace(result, uncertainty=uncertainty.uncertainty(central, band, group))
-
-
-def _p_winner(results: list[OptionResult], cal: Calibration) -> float | None:
-    """P(the cheapest option really is cheapest), errors shared by options on the same
-    hardware (the model is the comparison's); None without bands or two feasible options."""
-    bands = []
-    for r in results:
-        band = None
-        if r.point.feasible and r.uncertainty is not None:
-            band = uncertainty.band_for(cal, r.uncertainty.group)
-        bands.append(band)
-    if any(b is None for r, b in zip(results, bands, strict=True) if r.point.feasible):
-        return None
-    return uncertainty.p_winner_cheapest(
-        [r.usd_per_mtok if r.point.feasible else math.inf for r in results],
-        [b or (0.0, 0.0) for b in bands],
-        [r.accelerator_id for r in results],
-    )
 
 
 def anchoring_of(result: OptionResult) -> Anchored:
