@@ -265,3 +265,36 @@ def test_changed_on_disk(tmp_path: Path, project: Project) -> None:
     path.unlink()
     assert changed_on_disk(path, ours)
     assert changed_on_disk(path, None) is False  # never loaded, nothing there
+
+
+def test_reopened_project_still_knows_which_imported_inputs_were_assumed(tmp_path):
+    """Imported rows are saved with only the fields their file stated, so an accelerator
+    imported without interconnect columns is still flagged as assumed after reopening."""
+    from tokentco.app.edits import apply_import
+    from tokentco.engine.evaluate import evaluate
+    from tokentco.io.bundled import bundled_catalogue
+    from tokentco.io.calibration_file import load_calibration
+    from tokentco.io.importer import import_files
+
+    sheet = tmp_path / "hw.csv"
+    sheet.write_text(
+        "id,vendor,name,memory_gb,memory_bw_tb_s,fp16 dense tflops,fp8 dense tflops,tdp_w\n"
+        "zeta-9,Fictional,Zeta 9,256,6,1000,2000,900\n"
+    )
+    prices = tmp_path / "prices.csv"
+    prices.write_text("GPU,$/GPU/hr\nZeta 9,2.0\n")
+    result = import_files([sheet, prices], Project().exchange_rates)
+    project = apply_import(Project(), result, add_offer_options=True)
+    assert [o.accelerator_id for o in project.options] == ["zeta-9"]
+
+    def assumed(p: Project) -> set[str]:
+        catalogue = p.effective_catalogue(bundled_catalogue())
+        result = evaluate(p, catalogue, load_calibration()).options[0]
+        return {a.field for a in result.assumptions}
+
+    before = assumed(project)
+    assert "scale_up_gpus" in before
+    save_project(project, tmp_path / "p.tokentco")
+    reopened = load_project(tmp_path / "p.tokentco")
+    assert reopened == project
+    assert assumed(reopened) == before

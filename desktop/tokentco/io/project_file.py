@@ -258,10 +258,15 @@ def changed_on_disk(path: Path, stamp: DiskStamp | None) -> bool:
 
 
 def project_to_json(project: Project) -> str:
+    """The project as JSON. Imported catalogue rows keep only the fields their file stated
+    (``exclude_unset``), so a reopened project still knows which inputs were assumed —
+    an accelerator imported without interconnect columns stays flagged in Details."""
+    data = project.model_dump(mode="json")
+    data["imported"] = project.imported.model_dump(mode="json", exclude_unset=True)
     body = {
         "format": FORMAT_TAG,
         "schema_version": SCHEMA_VERSION,
-        "project": project.model_dump(mode="json"),
+        "project": data,
     }
     return json.dumps(body, indent=2, sort_keys=False, allow_nan=False)
 
