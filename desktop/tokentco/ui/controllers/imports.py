@@ -104,6 +104,7 @@ class ImportController(Controller):
             self.window.notify("Import", str(exc), QMessageBox.Icon.Information)
             return
         from tokentco.io.import_mapping import MappingStore
+        from tokentco.io.importer import ImportCancelled
         from tokentco.ui.controllers.import_steps import PassOutcome, run_import_pass
 
         rates = self.window.doc.project.exchange_rates
@@ -126,19 +127,23 @@ class ImportController(Controller):
             finished.set()  # closing a QProgressDialog emits canceled(): not a Cancel
             dialog.close()
 
-        def job(progress: Progress, cancelled: Cancelled) -> PassOutcome:
-            return run_import_pass(
-                import_files,
-                request.paths,
-                rates,
-                catalogue=catalogue,
-                store=store,
-                mapping=request.mapping,
-                bench=request.bench,
-                skip=request.skip,
-                progress=progress,
-                cancelled=lambda: cancelled() or cancel_requested.is_set(),
-            )
+        def job(progress: Progress, cancelled: Cancelled) -> PassOutcome | None:
+            """None when cancelled: an expected end, not an error worth a traceback."""
+            try:
+                return run_import_pass(
+                    import_files,
+                    request.paths,
+                    rates,
+                    catalogue=catalogue,
+                    store=store,
+                    mapping=request.mapping,
+                    bench=request.bench,
+                    skip=request.skip,
+                    progress=progress,
+                    cancelled=lambda: cancelled() or cancel_requested.is_set(),
+                )
+            except ImportCancelled:
+                return None
 
         def on_progress(fraction: float, message: str) -> None:
             if cancel_requested.is_set():
@@ -147,9 +152,9 @@ class ImportController(Controller):
             if message:
                 dialog.setLabelText(message)
 
-        def done(outcome: PassOutcome) -> None:
+        def done(outcome: PassOutcome | None) -> None:
             close()
-            if cancel_requested.is_set():  # finished just after Cancel: still nothing changes
+            if outcome is None or cancel_requested.is_set():  # a late result changes nothing
                 self._cancelled(names)
                 return
             outcome.notes[:0] = request.notes
@@ -158,8 +163,6 @@ class ImportController(Controller):
 
         def failed(exc: Exception) -> None:
             close()
-            from tokentco.io.importer import ImportCancelled  # loaded by the job already
-
             if isinstance(exc, ImportCancelled) or cancel_requested.is_set():
                 self._cancelled(names)
                 return
