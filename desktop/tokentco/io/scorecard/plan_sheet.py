@@ -61,6 +61,7 @@ _HOURS_HEADER = 4
 _HOURS_COLS_PER_YEAR = 3  # GPUs needed, burst above the low base, burst above the high base
 _LABEL_WIDTH = 48.0
 _UNIT_WIDTH = 14.0
+_TOP = Alignment(vertical="top")
 
 
 def write_plan(book: Book) -> None:
@@ -119,6 +120,7 @@ class _PlanWriter:
         for year in range(1, self.years + 1):
             self._year(year)
         self._term()
+        self._notes()
         self._hours_sheet()
         ws = self.ws
         ws.freeze_panes = ws.cell(self.header + 1, FIRST_COL)
@@ -135,15 +137,20 @@ class _PlanWriter:
             f"hourly load is on the hidden sheet '{HOURS_TITLE}' (unhide it to edit the "
             "profile)."
         )
-        cell = put_text(ws, 2, 1, note)
-        cell.font = NOTE_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=FIRST_COL)
-        fit_row(ws, 2, lines_needed(note, (_LABEL_WIDTH + _UNIT_WIDTH + OPTION_WIDTH) / 0.9))
+        self._note(2, note)
         set_widths(ws, {"A": _LABEL_WIDTH, "B": _UNIT_WIDTH})
         for i in range(self.book.n):
             ws.column_dimensions[opt_col(i)].width = OPTION_WIDTH
         self.row = 4
+
+    def _note(self, row: int, text: str) -> None:
+        """Wrapped note text within the row-label columns A:B, which print on every page
+        (text running into the option columns would be cut at the first page's edge)."""
+        cell = put_text(self.ws, row, 1, text)
+        cell.font = NOTE_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+        fit_row(self.ws, row, lines_needed(text, _LABEL_WIDTH + _UNIT_WIDTH), 12.0)
 
     def _setting(
         self,
@@ -181,7 +188,7 @@ class _PlanWriter:
         self.tokens_range = tokens
         self._setting(
             "ProfileHours",
-            "Hours in the profile (a week or a day; it repeats over the year)",
+            "Hours in the profile (a week or a day)",
             "h",
             f"=COUNT({tokens})",
             NUM0,
@@ -207,7 +214,7 @@ class _PlanWriter:
         self._setting("Growth", "Demand growth per year", "per year", p.growth_per_year, PCT)
         self._setting(
             "Erosion",
-            "Rental price erosion per year (burst prices fall by it)",
+            "Burst (rental) price erosion per year",
             "per year",
             book.project.price_erosion_per_year,
             PCT,
@@ -224,7 +231,7 @@ class _PlanWriter:
         yes_no.add(self.cells["UseSpot"].split("!")[1].replace("$", ""))
         self._setting(
             "Preemption",
-            "Share of spot hours reclaimed (re-bought on demand)",
+            "Spot hours reclaimed (re-bought on demand)",
             "share",
             p.spot_preemption_share,
             PCT,
@@ -259,12 +266,15 @@ class _PlanWriter:
         label_cell = put_text(ws, row, 1, label)
         label_cell.alignment = Alignment(wrap_text=True, vertical="top")
         label_cell.font = Font(bold=bold, italic=working, color="595959" if working else None)
-        put_text(ws, row, 2, unit).font = NOTE_FONT
+        unit_cell = put_text(ws, row, 2, unit)
+        unit_cell.font = NOTE_FONT
+        unit_cell.alignment = _TOP
         lines = lines_needed(label, _LABEL_WIDTH)
         for i, plan in enumerate(self.plans):
             cell = ws.cell(row, FIRST_COL + i)
             cell.border = BOX
             cell.number_format = fmt
+            cell.alignment = _TOP
             if bold:
                 cell.font = Font(bold=True)
             if plan is None or not plan.feasible:
@@ -302,7 +312,7 @@ class _PlanWriter:
 
         self._add(
             "base_offer",
-            "Base offer (owned or reserved, paid every hour)",
+            "Base offer (owned or reserved)",
             "",
             lambda i, p: offer_text(p.prices.base_offer_id),
             "@",
@@ -320,7 +330,7 @@ class _PlanWriter:
         self._price_row("base_price", "Base $/GPU-hour", lambda p: p.prices.base_usd_per_gpu_hour)
         self._add(
             "od_offer",
-            "On-demand offer (burst, paid for the hours it runs)",
+            "On-demand offer (burst)",
             "",
             lambda i, p: offer_text(p.prices.on_demand_offer_id),
             "@",
@@ -339,7 +349,7 @@ class _PlanWriter:
         self._section("Throughput and sizing (inputs, from TokenTCO)")
         self._add(
             "tps",
-            "Output tokens/s per GPU at the latency target",
+            "Output tokens/s per GPU at the target",
             "tok/s/GPU",
             lambda i, p: p.tokens_per_s_per_gpu,
             NUM1,
@@ -347,7 +357,7 @@ class _PlanWriter:
         )
         self._add(
             "replica",
-            "GPUs per replica (the load is served in whole replicas)",
+            "GPUs per replica (load in whole replicas)",
             "GPUs",
             lambda i, p: float(p.gpus_per_replica),
             NUM0,
@@ -355,7 +365,7 @@ class _PlanWriter:
         )
         self._add(
             "step",
-            "Base step: GPUs per unit of base (whole servers or racks)",
+            "Base step: GPUs per server or rack",
             "GPUs",
             lambda i, p: float(p.base_step),
             NUM0,
@@ -368,7 +378,7 @@ class _PlanWriter:
         c = self.cells
         self._add(
             "burst_price_1",
-            "Burst $/GPU-hour in year 1: on demand, or spot with the reclaimed share on demand",
+            "Burst $/GPU-hour in year 1 (see note 1)",
             "$/GPU-hour",
             lambda i, p: (
                 f'=IF(AND({c["UseSpot"]}="yes",ISNUMBER({self.ref("spot_price", i)})),'
@@ -383,7 +393,7 @@ class _PlanWriter:
 
     def _add_status(self) -> None:
         ws, row = self.ws, self.row
-        put_text(ws, row, 1, "Planned (meets the latency target, has an offer)")
+        put_text(ws, row, 1, "Planned (meets the target, has an offer)")
         put_text(ws, row, 2, "").font = NOTE_FONT
         lines = 1
         for i, plan in enumerate(self.plans):
@@ -437,7 +447,7 @@ class _PlanWriter:
         self._add(f"{y}_burst_price", "Burst $/GPU-hour (eroded)", "$/GPU-hour", burst, USD)
         self._add(
             f"{y}_peak_gpus",
-            "Peak GPUs needed (whole replicas at the target)",
+            "Peak GPUs needed (whole replicas)",
             "GPUs",
             lambda i, p: f"=MAX({self.hours_range(i, year, 0)})",
             NUM0,
@@ -451,7 +461,7 @@ class _PlanWriter:
         )
         self._add(
             f"{y}_breakeven",
-            "Break-even: profile hours a base GPU must be busy to beat burst",
+            "Break-even busy hours per profile (note 2)",
             "h per profile",
             lambda i, p: (
                 f"=IF(AND(ISNUMBER({r('base_price', i)}),ISNUMBER({yr('burst_price', i)}),"
@@ -475,8 +485,7 @@ class _PlanWriter:
 
         self._add(
             f"{y}_cheapest",
-            "Cheapest base before whole steps: the hourly need exceeded in fewer "
-            "hours than the break-even",
+            "Cheapest base before whole steps (note 2)",
             "GPUs",
             cheapest,
             NUM0,
@@ -558,7 +567,7 @@ class _PlanWriter:
         )
         self._add(
             f"{y}_cost",
-            "Cost: base GPUs × base $/GPU-h × hours + burst GPU-hours × burst $/GPU-h",
+            "Cost of the plan (base + burst)",
             "$/year",
             lambda i, p: (
                 "="
@@ -575,7 +584,7 @@ class _PlanWriter:
         )
         self._add(
             f"{y}_all_od",
-            "All on demand: GPU-hours needed × burst $/GPU-h",
+            "All on demand (GPU-hours × burst price)",
             "$/year",
             lambda i, p: (
                 f"=IF({yr('needed', i)}>0,IF(ISNUMBER({yr('burst_price', i)}),"
@@ -585,7 +594,7 @@ class _PlanWriter:
         )
         self._add(
             f"{y}_all_base",
-            "All base at peak: peak GPUs in whole steps × base $/GPU-h × hours",
+            "All base at peak (in whole steps)",
             "$/year",
             lambda i, p: (
                 f"=IF({yr('peak_gpus', i)}>0,IF(ISNUMBER({r('base_price', i)}),"
@@ -627,11 +636,35 @@ class _PlanWriter:
         for key, label in (("od", "all on demand"), ("base", "all base at peak")):
             self._add(
                 f"saving_vs_{key}",
-                f"The plan saves against {label} (NPV)",
+                f"Saving against {label} (NPV)",
                 "$",
                 saving(key),
                 USD0,
             )
+
+    def _notes(self) -> None:
+        self.row += 1
+        put_text(self.ws, self.row, 1, "Notes").font = SECTION_FONT
+        self.row += 1
+        notes = (
+            "1. Burst is on demand; when spot is allowed it is the cheaper of on demand and spot "
+            "with the reclaimed share re-bought on demand. Later years' burst falls by the "
+            "erosion; base prices hold for the term (an owner's annuity, a reservation).",
+            "2. A base GPU pays when it is busy for more profile hours than base $/GPU-h × "
+            "hours in the profile / burst $/GPU-h. The cheapest base is the hourly need that "
+            "fewer hours than that exceed (LARGE over the hourly needs); on whole steps it is "
+            "that need rounded down or up, whichever costs less (the lower one on a tie).",
+            "3. GPUs needed each hour are whole replicas carrying that hour's tokens/s at the "
+            "target, from the profile grown each year (hidden sheet "
+            f"'{HOURS_TITLE}'). Each profile hour recurs hours per year / hours in the profile "
+            "times a year. Utilization is not applied: the profile states the idle hours.",
+            "4. Cost = base GPUs × base $/GPU-h × hours per year + burst GPU-hours × burst "
+            "$/GPU-h. NPV discounts year k by (1 + cost of capital)^k. A plan never costs more "
+            "than all on demand or all base at peak: both are among the bases it compares.",
+        )
+        for text in notes:
+            self._note(self.row, text)
+            self.row += 1
 
     # -- hours ------------------------------------------------------------------------------
     def _hours_sheet(self) -> None:
