@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRect, QSize
 from PySide6.QtGui import QGuiApplication
+from tests.ui.conftest import computed
 
 from tokentco.ui import screen_fit
 
@@ -250,3 +251,98 @@ def test_a_right_click_on_the_frozen_column_opens_the_tables_menu(window) -> Non
     QApplication.sendEvent(frozen.viewport(), event)  # the menu runs its own loop
     assert menus == [[a.text() for a in window.results.actions()]]
     assert menus[0]
+
+
+# --- numbers through the presentation layer ----------------------------------------------------
+def _feasible_or_none(r, value):
+    return value if r.point.feasible else None
+
+
+# header → (the figure it shows, the quantity's formatter in present.formats, shared scale)
+TABLE_FIGURES = {
+    "$/Mtok": (lambda r: _feasible_or_none(r, r.usd_per_mtok), "usd_per_mtok", True),
+    "$/GPU-h": (lambda r: r.cost.usd_per_gpu_hour, "money", True),
+    "tok/s/GPU": (
+        lambda r: _feasible_or_none(r, r.point.output_tokens_per_s_per_gpu),
+        "tokens_per_s",
+        True,
+    ),
+    "tok/s/user": (
+        lambda r: _feasible_or_none(r, r.point.tokens_per_s_per_user),
+        "tokens_per_s",
+        True,
+    ),
+    "Batch": (lambda r: _feasible_or_none(r, r.point.concurrency), "integer", False),
+    "GPUs": (lambda r: r.fleet.gpus if r.fleet else None, "integer", False),
+    "Systems": (lambda r: r.fleet.systems if r.fleet else None, "integer", False),
+    "MW": (lambda r: r.fleet.megawatts if r.fleet else None, "number", True),
+    "Annual cost": (lambda r: r.fleet.annual_cost_usd if r.fleet else None, "money", True),
+    "Contract": (lambda r: r.fleet.contract_value_usd if r.fleet else None, "money", True),
+    "tok/s/MW": (lambda r: _feasible_or_none(r, r.tokens_per_s_per_mw), "tokens_per_s", True),
+    "kWh/Mtok": (lambda r: _feasible_or_none(r, r.kwh_per_mtok), "kwh_per_mtok", False),
+}
+
+
+def _column_texts(window, header: str) -> list[str]:
+    from tokentco.ui.tables import RESULT_COLUMNS
+
+    column = next(i for i, c in enumerate(RESULT_COLUMNS) if c.header == header)
+    model = window.results_model
+    return [str(model.index(row, column).data()) for row in range(model.rowCount())]
+
+
+def _suffixes(texts: list[str]) -> set[str]:
+    return {t.rstrip()[-1] for t in texts if t and t[-1] in "kMB"} | (
+        {""} if any(t and t[-1].isdigit() for t in texts) else set()
+    )
+
+
+def _check_table_formats(window) -> None:
+    from tokentco.present import formats as fmt
+
+    results = window.results_model.comparison.options
+    for header, (figure, name, shared) in TABLE_FIGURES.items():
+        formatter = getattr(fmt, name)
+        values = [figure(r) for r in results]
+        if shared:
+            scale = fmt.common_scale(values)
+            want = [formatter(v, scale=scale) for v in values]
+            # one scale down the column: never "$582k" beside "$1.92M"
+            assert len(_suffixes(want)) <= 1, (header, want)
+        else:
+            want = [formatter(v) for v in values]
+        assert _column_texts(window, header) == want, header
+    # the ranges: both ends on the column's one scale, through the quantity's formatter
+    for header, attr, name in (
+        ("$/Mtok p10–p90", "usd_per_mtok", "usd_per_mtok"),
+        ("tok/s/GPU p10–p90", "tokens_per_s_per_gpu", "tokens_per_s"),
+    ):
+        formatter = getattr(fmt, name)
+        spans = [
+            getattr(r.uncertainty, attr) if r.uncertainty and r.point.feasible else None
+            for r in results
+        ]
+        spans = [s if s is not None and s.p10 < s.p90 else None for s in spans]
+        scale = fmt.common_scale([e for s in spans if s for e in (s.p10, s.p90)])
+        want = [
+            fmt.MISSING
+            if s is None
+            else f"{formatter(s.p10, scale=scale)}{fmt.DASH}{formatter(s.p90, scale=scale)}"
+            for s in spans
+        ]
+        assert _column_texts(window, header) == want, header
+
+
+def test_table_cells_are_the_presentation_layers_figures(window, qtbot) -> None:
+    _check_table_formats(window)
+    # a demand large enough that fleets run from thousands to millions of dollars
+    window.knobs.tokens_day.setValue(400)
+    qtbot.waitUntil(lambda: computed(window), timeout=15000)
+    _check_table_formats(window)
+    # the fleets' yearly costs now run across two scales (millions and billions) ...
+    from tokentco.present import formats as fmt
+
+    annual = [r.fleet.annual_cost_usd for r in window.comparison.options if r.fleet]
+    assert len({fmt.scale_for(v).suffix for v in annual}) > 1, annual
+    # ... and the column still prints them on one
+    assert len(_suffixes(_column_texts(window, "Annual cost"))) == 1

@@ -15,7 +15,7 @@ import enum
 import math
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +31,7 @@ from tokentco.present import formats as fmt
 from tokentco.present import sentences
 from tokentco.present.report_tables import basis_text
 from tokentco.ui import theme
-from tokentco.ui.charts import fmt_money, fmt_number, provenance_text
+from tokentco.ui.charts import provenance_text
 from tokentco.ui.document import ProjectDocument
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -47,18 +47,33 @@ class Column:
     align_right: bool = True
     sort: Callable[[Any], Any] | None = None
     """The sort key of a value that is not a number itself (a range sorts by its p90)."""
+    shared: bool = False
+    """Print the whole column on one scale (:func:`shared_scale`), so "$582k" never stands
+    beside "$1.92M"; ``text`` is then a scaled formatter of :mod:`tokentco.present.formats`."""
+
+    def texts(self, values: Sequence[Any]) -> list[str]:
+        """The text of every row of this column, for the column's ``values``."""
+        if self.shared:
+            return shared_scale(values, self.text)
+        return [self.text(v) for v in values]
+
+
+def shared_scale(values: Sequence[float | None], formatter: fmt.Formatter) -> list[str]:
+    """``values`` printed by ``formatter`` on the one scale (k, M, B) the largest needs,
+    each keeping its own three significant figures.
+
+    :func:`tokentco.present.formats.column` also shares the largest value's decimals; in a
+    results table that prints the cheapest option's $0.170/Mtok as "$0.2" beside $10.9 (and
+    31,100 tok/s/MW as "0.03M" beside 2.39M): the figure the committee compares most would
+    lose its digits. So the table shares the scale only — each figure reads as it does in
+    the report, which prints every value with :data:`~tokentco.present.formats.FIGURES`
+    significant figures."""
+    scale = fmt.common_scale(values)
+    return [formatter(v, scale=scale) for v in values]
 
 
 def _fleet(attr: str) -> Callable[[OptionResult], Any]:
     return lambda r: getattr(r.fleet, attr) if r.fleet is not None else None
-
-
-def _int(v: Any) -> str:
-    return "—" if v is None else f"{v:,.0f}"
-
-
-def _float(digits: int) -> Callable[[Any], str]:
-    return lambda v: "—" if v is None or not math.isfinite(v) else f"{v:,.{digits}f}"
 
 
 def _feasible(fn: Callable[[OptionResult], Any]) -> Callable[[OptionResult], Any]:
@@ -77,6 +92,24 @@ def _range(which: str) -> Callable[[OptionResult], Any]:
         return rng if rng is not None and rng.p10 < rng.p90 else None
 
     return value
+
+
+@dataclass(frozen=True)
+class RangeColumn(Column):
+    """A p10–p90 column: both ends of every row share the column's one scale (as
+    :func:`shared_scale`), so no range reads "850–1.2k" beside "1.9k–2.4k"."""
+
+    formatter: fmt.Formatter = fmt.number
+
+    def texts(self, values: Sequence[Any]) -> list[str]:
+        ends: list[float | None] = []
+        for v in values:
+            ends.extend((None, None) if v is None else (v.p10, v.p90))
+        shown = shared_scale(ends, self.formatter)
+        return [
+            fmt.MISSING if v is None or fmt.MISSING in (low, high) else f"{low}{fmt.DASH}{high}"
+            for v, low, high in zip(values, shown[0::2], shown[1::2], strict=True)
+        ]
 
 
 def _range_text(formatter: fmt.Formatter) -> Callable[[Any], str]:
@@ -113,27 +146,42 @@ OWN_SERVING_TIP = (
 
 RESULT_COLUMNS: tuple[Column, ...] = (
     Column("Option", lambda r: r.label or r.option_id, str, align_right=False),
-    Column("$/Mtok", lambda r: r.usd_per_mtok, fmt_money, "all-in cost per million tokens"),
     Column(
+        "$/Mtok",
+        _feasible(lambda r: r.usd_per_mtok),
+        fmt.usd_per_mtok,
+        "all-in cost per million tokens",
+        shared=True,
+    ),
+    RangeColumn(
         "$/Mtok p10–p90",
         _range("usd_per_mtok"),
         _range_text(fmt.usd_per_mtok),
         "80 % of outcomes fall in this range, from the estimator's out-of-sample errors",
         sort=_range_sort,
+        formatter=fmt.usd_per_mtok,
     ),
-    Column("$/GPU-h", lambda r: r.cost.usd_per_gpu_hour, fmt_money, "all-in cost of one GPU-hour"),
+    Column(
+        "$/GPU-h",
+        lambda r: r.cost.usd_per_gpu_hour,
+        fmt.money,
+        "all-in cost of one GPU-hour",
+        shared=True,
+    ),
     Column(
         "tok/s/GPU",
         _feasible(lambda r: r.point.output_tokens_per_s_per_gpu),
-        _float(0),
+        fmt.tokens_per_s,
         "output tokens per second per GPU at the operating point",
+        shared=True,
     ),
-    Column(
+    RangeColumn(
         "tok/s/GPU p10–p90",
         _range("tokens_per_s_per_gpu"),
         _range_text(fmt.tokens_per_s),
         "p10–p90 range of the throughput, from the estimator's out-of-sample errors",
         sort=_range_sort,
+        formatter=fmt.tokens_per_s,
     ),
     Column(
         "Basis",
@@ -142,9 +190,22 @@ RESULT_COLUMNS: tuple[Column, ...] = (
         "measured, anchored to a measurement (×factor) or estimated by the model",
         align_right=False,
     ),
-    Column("tok/s/user", _feasible(lambda r: r.point.tokens_per_s_per_user), _float(1)),
-    Column("TTFT ms", _feasible(lambda r: r.point.ttft_ms), _float(0)),
-    Column("Batch", _feasible(lambda r: r.point.concurrency), _float(0), "concurrency per replica"),
+    Column(
+        "tok/s/user",
+        _feasible(lambda r: r.point.tokens_per_s_per_user),
+        fmt.tokens_per_s,
+        "output tokens per second each user sees",
+        shared=True,
+    ),
+    Column(
+        "TTFT ms",
+        _feasible(lambda r: r.point.ttft_ms),
+        lambda v: fmt.milliseconds(v, unit=False),
+        "time to first token",
+    ),
+    Column(
+        "Batch", _feasible(lambda r: r.point.concurrency), fmt.integer, "concurrency per replica"
+    ),
     Column(
         "TP×EP",
         lambda r: f"{r.point.tp}×{r.point.ep}" if r.point.feasible else None,
@@ -156,23 +217,36 @@ RESULT_COLUMNS: tuple[Column, ...] = (
         str,
         align_right=False,
     ),
-    Column("GPUs", _fleet("gpus"), _int, "GPUs needed for the stated demand"),
-    Column("Systems", _fleet("systems"), _int, "servers / racks needed"),
-    Column("MW", _fleet("megawatts"), _float(2), "facility power at the demand"),
+    Column("GPUs", _fleet("gpus"), fmt.integer, "GPUs needed for the stated demand"),
+    Column("Systems", _fleet("systems"), fmt.integer, "servers / racks needed"),
+    Column("MW", _fleet("megawatts"), fmt.number, "facility power at the demand, MW", shared=True),
     Column(
         "Annual cost",
         _fleet("annual_cost_usd"),
-        lambda v: "—" if v is None else "$" + fmt_number(v),
+        fmt.money,
         "per year at the stated demand",
+        shared=True,
     ),
     Column(
         "Contract",
         _fleet("contract_value_usd"),
-        lambda v: "—" if v is None else "$" + fmt_number(v),
+        fmt.money,
         "total over the term",
+        shared=True,
     ),
-    Column("tok/s/MW", lambda r: r.tokens_per_s_per_mw, lambda v: fmt_number(v)),
-    Column("kWh/Mtok", lambda r: r.kwh_per_mtok, _float(3)),
+    Column(
+        "tok/s/MW",
+        _feasible(lambda r: r.tokens_per_s_per_mw),
+        fmt.tokens_per_s,
+        "output tokens per second per MW of facility power",
+        shared=True,
+    ),
+    Column(
+        "kWh/Mtok",
+        _feasible(lambda r: r.kwh_per_mtok),
+        fmt.kwh_per_mtok,
+        "facility energy per million tokens",
+    ),
     Column(
         "Provenance",
         provenance_text,
@@ -215,10 +289,12 @@ class ResultsModel(QStandardItemModel):
             self.setHorizontalHeaderItem(section, header)
 
     @staticmethod
-    def _row(r: OptionResult, own_serving: bool = False) -> list[tuple[str, Any, str | None]]:
+    def _row(
+        r: OptionResult, values: Sequence[Any], texts: Sequence[str], own_serving: bool = False
+    ) -> list[tuple[str, Any, str | None]]:
         cells = []
         for column, col in enumerate(RESULT_COLUMNS):
-            value = col.value(r)
+            value = values[column]
             sort = col.sort(value) if col.sort is not None else value
             if value is None or (isinstance(value, float) and not math.isfinite(value)):
                 sort = float("inf")
@@ -231,7 +307,7 @@ class ResultsModel(QStandardItemModel):
                 tip = basis_tip(r)
             elif r.warnings:
                 tip = "\n".join(r.warnings)
-            text = col.text(value)
+            text = texts[column]
             if column == 0 and r.assumptions:
                 text += ASSUMED_MARK
                 tip = "\n".join(t for t in (assumed_tip(r), tip) if t)
@@ -277,10 +353,13 @@ class ResultsModel(QStandardItemModel):
         comparison: Comparison,
         colours: dict[str, int],
         own_serving: frozenset[str] = frozenset(),
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         """Show ``comparison``; options in ``own_serving`` keep their own serving settings
-        and are marked (the comparison is not on the same terms for them)."""
-        cells = [self._row(r, r.option_id in own_serving) for r in comparison.options]
+        and are marked (the comparison is not on the same terms for them). ``labels`` names
+        the options (the unique full labels of :mod:`tokentco.present.labels`; by default
+        each result's own label)."""
+        cells = self._cells_of(comparison, own_serving, labels or {})
         cheapest = comparison.cheapest
         cheapest_id = cheapest.option_id if cheapest is not None else ""
         same_shape = self.comparison is not None and [
@@ -324,6 +403,21 @@ class ResultsModel(QStandardItemModel):
             finally:
                 self.blockSignals(blocked)
             self.endResetModel()
+
+    def _cells_of(
+        self, comparison: Comparison, own_serving: frozenset[str], labels: Mapping[str, str]
+    ) -> list[list[tuple[str, Any, str | None]]]:
+        """Every cell's (text, sort key, tooltip); numbers are formatted column by column, so
+        a column shares one scale and one number of decimals."""
+        results = comparison.options
+        values = [[col.value(r) for col in RESULT_COLUMNS] for r in results]
+        for r, row in zip(results, values, strict=True):
+            row[0] = labels.get(r.option_id, row[0])
+        by_column = [col.texts([row[c] for row in values]) for c, col in enumerate(RESULT_COLUMNS)]
+        return [
+            self._row(r, row, [texts[i] for texts in by_column], r.option_id in own_serving)
+            for i, (r, row) in enumerate(zip(results, values, strict=True))
+        ]
 
     def result(self, row: int) -> OptionResult:
         assert self.comparison is not None
