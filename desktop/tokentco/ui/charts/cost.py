@@ -41,7 +41,7 @@ class CostChart(Chart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.axis, self.plot = self._bar_plot("$/Mtok at the operating point · whiskers: p10–p90")
+        self.axis, self.plot = self._bar_plot("$/Mtok · whiskers: p10–p90")
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
         self.plot.addItem(self.bars)
         self.whiskers = pg.ErrorBarItem(pen=pg.mkPen(theme.chart_foreground(), width=1.2))

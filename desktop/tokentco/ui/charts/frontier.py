@@ -40,7 +40,7 @@ BASIS_SYMBOLS: dict[str, tuple[str, int]] = {
 }
 """Marker (pyqtgraph symbol, size in px) of an operating point by the basis of its figure."""
 
-BASIS_NOTE = "★ measured ◆ anchored ● estimated, whisker p10–p90"
+BASIS_NOTE = "★ measured ◆ anchored ● estimated"
 """The key to the markers, under the plot (a legend entry each would squeeze the curves)."""
 
 
@@ -56,7 +56,7 @@ class FrontierChart(Chart):
         # ranges are set from the data once per update: autorange would re-scan every
         # curve after each of the n setData calls (quadratic with 100 options)
         self.plot.vb.disableAutoRange()
-        self.plot.setLabel("bottom", f"tokens/s per user (interactivity) · {BASIS_NOTE}")
+        self.plot.setLabel("bottom", f"tok/s per user · {BASIS_NOTE}")
         self.plot.setLabel("left", "output tokens/s per GPU")
         self.curves = Curves(self.plot)
         self._paths: dict[str, tuple[Any, QPainterPath]] = {}
