@@ -270,3 +270,85 @@ def test_every_hostile_file_is_one_located_problem_never_a_crash(
         if win.imports.mapping_dialog is not None:  # a sheet worth mapping: decline it
             win.imports.mapping_dialog.reject()
         assert win.isVisible()
+
+
+def test_file_import_menu_imports_what_the_file_dialog_returns(
+    win, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    sheet = tmp_path / "acme.csv"
+    sheet.write_text(
+        "Offer ID,Provider,GPU,Pricing,Price per GPU-hour (USD)\n"
+        "acme-h200-od,Acme Cloud,H200 SXM 141GB,on demand,1.99\n"
+    )
+    offered: list[str] = []
+
+    def pick(_parent: object, _title: str, _folder: str, filters: str) -> tuple[list[str], str]:
+        offered.append(filters)
+        return [str(sheet)], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(pick))
+    with qtbot.waitSignal(win.importFinished, timeout=60000):
+        win.act_import.trigger()
+    assert "*.jsonl" in offered[0] and "*.xlsx" in offered[0]
+    assert "acme-h200-od" in win.doc.catalogue.offers
+
+
+# --- the pass itself (Qt-free) -----------------------------------------------------------
+
+
+def test_a_remembered_mapping_with_a_kind_is_detected_instead_in_a_workbook_of_several_sheets(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import Workbook
+
+    from tokentco.domain import Accelerator, ExchangeRates
+    from tokentco.io.import_mapping import ColumnMapping, MappedColumn
+    from tokentco.io.importer import import_files
+    from tokentco.ui.controllers.import_steps import run_import_pass
+
+    book = Workbook()
+    prices = book.active
+    assert prices is not None
+    prices.title = "Prices"
+    prices.append(["Offer ID", "Provider", "GPU", "Pricing", "Price per GPU-hour (USD)"])
+    prices.append(["zeta-od", "Zeta Cloud", "Zeta Z9", "on demand", 3.5])
+    specs = book.create_sheet("Specs")
+    for line in GERMAN.splitlines():
+        specs.append([int(c) if c.isdigit() else c for c in line.split(",")])
+    path = tmp_path / "zeta.xlsx"
+    book.save(path)
+    store = MappingStore(tmp_path / "store.json")
+    columns = {
+        "Teil": MappedColumn("name"),
+        "Kapazitaet": MappedColumn("memory_gb", "GiB"),
+        "Durchsatz": MappedColumn("memory_bw_tb_s", "GB/s"),
+        "Rechenleistung": MappedColumn("fp16_dense_tflops"),
+    }
+    store.remember(list(columns), ColumnMapping(columns=columns, kind="accelerators"))
+
+    outcome = run_import_pass(import_files, [path], ExchangeRates(), catalogue=None, store=store)
+    assert outcome.mapping is not None and outcome.mapping.kind is None  # not forced on Prices
+    assert outcome.to_map == [] and outcome.result.problems == []
+    accelerators = outcome.result.items("accelerators")
+    names = {a.name for a in accelerators if isinstance(a, Accelerator)}
+    assert names == {"Zeta Z9", "Zeta Z7"} and len(accelerators) == 2
+    assert [r.id for r in outcome.result.rows["offers"]] == ["zeta-od"]  # its GPU resolved
+    assert len(outcome.notes) == 1 and str(outcome.notes[0]).startswith("zeta.xlsx:Specs: note:")
+
+
+def test_benchmark_gaps_name_only_what_each_file_leaves_out() -> None:
+    from tokentco.io.bench_formats import BenchDefaults
+    from tokentco.ui.controllers.import_steps import bench_gaps
+
+    files = [BENCH / "vllm_bench_serve.json", BENCH / "profile_export_genai_perf.json"]
+    gaps = bench_gaps(files, None)
+    assert [(g.file, g.missing) for g in gaps] == [
+        ("profile_export_genai_perf.json", ("hardware", "num_gpus"))
+    ]
+    assert bench_gaps(files, BenchDefaults(hardware="h100-sxm", num_gpus=8)) == []
+    summary = next((BENCH / "mlperf").rglob("mlperf_log_summary.txt"))
+    system = next((BENCH / "mlperf").rglob("*.json"))
+    assert bench_gaps([summary, system], None) == []  # the system JSON says them
+    assert bench_gaps([summary], None)[0].missing == ("hardware", "num_gpus")
