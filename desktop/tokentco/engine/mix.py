@@ -400,6 +400,14 @@ def blended_comparison(
     (its labels name the features)."""
     plain = evaluate(project, catalogue, calibration)
     mix = evaluate_mix(project, catalogue, calibration)
+    return restated_for_mix(plain, mix), mix
+
+
+def restated_for_mix(plain: Comparison, mix: MixComparison) -> Comparison:
+    """``plain`` (the project's comparison at its single workload, option for option the
+    same options as ``mix``) restated for the mix as :func:`blended_comparison` describes;
+    split out so a caller that already holds the plain comparison (the workbench computes
+    it for its charts anyway) does not evaluate it twice."""
     options = []
     for result, mixed in zip(plain.options, mix.options, strict=True):
         pool = mixed.pool
@@ -450,7 +458,7 @@ def blended_comparison(
                 kwh_per_mtok=_energy(result, pool.output_tokens_per_s_per_gpu)[1],
             )
         )
-    return replace(plain, options=tuple(options), p_winner_cheapest=None), mix
+    return replace(plain, options=tuple(options), p_winner_cheapest=None)
 
 
 def _energy(result: OptionResult, tps: float) -> tuple[float | None, float | None]:

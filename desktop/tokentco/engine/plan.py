@@ -38,6 +38,7 @@ from tokentco.engine.calibration import Calibration
 from tokentco.engine.economics import gpu_hour_cost
 from tokentco.engine.evaluate import evaluate
 from tokentco.engine.mix import MixComparison, evaluate_mix
+from tokentco.engine.results import Comparison
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -287,10 +288,12 @@ def plan_capacity(
     years: int | None = None,
     profile: DemandProfile | None = None,
     mix: MixComparison | None = None,
+    comparison: Comparison | None = None,
 ) -> tuple[CapacityPlan, ...]:
     """A plan for every option of ``project`` (in option order) over ``years`` (default:
-    the demand's term, rounded up) for ``profile`` (default: the project's); ``mix`` is the
-    project's already evaluated mix, when the caller has it (it is evaluated otherwise)."""
+    the demand's term, rounded up) for ``profile`` (default: the project's); ``mix`` and
+    ``comparison`` are the project's already evaluated mix and plain (single-workload)
+    comparison, when the caller has them (they are evaluated otherwise)."""
     profile = profile or project.demand_profile
     if profile is None:
         raise ValueError("the project has no demand profile: import PROFILE.csv or pick a preset")
@@ -299,7 +302,8 @@ def plan_capacity(
         raise ValueError(f"a plan covers at least 1 year, got {n_years}")
     load = yearly_load(profile, n_years)
     erosion = (1.0 - project.price_erosion_per_year) ** np.arange(n_years, dtype=np.float64)
-    comparison = evaluate(project, catalogue, calibration)
+    if comparison is None:
+        comparison = evaluate(project, catalogue, calibration)
     if project.workload_classes and mix is None:
         mix = evaluate_mix(project, catalogue, calibration)
     if not project.workload_classes:
