@@ -26,6 +26,7 @@ SPREADSHEET_FILTER = "Spreadsheets (*.xlsx *.csv *.tsv)"
 BENCH_FILTER = "Benchmark results (*.json *.jsonl *.txt *.csv)"
 IMPORT_FILTER = "Spreadsheets and benchmark results (*.xlsx *.csv *.tsv *.json *.jsonl *.txt)"
 MAPPING_STORE_NAME = "column-mappings.json"
+PROGRESS_WIDTH_PX = 460
 
 
 def progress_args(args: tuple[Any, ...]) -> tuple[float, str]:
@@ -103,6 +104,7 @@ class ImportController(Controller):
         except features.NotAvailable as exc:
             self.window.notify("Import", str(exc), QMessageBox.Icon.Information)
             return
+        from tokentco.io.errors import one_line
         from tokentco.io.import_mapping import MappingStore
         from tokentco.io.importer import ImportCancelled
         from tokentco.ui.controllers.import_steps import PassOutcome, run_import_pass
@@ -112,8 +114,10 @@ class ImportController(Controller):
         store = MappingStore(self.mapping_store_path())
         names = request.names
         again = " again" if request.mapping or request.bench else ""
-        dialog = QProgressDialog(f"Importing {names}{again}…", "Cancel", 0, 1000, self.window)
+        heading = f"Importing {one_line(names, 80)}{again}…"
+        dialog = QProgressDialog(f"{heading}\n", "Cancel", 0, 1000, self.window)
         dialog.setWindowTitle("Import")
+        dialog.setMinimumWidth(PROGRESS_WIDTH_PX)  # steady while the step text changes
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
@@ -149,8 +153,8 @@ class ImportController(Controller):
             if cancel_requested.is_set():
                 return
             dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
-            if message:
-                dialog.setLabelText(message)
+            if message:  # which files stays visible above the current step
+                dialog.setLabelText(f"{heading}\n{one_line(message, 70)}")
 
         def done(outcome: PassOutcome | None) -> None:
             close()
