@@ -1,0 +1,112 @@
+"""``tokentco estimate`` speed: seconds per 10,000 extra rows.
+
+Run: python tests/benchmarks/bench_estimate.py  (target, issue 14: ≤ 0.3 s per 10,000
+extra rows)
+
+The public calibration set (``../shared/calibration/measured_public.csv``) is the base
+file; the big files repeat its rows (ids made unique, lengths stretched so each row is a
+distinct request) to base + 10,000 and base + 20,000 rows. Each file is estimated by the
+real command in a fresh interpreter (best of three), so the figure is what a user waits
+for; the per-10,000 figure is the slope between the smallest and largest file, which
+removes the interpreter start, imports and catalogue load. The in-process split of the
+10,000-extra-row file (read, parse + plan, sweep + choose, CSV writing) is printed below.
+"""
+
+import csv
+import io
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PUBLIC = ROOT.parent / "shared" / "calibration" / "measured_public.csv"
+EXTRA = (10_000, 20_000)
+
+
+def grown(base_rows: list[dict[str, str]], extra: int) -> list[dict[str, str]]:
+    """The base rows followed by ``extra`` copies cycling through them, each copy with its
+    own id and its stated lengths stretched a little (0.3 % per round), so the rows are
+    distinct requests as in a real sweep of load points, not repeats a cache could skip."""
+    out = list(base_rows)
+    for i in range(extra):
+        row = dict(base_rows[i % len(base_rows)])
+        stretch = 1.0 + 0.003 * (i // len(base_rows) + 1)
+        for key in ("isl", "osl"):
+            if row.get(key, "").strip():
+                row[key] = str(round(float(row[key]) * stretch))
+        row["id"] = f"x{i}"
+        out.append(row)
+    return out
+
+
+def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def run_command(points: Path, out: Path) -> float:
+    best = float("inf")
+    command = [sys.executable, "-m", "tokentco", "estimate", "--points", str(points)]
+    command += ["--out", str(out), "--force"]
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(
+            command,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def split(points: Path) -> str:
+    """Where one in-process run of the command's steps spends its time."""
+    from tokentco.engine.points import PointRequest, plan_points, solve_points
+    from tokentco.io.bundled import bundled_catalogue
+    from tokentco.io.calibration_file import load_calibration, read_points_csv
+
+    catalogue, calibration = bundled_catalogue(), load_calibration()
+    t0 = time.perf_counter()
+    _, rows = read_points_csv(points)
+    t1 = time.perf_counter()
+    requests = [PointRequest.from_row(r) for r in rows]
+    plan = plan_points(requests, catalogue, calibration)
+    t2 = time.perf_counter()
+    solve_points(plan)
+    t3 = time.perf_counter()
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writerows(rows)
+    t4 = time.perf_counter()
+    return (
+        f"  in process, {len(rows):,} rows: read {t1 - t0:.3f} s, parse + plan {t2 - t1:.3f} s,"
+        f" sweep + choose {t3 - t2:.3f} s, CSV writing alone {t4 - t3:.3f} s"
+    )
+
+
+def main() -> None:
+    with PUBLIC.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        base_rows = list(reader)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        sizes, seconds = [], []
+        for extra in (0, *EXTRA):
+            points = tmp / f"points_{extra}.csv"
+            write_csv(points, header, grown(base_rows, extra))
+            sizes.append(extra)
+            seconds.append(run_command(points, tmp / f"out_{extra}.csv"))
+        for extra, took in zip(sizes, seconds, strict=True):
+            print(f"tokentco estimate, {len(base_rows) + extra:,} rows: {took:.2f} s")
+        slope = (seconds[-1] - seconds[0]) / (sizes[-1] - sizes[0]) * 10_000
+        print(f"tokentco estimate: {slope:.2f} s per 10,000 extra rows (target <= 0.3 s)")
+        print(split(tmp / f"points_{EXTRA[0]}.csv"))
+
+
+if __name__ == "__main__":
+    main()
