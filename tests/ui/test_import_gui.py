@@ -144,6 +144,18 @@ def test_declining_the_mapping_keeps_the_good_rows_and_does_not_ask_again(
     assert not MappingStore(win.imports.mapping_store_path()).path.exists()
 
 
+def test_the_mapping_store_is_in_the_config_folder_unless_isolated(
+    window, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QStandardPaths
+
+    isolated = window.imports.mapping_store_path()
+    assert isolated == tmp_path / "appdata" / "column-mappings.json"  # conftest's data dir
+    monkeypatch.delenv("TOKENTCO_DATA_DIR")
+    config = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
+    assert window.imports.mapping_store_path() == Path(config) / "column-mappings.json"
+
+
 # --- benchmark files ---------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 problems listed, the rows applied as one undo step, then column mappings and benchmark
 defaults asked for and the import re-run with them; and the blank import template."""
 
+import os
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -87,9 +88,14 @@ class ImportController(Controller):
 
     def mapping_store_path(self) -> Path:
         """``column-mappings.json`` in the user's config folder (QStandardPaths
-        AppConfigLocation), unless :attr:`store_path` says otherwise."""
+        AppConfigLocation), unless :attr:`store_path` says otherwise or
+        ``TOKENTCO_DATA_DIR`` is set (the variable that isolates tests and portable runs
+        from the user's folders, as for autosaves)."""
         if self.store_path is not None:
             return self.store_path
+        override = os.environ.get("TOKENTCO_DATA_DIR")
+        if override:
+            return Path(override) / MAPPING_STORE_NAME
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
         base = Path(folder) if folder else Path.home() / ".config" / "TokenTCO"
         return base / MAPPING_STORE_NAME
