@@ -339,3 +339,31 @@ def test_kept_winner_draws_equal_a_fresh_monte_carlo(
         names = [n for *_, n, _ in rows]
         fresh = uncertainty.p_winner_cheapest(costs, bands, names, draws=2_000)
         assert odds.probability(costs, bands, names) == fresh
+
+
+def test_option_frontiers_equal_each_groups_own_frontier(
+    base: Project, catalogue: Catalogue, calibration: Calibration
+) -> None:
+    """The one-pass curves equal ``operating.frontiers`` run on each group alone, including
+    a group with no feasible point (an 80 GB GPU that cannot hold the model at FP16)."""
+    from tokentco.engine.estimator import sweep
+    from tokentco.engine.operating import frontiers
+    from tokentco.engine.stages import option_frontiers
+    from tokentco.engine.terms import case_row, model_terms, stack_cases
+
+    model = catalogue.models[base.model_id]
+    rows = []
+    for accelerator_id, gpus in (("h200-sxm", 8), ("h100-sxm", 1), ("b200", 8), ("mi300x", 4)):
+        accelerator = catalogue.accelerators[accelerator_id]
+        serving = base.serving
+        eff = calibration.lookup(accelerator.id, serving.compute_precision)
+        for tp in (1, 2, 4, 8):
+            if tp <= gpus:
+                layout = (gpus, tp, gpus, 1)
+                rows.append(case_row(accelerator, serving, base.workload, layout, eff))
+    grid = sweep(stack_cases(rows), model_terms(model), np.geomspace(1.0, 1024.0, 64))
+    groups = [slice(0, 4), slice(4, 5), slice(5, 9), slice(9, 12), slice(2, 7)]
+    assert not grid.feasible[4].any() and grid.feasible[0:4].any()
+    for rows_, curve in zip(groups, option_frontiers(grid, groups), strict=True):
+        (alone,) = frontiers(grid, [rows_])
+        assert_same(curve, alone, str(rows_))
