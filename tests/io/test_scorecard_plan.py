@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import uuid
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,9 +41,15 @@ MIN_WORD_PT = 7.0
 
 
 def week_project() -> Project:
+    """A business-hours week with a ripple, so it has many distinct loads (rounding to
+    whole replicas is tested at each) rather than the preset's three."""
     base = default_project(bundled_catalogue())
-    profile = business_hours(200_000.0).model_copy(
-        update={"growth_per_year": 0.3, "cost_of_capital": 0.07, "use_spot": False}
+    week = business_hours(200_000.0).tokens_per_s
+    profile = DemandProfile(
+        tokens_per_s=tuple(v * (1 + 0.02 * (h % 5)) for h, v in enumerate(week)),
+        growth_per_year=0.3,
+        cost_of_capital=0.07,
+        use_spot=False,
     )
     return base.model_copy(
         update={"demand_profile": profile, "price_erosion_per_year": 0.1, "name": "Plan & week"}
@@ -236,11 +243,17 @@ def test_inputs_are_editable_cells_and_figures_are_formulas(goldens: dict[str, G
     for name in engine_figures(golden.plans[0]):
         row = named_row(wb, name)
         assert all(isinstance(v, str) and v.startswith("=") for v in row), name
-    hours = wb["Plan hours"]
-    assert [hours.cell(5 + h, 2).value for h in range(168)] == list(
-        golden.project.demand_profile.tokens_per_s  # type: ignore[union-attr]
-    )
-    assert str(hours["C5"].value).startswith("=MAX(0,ROUNDUP(")
+    # the profile as its distinct loads, highest first, with the hours at each
+    profile = golden.project.demand_profile
+    assert profile is not None
+    loads = Counter(profile.tokens_per_s)
+    rows = [(r[0].value, r[1].value) for r in wb["Plan hours"].iter_rows(min_row=5, max_col=2)]
+    # (openpyxl writes 16 significant digits: 32400.000000000004 reads back as 32400)
+    expected = sorted(loads.items(), reverse=True)
+    assert [n for _, n in rows] == [n for _, n in expected]
+    assert [t for t, _ in rows] == pytest.approx([t for t, _ in expected], rel=1e-15)
+    assert 10 < len(rows) < 168
+    assert str(wb["Plan hours"]["D5"].value).startswith("=MAX(0,ROUNDUP(")
 
 
 @pytest.mark.parametrize("key", list(GOLDEN))
@@ -251,11 +264,18 @@ def test_a_reader_that_does_not_recalculate_sees_the_engine_plan(
     wb = openpyxl.load_workbook(golden.exported, data_only=True)
     assert errors(wb) == []
     assert mismatches(wb, golden.plans) == []
+    # year 1's GPUs needed at each load are the engine's for every hour at that load
+    profile = golden.project.demand_profile
+    assert profile is not None
     hours = wb["Plan hours"]
-    first = next(p for p in golden.plans if p.feasible)
-    assert [hours.cell(5 + h, 3).value for h in range(len(first.hourly_gpus))] == list(
-        first.hourly_gpus
-    )
+    row_of = {round(hours.cell(r, 1).value, 6): r for r in range(5, hours.max_row + 1)}
+    col = 4
+    for plan in golden.plans:
+        if not plan.feasible:
+            continue
+        shown = [hours.cell(row_of[round(t, 6)], col).value for t in profile.tokens_per_s]
+        assert shown == list(plan.hourly_gpus), plan.option_id
+        col += 3 * len(plan.years)
 
 
 @pytest.mark.parametrize("key", list(GOLDEN))
@@ -296,7 +316,7 @@ def test_every_cached_plan_value_is_what_the_spreadsheets_compute(
                         ok = (mine in (None, "") and theirs in (None, "")) or mine == theirs
                     if not ok:
                         differ.append(f"{app} {title}!{c.coordinate}: {theirs!r} != {mine!r}")
-    assert checked > 1000
+    assert checked > 300
     assert differ == []
 
 

@@ -12,15 +12,22 @@ How the sheet chooses the base without a solver: the yearly cost
 
 is convex in B, and its slope turns non-negative once at most ``x = base · hours / burst``
 profile hours need more than B GPUs (a base GPU busy fewer hours than that costs more than
-renting those hours). The smallest such B is the (⌊x⌋+1)-th largest hourly need (LARGE);
-on whole steps (servers, racks) the optimum is that need rounded down or up to a step,
-whichever is cheaper (the lower one on a tie, as the engine's ``argmin`` picks). The
-hourly needs of each year, and the burst above both candidates, are formulas on the hidden
-"Plan hours" sheet (168 or 24 rows per option and year: data, not pages to print), next
-to the profile's tokens/s, which are inputs too.
+renting those hours). The smallest such B is the (⌊x⌋+1)-th largest hourly need; on whole
+steps (servers, racks) the optimum is that need rounded down or up to a step, whichever is
+cheaper (the lower one on a tie, as the engine's ``argmin`` picks).
+
+The cost depends only on how many hours need how many GPUs, not on which hour it is, so
+the hidden "Plan hours" sheet holds the profile as its distinct loads, highest first, with
+the hours at each (inputs; a load-duration table): a business-hours week is 3 rows, not
+168. Per option and year it has the GPUs needed at each load and the burst above both
+candidates (formulas); the k-th largest hourly need is the need at the first load whose
+running count of hours reaches k (INDEX over COUNTIF), and sums over hours are SUMPRODUCTs
+with the hour counts. A 53-option export with a week's plan takes about 1 s more than
+without one (one formula per hour took 9 s more: every formula is parsed once).
 """
 
 import math
+from collections import Counter
 from collections.abc import Callable
 
 from openpyxl.styles import Alignment, Font
@@ -101,9 +108,12 @@ class _PlanWriter:
         profile = book.project.demand_profile
         assert profile is not None
         self.profile = profile
-        self.hours = profile.hours
+        counts = Counter(float(v) for v in profile.tokens_per_s)
+        self.levels = sorted(counts.items(), reverse=True)
+        """Distinct hourly loads, highest first, with the profile hours at each: the cost
+        depends only on how many hours need how many GPUs, not on which hour it is."""
         self.first_hour_row = _HOURS_HEADER + 1
-        self.last_hour_row = _HOURS_HEADER + self.hours
+        self.last_hour_row = _HOURS_HEADER + len(self.levels)
         self.row = 1
         self.rows: dict[str, Row] = {}
         self.cells: dict[str, str] = {}
@@ -134,8 +144,8 @@ class _PlanWriter:
         note = (
             "Yellow cells are inputs; every other figure is a formula over them, so editing a "
             "price, the throughput or the growth re-chooses the base as TokenTCO does. The "
-            f"hourly load is on the hidden sheet '{HOURS_TITLE}' (unhide it to edit the "
-            "profile)."
+            f"profile's loads and hours are on the hidden sheet '{HOURS_TITLE}' (unhide it to "
+            "edit them)."
         )
         self._note(2, note)
         set_widths(ws, {"A": _LABEL_WIDTH, "B": _UNIT_WIDTH})
@@ -181,16 +191,14 @@ class _PlanWriter:
         p, book = self.profile, self.book
         put_text(self.ws, self.row, 1, "Demand profile and plan settings").font = SECTION_FONT
         self.row += 1
-        tokens = (
-            f"{abs_ref(HOURS_TITLE, f'B{self.first_hour_row}')}:"
-            f"{abs_ref(HOURS_TITLE, f'B{self.last_hour_row}').split('!')[1]}"
-        )
-        self.tokens_range = tokens
+        tokens = self.level_range("A")
+        self.hours_at_level = self.level_range("B")
+        self.hours_at_or_above = self.level_range("C")
         self._setting(
             "ProfileHours",
             "Hours in the profile (a week or a day)",
             "h",
-            f"=COUNT({tokens})",
+            f"=SUM({self.hours_at_level})",
             NUM0,
             editable=False,
         )
@@ -419,12 +427,14 @@ class _PlanWriter:
     def hours_col(self, i: int, year: int, which: int) -> str:
         """Column letter on the hours sheet: option ``i``, ``year``, 0 need / 1 low / 2 high."""
         block = self.hour_block[i] * self.years + (year - 1)
-        return get_column_letter(3 + block * _HOURS_COLS_PER_YEAR + which)
+        return get_column_letter(4 + block * _HOURS_COLS_PER_YEAR + which)
 
-    def hours_range(self, i: int, year: int, which: int) -> str:
-        col = self.hours_col(i, year, which)
+    def level_range(self, col: str) -> str:
         first = abs_ref(HOURS_TITLE, f"{col}{self.first_hour_row}")
         return f"{first}:${col}${self.last_hour_row}"
+
+    def hours_range(self, i: int, year: int, which: int) -> str:
+        return self.level_range(self.hours_col(i, year, which))
 
     def _year(self, year: int) -> None:
         c = self.cells
@@ -456,7 +466,10 @@ class _PlanWriter:
             f"{y}_needed",
             "GPU-hours the load needs",
             "GPU-h/year",
-            lambda i, p: f"=SUM({self.hours_range(i, year, 0)})*{c['HourWeight']}",
+            lambda i, p: (
+                f"=SUMPRODUCT({self.hours_at_level},{self.hours_range(i, year, 0)})*"
+                f"{c['HourWeight']}"
+            ),
             NUM0,
         )
         self._add(
@@ -480,7 +493,8 @@ class _PlanWriter:
                 f"=IF(NOT(ISNUMBER({r('base_price', i)})),0,"
                 f"IF(NOT(ISNUMBER({yr('burst_price', i)})),{yr('peak_gpus', i)},"
                 f"IF(NOT(ISNUMBER({x})),0,IF({k}>{c['ProfileHours']},0,"
-                f"LARGE({self.hours_range(i, year, 0)},{k})))))"
+                f"INDEX({self.hours_range(i, year, 0)},"
+                f'COUNTIF({self.hours_at_or_above},"<"&{k})+1)))))'
             )
 
         self._add(
@@ -513,7 +527,8 @@ class _PlanWriter:
 
         def burst_hours(which: int) -> Callable[[int, CapacityPlan], object]:
             def formula(i: int, p: CapacityPlan) -> str:
-                return f"=SUM({self.hours_range(i, year, which)})*{c['HourWeight']}"
+                over = self.hours_range(i, year, which)
+                return f"=SUMPRODUCT({self.hours_at_level},{over})*{c['HourWeight']}"
 
             return formula
 
@@ -652,7 +667,7 @@ class _PlanWriter:
             "erosion; base prices hold for the term (an owner's annuity, a reservation).",
             "2. A base GPU pays when it is busy for more profile hours than base $/GPU-h × "
             "hours in the profile / burst $/GPU-h. The cheapest base is the hourly need that "
-            "fewer hours than that exceed (LARGE over the hourly needs); on whole steps it is "
+            "fewer hours than that exceed (the k-th largest need); on whole steps it is "
             "that need rounded down or up, whichever costs less (the lower one on a tie).",
             "3. GPUs needed each hour are whole replicas carrying that hour's tokens/s at the "
             "target, from the profile grown each year (hidden sheet "
@@ -669,16 +684,16 @@ class _PlanWriter:
     # -- hours ------------------------------------------------------------------------------
     def _hours_sheet(self) -> None:
         hws = self.hws
-        put_text(hws, 1, 1, "Plan hours: the demand profile and the GPUs it needs each hour")
+        put_text(hws, 1, 1, "Plan hours: the demand profile as loads and hours, highest first")
         put_text(
             hws,
             2,
             1,
-            "Tokens/s are inputs (year 1; later years grow by the Plan sheet's growth). The "
-            "other columns are formulas: whole replicas each hour, and the burst above the "
-            "Plan sheet's two base candidates.",
+            "Tokens/s and hours are inputs (year 1, hours per profile period; later years grow "
+            "by the Plan sheet's growth). The other columns are formulas: whole replicas at "
+            "each load, and the burst above the Plan sheet's two base candidates.",
         ).font = NOTE_FONT
-        headers = ["Hour", "Output tokens/s (year 1)"]
+        headers = ["Output tokens/s (year 1)", "Hours at this load", "Hours at or above"]
         for i in self.planned:
             label = self.book.label(self.book.results[i])
             for year in range(1, self.years + 1):
@@ -687,23 +702,23 @@ class _PlanWriter:
                     f"{label}, year {year}: burst above the low base",
                     f"{label}, year {year}: burst above the high base",
                 ]
-        widths = [8.0, 14.0] + [16.0] * (len(headers) - 2)
+        widths = [14.0, 10.0, 10.0] + [16.0] * (len(headers) - 3)
         for col, width in enumerate(widths, start=1):
             hws.column_dimensions[get_column_letter(col)].width = width
         header_row(hws, _HOURS_HEADER, headers, widths=widths)
-        c = self.cells
-        growth = c["Growth"]
-        for h, tokens in enumerate(self.profile.tokens_per_s):
-            row = self.first_hour_row + h
-            hws.cell(row, 1, h).number_format = NUM0
-            cell = hws.cell(row, 2, float(tokens))
-            cell.number_format = NUM0
-            cell.fill = INPUT_FILL
+        growth = self.cells["Growth"]
+        for k, (tokens, hours) in enumerate(self.levels):
+            row = self.first_hour_row + k
+            for col, value in ((1, tokens), (2, float(hours))):
+                cell = hws.cell(row, col, value)
+                cell.number_format = NUM0
+                cell.fill = INPUT_FILL
+            hws.cell(row, 3, f"=SUM($B${self.first_hour_row}:B{row})").number_format = NUM0
             for i in self.planned:
-                tps, replica = (abs_ref(TITLE, self.ref(k, i)) for k in ("tps", "replica"))
+                tps, replica = (abs_ref(TITLE, self.ref(key, i)) for key in ("tps", "replica"))
                 for year in range(1, self.years + 1):
                     need_col = self.hours_col(i, year, 0)
-                    load = f"$B{row}" if year == 1 else f"$B{row}*(1+{growth})^{year - 1}"
+                    load = f"$A{row}" if year == 1 else f"$A{row}*(1+{growth})^{year - 1}"
                     hws[f"{need_col}{row}"] = (
                         f"=MAX(0,ROUNDUP({load}/({tps}*{replica})-0.000000001,0))*{replica}"
                     )
@@ -713,9 +728,10 @@ class _PlanWriter:
                         over = self.hours_col(i, year, which)
                         hws[f"{over}{row}"] = f"=MAX(0,{need_col}{row}-{base})"
                         hws[f"{over}{row}"].number_format = NUM0
-        self.book.define("PL_ProfileTokensPerS", HOURS_TITLE, self.tokens_range.split("!")[1])
-        hws.freeze_panes = hws.cell(_HOURS_HEADER + 1, 3)
-        print_setup(hws, self.book.project, f"{_HOURS_HEADER}:{_HOURS_HEADER}", "A:B")
+        for name, letter in (("PL_LoadTokensPerS", "A"), ("PL_LoadHours", "B")):
+            self.book.define(name, HOURS_TITLE, self.level_range(letter).split("!")[1])
+        hws.freeze_panes = hws.cell(_HOURS_HEADER + 1, 4)
+        print_setup(hws, self.book.project, f"{_HOURS_HEADER}:{_HOURS_HEADER}", "A:C")
 
 
 def _cost(base_gpus: str, base_price: str, hours: str, burst_hours: str, burst_price: str) -> str:
