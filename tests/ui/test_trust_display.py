@@ -122,6 +122,13 @@ def test_a_quote_at_the_target_makes_the_figure_measured(window, qtbot) -> None:
     assert "✓ used — 90.0 tok/s/GPU" in details
     # and stated with its conditions, so the committee sees what was quoted
     assert "Your quote: 90.0 tok/s/GPU at 1,024 in / 1,024 out tokens, 20.0 tok/s/user" in details
+    assert "not used for this comparison" not in details
+    # switch the model: the quote (typed for DeepSeek-R1) no longer applies, and Details says so
+    window.doc.set_field("model_id", "llama-3.3-70b")
+    qtbot.waitUntil(lambda: computed(window), timeout=15000)
+    details = window.details.toPlainText()
+    assert "typed for deepseek-r1 on h200-sxm, so it is not used for this comparison" in details
+    assert _cells(window, "Basis")["h200-owner"][0] != "measured"
 
 
 def test_details_list_anchors_assumptions_ranges_and_confidence(window, qtbot) -> None:  # type: ignore[no-untyped-def]

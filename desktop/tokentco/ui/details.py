@@ -216,8 +216,15 @@ def describe(result: OptionResult, comparison: Comparison, project: Project) -> 
     parts.append(trust_html(result, comparison))
     quote = next((o.quoted for o in project.options if o.id == result.option_id), None)
     if quote is not None:
+        elsewhere = (quote.hardware_id, quote.model_id) != (result.accelerator_id, project.model_id)
+        unused = (
+            f" It was typed for {e(quote.model_id)} on {e(quote.hardware_id)}, so it is not "
+            "used for this comparison."
+            if elsewhere
+            else ""
+        )
         parts.append(
-            f"<p><b>Your quote:</b> {e(quote_text(quote))} — edit or remove it with "
+            f"<p><b>Your quote:</b> {e(quote_text(quote))}.{unused} Edit or remove it with "
             "<b>Quoted throughput…</b>.</p>"
         )
     if p.provenance == "estimated":
