@@ -15,7 +15,7 @@ from tokentco.domain import (
     SpeculativeDecoding,
     Workload,
 )
-from tokentco.engine.evaluate import evaluate, frontier_sweep
+from tokentco.engine.evaluate import evaluate
 from tokentco.engine.quoted import quoted_point, with_quoted
 from tokentco.engine.sensitivity import tornado
 from tokentco.io.calibration_file import load_calibration
@@ -128,10 +128,6 @@ def test_waterfall_and_frontier_share_the_anchored_basis(catalogue: Catalogue) -
         assert label == plain_label and cost == pytest.approx(plain_cost / factor)
     assert anchored.frontier.output_tokens_per_s_per_gpu == pytest.approx(
         plain.frontier.output_tokens_per_s_per_gpu * factor
-    )
-    drawn = frontier_sweep(project, catalogue, cal)[0]
-    assert drawn.output_tokens_per_s_per_gpu == pytest.approx(
-        anchored.frontier.output_tokens_per_s_per_gpu
     )
 
 

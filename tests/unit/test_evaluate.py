@@ -132,19 +132,3 @@ def test_tornado_reuses_the_comparisons_calibration(project: Project, catalogue:
     assert bars and bars[0].base_usd_per_mtok == pytest.approx(
         comparison.by_id(option).usd_per_mtok
     )
-
-
-def test_frontier_sweep_matches_the_full_evaluation(project: Project, catalogue: Catalogue) -> None:
-    import numpy as np
-
-    from tokentco.engine.evaluate import frontier_sweep
-
-    unknown = ComparisonOption(id="x", accelerator_id="h999", offer_id="nebius-h100-od-eun1")
-    both = project.model_copy(update={"options": (*project.options, unknown)})
-    curves = frontier_sweep(both, catalogue)
-    full = evaluate(both, catalogue)
-    assert len(curves) == len(full.options) and curves[-1].tokens_per_s_per_user.size == 0
-    for curve, result in zip(curves[:-1], full.options[:-1], strict=True):
-        assert np.allclose(
-            curve.output_tokens_per_s_per_gpu, result.frontier.output_tokens_per_s_per_gpu
-        )

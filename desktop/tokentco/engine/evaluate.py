@@ -26,10 +26,9 @@ from tokentco.domain import (
 from tokentco.engine import anchoring, economics, uncertainty
 from tokentco.engine.assumptions import option_assumptions
 from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration
-from tokentco.engine.estimator import sweep
 from tokentco.engine.features import accuracy_risk, waterfall_variants
 from tokentco.engine.layouts import legal_layouts
-from tokentco.engine.operating import frontiers, operating_point, operating_points, rows_of
+from tokentco.engine.operating import operating_point, rows_of
 from tokentco.engine.results import (
     AnchorCandidate,
     Binding,
@@ -40,7 +39,7 @@ from tokentco.engine.results import (
     OptionResult,
     Sweep,
 )
-from tokentco.engine.terms import case_row, model_terms, stack_blocks
+from tokentco.engine.terms import case_row
 
 CONCURRENCY_LEVELS = 64
 DEFAULT_PUE = 1.3
@@ -172,77 +171,12 @@ def anchoring_of(result: OptionResult) -> Anchored:
     )
 
 
-def frontier_sweep(
-    project: Project, catalogue: Catalogue, calibration: Calibration | None = None
-) -> list[Frontier]:
-    """Only the throughput-vs-interactivity curves (no waterfall variants, no economics):
-    the cheap path for redrawing the frontier chart. Unknown options get an empty curve."""
-    cal = calibration or DEFAULT_CALIBRATION
-    source = estimate_source(cal)
-    _, plans, grid = _sweep_plans(project, catalogue, cal, waterfall=False)
-    if grid is None:
-        return [_EMPTY_FRONTIER for _ in plans]
-    known = [p for p in plans if not isinstance(p, str)]
-    curves = iter(frontiers(grid, [p.variants[-1][1] for p in known]))
-    points = iter(
-        operating_points(grid, project.workload, [p.variants[-1][1] for p in known], source)
-    )
-    out = []
-    for plan in plans:
-        if isinstance(plan, str):
-            out.append(_EMPTY_FRONTIER)
-            continue
-        point = next(points)
-        factor = _anchor(plan, grid, point, project.workload, source).factor
-        out.append(_scaled(next(curves), factor))
-    return out
-
-
 def _scaled(curve: Frontier, factor: float) -> Frontier:
     if factor == 1.0:
         return curve
     return Frontier(
         curve.tokens_per_s_per_user, curve.output_tokens_per_s_per_gpu * factor, curve.concurrency
     )
-
-
-def _sweep_plans(
-    project: Project,
-    catalogue: Catalogue,
-    cal: Calibration,
-    waterfall: bool,
-    pinned: Mapping[str, Anchored] | None = None,
-) -> tuple[ModelSpec, list["_Plan | str"], Sweep | None]:
-    """Resolve every option (a reason string for unknown ids), then sweep all their cases
-    in one call; the grid is None when no option could be resolved."""
-    model = catalogue.models.get(project.model_id)
-    if model is None:
-        raise ValueError(f"unknown model {project.model_id!r}")
-    blocks: list[tuple[dict[str, float], list[tuple[int, int, int, int]]]] = []
-    plans: list[_Plan | str] = []
-    start = 0
-    measured = _measured_index(catalogue, model.id)
-    shared = _Shared()
-    for option in project.options:
-        plan = _plan(project, catalogue, model, option, cal, blocks, start, waterfall)
-        if not isinstance(plan, str):
-            start = plan.variants[-1][1].stop
-            if pinned is not None and option.id in pinned:
-                plan = replace(plan, pinned=pinned[option.id])
-            elif option.use_measured:
-                plan = replace(plan, shared=shared)
-                start = _plan_anchors(
-                    project, model, plan, measured, cal, blocks, start, option.quoted
-                )
-        plans.append(plan)
-    if not blocks:
-        return model, plans, None
-    cases = stack_blocks(blocks)
-    levels = np.geomspace(1.0, cases.max_concurrency, CONCURRENCY_LEVELS, axis=1)
-    return model, plans, sweep(cases, model_terms(model), levels)
-
-
-_EMPTY_FRONTIER = Frontier(np.zeros(0), np.zeros(0), np.zeros(0))
 
 
 def _measured_index(catalogue: Catalogue, model_id: str) -> dict[str, list[MeasuredPoint]]:
