@@ -138,6 +138,30 @@ def _unknown(p: Project, cat: Catalogue, oid: str) -> Project:
     return edits.add_option(p, option)[0] if "ghost" not in {o.id for o in p.options} else p
 
 
+def _system_power(kw: float) -> Edit:
+    """An edited system row (power and GPUs per system feed energy and fleet sizing)."""
+
+    def edit(p: Project, cat: Catalogue, oid: str) -> Project:
+        system = cat.systems["dgx-h100"].model_copy(update={"system_power_kw": kw})
+        return edits.put_rows(p, "systems", [system])
+
+    return edit
+
+
+def _quote(tokens_per_s: float) -> Edit:
+    """The quoted option's vendor figure changed (it anchors that option's sweep)."""
+
+    def edit(p: Project, cat: Catalogue, oid: str) -> Project:
+        if "quoted-b200" not in {o.id for o in p.options}:
+            return p
+        quoted = p.option("quoted-b200").quoted
+        assert quoted is not None
+        new = quoted.model_copy(update={"output_tokens_per_s_per_gpu": tokens_per_s})
+        return edits.set_option_field(p, "quoted-b200", "quoted", new)
+
+    return edit
+
+
 def _criteria(weight: float) -> Edit:
     def edit(p: Project, cat: Catalogue, oid: str) -> Project:
         first = p.criteria[0].model_copy(update={"weight_pct": weight})
@@ -178,6 +202,10 @@ EDITS: list[Edit] = [
     _remove,
     _unknown,
     _criteria(10.0),
+    _system_power(12.5),
+    _system_power(9.0),
+    _quote(1500.0),
+    _quote(4200.0),
 ]
 
 step = st.tuples(
