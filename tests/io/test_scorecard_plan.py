@@ -17,7 +17,7 @@ import subprocess
 import uuid
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import openpyxl
@@ -25,8 +25,9 @@ import pytest
 from lxml import etree
 
 from tokentco.domain import Catalogue, ComparisonOption, DemandProfile, Project
-from tokentco.domain.mix import business_hours
+from tokentco.domain.mix import PRESETS, business_hours, profile_preset
 from tokentco.engine.evaluate import evaluate
+from tokentco.engine.mix import MixComparison, PoolFigures, evaluate_mix
 from tokentco.engine.plan import CapacityPlan, plan_capacity
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.defaults import default_project
@@ -77,7 +78,25 @@ def spot_day_project() -> Project:
     )
 
 
-GOLDEN = {"week": week_project, "spot_day": spot_day_project}
+def mix_project() -> Project:
+    """Three classes (one multi-turn agentic) on a follow-the-sun week: the plan sizes the
+    mix's pool, and the Mix sheet blends the classes."""
+    base = default_project(bundled_catalogue())
+    classes = tuple(
+        PRESETS[name].model_copy(update={"share": share})
+        for name, share in (("chat", 0.5), ("rag", 0.3), ("agentic", 0.2))
+    )
+    return base.model_copy(
+        update={
+            "workload_classes": classes,
+            "demand_profile": profile_preset("follow the sun", 120_000.0),
+            "name": "Plan and mix",
+        }
+    )
+
+
+GOLDEN = {"week": week_project, "spot_day": spot_day_project, "mix": mix_project}
+SHEETS_CHECKED = ("Plan", "Plan hours", "Mix")
 
 
 def soffice(sources: list[Path], workdir: Path, to: str) -> list[Path]:
@@ -203,7 +222,7 @@ def errors(wb: openpyxl.Workbook) -> list[str]:
     return [
         f"{ws.title}!{c.coordinate}={c.value}"
         for ws in wb
-        if ws.title in ("Plan", "Plan hours")
+        if ws.title in SHEETS_CHECKED
         for row in ws.iter_rows()
         for c in row
         if isinstance(c.value, str) and c.value.startswith(("#", "Err:"))
@@ -213,6 +232,13 @@ def errors(wb: openpyxl.Workbook) -> list[str]:
 def test_the_plan_sheet_appears_only_with_a_demand_profile(goldens: dict[str, Golden]) -> None:
     wb = openpyxl.load_workbook(goldens["week"].exported)
     assert wb.sheetnames == [*SHEETS[:4], "Plan", *SHEETS[4:], "Plan hours"]
+    assert openpyxl.load_workbook(goldens["mix"].exported).sheetnames == [
+        *SHEETS[:4],
+        "Plan",
+        "Mix",
+        *SHEETS[4:],
+        "Plan hours",
+    ]
     assert wb["Plan hours"].sheet_state == "hidden" and wb["Plan"].sheet_state == "visible"
     ws = wb["Plan"]
     assert ws.page_setup.orientation == "landscape"
@@ -301,7 +327,7 @@ def test_every_cached_plan_value_is_what_the_spreadsheets_compute(
         "gnumeric": openpyxl.load_workbook(golden.gnumeric, data_only=True),
     }
     differ, checked = [], 0
-    for title in ("Plan", "Plan hours"):
+    for title in [t for t in SHEETS_CHECKED if t in formulas.sheetnames]:
         for row in formulas[title].iter_rows():
             for c in row:
                 if c.data_type != "f":
@@ -443,3 +469,71 @@ def test_the_printed_plan_reads_at_7_pt_or_more_in_landscape(
         assert "burst above the low base" not in text, "the hourly sheet must not print"
     assert plan_pages >= 1
     assert small == []
+
+
+# --- the Mix sheet -------------------------------------------------------------------------
+
+
+def mix_figures(mix: MixComparison) -> dict[str, list[float]]:
+    out = {"MX_blend": [m.usd_per_mtok for m in mix.options]}
+    for k in range(len(mix.options[0].pool.classes)):
+        out[f"MX_usd_per_mtok_{k + 1}"] = [
+            m.pool.classes[k].usd_per_mtok if m.pool.classes[k].feasible else math.inf
+            for m in mix.options
+        ]
+    return out
+
+
+@pytest.mark.parametrize("application", ["exported", "libreoffice", "gnumeric"])
+def test_the_mix_sheet_blends_the_classes_as_the_engine_does(
+    goldens: dict[str, Golden], application: str
+) -> None:
+    golden = goldens["mix"]
+    mix = evaluate_mix(golden.project, golden.catalogue)
+    assert any(m.chosen == "shared" for m in mix.options)
+    assert any(m.pool.classes[2].session is not None for m in mix.options)  # multi-turn
+    wb = openpyxl.load_workbook(getattr(golden, application), data_only=True)
+    assert errors(wb) == []
+    bad = []
+    for name, expected in mix_figures(mix).items():
+        for i, (got, want) in enumerate(zip(named_row(wb, name), expected, strict=True)):
+            if not close(got, want):
+                bad.append(f"{name}[{mix.options[i].option_id}]: {got!r} != {want}")
+    assert bad == []
+    # the plan sized the mix's pool, not the single workload
+    plans = golden.plans
+    assert [p.tokens_per_s_per_gpu for p in plans if p.feasible] == [
+        m.pool.output_tokens_per_s_per_gpu for m in mix.options if m.feasible
+    ]
+
+
+def test_editing_a_share_moves_the_blend_as_the_engine_does(
+    goldens: dict[str, Golden], tmp_path: Path
+) -> None:
+    """Chat 50 % → 20 %, RAG 30 % → 60 %: the engine's blend of the same classes at the new
+    shares (the arrangement stays as chosen; the sheet says it does not re-choose it)."""
+    golden = goldens["mix"]
+    mix = evaluate_mix(golden.project, golden.catalogue)
+    new_shares = (0.2, 0.6, 0.2)
+
+    def reblend(pool: PoolFigures) -> float:
+        classes = tuple(replace(c, share=s) for c, s in zip(pool.classes, new_shares, strict=True))
+        return replace(pool, classes=classes).usd_per_mtok
+
+    expected = [reblend(m.pool) for m in mix.options]
+    assert all(
+        not math.isclose(a, m.usd_per_mtok, rel_tol=0.01)
+        for a, m in zip(expected, mix.options, strict=True)
+        if m.feasible
+    )
+    wb = openpyxl.load_workbook(golden.bare)
+    ((sheet, ref),) = list(wb.defined_names["MX_Shares"].destinations)
+    for cell, share in zip(wb[sheet][ref.replace("$", "")], new_shares, strict=True):
+        cell[0].value = share
+    edited = tmp_path / "shares.xlsx"
+    wb.save(edited)
+    (lo,) = soffice([edited], tmp_path, "xlsx")
+    for path in (lo, gnumeric(edited, tmp_path)):
+        recalc = openpyxl.load_workbook(path, data_only=True)
+        got = named_row(recalc, "MX_blend")
+        assert all(close(g, e) for g, e in zip(got, expected, strict=True)), (path.name, got)

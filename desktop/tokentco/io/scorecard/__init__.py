@@ -15,6 +15,8 @@
 * **Plan** (when the project has a demand profile) — each option's base + burst capacity
   plan as live formulas over its prices, throughput, growth and erosion (see
   :mod:`tokentco.io.scorecard.plan_sheet`), with the hourly load on a hidden sheet.
+* **Mix** (when the project has workload classes) — per-class $/Mtok and the blend as
+  formulas over the class shares (:mod:`tokentco.io.scorecard.mix_sheet`).
 * **Methodology** — formulas in words, sources, caveats, date and tool version.
 
 The formulas mirror :mod:`tokentco.engine.economics` and :mod:`tokentco.engine.scoring`
@@ -43,6 +45,7 @@ from tokentco.io.scorecard.cost_model import write_cost_model
 from tokentco.io.scorecard.frontier import write_frontier
 from tokentco.io.scorecard.inputs import write_inputs
 from tokentco.io.scorecard.methodology import write_methodology
+from tokentco.io.scorecard.mix_sheet import write_mix
 from tokentco.io.scorecard.package import finish_package
 from tokentco.io.scorecard.plan_sheet import write_plan
 from tokentco.io.scorecard.scorecard_sheet import write_scorecard_sheet
@@ -84,6 +87,7 @@ def build_workbook(
     write_methodology(book)
     write_frontier(book)
     write_plan(book)  # after Cost model, when the project has a demand profile
+    write_mix(book)  # after Plan or Cost model, when the project has workload classes
     wb = book.wb
     wb.move_sheet("Scorecard", offset=-(wb.sheetnames.index("Scorecard") - 1))
     wb.active = 0
