@@ -441,34 +441,40 @@ def test_every_xml_part_is_valid_ecma_376(goldens: dict[str, Golden], key: str) 
     assert len(names) == len(set(names)) and max(map(len, names)) <= 255
 
 
-def test_the_printed_plan_reads_at_7_pt_or_more_in_landscape(
+def test_the_printed_plan_and_mix_read_at_7_pt_or_more_in_landscape(
     goldens: dict[str, Golden], tmp_path: Path
 ) -> None:
-    (pdf,) = soffice([goldens["week"].exported], tmp_path, "pdf")
-    html = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    pages = html.split("<page ")[1:]
-    plan_pages, small = 0, []
-    for number, body in enumerate(pages, start=1):
-        width, height = map(float, re.match(r'width="([\d.]+)" height="([\d.]+)"', body).groups())  # type: ignore[union-attr]
-        assert width > height, f"page {number} is portrait"
-        words = re.findall(
-            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
-            body,
-        )
-        text = " ".join(w for _, _, w in words)
-        if "Plan —" in text:
-            plan_pages += 1
-        small += [
-            (number, w, round(float(b) - float(a), 1))
-            for a, b, w in words
-            if float(b) - float(a) < MIN_WORD_PT
-        ]
-        assert "…" not in text
-        assert "burst above the low base" not in text, "the hourly sheet must not print"
-    assert plan_pages >= 1
-    assert small == []
+    """LibreOffice prints the week and mix workbooks (File ▸ Print of every visible sheet):
+    every page landscape, every word at least 7 pt, nothing cut with "…", the Plan and Mix
+    sheets among the pages and the hidden hourly table not."""
+    sources = [goldens["week"].exported, goldens["mix"].exported]
+    for key, pdf in zip(("week", "mix"), soffice(sources, tmp_path, "pdf"), strict=True):
+        html = subprocess.run(
+            ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        sheets: Counter[str] = Counter()
+        small = []
+        for number, body in enumerate(html.split("<page ")[1:], start=1):
+            size = re.match(r'width="([\d.]+)" height="([\d.]+)"', body)
+            assert size is not None
+            assert float(size.group(1)) > float(size.group(2)), f"{key} page {number}: portrait"
+            words = re.findall(
+                r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">'
+                r"([^<]*)</word>",
+                body,
+            )
+            text = " ".join(w for _, _, w in words)
+            sheets.update(name for name in ("Plan", "Mix") if f"{name} —" in text)
+            small += [
+                (number, w, round(float(b) - float(a), 1))
+                for a, b, w in words
+                if float(b) - float(a) < MIN_WORD_PT
+            ]
+            assert "…" not in text, f"{key} page {number}"
+            assert "burst above the low base" not in text, "the hourly sheet must not print"
+        assert sheets["Plan"] >= 1, key
+        assert (sheets["Mix"] >= 1) == (key == "mix"), key
+        assert small == [], key
 
 
 # --- the Mix sheet -------------------------------------------------------------------------
