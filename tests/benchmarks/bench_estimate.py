@@ -3,7 +3,7 @@
 Run: python tests/benchmarks/bench_estimate.py  (target, issue 14: ≤ 0.3 s per 10,000
 extra rows)
 
-The public calibration set (``../shared/calibration/measured_public.csv``) is the base
+The public calibration set (the shipped ``resources/calibration/measured_public.csv``) is the base
 file; the big files repeat its rows (ids made unique, lengths stretched so each row is a
 distinct request) to base + 10,000 and base + 20,000 rows. Each file is estimated by the
 real command in a fresh interpreter (best of three), so the figure is what a user waits
@@ -20,8 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PUBLIC = ROOT.parent / "shared" / "calibration" / "measured_public.csv"
+from tokentco.io.bundled import resource_path
+
+PUBLIC = resource_path("calibration", "measured_public.csv")
 EXTRA = (10_000, 20_000)
 
 
