@@ -395,3 +395,16 @@ def test_option_frontiers_equal_each_groups_own_frontier(
     for rows_, curve in zip(groups, option_frontiers(grid, groups), strict=True):
         (alone,) = frontiers(grid, [rows_])
         assert_same(curve, alone, str(rows_))
+
+
+def test_a_new_calibration_recomputes_everything(
+    base: Project, catalogue: Catalogue, calibration: Calibration
+) -> None:
+    from tokentco.engine.calibration import DEFAULT_CALIBRATION
+
+    recomputer = Recomputer(catalogue, calibration)
+    recomputer.update(base)
+    recomputer.calibration = DEFAULT_CALIBRATION
+    assert recomputer.plan(base).sweep == ids_of(base)
+    fresh = evaluate(base, base.effective_catalogue(catalogue), DEFAULT_CALIBRATION)
+    assert_same(recomputer.update(base), expected(fresh, "", False))

@@ -88,7 +88,7 @@ class Recomputer:
 
     def __init__(self, bundled: Catalogue, calibration: Calibration | None = None) -> None:
         self.bundled = bundled
-        self.calibration = calibration or DEFAULT_CALIBRATION
+        self._calibration = calibration or DEFAULT_CALIBRATION
         self.last_plan: RecomputePlan | None = None
         self._sweeps: OrderedDict[Hashable, OptionSweep] = OrderedDict()
         self._results: dict[str, tuple[tuple[object, ...], OptionResult]] = {}
@@ -97,6 +97,18 @@ class Recomputer:
         self._catalogue = bundled
         self._measured_for: tuple[Catalogue, str] | None = None
         self._measured: dict[str, list[MeasuredPoint]] = {}
+
+    @property
+    def calibration(self) -> Calibration:
+        """The efficiency factors and bands every figure is computed with."""
+        return self._calibration
+
+    @calibration.setter
+    def calibration(self, calibration: Calibration) -> None:
+        """A new calibration invalidates every kept sweep and result."""
+        if calibration is not self._calibration:
+            self._calibration = calibration
+            self.forget()
 
     # --- planning --------------------------------------------------------------------------
     def catalogue_for(self, project: Project) -> Catalogue:
