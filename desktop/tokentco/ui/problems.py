@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tokentco.io.errors import one_line
+
 
 class ProblemsPanel(QWidget):
     """Shows the located problems of the last import; empty means everything was read."""
@@ -35,12 +37,14 @@ class ProblemsPanel(QWidget):
         layout.addWidget(self.tree, 1)
 
     def show_problems(self, problems: Iterable[Any], summary: str) -> None:
+        """List ``problems`` one line each (control characters escaped, length capped, as
+        the CLI prints them), whoever reports them."""
         self.tree.clear()
         for problem in problems:
-            location = getattr(problem, "location", "")
-            message = getattr(problem, "message", str(problem))
-            item = QTreeWidgetItem([str(location), str(message)])
-            item.setToolTip(1, str(message))
+            location = one_line(str(getattr(problem, "location", "")))
+            message = one_line(str(getattr(problem, "message", str(problem))))
+            item = QTreeWidgetItem([location, message])
+            item.setToolTip(1, message)
             item.setData(0, Qt.ItemDataRole.UserRole, problem)
             self.tree.addTopLevelItem(item)
         self.summary.setText(summary)
