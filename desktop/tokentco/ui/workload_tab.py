@@ -13,10 +13,14 @@ through its undo history like any other. It shows
   beside all-on-demand and all-base; the plan's sentence says why.
 
 Planning takes 10–300 ms (one evaluation per class and agent turn): given the window's
-``BackgroundOps`` it runs there on a coalesced channel, otherwise on the GUI thread.
+``BackgroundOps`` it runs there on a coalesced channel, otherwise on the GUI thread. In the
+main window a ``planner`` replaces both: the window plans in its own comparison job (the
+mix is needed for the results table anyway, so it is computed once per edit) and hands the
+outcome back through ``show_outcome``.
 """
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +41,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -50,6 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tokentco.app.workload import WorkloadOutcome, workload_outcome
 from tokentco.domain import Catalogue, DemandProfile, MultiTurn, Project, WorkloadClass
 from tokentco.domain.mix import (
     PRESETS,
@@ -60,8 +65,8 @@ from tokentco.domain.mix import (
     without_class,
 )
 from tokentco.engine.calibration import Calibration
-from tokentco.engine.mix import MixComparison, evaluate_mix
-from tokentco.engine.plan import CapacityPlan, plan_capacity
+from tokentco.engine.mix import MixComparison
+from tokentco.engine.plan import CapacityPlan
 from tokentco.io.errors import InputError
 from tokentco.io.mix_csv import read_profile
 from tokentco.present.mix_text import (
@@ -230,9 +235,13 @@ class WorkloadTab(QWidget):
         calibration: Calibration | None = None,
         parent: QWidget | None = None,
         ops: BackgroundOps | None = None,
+        planner: Callable[[Project], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.ops = ops
+        self.planner = planner
+        """Asked to plan a project instead of planning here; it answers with
+        ``show_outcome`` (the main window's comparison job)."""
         self.bundled = catalogue
         self.calibration = calibration
         self.project = project
@@ -259,7 +268,7 @@ class WorkloadTab(QWidget):
         self.add_button.clicked.connect(self._add_class)
         self.remove_button = QPushButton("Remove class")
         self.remove_button.clicked.connect(self._remove_class)
-        self.single_button = QPushButton("Use the single workload")
+        self.single_button = QPushButton("Single workload")
         self.single_button.setToolTip("Clear the mix: compare at the project's one workload")
         self.single_button.clicked.connect(lambda: self._classes_edited(()))
         mix_buttons = QHBoxLayout()
@@ -294,16 +303,36 @@ class WorkloadTab(QWidget):
         self.import_button = QPushButton("Import PROFILE.csv…")
         self.import_button.clicked.connect(self._import_profile)
         self.option = QComboBox()
+        self.option.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.option.setMinimumContentsLength(10)  # long option names must not widen the tab
         self.option.currentIndexChanged.connect(self._draw)
-        form = QFormLayout()
-        form.addRow("Profile", self.profile_preset)
-        form.addRow("Peak output", self.peak)
-        form.addRow("Growth", self.growth)
-        form.addRow("Rental price erosion", self.erosion)
-        form.addRow("Cost of capital", self.cost_of_capital)
-        form.addRow(self.use_spot, self.preemption)
-        form.addRow("", self.import_button)
-        form.addRow("Plan for option", self.option)
+        # two label/field pairs per row: four rows instead of eight, so on a 1366×768
+        # screen (with the window's Results and Details docks below) the charts keep room
+        form = QGridLayout()
+        form.setVerticalSpacing(4)
+        pairs: tuple[tuple[QWidget | str, QWidget], ...] = (
+            ("Profile", self.profile_preset),
+            ("Peak output", self.peak),
+            ("Growth", self.growth),
+            ("Rental erosion", self.erosion),
+            ("Cost of capital", self.cost_of_capital),
+            (self.use_spot, self.preemption),
+            ("Plan for option", self.option),
+            ("", self.import_button),
+        )
+        for i, (label, field) in enumerate(pairs):
+            row, col = divmod(i, 2)
+            if isinstance(label, str):
+                tag = QLabel(label)
+                tag.setBuddy(field)
+                form.addWidget(tag, row, col * 2)
+            else:
+                form.addWidget(label, row, col * 2)
+            form.addWidget(field, row, col * 2 + 1)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
         profile_box = QGroupBox("Demand profile")
         profile_box.setLayout(form)
 
@@ -325,8 +354,9 @@ class WorkloadTab(QWidget):
         self.details.setPlaceholderText("The mix per class, agent turns and the plan by year")
 
         top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(mix_box, 3)
-        top.addWidget(profile_box, 1)
+        top.addWidget(profile_box, 2)
         top_widget = QWidget()
         top_widget.setLayout(top)
         charts = QSplitter(Qt.Orientation.Horizontal)
@@ -336,7 +366,13 @@ class WorkloadTab(QWidget):
         splitter.addWidget(top_widget)
         splitter.addWidget(charts)
         splitter.addWidget(self.details)
-        splitter.setSizes([260, 420, 140])
+        for chart in (self.class_chart, self.profile_chart, self.hourly_chart, self.yearly_chart):
+            chart.setMinimumHeight(150)
+        self.details.setMinimumHeight(60)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([190, 1000, 80])  # clamped to the minimums: the charts get the rest
+        splitter.setStretchFactor(1, 1)  # extra height goes to the charts
+        self.table.verticalHeader().setDefaultSectionSize(24)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.summary)
@@ -472,6 +508,10 @@ class WorkloadTab(QWidget):
         no options, no profile — is said in the summary instead). With the window's
         ``BackgroundOps`` it runs off the GUI thread, coalesced; otherwise right here."""
         project = self.project
+        if self.planner is not None:
+            self.summary.setText("Planning…")
+            self.planner(project)
+            return
         if self.ops is None:
             self._planned(project, _compute(project, self.bundled, self.calibration))
             return
@@ -483,8 +523,13 @@ class WorkloadTab(QWidget):
             lambda exc: self._planned(project, (None, (), describe_exception(exc))),
         )
 
+    def show_outcome(self, project: Project, outcome: WorkloadOutcome) -> None:
+        """Show the mix and plans computed elsewhere for ``project`` (ignored unless it is
+        the project shown: a newer edit is then being planned)."""
+        self._planned(project, (outcome.mix, outcome.plans, outcome.plan_error))
+
     def _planned(self, project: Project, outcome: "_Outcome") -> None:
-        if project is not self.project:
+        if project is not self.project and project != self.project:
             return  # a newer edit is being planned
         self.mix, self.plans, self.plan_error = outcome
         self.planned.emit(self.plans)
@@ -599,18 +644,8 @@ _Outcome = tuple[MixComparison | None, tuple[CapacityPlan, ...], str]
 def _compute(project: Project, bundled: Catalogue, calibration: Calibration | None) -> _Outcome:
     """The mix, the plans and the reason there is no plan ("" when there is one); pure, so
     it can run on a worker thread."""
-    if not project.options:
-        return None, (), "Add options to compare to see the mix and plan capacity."
-    catalogue = project.effective_catalogue(bundled)
-    mix = None
-    try:
-        if project.workload_classes:
-            mix = evaluate_mix(project, catalogue, calibration)
-        if project.demand_profile is None:
-            return mix, (), "Pick a profile preset or import PROFILE.csv to plan capacity."
-        return mix, plan_capacity(project, catalogue, calibration, mix=mix), ""
-    except ValueError as exc:
-        return mix, (), str(exc).splitlines()[0]
+    outcome = workload_outcome(project, project.effective_catalogue(bundled), calibration)
+    return outcome.mix, outcome.plans, outcome.plan_error
 
 
 def _chart(title: str, bottom: str, left: str) -> pg.PlotWidget:
