@@ -179,6 +179,7 @@ class ColumnMappingDialog(QDialog):
             combo.currentIndexChanged.connect(self._refresh)
             unit.textChanged.connect(self._refresh)
         grid.setColumnStretch(4, 1)
+        grid.setRowStretch(grid.rowCount(), 1)  # few columns: rows stay together at the top
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(grid_widget)
