@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QByteArray, QRect, QSize
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontMetricsF, QGuiApplication
 from tests.ui.conftest import computed
 
 from tokentco.ui import screen_fit
@@ -346,3 +347,110 @@ def test_table_cells_are_the_presentation_layers_figures(window, qtbot) -> None:
     assert len({fmt.scale_for(v).suffix for v in annual}) > 1, annual
     # ... and the column still prints them on one
     assert len(_suffixes(_column_texts(window, "Annual cost"))) == 1
+
+
+# --- charts at laptop and desktop sizes ------------------------------------------------------
+def _fit_window(window, qtbot, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width, timeout=5000)
+    qtbot.wait(50)  # the charts refit their titles and legends in the next passes
+    for chart in window.charts:
+        chart.fit_to_width()
+    qtbot.wait(20)
+
+
+@pytest.mark.parametrize("size", [(1366, 728), (1920, 1040)])
+def test_no_chart_title_or_legend_is_cut(window, qtbot, size: tuple[int, int]) -> None:
+    from PySide6.QtCore import QRectF
+
+    from tokentco.ui.charts.axes import title_font, title_of
+
+    _fit_window(window, qtbot, *size)
+    metrics = QFontMetricsF(title_font())
+    for chart in window.charts:
+        name = type(chart).__name__
+        view = chart.view
+        # the chart's layout is no wider than its view: nothing runs off its right edge
+        assert view.ci.geometry().width() <= view.width() + 1, (name, size)
+        visible = QRectF(view.mapToScene(view.viewport().rect()).boundingRect()).adjusted(
+            -1, -1, 1, 1
+        )
+        for plot in chart.plots():
+            full, shown = title_of(plot)
+            if not full:
+                continue  # a plot under a chart-wide heading
+            assert metrics.horizontalAdvance(shown) <= plot.vb.width() + 1, (name, shown)
+            if shown != full:
+                assert shown.endswith("…") and full in plot.titleLabel.toolTip(), (name, shown)
+            assert chart.description in plot.titleLabel.toolTip(), name
+            assert visible.contains(plot.titleLabel.sceneBoundingRect()), (name, shown)
+        for legend in chart.legends():
+            if legend.isVisible():
+                assert visible.contains(legend.sceneBoundingRect()), (name, size)
+                for _, label in legend.items:
+                    assert visible.contains(label.sceneBoundingRect()), (name, label.text)
+    # the short titles are whole at 1366×768; the long wording is in the tooltip
+    for chart in (window.cost_chart, window.breakdown_chart, window.frontier_chart):
+        full, shown = title_of(chart.plots()[0])
+        assert shown == full == chart.title, (chart.title, shown)
+    if size[0] >= 1920:  # room for every legend on a desktop screen
+        assert not any(c.legend_hidden for c in window.charts)
+
+
+def _crowded_project(project, catalogue):  # type: ignore[no-untyped-def]
+    """The default options plus three copies of one (same name, same offer) and the same
+    hardware on another term: names that repeat, as a committee's options often do."""
+    first = project.options[2]
+    copies = [first.model_copy(update={"id": f"{first.id}-{n}"}) for n in range(3)]
+    term = catalogue.offers[first.offer_id].pricing_model
+    other = next(o for o in catalogue.offers_for(first.accelerator_id) if o.pricing_model != term)
+    spot = first.model_copy(update={"id": "other-term", "offer_id": other.id})
+    return project.model_copy(update={"options": (*project.options, *copies, spot)})
+
+
+def test_charts_and_table_name_options_by_the_presentation_layers_labels(
+    app, qtbot, catalogue, project
+) -> None:
+    from tokentco.engine.evaluate import evaluate
+    from tokentco.present import formats as fmt
+    from tokentco.present.labels import comparison_labels
+    from tokentco.ui.charts import BreakdownChart, ChartData, CostChart, EnergyChart
+    from tokentco.ui.tables import ResultsModel
+
+    crowded = _crowded_project(project, catalogue)
+    comparison = evaluate(crowded, catalogue)
+    labels = comparison_labels(comparison, crowded, catalogue)
+    ids = [r.option_id for r in comparison.options]
+    data = ChartData(comparison, crowded, ids[0], catalogue=catalogue)
+    short = [labels[i].short for i in ids]
+    assert len({s.lower() for s in short}) == len(short)  # unique on the chart
+    for chart_type in (CostChart, BreakdownChart, EnergyChart):
+        chart = chart_type()
+        qtbot.addWidget(chart)
+        chart.show_data(data)
+        assert chart.axis._labels == short, chart_type.__name__
+        # the hover names the option in full
+        assert chart.show_hover(0.1, 3).startswith(labels[ids[3]].full)
+    # bar labels: the quantity's formatter, one scale across the bars
+    cost = CostChart()
+    qtbot.addWidget(cost)
+    cost.show_data(data)
+    values = [r.usd_per_mtok if r.point.feasible else None for r in comparison.options]
+    scale = fmt.common_scale(values)
+    want = [fmt.usd_per_mtok(v, scale=scale) if v is not None else "infeasible" for v in values]
+    assert [t.split("  ★")[0] for t in cost.labels.texts()] == want
+    energy = EnergyChart()
+    qtbot.addWidget(energy)
+    energy.show_data(data)
+    mw = [r.tokens_per_s_per_mw if r.point.feasible else 0.0 for r in comparison.options]
+    mw_scale = fmt.common_scale(mw)
+    assert energy.mw_labels.texts() == [fmt.tokens_per_s(v, scale=mw_scale) for v in mw]
+    # the table: the full labels, unique
+    model = ResultsModel()
+    model.set_comparison(
+        comparison, {i: n for n, i in enumerate(ids)}, labels={i: labels[i].full for i in ids}
+    )
+    names = [str(model.index(row, 0).data()).replace("  †", "") for row in range(len(ids))]
+    assert names == [labels[i].full for i in ids]
+    assert len({n.lower() for n in names}) == len(names)
+    assert not any("…" in n for n in names)

@@ -9,6 +9,7 @@ from tests.ui.conftest import computed, expected
 
 from tokentco import MODEL_VERSION
 from tokentco.domain import PricingModel
+from tokentco.present import formats as fmt
 from tokentco.ui import features
 from tokentco.ui.knobs import choose_pricing_model
 from tokentco.ui.tables import RESULT_COLUMNS
@@ -229,7 +230,9 @@ def test_hover_shows_exact_values(window) -> None:  # type: ignore[no-untyped-de
     text = window.cost_chart.show_hover(0.1, 0)
     assert first.label in text
     if first.point.feasible:
-        assert f"{first.point.output_tokens_per_s_per_gpu:,.0f} tok/s/GPU" in text
+        # the figure as the table and the report print it (present.formats)
+        tok_s = fmt.tokens_per_s(first.point.output_tokens_per_s_per_gpu, unit="tok/s/GPU")
+        assert tok_s in text
     assert window.cost_chart.show_hover(0.1, 99) == ""
     assert "tok/s per MW" in window.energy_chart.show_hover(0, 0)
     assert "/GPU-h" in window.breakdown_chart.show_hover(0, 0)

@@ -32,6 +32,7 @@ from tokentco.present import sentences
 from tokentco.present.report_tables import basis_text
 from tokentco.ui import theme
 from tokentco.ui.charts import provenance_text
+from tokentco.ui.charts.base import shared_scale
 from tokentco.ui.document import ProjectDocument
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -56,20 +57,6 @@ class Column:
         if self.shared:
             return shared_scale(values, self.text)
         return [self.text(v) for v in values]
-
-
-def shared_scale(values: Sequence[float | None], formatter: fmt.Formatter) -> list[str]:
-    """``values`` printed by ``formatter`` on the one scale (k, M, B) the largest needs,
-    each keeping its own three significant figures.
-
-    :func:`tokentco.present.formats.column` also shares the largest value's decimals; in a
-    results table that prints the cheapest option's $0.170/Mtok as "$0.2" beside $10.9 (and
-    31,100 tok/s/MW as "0.03M" beside 2.39M): the figure the committee compares most would
-    lose its digits. So the table shares the scale only — each figure reads as it does in
-    the report, which prints every value with :data:`~tokentco.present.formats.FIGURES`
-    significant figures."""
-    scale = fmt.common_scale(values)
-    return [formatter(v, scale=scale) for v in values]
 
 
 def _fleet(attr: str) -> Callable[[OptionResult], Any]:

@@ -1,13 +1,26 @@
-"""Axes for the charts: category axes that elide long option names, number axes with
-compact tick labels, stable value ranges (no jumping while a slider moves), titles."""
+"""Axes for the charts: category axes that elide long option names, number axes whose
+tick labels are printed by :mod:`tokentco.present.formats` on one scale, stable value ranges
+(no jumping while a slider moves), and titles that fit their plot (elided, with the full
+wording in the tooltip, rather than cut at the edge)."""
 
+import html
 import math
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 
-LABEL_CHARS = 24
+from tokentco.present import formats
+from tokentco.present.labels import SHORT_CHARS
+
+LABEL_CHARS = SHORT_CHARS
+"""Category names longer than a short option label are elided (hover shows them whole)."""
+
+TITLE_PT = 10.5
+MIN_TICK_PX = 34.0
+"""Least room between two labelled ticks of a value axis."""
 
 T = TypeVar("T")
 
@@ -96,16 +109,23 @@ class CategoryAxis(Axis):
             self.setTicks([[(i, elide(t)) for i, t in enumerate(labels)], []])
 
 
-def compact(value: float) -> str:
-    """Tick text such as 500k, 1M, 1.5M (no trailing zeros)."""
-    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            return f"{value / limit:.2f}".rstrip("0").rstrip(".") + suffix
-    return f"{value:g}"
+def tick_texts(values: Sequence[float], spacing: float, money: bool = False) -> list[str]:
+    """Tick labels on one scale (``0``, ``500k``, ``1.0M``, ``1.5M``; ``$0.50``, ``$1.00``):
+    the suffix the largest tick needs (:func:`tokentco.present.formats.common_scale`) and the
+    decimals the tick spacing needs at that scale, printed by the quantity's formatter."""
+    scale = formats.common_scale(list(values))
+    step = spacing / scale.factor if spacing > 0 else 0.0
+    # the fewest decimals that print the step exactly (2.5 → 1, 0.25 → 2, 20 → 0)
+    decimals = next(
+        (d for d in range(5) if abs(step * 10**d - round(step * 10**d)) < 1e-6 * 10**d), 4
+    )
+    formatter = formats.money if money else formats.number
+    # zero needs no suffix ("0", not "0M")
+    return [formatter(v, scale=scale if v else formats.ONE, decimals=decimals) for v in values]
 
 
 class NumberAxis(Axis):
-    """A value axis with compact tick labels (1.5M, 250k, 0.12) and no "(x1e6)" scale."""
+    """A value axis with one-scale tick labels (1.5M, 250k, 0.12) and no "(x1e6)" scale."""
 
     def __init__(self, orientation: str, money: bool = False) -> None:
         super().__init__(orientation)
@@ -116,25 +136,45 @@ class NumberAxis(Axis):
         self.setStyle(maxTickLevel=1, maxTextLevel=1)
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        out = []
-        for v in values:
-            if abs(v) >= 1000:
-                text = compact(v)
-            elif spacing >= 1:
-                text = f"{v:,.0f}"
-            else:
-                digits = max(0, min(4, -math.floor(math.log10(spacing)))) if spacing > 0 else 2
-                text = f"{v:.{digits}f}"
-            out.append(("$" + text) if self.money and not text.startswith("-") else text)
-        return out
+        return tick_texts(values, spacing, money=self.money)
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> Any:
+        """pyqtgraph's spacing, widened until labelled ticks are :data:`MIN_TICK_PX` apart
+        (a 60 px plot of a 1366×768 dashboard otherwise prints "2M4M6M8M")."""
+        levels = super().tickSpacing(minVal, maxVal, size)
+        span = abs(maxVal - minVal)
+        if not levels or size <= 0 or span <= 0 or self.orientation not in ("top", "bottom"):
+            return levels
+        major = float(levels[0][0])
+        widened = major
+        while span / widened * MIN_TICK_PX > size:
+            widened = nice_ceiling(widened * 1.0001)
+        if widened == major:
+            return levels
+        return [(widened, 0), (widened / 2, 0)]
 
 
-def set_title(plot: pg.PlotItem, text: str) -> None:
-    """A bold title that never widens the chart (pyqtgraph sizes a plot to fit its title)."""
+def title_font() -> QFont:
+    font = QFont()
+    font.setPointSizeF(TITLE_PT)
+    font.setBold(True)
+    return font
+
+
+def elide_to(text: str, width_px: float, font: QFont | None = None) -> str:
+    """``text`` as it fits in ``width_px`` at ``font`` (the title font): whole, or cut at
+    the right with "…" (the whole text then goes in the tooltip)."""
+    if width_px <= 0:
+        return text
+    metrics = QFontMetricsF(font or title_font())
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width_px)
+
+
+def set_title(plot: pg.PlotItem, text: str, tip: str = "") -> None:
+    """A bold title that never widens the chart (pyqtgraph sizes a plot to fit its title)
+    and is never cut at the plot's edge: :func:`fit_title` elides it to the plot's width.
+    The tooltip gives ``tip`` (the chart's full wording), and the whole title if elided."""
     label = plot.titleLabel
-    if getattr(label, "_last", None) == text:
-        return  # re-setting a title relayouts the whole plot
-    label._last = text
     if not getattr(label, "_narrow", False):
         original = label.updateMin
 
@@ -144,7 +184,42 @@ def set_title(plot: pg.PlotItem, text: str) -> None:
 
         label.updateMin = update_min
         label._narrow = True
-    plot.setTitle(text, size="10.5pt", bold=True)
+        # the view box narrows when longer category names widen the left axis
+        plot.vb.sigResized.connect(lambda *_: fit_title(plot))
+    label._full = text
+    if tip:
+        label._tip = tip
+    fit_title(plot)
+
+
+def untitled(plot: pg.PlotItem) -> None:
+    """No title row over ``plot`` (the chart has one title over several plots)."""
+    plot.titleLabel._full = ""
+    plot.setTitle(None)
+
+
+def fit_title(plot: pg.PlotItem) -> None:
+    """Show the plot's title elided to the plot's current width (no-op until laid out)."""
+    label = plot.titleLabel
+    full = getattr(label, "_full", "")
+    if not full:
+        return
+    # the title sits above the view box only (the left axis column is not its to use)
+    width = plot.vb.geometry().width() - 6
+    shown = elide_to(full, width) if width > 0 else full
+    tip = getattr(label, "_tip", "")
+    label.setToolTip("\n".join(t for t in (full if shown != full else "", tip) if t))
+    label._shown = shown
+    if getattr(label, "_last", None) == shown:
+        return  # re-setting a title relayouts the whole plot
+    label._last = shown
+    plot.setTitle(html.escape(shown), size=f"{TITLE_PT}pt", bold=True)
+
+
+def title_of(plot: pg.PlotItem) -> tuple[str, str]:
+    """(the title as set, as shown) — the shown one may be elided (tests)."""
+    label = plot.titleLabel
+    return getattr(label, "_full", ""), getattr(label, "_shown", "")
 
 
 def row_at(y: float, rows: Sequence[T]) -> T | None:

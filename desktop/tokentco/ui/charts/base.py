@@ -1,7 +1,8 @@
-"""What every chart shares: the data a chart shows (:class:`ChartData`), number
-formats, axes and the :class:`Chart` widget base (hover, export, theme)."""
+"""What every chart shares: the data a chart shows (:class:`ChartData`, with the options'
+unique labels from :mod:`tokentco.present.labels`), number formats (all from
+:mod:`tokentco.present.formats`), axes and the :class:`Chart` widget base (hover, export,
+theme, titles and legends that fit the chart's width)."""
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -10,27 +11,32 @@ from typing import Any
 
 import pyqtgraph as pg
 from pyqtgraph import exporters
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QFont,
     QPainter,
+    QResizeEvent,
 )
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QVBoxLayout, QWidget
 
-from tokentco.domain import Project
+from tokentco.domain import Catalogue, Project
 from tokentco.engine.results import Comparison, OptionResult
-from tokentco.present import sentences
+from tokentco.present import formats, sentences
+from tokentco.present.labels import LabelParts, OptionLabel, comparison_labels, unique_labels
 from tokentco.ui import theme
 from tokentco.ui.charts.axes import (
+    TITLE_PT,
     CategoryAxis,
     NumberAxis,
+    fit_title,
     row_at,
     set_title,
 )
 from tokentco.ui.charts.overlays import Grid
 
+QWIDGETSIZE_MAX = (1 << 24) - 1
 MAX_BAR_LABELS = 24
 """Value labels are drawn on bars up to this many options; above it, hover shows values."""
 
@@ -44,6 +50,28 @@ class ChartData:
     selected_id: str = ""
     tornado: Sequence[Any] | None = None
     tornado_for: str = ""
+    catalogue: Catalogue | None = None
+    """The catalogue the options were priced from: their labels are disambiguated by its
+    hardware, provider, region and term (without it, by their own names only)."""
+
+    @cached_property
+    def labels(self) -> dict[str, OptionLabel]:
+        """Unique labels of the compared options: ``short`` on charts, ``full`` in tables."""
+        if self.catalogue is not None:
+            return comparison_labels(self.comparison, self.project, self.catalogue)
+        return unique_labels(
+            [LabelParts(r.option_id, r.label or r.option_id) for r in self.comparison.options]
+        )
+
+    def short_label(self, option_id: str) -> str:
+        """The option's name on a chart (unique, about :data:`SHORT_CHARS` characters)."""
+        label = self.labels.get(option_id)
+        return label.short if label is not None else option_id
+
+    def full_label(self, option_id: str) -> str:
+        """The option's full unique name (hover read-outs, tables)."""
+        label = self.labels.get(option_id)
+        return label.full if label is not None else option_id
 
     def colour_index(self, option_id: str) -> int:
         """Position of the option in the project: its colour in every chart and list."""
@@ -54,23 +82,32 @@ class ChartData:
         return {option.id: index for index, option in enumerate(self.project.options)}
 
 
-def fmt_money(value: float) -> str:
-    if not math.isfinite(value):
-        return "—"
-    if value >= 100:
-        return f"${value:,.0f}"
-    if value >= 1:
-        return f"${value:,.2f}"
-    return f"${value:.3f}"
+def fmt_money(value: float | None) -> str:
+    """Dollars as everywhere else (:func:`tokentco.present.formats.money`): ``$12.1``,
+    ``$0.180``, ``$1.92M``."""
+    return formats.money(value)
 
 
 def fmt_number(value: float | None, unit: str = "") -> str:
-    if value is None or not math.isfinite(value):
-        return "—"
-    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            return f"{value / limit:,.2f}{suffix}{unit}"
-    return f"{value:,.3g}{unit}" if abs(value) < 10 else f"{value:,.0f}{unit}"
+    """A figure as everywhere else (:func:`tokentco.present.formats.number`): ``27.9k``,
+    ``2.39M``, ``0.116``; ``unit`` is appended as given."""
+    text = formats.number(value)
+    return text if text == formats.MISSING else text + unit
+
+
+def shared_scale(values: Sequence[float | None], formatter: formats.Formatter) -> list[str]:
+    """``values`` printed by ``formatter`` (a scaled formatter of
+    :mod:`tokentco.present.formats`) on the one scale (k, M, B) the largest needs, each
+    keeping its own three significant figures — a table column or a chart's bar labels.
+
+    :func:`tokentco.present.formats.column` also shares the largest value's decimals; in a
+    results table that prints the cheapest option's $0.170/Mtok as "$0.2" beside $10.9 (and
+    31,100 tok/s/MW as "0.03M" beside 2.39M): the figure the committee compares most would
+    lose its digits. So only the scale is shared: "$582k" never stands beside "$1.92M",
+    and each figure reads as in the report, which prints
+    :data:`~tokentco.present.formats.FIGURES` significant figures."""
+    scale = formats.common_scale(values)
+    return [formatter(v, scale=scale) for v in values]
 
 
 def provenance_text(result: OptionResult) -> str:
@@ -79,10 +116,18 @@ def provenance_text(result: OptionResult) -> str:
     return sentences.basis(result)
 
 
+LEGEND_SPACING_PX = 14
+LEGEND_MARGIN_PX = 24
+"""The chart's side margins and the legend's own."""
+
+
 class Chart(QWidget):
     """Base: a titled pyqtgraph plot with hover read-out and PNG/SVG export."""
 
     title = "Chart"
+    """The short title drawn above the plot (fits a 1366×768 dashboard)."""
+    description = ""
+    """The chart's full wording: the title's tooltip and the accessible description."""
     exported = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -97,7 +142,9 @@ class Chart(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         self.setAccessibleName(self.title)
+        self.setAccessibleDescription(self.description or self.title)
         self.hover_text = ""
+        self.legend_hidden = False
         self._last_key: Any = None
         self._hover = pg.TextItem(
             anchor=(0, 1),
@@ -128,7 +175,7 @@ class Chart(QWidget):
         if bottom is not None:
             axes["bottom"] = bottom
         plot = self.view.addPlot(row=row, col=col, axisItems=axes)
-        set_title(plot, title or self.title)
+        set_title(plot, title or self.title, self.description)
         Grid(plot)
         plot.setMenuEnabled(True)
         plot.hideButtons()
@@ -142,14 +189,83 @@ class Chart(QWidget):
             # a device-pixel cache turns an unchanged axis into one blit
             plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.titleLabel.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # a narrower plot (a smaller screen, a dragged splitter) elides its title anew
+        plot.geometryChanged.connect(lambda p=plot: fit_title(p))
         return plot
 
-    def _legend(self, row: int, col: int, columns: int) -> pg.LegendItem:
-        """A legend in its own row under the plot, so it never hides data."""
-        legend = pg.LegendItem(colCount=columns, labelTextSize="8pt", verSpacing=-4, horSpacing=14)
+    def _legend(self, row: int, col: int, columns: int, max_rows: int = 2) -> pg.LegendItem:
+        """A legend in its own row under the plot, so it never hides data; at most
+        ``columns`` entries a line, fewer when the chart is too narrow for them
+        (:meth:`fit_legends`), so no entry is cut at the chart's edge. A legend that
+        would need more than ``max_rows`` lines (the plot would be squeezed flat) is
+        hidden (``legend_hidden``); the chart's description says where else the key is."""
+        legend = pg.LegendItem(
+            colCount=columns, labelTextSize="8pt", verSpacing=-4, horSpacing=LEGEND_SPACING_PX
+        )
         legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        legend._most_columns = columns
+        legend._max_rows = max_rows
         self.view.addItem(legend, row=row, col=col)
         return legend
+
+    def _heading(self, row: int, colspan: int) -> pg.LabelItem:
+        """The chart's title over several plots side by side (their own titles hidden)."""
+        heading = pg.LabelItem(
+            self.title, size=f"{TITLE_PT}pt", bold=True, color=theme.chart_foreground()
+        )
+        heading.setToolTip(self.description)
+        self.view.addItem(heading, row=row, col=0, colspan=colspan)
+        return heading
+
+    def legends(self) -> list[pg.LegendItem]:
+        return [item for item in self.view.ci.items if isinstance(item, pg.LegendItem)]
+
+    def plots(self) -> list[pg.PlotItem]:
+        return [item for item in self.view.ci.items if isinstance(item, pg.PlotItem)]
+
+    def fit_to_width(self) -> None:
+        """Titles elided to their plots and legends wrapped to the chart's width."""
+        self.fit_legends()
+        for plot in self.plots():
+            fit_title(plot)
+
+    def fit_legends(self) -> None:
+        width = self.view.width() - LEGEND_MARGIN_PX
+        if width <= 0:
+            return
+        changed = False
+        for legend in self.legends():
+            before = legend.columnCount
+            columns = self._fit_columns(legend, width)
+            changed = changed or columns != before
+            fits = -(-len(legend.items) // columns) <= getattr(legend, "_max_rows", 2)
+            if fits != legend.isVisible():
+                legend.setVisible(fits)
+                legend.setMaximumHeight(QWIDGETSIZE_MAX if fits else 0)
+                changed = True
+            self.legend_hidden = not fits and bool(legend.items)
+        if changed:
+            # the layout was sized while the legend was wider than the chart (its minimum
+            # width): give it the view's width again, or the right edge stays cut off
+            self.view.ci.setGeometry(QRectF(0, 0, self.view.width(), self.view.height()))
+
+    @staticmethod
+    def _fit_columns(legend: pg.LegendItem, width: float) -> int:
+        """The most entries a line (up to the legend's own count) whose laid-out legend is
+        no wider than ``width``: measured, since pyqtgraph's spacing and margins vary."""
+        most = max(1, min(getattr(legend, "_most_columns", legend.columnCount), len(legend.items)))
+        for columns in range(most, 0, -1):
+            if columns != legend.columnCount:
+                legend.setColumnCount(columns)
+            needed = legend.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize).width()
+            if needed <= width:
+                break
+        return int(legend.columnCount)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # the plots are laid out in the next pass of the view; fit once they are
+        QTimer.singleShot(0, self.fit_to_width)
 
     def _attach_hover(self, plot: pg.PlotItem) -> None:
         self._hover_plot = plot
@@ -190,9 +306,12 @@ class Chart(QWidget):
                     axis.setPen(pg.mkPen(theme.muted_foreground()))
                     axis.setTextPen(pg.mkPen(fg))
                 item.titleLabel.setAttr("color", fg)
-                set_title(item, item.titleLabel.text)
+                item.titleLabel._last = None  # redraw the title in the new colour
+                fit_title(item)
             elif isinstance(item, pg.LegendItem):
                 item.setLabelTextColor(fg)
+            elif isinstance(item, pg.LabelItem):  # a heading over several plots
+                item.setText(item.text, color=fg)
         self._hover.fill = pg.mkBrush(theme.chart_background())
         self._hover.setColor(fg)
 

@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
+from tokentco.present import formats as fmt
 from tokentco.ui import theme
 from tokentco.ui.charts.axes import (
     set_value_range,
@@ -14,7 +15,7 @@ from tokentco.ui.charts.base import (
     MAX_BAR_LABELS,
     Chart,
     ChartData,
-    fmt_money,
+    shared_scale,
 )
 from tokentco.ui.charts.overlays import (
     Labels,
@@ -26,7 +27,10 @@ COMPONENTS = (("rental", "rental"), ("capex", "capex"), ("energy", "energy"), ("
 class BreakdownChart(Chart):
     """$/GPU-hour per option, stacked: rental or capex + energy + opex."""
 
-    title = "Cost per GPU-hour"
+    title = "$/GPU-hour"
+    description = (
+        "All-in cost of one GPU-hour per option, stacked: rental or capex, energy and opex"
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,26 +66,28 @@ class BreakdownChart(Chart):
             self.stacks[key].setOpts(x0=left.copy(), y=y, height=0.7, width=width)
             left += width
         self.totals = [r.cost.usd_per_gpu_hour for r in results]
-        self.axis.set_categories([r.label or r.option_id for r in results])
+        self.axis.set_categories([data.short_label(r.option_id) for r in results])
         few = n <= MAX_BAR_LABELS
+        shown = shared_scale(self.totals, fmt.money)
         self.labels.set_entries(
-            [(t, float(i), " " + fmt_money(t)) for i, t in enumerate(self.totals)] if few else [],
+            [(t, float(i), " " + shown[i]) for i, t in enumerate(self.totals)] if few else [],
             theme.chart_foreground(),
         )
-        set_value_range(self.plot, 0, (max(self.totals, default=1.0) or 1.0) * 1.3, n)
+        set_value_range(self.plot, 0, (max(self.totals, default=1.0) or 1.0) * 1.4, n)
 
     def hover_at(self, x: float, y: float) -> str:
         r = self._result_at(y)
-        if r is None:
+        if r is None or self._data is None:
             return ""
         c = r.cost
         parts = [
-            f"{name} {fmt_money(getattr(c, f'{key}_usd'))}"
+            f"{name} {fmt.money(getattr(c, f'{key}_usd'))}"
             for key, name in COMPONENTS
             if getattr(c, f"{key}_usd")
         ]
         return (
-            f"{r.label}\n{fmt_money(c.usd_per_gpu_hour)}/GPU-h = "
+            f"{self._data.full_label(r.option_id)}\n"
+            f"{fmt.usd_per_gpu_hour(c.usd_per_gpu_hour, unit=True)} = "
             + " + ".join(parts)
             + f"\n{c.basis}"
         )

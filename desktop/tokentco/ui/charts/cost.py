@@ -22,8 +22,8 @@ from tokentco.ui.charts.base import (
     MAX_BAR_LABELS,
     Chart,
     ChartData,
-    fmt_money,
     provenance_text,
+    shared_scale,
 )
 from tokentco.ui.charts.overlays import (
     ANCHORED_ALPHA,
@@ -37,7 +37,11 @@ from tokentco.ui.charts.overlays import (
 class CostChart(Chart):
     """$/Mtok per option at its operating point; cheapest outlined and labelled."""
 
-    title = "Cost per million tokens"
+    title = "$/Mtok"
+    description = (
+        "Cost per million tokens at each option's operating point, all-in "
+        "(whiskers: p10–p90; cheapest outlined)"
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,14 +121,18 @@ class CostChart(Chart):
                 for r in results
             ],
         )
-        self.axis.set_categories([r.label or r.option_id for r in results])
+        self.axis.set_categories([data.short_label(r.option_id) for r in results])
         entries = []
         if len(results) <= MAX_BAR_LABELS:
+            shown = shared_scale(
+                [r.usd_per_mtok if r.point.feasible else None for r in results],
+                fmt.usd_per_mtok,
+            )
             for i, r in enumerate(results):
                 if not r.point.feasible:
                     text = "infeasible"
                 else:
-                    text = fmt_money(r.usd_per_mtok)
+                    text = shown[i]
                     if r.option_id == self.cheapest_id:
                         text += "  ★ cheapest"
                 # the label starts past the whisker, so the two never overlap
@@ -137,16 +145,19 @@ class CostChart(Chart):
 
     def hover_at(self, x: float, y: float) -> str:
         r = self._result_at(y)
-        if r is None:
+        if r is None or self._data is None:
             return ""
+        name = self._data.full_label(r.option_id)
         if not r.point.feasible:
-            return f"{r.label}\ninfeasible: {r.point.reason}"
+            return f"{name}\ninfeasible: {r.point.reason}"
         spread = ""
         if r.uncertainty is not None:
             rng = r.uncertainty.usd_per_mtok
             spread = f" (p10–p90 {fmt.value_range(rng.p10, rng.p90, fmt.usd_per_mtok)})"
         return (
-            f"{r.label}\n{fmt_money(r.usd_per_mtok)} per Mtok{spread}\n"
-            f"{fmt_money(r.cost.usd_per_gpu_hour)}/GPU-h at {r.utilization:.0%} utilization\n"
-            f"{r.point.output_tokens_per_s_per_gpu:,.0f} tok/s/GPU — {provenance_text(r)}"
+            f"{name}\n{fmt.usd_per_mtok(r.usd_per_mtok, unit=True)}{spread}\n"
+            f"{fmt.usd_per_gpu_hour(r.cost.usd_per_gpu_hour, unit=True)} at "
+            f"{fmt.percent(r.utilization)} utilization\n"
+            f"{fmt.tokens_per_s(r.point.output_tokens_per_s_per_gpu, unit='tok/s/GPU')} — "
+            f"{provenance_text(r)}"
         )

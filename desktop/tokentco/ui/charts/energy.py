@@ -13,12 +13,13 @@ from tokentco.ui.charts.axes import (
     CategoryAxis,
     NumberAxis,
     set_value_range,
+    untitled,
 )
 from tokentco.ui.charts.base import (
     MAX_BAR_LABELS,
     Chart,
     ChartData,
-    fmt_number,
+    shared_scale,
 )
 from tokentco.ui.charts.overlays import (
     Labels,
@@ -32,19 +33,24 @@ class EnergyChart(Chart):
     """Tokens/s per MW of facility power and kWh per million tokens, side by side."""
 
     title = "Energy"
+    description = (
+        "Output tokens per second per MW of facility power (whiskers: p10–p90) and facility "
+        "energy per million tokens, per option"
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.axis, self.mw = self._bar_plot(
-            "output tok/s per facility MW", money=False, title="Tok/s per MW"
-        )
-        self.kwh = self._plot(
-            0, 1, left=CategoryAxis("left"), bottom=NumberAxis("bottom"), title="kWh/Mtok"
-        )
+        # one title over both plots (they share a dashboard cell, about 200 + 90 px at
+        # 1366×768, too narrow for a title each); the axis labels name the two figures
+        self.heading = self._heading(row=0, colspan=2)
+        self.axis, self.mw = self._bar_plot("tok/s per MW", money=False, row=1, col=0)
+        self.kwh = self._plot(1, 1, left=CategoryAxis("left"), bottom=NumberAxis("bottom"))
+        for plot in (self.mw, self.kwh):
+            untitled(plot)
         self.kwh.invertY(True)
         self.kwh.setYLink(self.mw)
         self.kwh.hideAxis("left")
-        self.kwh.setLabel("bottom", "kWh/Mtok")
+        self.kwh.setLabel("bottom", "kWh per Mtok")
         self.view.ci.layout.setColumnStretchFactor(0, 3)
         self.view.ci.layout.setColumnStretchFactor(1, 2)
         self.mw_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
@@ -102,26 +108,28 @@ class EnergyChart(Chart):
                 for r in results
             ],
         )
-        self.axis.set_categories([r.label or r.option_id for r in results])
+        self.axis.set_categories([data.short_label(r.option_id) for r in results])
         fg = theme.chart_foreground()
         few = len(results) <= MAX_BAR_LABELS
         ends = [max(v, rng[1] if rng else 0.0) for v, rng in zip(mw, self.mw_ranges, strict=True)]
+        mw_text = shared_scale(mw, fmt.tokens_per_s)
+        kwh_text = [fmt.kwh_per_mtok(v) for v in kwh]
         self.mw_labels.set_entries(
-            [(ends[i], float(i), " " + fmt_number(v)) for i, v in enumerate(mw)] if few else [],
-            fg,
+            [(ends[i], float(i), " " + mw_text[i]) for i in range(len(mw))] if few else [], fg
         )
         self.kwh_labels.set_entries(
-            [(v, float(i), f" {v:.3g}") for i, v in enumerate(kwh)] if few else [], fg
+            [(v, float(i), " " + kwh_text[i]) for i, v in enumerate(kwh)] if few else [], fg
         )
-        set_value_range(self.mw, 0, (max(ends, default=1.0) or 1.0) * 1.45, len(results))
+        # room for the value label past the longest bar (or whisker)
+        set_value_range(self.mw, 0, (max(ends, default=1.0) or 1.0) * 1.6, len(results))
         set_value_range(self.kwh, 0, (max(kwh, default=1.0) or 1.0) * 1.7)
 
     def hover_at(self, x: float, y: float) -> str:
         r = self._result_at(y)
-        if r is None:
+        if r is None or self._data is None:
             return ""
         watts = (
-            f"{r.watts_per_gpu_all_in:,.0f} W/GPU all-in × PUE {r.pue:g}"
+            f"{fmt.power_watts(r.watts_per_gpu_all_in)}/GPU all-in × PUE {fmt.number(r.pue)}"
             if r.watts_per_gpu_all_in
             else "power unknown"
         )
@@ -130,6 +138,7 @@ class EnergyChart(Chart):
             rng = r.uncertainty.tokens_per_s_per_mw
             spread = f" (p10–p90 {fmt.value_range(rng.p10, rng.p90)})"
         return (
-            f"{r.label}\n{fmt_number(r.tokens_per_s_per_mw)} tok/s per MW{spread}\n"
-            f"{r.kwh_per_mtok or 0:.3f} kWh per Mtok\n{watts}"
+            f"{self._data.full_label(r.option_id)}\n"
+            f"{fmt.tokens_per_s_per_mw(r.tokens_per_s_per_mw)} tok/s per MW{spread}\n"
+            f"{fmt.kwh_per_mtok(r.kwh_per_mtok, unit=True)}\n{watts}"
         )

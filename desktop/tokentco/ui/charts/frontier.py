@@ -17,11 +17,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from tokentco.present import formats as fmt
 from tokentco.ui import theme
 from tokentco.ui.charts.axes import (
     Axis,
     NumberAxis,
-    elide,
     stable_range,
 )
 from tokentco.ui.charts.base import (
@@ -48,6 +48,11 @@ class FrontierChart(Chart):
     """Tokens/s/GPU against tokens/s/user per option, the target line and operating points."""
 
     title = "Throughput vs interactivity"
+    description = (
+        "Output tokens/s per GPU (log scale) against tokens/s each user sees, per option: "
+        "its frontier, its operating point and the latency target (colours as in the "
+        "options list; on a narrow screen the legend gives way to the plot)"
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,7 +62,7 @@ class FrontierChart(Chart):
         # curve after each of the n setData calls (quadratic with 100 options)
         self.plot.vb.disableAutoRange()
         self.plot.setLabel("bottom", f"tok/s per user · {BASIS_NOTE}")
-        self.plot.setLabel("left", "output tokens/s per GPU")
+        self.plot.setLabel("left", "tok/s/GPU (log)")
         self.curves = Curves(self.plot)
         self._paths: dict[str, tuple[Any, QPainterPath]] = {}
         self._samples: list[pg.PlotDataItem] = []  # legend swatches (never drawn in the plot)
@@ -82,7 +87,7 @@ class FrontierChart(Chart):
             labelOpts={"position": 0.92, "color": theme.TARGET},
         )
         self.plot.addItem(self.target, ignoreBounds=True)
-        self.legend = self._legend(1, 0, 2)
+        self.legend = self._legend(1, 0, 3, max_rows=3)
         self._attach_hover(self.plot)
         self._xs = np.empty(0)
         self._ys = np.empty(0)
@@ -112,7 +117,10 @@ class FrontierChart(Chart):
         results = data.comparison.options
         show_legend = len(results) <= 10
         legend_key = (
-            [(r.option_id, r.label, data.colour_index(r.option_id)) for r in results]
+            [
+                (r.option_id, data.short_label(r.option_id), data.colour_index(r.option_id))
+                for r in results
+            ]
             if show_legend
             else []
         )
@@ -146,7 +154,7 @@ class FrontierChart(Chart):
             if show_legend and rebuild:
                 sample = pg.PlotDataItem(pen=self._pen(index, False))
                 self._samples.append(sample)
-                self.legend.addItem(sample, elide(r.label or r.option_id, 22))
+                self.legend.addItem(sample, data.short_label(r.option_id))
             xs.append(x)
             ys.append(y)
             owner.append(np.full(len(x), i))
@@ -170,6 +178,7 @@ class FrontierChart(Chart):
                     w_high.append(max(math.log10(rng.p90) - log_y, 0.0))
         if rebuild:
             self.legend.setMinimumWidth(0)
+            self.fit_legends()
         # the selected curve last, on top of the others
         selected = [i for i, r in enumerate(results) if r.option_id == data.selected_id]
         order = [i for i in range(len(results)) if i not in selected] + selected
@@ -210,7 +219,7 @@ class FrontierChart(Chart):
         elif target:
             self._target = target
             self.target.setValue(target)
-            self.target.label.setFormat(f"≥ {target:g} tok/s/user")
+            self.target.label.setFormat(f"≥ {fmt.tokens_per_s(target, unit='tok/s/user')}")
             self.target.show()
             self.region.setRegion((0, target))
             self.region.show()
@@ -251,6 +260,8 @@ class FrontierChart(Chart):
             return ""
         r = self._data.comparison.options[int(self._owner[k])]
         return (
-            f"{r.label}\n{self._ys[k]:,.0f} tok/s/GPU at {self._xs[k]:,.1f} tok/s/user\n"
-            f"concurrency {self._conc[k]:,.0f}"
+            f"{self._data.full_label(r.option_id)}\n"
+            f"{fmt.tokens_per_s(float(self._ys[k]), unit='tok/s/GPU')} at "
+            f"{fmt.tokens_per_s(float(self._xs[k]), unit='tok/s/user')}\n"
+            f"concurrency {fmt.integer(float(self._conc[k]))}"
         )

@@ -7,16 +7,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
+from tokentco.present import formats as fmt
 from tokentco.ui import theme
 from tokentco.ui.charts.axes import (
-    elide,
     row_at,
     set_title,
 )
 from tokentco.ui.charts.base import (
     Chart,
     ChartData,
-    fmt_money,
 )
 
 
@@ -24,6 +23,10 @@ class TornadoChart(Chart):
     """Which inputs move the selected option's $/Mtok most (± the sensitivity fraction)."""
 
     title = "Sensitivity"
+    description = (
+        "How much the selected option's $/Mtok moves when each input is lowered or raised "
+        "by 20 % (the largest first)"
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,11 +93,14 @@ class TornadoChart(Chart):
         self.axis.set_categories([b.label for b in bars])
         self.base.setValue(base)
         self.base.setVisible(bool(bars))
-        try:
-            name = data.comparison.by_id(data.selected_id).label
-        except StopIteration:
-            name = ""
-        set_title(self.plot, f"Sensitivity — {elide(name, 20)}")
+        known = {r.option_id for r in data.comparison.options}
+        name = data.short_label(data.selected_id) if data.selected_id in known else ""
+        # elided to the plot's width if need be; the tooltip names the option in full
+        set_title(
+            self.plot,
+            f"Sensitivity · {name}" if name else "Sensitivity",
+            self.description + (f"\n{data.full_label(data.selected_id)}" if name else ""),
+        )
         if bars:
             self.message.hide()
             self.plot.setXRange(lo - span * 0.08, cap + span * 0.05, padding=0)
@@ -112,11 +118,11 @@ class TornadoChart(Chart):
             return ""
 
         def cost(v: float) -> str:
-            return fmt_money(v) if math.isfinite(v) else "target missed"
+            return fmt.usd_per_mtok(v, unit=True) if math.isfinite(v) else "target missed"
 
         return (
-            f"{b.label} (base {b.base_value:.4g} {b.unit})\n"
-            f"at {b.low_value:.4g}: {cost(b.usd_per_mtok_low)} per Mtok\n"
-            f"at {b.high_value:.4g}: {cost(b.usd_per_mtok_high)} per Mtok\n"
-            f"base {fmt_money(b.base_usd_per_mtok)} per Mtok"
+            f"{b.label} (base {fmt.number(b.base_value)} {b.unit})\n"
+            f"at {fmt.number(b.low_value)}: {cost(b.usd_per_mtok_low)}\n"
+            f"at {fmt.number(b.high_value)}: {cost(b.usd_per_mtok_high)}\n"
+            f"base {cost(b.base_usd_per_mtok)}"
         )

@@ -8,9 +8,9 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
 from tokentco.engine.results import OptionResult
+from tokentco.present import formats as fmt
 from tokentco.ui import theme
 from tokentco.ui.charts.axes import (
-    elide,
     row_at,
     set_title,
     set_value_range,
@@ -18,7 +18,7 @@ from tokentco.ui.charts.axes import (
 from tokentco.ui.charts.base import (
     Chart,
     ChartData,
-    fmt_money,
+    shared_scale,
 )
 from tokentco.ui.charts.overlays import (
     Labels,
@@ -29,6 +29,10 @@ class WaterfallChart(Chart):
     """What each serving feature contributes to the selected option's $/Mtok."""
 
     title = "What each feature saves"
+    description = (
+        "The selected option's $/Mtok from a plain baseline (FP16, no serving features) "
+        "through each feature to its operating point"
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,16 +97,19 @@ class WaterfallChart(Chart):
         )
         self.axis.set_categories([label for label, _, _ in steps])
         entries = []
+        costs = shared_scale([b for _, _, b in steps], fmt.usd_per_mtok)
         for i, (_, a, b) in enumerate(steps):
-            text = (
-                fmt_money(b)
-                if i in (0, n - 1) or not a
-                else f"{(b - a) / a:+.0%}".replace("-", "−")
-            )
+            text = costs[i] if i in (0, n - 1) or not a else _change(a, b)
             entries.append((max(a, b), float(i), " " + text))
         self.labels.set_entries(entries, theme.chart_foreground())
-        name = result.label if result is not None else ""
-        set_title(self.plot, f"Waterfall — {elide(name, 20)}")
+        name = data.short_label(result.option_id) if result is not None else ""
+        # elided to the plot's width if need be; the tooltip names the option in full
+        set_title(
+            self.plot,
+            f"Waterfall · {name}" if name else "Waterfall",
+            self.description
+            + (f"\n{data.full_label(result.option_id)}" if result is not None else ""),
+        )
         top = max((max(a, b) for _, a, b in steps), default=1.0) or 1.0
         set_value_range(self.plot, 0, top * 1.45, n)
 
@@ -112,5 +119,14 @@ class WaterfallChart(Chart):
             return ""
         label, a, b = step
         if a == 0.0:
-            return f"{label}: {fmt_money(b)} per Mtok"
-        return f"{label}: {fmt_money(a)} → {fmt_money(b)} per Mtok ({b - a:+.4f})"
+            return f"{label}: {fmt.usd_per_mtok(b, unit=True)}"
+        return (
+            f"{label}: {fmt.usd_per_mtok(a)} → {fmt.usd_per_mtok(b, unit=True)} ({_change(a, b)})"
+        )
+
+
+def _change(before: float, after: float) -> str:
+    """A step's relative change, signed with a true minus: ``−82%``, ``+5%``."""
+    change = (after - before) / before
+    sign = "+" if change > 0 else "−" if change < 0 else ""
+    return sign + fmt.percent(abs(change))
