@@ -358,15 +358,23 @@ def test_an_option_swept_alone_equals_it_swept_with_others(
 def test_kept_winner_draws_equal_a_fresh_monte_carlo(
     rows: list[tuple[float, float, float, str, bool]], second: list[float]
 ) -> None:
-    """WinnerOdds reuses the draws across calls with new costs: the same floats as
+    """WinnerOdds reuses the draws across calls — new costs, then one option's band
+    widened, then one option moved to another cluster: the same floats as
     ``uncertainty.p_winner_cheapest`` every time."""
     odds = WinnerOdds(draws=2_000)
-    for costs in ([r[0] for r in rows], second[: len(rows)]):
+    bands = [(lo, hi) for _, lo, hi, _, _ in rows]
+    names = [n for *_, n, _ in rows]
+    widened = [(lo - 0.1, hi) if i == 0 else (lo, hi) for i, (lo, hi) in enumerate(bands)]
+    moved = ["d", *names[1:]]
+    for costs, band, name in (
+        ([r[0] for r in rows], bands, names),
+        (second[: len(rows)], bands, names),
+        (second[: len(rows)], widened, names),
+        (second[: len(rows)], widened, moved),
+    ):
         costs = [c if feasible else math.inf for c, (*_, feasible) in zip(costs, rows, strict=True)]
-        bands = [(lo, hi) for _, lo, hi, _, _ in rows]
-        names = [n for *_, n, _ in rows]
-        fresh = uncertainty.p_winner_cheapest(costs, bands, names, draws=2_000)
-        assert odds.probability(costs, bands, names) == fresh
+        fresh = uncertainty.p_winner_cheapest(costs, band, name, draws=2_000)
+        assert odds.probability(costs, band, name) == fresh
 
 
 def test_option_frontiers_equal_each_groups_own_frontier(

@@ -251,13 +251,17 @@ class WinnerOdds:
     fixed seed and turns them into per-option error factors; those depend only on the
     bands and the hardware clusters, not on the costs. A utilization or price move changes
     only the costs, so the factors are kept (for the last bands and clusters) and each
-    call is one multiply and one argmin — the same floats as a fresh call."""
+    call is one multiply and a minimum per draw; when one option's band changes (an edit
+    turned it from estimated to anchored) only its row of factors is recomputed, from the
+    kept normals. The same floats as a fresh call."""
 
     def __init__(self, draws: int = uncertainty.DRAWS, seed: int = uncertainty.SEED) -> None:
         self.draws = draws
         self.seed = seed
         self._key: Hashable = None
         self._factors: FloatArray | None = None
+        self._normals: dict[int, FloatArray] = {}
+        self._rows: dict[Hashable, FloatArray] = {}
 
     def of(self, results: Sequence[OptionResult], calibration: Calibration) -> float | None:
         bands: list[tuple[float, float] | None] = []
@@ -308,15 +312,33 @@ class WinnerOdds:
     def _error_factors(
         self, names: tuple[str, ...], bands: tuple[tuple[float, ...], ...]
     ) -> FloatArray:
+        """Options × draws factors exp(−error): one row per option, each row computed once
+        per (cluster, band) and kept while some option still uses it."""
         unique = sorted(set(names))
-        column = np.array([unique.index(n) for n in names])
-        band = np.array(bands, np.float64)
-        mean = (band[:, 0] + band[:, 1]) / 2.0
-        sigma = (band[:, 1] - band[:, 0]) / (2.0 * uncertainty.Z90)
-        rng = np.random.default_rng(self.seed)
-        z = rng.standard_normal((self.draws, len(unique)))[:, column]
-        error = mean[None, :] + sigma[None, :] * z
-        factors: FloatArray = np.ascontiguousarray(np.exp(-error).T)
+        normals = self._normals.get(len(unique))
+        if normals is None:
+            rng = np.random.default_rng(self.seed)
+            # the draws of p_winner_cheapest (draws × clusters, in that order), laid out
+            # clusters × draws
+            normals = np.ascontiguousarray(rng.standard_normal((self.draws, len(unique))).T)
+            self._normals = {len(unique): normals}
+            self._rows = {}
+        rows: dict[Hashable, FloatArray] = {}
+        for name, band in zip(names, bands, strict=True):
+            key = (unique.index(name), band)
+            if key in rows:
+                continue
+            row = self._rows.get(key)
+            if row is None:
+                lo, hi = np.float64(band[0]), np.float64(band[1])
+                mean = (lo + hi) / 2.0
+                sigma = (hi - lo) / (2.0 * uncertainty.Z90)
+                row = np.exp(-(mean + sigma * normals[key[0]]))
+            rows[key] = row
+        self._rows = rows
+        factors: FloatArray = np.stack(
+            [rows[(unique.index(n), b)] for n, b in zip(names, bands, strict=True)]
+        )
         return factors
 
 
