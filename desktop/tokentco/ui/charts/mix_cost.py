@@ -151,7 +151,7 @@ class MixCostChart(CostChart):
         """Name the classes in the axis title (the plain title back when the mix goes)."""
         axis = self.plot.getAxis("bottom")
         current = str(axis.labelText)
-        if not current.startswith(LEGEND_START):
+        if LEGEND_START not in current:
             self._plain_label = current
         text = legend_html(names) if names else self._plain_label
         if text != current:
@@ -177,7 +177,8 @@ class MixCostChart(CostChart):
 
 LEGEND_START = "blended $/Mtok by class"
 PER_LINE = 3
-"""Class names per line of the axis title (a dashboard chart is about 330 px wide)."""
+"""Class names per line of the axis title (a dashboard chart is about 330 px wide): up to
+three classes keep the plain chart's single line, so the bars keep their height."""
 
 
 def legend_html(names: tuple[str, ...]) -> str:
@@ -188,7 +189,7 @@ def legend_html(names: tuple[str, ...]) -> str:
         for k, name in enumerate(names)
     ]
     lines = [" ".join(swatches[i : i + PER_LINE]) for i in range(0, len(swatches), PER_LINE)]
-    return "<br>".join([f"{LEGEND_START}:", *lines])
+    return f"<span title='{LEGEND_START}'>{'<br>'.join(lines)}</span>"
 
 
 __all__ = ["CLASS_COLOURS", "MixCostChart", "class_colour", "contributions", "legend_html"]
