@@ -206,6 +206,8 @@ EDITS: list[Edit] = [
     _system_power(9.0),
     _quote(1500.0),
     _quote(4200.0),
+    _field("model_id", "llama-3.3-70b"),
+    _field("model_id", "deepseek-r1"),
 ]
 
 step = st.tuples(
@@ -416,3 +418,18 @@ def test_a_new_calibration_recomputes_everything(
     assert recomputer.plan(base).sweep == ids_of(base)
     fresh = evaluate(base, base.effective_catalogue(catalogue), DEFAULT_CALIBRATION)
     assert_same(recomputer.update(base), expected(fresh, "", False))
+
+
+def test_another_model_resweeps_every_option_even_without_measurements(
+    base: Project, catalogue: Catalogue, calibration: Calibration
+) -> None:
+    """The model is in the sweep key itself, not only through its measurements."""
+    plain = base
+    for option in base.options:
+        plain = edits.set_option_field(plain, option.id, "use_measured", False)
+    recomputer = Recomputer(catalogue, calibration)
+    recomputer.update(plain)
+    other = edits.set_field(plain, "model_id", "llama-3.3-70b")
+    assert recomputer.plan(other).sweep == ids_of(plain)
+    fresh = evaluate(other, other.effective_catalogue(catalogue), calibration)
+    assert_same(recomputer.update(other), expected(fresh, "", False))
