@@ -384,6 +384,11 @@ def test_no_chart_title_or_legend_is_cut(window, qtbot, size: tuple[int, int]) -
                 assert shown.endswith("…") and full in plot.titleLabel.toolTip(), (name, shown)
             assert chart.description in plot.titleLabel.toolTip(), name
             assert visible.contains(plot.titleLabel.sceneBoundingRect()), (name, shown)
+            for side in ("bottom", "left"):
+                axis = plot.getAxis(side)
+                if axis.isVisible() and axis.label.isVisible() and axis.labelText:
+                    box = axis.label.sceneBoundingRect()
+                    assert visible.contains(box), (name, side, axis.labelText, size)
         for legend in chart.legends():
             if legend.isVisible():
                 assert visible.contains(legend.sceneBoundingRect()), (name, size)

@@ -216,6 +216,41 @@ def fit_title(plot: pg.PlotItem) -> None:
     plot.setTitle(html.escape(shown), size=f"{TITLE_PT}pt", bold=True)
 
 
+AXIS_LABEL_PT = 8.5
+
+
+def set_axis_label(plot: pg.PlotItem, side: str, variants: Sequence[str]) -> None:
+    """Label the ``side`` axis with the first of ``variants`` (longest first) that fits the
+    axis' length, chosen again whenever the plot is resized; the longest is the tooltip."""
+    axis = plot.getAxis(side)
+    axis._variants = tuple(variants)
+    axis.setToolTip(variants[0])
+    if not getattr(axis, "_fits_label", False):
+        axis._fits_label = True
+        plot.vb.sigResized.connect(lambda *_: fit_axis_label(plot, side))
+    fit_axis_label(plot, side)
+
+
+def fit_axis_label(plot: pg.PlotItem, side: str) -> str:
+    """Apply the longest label variant that fits; returns it (tests)."""
+    axis = plot.getAxis(side)
+    variants: tuple[str, ...] = getattr(axis, "_variants", ())
+    if not variants:
+        return str(axis.labelText)
+    font = QFont()
+    font.setPointSizeF(AXIS_LABEL_PT)
+    metrics = QFontMetricsF(font)
+    length = plot.vb.width() if side in ("top", "bottom") else plot.vb.height()
+    # pyqtgraph centres the label on the axis item, whose right end is the chart's edge,
+    # and symbols (★ ◆ ●) may come from a wider fallback font: keep a tenth in hand
+    room = length * 0.9
+    chosen = next((v for v in variants if metrics.horizontalAdvance(v) <= room), variants[-1])
+    if chosen != axis.labelText:
+        plot.setLabel(side, chosen)
+        axis.resizeEvent(None)  # pyqtgraph centres the label only when the axis resizes
+    return chosen
+
+
 def title_of(plot: pg.PlotItem) -> tuple[str, str]:
     """(the title as set, as shown) — the shown one may be elided (tests)."""
     label = plot.titleLabel

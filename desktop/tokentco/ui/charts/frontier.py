@@ -22,6 +22,7 @@ from tokentco.ui import theme
 from tokentco.ui.charts.axes import (
     Axis,
     NumberAxis,
+    set_axis_label,
     stable_range,
 )
 from tokentco.ui.charts.base import (
@@ -61,7 +62,15 @@ class FrontierChart(Chart):
         # ranges are set from the data once per update: autorange would re-scan every
         # curve after each of the n setData calls (quadratic with 100 options)
         self.plot.vb.disableAutoRange()
-        self.plot.setLabel("bottom", f"tok/s per user · {BASIS_NOTE}")
+        set_axis_label(
+            self.plot,
+            "bottom",
+            (
+                f"tok/s per user · {BASIS_NOTE}",
+                f"tok/s/user · {BASIS_NOTE}",
+                "tok/s/user · ★ meas. ◆ anch. ● est.",
+            ),
+        )
         self.plot.setLabel("left", "tok/s/GPU (log)")
         self.curves = Curves(self.plot)
         self._paths: dict[str, tuple[Any, QPainterPath]] = {}
