@@ -89,6 +89,14 @@ def restate(
     return restated_for_mix(plain, outcome.mix), outcome
 
 
+def outcome_or_reason(project: Project, outcome: WorkloadOutcome | None) -> WorkloadOutcome:
+    """``outcome``, or for a project without classes and profile (whose comparison job
+    skipped this module) the empty outcome that says what is missing."""
+    if outcome is not None:
+        return outcome
+    return WorkloadOutcome(None, (), NO_PROFILE if project.options else NO_OPTIONS)
+
+
 def edit_text(before: Project, after: Project) -> str:
     """The undo-menu text of a Workload-tab edit, from what it changed."""
     old, new = before.workload_classes, after.workload_classes
@@ -112,4 +120,11 @@ def edit_text(before: Project, after: Project) -> str:
     return "Edit workload"
 
 
-__all__ = ["EMPTY", "WorkloadOutcome", "edit_text", "restate", "workload_outcome"]
+__all__ = [
+    "EMPTY",
+    "WorkloadOutcome",
+    "edit_text",
+    "outcome_or_reason",
+    "restate",
+    "workload_outcome",
+]

@@ -9,14 +9,16 @@ HTML and places them under the option's key figures, above what its throughput r
 """
 
 import html
+from typing import TYPE_CHECKING
 
-from tokentco.app.workload import WorkloadOutcome
 from tokentco.domain import Project
-from tokentco.engine.mix import MixResult
-from tokentco.engine.plan import CapacityPlan
 from tokentco.engine.results import Comparison
-from tokentco.present.mix_text import mix_lines, plan_lines, session_lines
 from tokentco.ui.details import DetailsPanel, describe
+
+if TYPE_CHECKING:  # the mix and plan engines load with the first mix or profile
+    from tokentco.app.workload import WorkloadOutcome
+    from tokentco.engine.mix import MixResult
+    from tokentco.engine.plan import CapacityPlan
 
 PROFILE_HINT = (
     "A demand profile (Workload tab: a preset or PROFILE.csv) plans the owned or reserved "
@@ -35,8 +37,10 @@ def _block(title: str, lines: list[str]) -> str:
     return f"<p><b>{e(title)}.</b> {e(head)}</p>{body}"
 
 
-def mix_html(result: MixResult) -> str:
+def mix_html(result: "MixResult") -> str:
     """The mix on one option, then each multi-turn class's session."""
+    from tokentco.present.mix_text import mix_lines, session_lines
+
     parts = [_block(f"Workload mix of {len(result.pool.classes)} classes", mix_lines(result))]
     for c in result.pool.classes:
         if c.session is not None:
@@ -44,13 +48,15 @@ def mix_html(result: MixResult) -> str:
     return "".join(parts)
 
 
-def plan_html(plan: CapacityPlan) -> str:
+def plan_html(plan: "CapacityPlan") -> str:
     """The plan: why, then year by year, then the NPVs."""
+    from tokentco.present.mix_text import plan_lines
+
     lines = plan_lines(plan)
     return _block("Capacity plan", lines)
 
 
-def workload_html(project: Project, outcome: WorkloadOutcome | None, option_id: str) -> str:
+def workload_html(project: Project, outcome: "WorkloadOutcome | None", option_id: str) -> str:
     """The mix and plan of ``option_id`` ("" when the project has neither)."""
     if outcome is None or not (project.workload_classes or project.demand_profile):
         return ""
@@ -85,7 +91,7 @@ class WorkbenchDetails(DetailsPanel):
     """The Details panel of the main window: the option, and its mix and plan when the
     project has them (``outcome`` is set by the window with each comparison)."""
 
-    outcome: WorkloadOutcome | None = None
+    outcome: "WorkloadOutcome | None" = None
 
     def show_result(self, comparison: Comparison, project: Project, option_id: str) -> None:
         result = next(

@@ -16,20 +16,21 @@ what it adds to the blend. Without classes the chart is the plain cost chart, un
 
 import html
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
 
-from tokentco.engine.mix import MixComparison, MixResult
 from tokentco.present import formats as fmt
-from tokentco.present.mix_text import mix_why
 from tokentco.ui import theme
 from tokentco.ui.charts.base import ChartData
 from tokentco.ui.charts.cost import CostChart
 from tokentco.ui.charts.overlays import ANCHORED_ALPHA
+
+if TYPE_CHECKING:  # the mix engine loads with the first mix, not at start-up
+    from tokentco.engine.mix import MixComparison, MixResult
 
 CLASS_COLOURS: tuple[str, ...] = (
     "#332288",  # indigo
@@ -58,7 +59,7 @@ def class_colour(index: int, provenance: str = "measured") -> QColor:
     return colour
 
 
-def contributions(result: MixResult) -> list[float]:
+def contributions(result: "MixResult") -> list[float]:
     """Each class's part of the blend ($/Mtok): weight × the class's $/Mtok; they add up
     to ``result.usd_per_mtok`` (empty when the chosen pool cannot serve the mix)."""
     pool = result.pool
@@ -96,7 +97,7 @@ class MixCostChart(CostChart):
             if m is not None
         )
 
-    def _mix_rows(self, data: ChartData) -> list[MixResult | None]:
+    def _mix_rows(self, data: ChartData) -> "list[MixResult | None]":
         """The mix result of each bar, in the comparison's order (None: not in the mix)."""
         if self.mix is None:
             return [None] * len(data.comparison.options)
@@ -158,6 +159,8 @@ class MixCostChart(CostChart):
             axis.setLabel(text)
 
     def hover_at(self, x: float, y: float) -> str:
+        from tokentco.present.mix_text import mix_why
+
         text = super().hover_at(x, y)
         r = self._result_at(y)
         if not text or r is None or self.mix is None:

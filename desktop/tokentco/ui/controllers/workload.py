@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from tokentco.app.workload import WorkloadOutcome, edit_text
 from tokentco.domain import Project
 from tokentco.ui.controllers.base import Controller
 from tokentco.ui.tables import RESULT_COLUMNS
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the mix and plan engines load with the tab or the first mix
+    from tokentco.app.workload import WorkloadOutcome
     from tokentco.ui.mainwindow import MainWindow
     from tokentco.ui.workload_tab import WorkloadTab
 
@@ -60,8 +60,9 @@ class WorkloadController(Controller):
     def __init__(self, window: "MainWindow") -> None:
         super().__init__(window)
         self._tab: WorkloadTab | None = None
-        self.latest: tuple[Project, WorkloadOutcome] | None = None
-        """The project last computed and its mix and plans (what every view shows)."""
+        self.latest: tuple[Project, WorkloadOutcome | None] | None = None
+        """The project last computed and its mix and plans (what every view shows; None:
+        the project has neither classes nor a profile)."""
         self._blend_headers = False
         self.holder = QWidget()
         QVBoxLayout(self.holder).setContentsMargins(0, 0, 0, 0)
@@ -97,7 +98,7 @@ class WorkloadController(Controller):
             layout.addWidget(self._tab)
             self._tab.show()  # a child added to a visible parent starts hidden
             if self.latest is not None:
-                self._tab.show_outcome(*self.latest)
+                self._show_in_tab(*self.latest)
         return self._tab
 
     def show(self) -> None:
@@ -110,6 +111,8 @@ class WorkloadController(Controller):
 
     def _edited(self, project: Project) -> None:
         """One edit in the tab: one undo step."""
+        from tokentco.app.workload import edit_text
+
         doc = self.window.doc
         before = doc.project
         doc.apply(project, edit_text(before, project))
@@ -126,23 +129,33 @@ class WorkloadController(Controller):
         the window's comparison job, which plans it; only a project equal to the one last
         computed (an edit that changed nothing) is answered here, from that outcome."""
         if self._tab is not None and self.latest is not None and self.latest[0] == project:
-            self._tab.show_outcome(project, self.latest[1])
+            self._show_in_tab(project, self.latest[1])
+
+    def _show_in_tab(self, project: Project, outcome: "WorkloadOutcome | None") -> None:
+        from tokentco.app.workload import outcome_or_reason
+
+        assert self._tab is not None
+        self._tab.show_outcome(project, outcome_or_reason(project, outcome))
 
     # --- the outcome of each comparison ----------------------------------------------------
-    def computed(self, project: Project, outcome: WorkloadOutcome) -> None:
+    def computed(self, project: Project, outcome: "WorkloadOutcome | None") -> None:
         """A comparison of ``project`` arrived with its mix and plans: hand them to the cost
         chart, Details and the tab, and say in the table's headers when figures are blends.
-        Called before the window paints the comparison."""
+        Called before the window paints the comparison; ``outcome`` is None for a project
+        without classes and profile (``app.workload`` is then not even imported)."""
         self.latest = (project, outcome)
         window = self.window
-        window.cost_chart.mix = outcome.mix
+        mix = outcome.mix if outcome is not None else None
+        window.cost_chart.mix = mix
         window.details.outcome = outcome
-        self._label_table(outcome.mix is not None)
+        self._label_table(mix is not None)
         if self._tab is not None:
-            self._tab.show_outcome(project, outcome)
+            self._show_in_tab(project, outcome)
 
     def failed(self, message: str) -> None:
         """The comparison job failed: the tab says why instead of planning forever."""
+        from tokentco.app.workload import WorkloadOutcome
+
         if self._tab is not None:
             self._tab.show_outcome(self._tab.project, WorkloadOutcome(None, (), message))
 
