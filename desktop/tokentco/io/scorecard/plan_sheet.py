@@ -19,11 +19,13 @@ cheaper (the lower one on a tie, as the engine's ``argmin`` picks).
 The cost depends only on how many hours need how many GPUs, not on which hour it is, so
 the hidden "Plan hours" sheet holds the profile as its distinct loads, highest first, with
 the hours at each (inputs; a load-duration table): a business-hours week is 3 rows, not
-168. Per option and year it has the GPUs needed at each load and the burst above both
-candidates (formulas); the k-th largest hourly need is the need at the first load whose
-running count of hours reaches k (INDEX over COUNTIF), and sums over hours are SUMPRODUCTs
-with the hour counts. A 53-option export with a week's plan takes about 1 s more than
-without one (one formula per hour took 9 s more: every formula is parsed once).
+168. Because the needs fall with the loads, one running total per option and year (the
+GPU-hours at or above each load, the need computed in the cell) answers everything with
+INDEX and COUNTIF: the k-th largest hourly need is the need at the first load whose running
+count of hours reaches k; the burst above a base B is, over the j loads that need more than
+B, their GPU-hours less B × their hours. This keeps the cells to one per load, option and
+year (a formula per hour and three columns made a 53-option export 9 s slower; every
+formula is parsed once to get its cached value).
 """
 
 import math
@@ -65,7 +67,6 @@ from tokentco.io.scorecard.book import (
 TITLE = "Plan"
 HOURS_TITLE = "Plan hours"
 _HOURS_HEADER = 4
-_HOURS_COLS_PER_YEAR = 3  # GPUs needed, burst above the low base, burst above the high base
 _LABEL_WIDTH = 48.0
 _UNIT_WIDTH = 14.0
 _TOP = Alignment(vertical="top")
@@ -108,7 +109,9 @@ class _PlanWriter:
         profile = book.project.demand_profile
         assert profile is not None
         self.profile = profile
-        counts = Counter(float(v) for v in profile.tokens_per_s)
+        # at 15 significant digits, as a cell keeps it: loads a rounding error apart
+        # (32400 and 32400.000000000004) are one load, not two rows that read back equal
+        counts = Counter(float(f"{v:.15g}") for v in profile.tokens_per_s)
         self.levels = sorted(counts.items(), reverse=True)
         """Distinct hourly loads, highest first, with the profile hours at each: the cost
         depends only on how many hours need how many GPUs, not on which hour it is."""
@@ -191,7 +194,7 @@ class _PlanWriter:
         p, book = self.profile, self.book
         put_text(self.ws, self.row, 1, "Demand profile and plan settings").font = SECTION_FONT
         self.row += 1
-        tokens = self.level_range("A")
+        tokens = self.loads = self.level_range("A")
         self.hours_at_level = self.level_range("B")
         self.hours_at_or_above = self.level_range("C")
         self._setting(
@@ -220,6 +223,15 @@ class _PlanWriter:
             editable=False,
         )
         self._setting("Growth", "Demand growth per year", "per year", p.growth_per_year, PCT)
+        for year in range(1, self.years + 1):
+            self._setting(
+                f"LoadFactor{year}",
+                f"Load in year {year} against year 1",
+                "×",
+                f"=(1+{self.cells['Growth']})^{year - 1}",
+                "0.000",
+                editable=False,
+            )
         self._setting(
             "Erosion",
             "Burst (rental) price erosion per year",
@@ -379,6 +391,13 @@ class _PlanWriter:
             NUM0,
             editable=True,
         )
+        self._add(
+            "replica_tps",
+            "Output tokens/s per replica",
+            "tok/s",
+            lambda i, p: f"={self.ref('tps', i)}*{self.ref('replica', i)}",
+            NUM1,
+        )
         for key in ("base_price", "od_price", "spot_price", "tps", "replica", "step"):
             entry = self.rows[key]
             for i in self.planned:
@@ -424,17 +443,37 @@ class _PlanWriter:
         self._add(key, label, "$/GPU-hour", lambda i, p: float(price(p)), USD, editable=True)
 
     # -- years ------------------------------------------------------------------------------
-    def hours_col(self, i: int, year: int, which: int) -> str:
-        """Column letter on the hours sheet: option ``i``, ``year``, 0 need / 1 low / 2 high."""
-        block = self.hour_block[i] * self.years + (year - 1)
-        return get_column_letter(4 + block * _HOURS_COLS_PER_YEAR + which)
+    def hours_col(self, i: int, year: int) -> str:
+        """Column letter on the hours sheet of option ``i``'s GPU-hours in ``year``."""
+        return get_column_letter(4 + self.hour_block[i] * self.years + (year - 1))
 
     def level_range(self, col: str) -> str:
         first = abs_ref(HOURS_TITLE, f"{col}{self.first_hour_row}")
         return f"{first}:${col}${self.last_hour_row}"
 
-    def hours_range(self, i: int, year: int, which: int) -> str:
-        return self.level_range(self.hours_col(i, year, which))
+    def need(self, load: str, i: int, year: int, elsewhere: bool = False) -> str:
+        """GPUs needed at ``load`` (year-1 tokens/s) in ``year``: whole replicas, as
+        ``engine.plan.gpus_needed`` (load × growth / tokens per replica, less 1e-9, up —
+        the growth over tokens per replica is one cell, which keeps the many cells of the
+        hours sheet short); ``elsewhere``: the formula is on another sheet than Plan."""
+        factor, replica = self.ref(f"y{year}_replicas_per_tps", i), self.ref("replica", i)
+        if elsewhere:
+            factor, replica = abs_ref(TITLE, factor), abs_ref(TITLE, replica)
+        return f"MAX(0,ROUNDUP({load}*{factor}-0.000000001,0))*{replica}"
+
+    def burst_above(self, base: str, i: int, year: int) -> str:
+        """Burst GPU-hours per profile above ``base`` GPUs: with the loads highest first,
+        the first j loads need more than the base — those whose tokens/s exceed
+        (⌊base / replica⌋ + 1e-9) × tokens per replica / growth — so the burst is their
+        GPU-hours less the base over their hours (running totals on the hours sheet)."""
+        replica, factor = self.ref("replica", i), self.ref(f"y{year}_replicas_per_tps", i)
+        ratio = f"{base}/{replica}"
+        up = f"ROUNDUP({ratio},0)"
+        whole = f"IF({up}>{ratio},{up}-1,{up})"
+        threshold = f"({whole}+0.000000001)/{factor}"
+        j = f'COUNTIF({self.loads},">"&{threshold})'
+        gpu_hours = self.level_range(self.hours_col(i, year))
+        return f"IF({j}>0,INDEX({gpu_hours},{j})-{base}*INDEX({self.hours_at_or_above},{j}),0)"
 
     def _year(self, year: int) -> None:
         c = self.cells
@@ -456,20 +495,27 @@ class _PlanWriter:
 
         self._add(f"{y}_burst_price", "Burst $/GPU-hour (eroded)", "$/GPU-hour", burst, USD)
         self._add(
+            f"{y}_replicas_per_tps",
+            "Replicas per tok/s of year-1 load (growth / replica)",
+            "1/(tok/s)",
+            lambda i, p: f"={c[f'LoadFactor{year}']}/{r('replica_tps', i)}",
+            "0.000E+00",
+            working=True,
+        )
+        self._add(
             f"{y}_peak_gpus",
             "Peak GPUs needed (whole replicas)",
             "GPUs",
-            lambda i, p: f"=MAX({self.hours_range(i, year, 0)})",
+            lambda i, p: f"={self.need(f'MAX({self.loads})', i, year)}",
             NUM0,
         )
         self._add(
             f"{y}_needed",
             "GPU-hours the load needs",
             "GPU-h/year",
-            lambda i, p: (
-                f"=SUMPRODUCT({self.hours_at_level},{self.hours_range(i, year, 0)})*"
-                f"{c['HourWeight']}"
-            ),
+            # the running total's last (and largest) value, read as a range: one cell would
+            # make the cached-value evaluator recurse down the whole chain of totals
+            lambda i, p: f"=MAX({self.level_range(self.hours_col(i, year))})*{c['HourWeight']}",
             NUM0,
         )
         self._add(
@@ -493,8 +539,10 @@ class _PlanWriter:
                 f"=IF(NOT(ISNUMBER({r('base_price', i)})),0,"
                 f"IF(NOT(ISNUMBER({yr('burst_price', i)})),{yr('peak_gpus', i)},"
                 f"IF(NOT(ISNUMBER({x})),0,IF({k}>{c['ProfileHours']},0,"
-                f"INDEX({self.hours_range(i, year, 0)},"
-                f'COUNTIF({self.hours_at_or_above},"<"&{k})+1)))))'
+                + self.need(
+                    f'INDEX({self.loads},COUNTIF({self.hours_at_or_above},"<"&{k})+1)', i, year
+                )
+                + "))))"
             )
 
         self._add(
@@ -525,10 +573,9 @@ class _PlanWriter:
             working=True,
         )
 
-        def burst_hours(which: int) -> Callable[[int, CapacityPlan], object]:
+        def burst_hours(side: str) -> Callable[[int, CapacityPlan], object]:
             def formula(i: int, p: CapacityPlan) -> str:
-                over = self.hours_range(i, year, which)
-                return f"=SUMPRODUCT({self.hours_at_level},{over})*{c['HourWeight']}"
+                return f"={self.burst_above(yr(side, i), i, year)}*{c['HourWeight']}"
 
             return formula
 
@@ -540,12 +587,12 @@ class _PlanWriter:
 
             return formula
 
-        for side, which in (("low", 1), ("high", 2)):
+        for side in ("low", "high"):
             self._add(
                 f"{y}_burst_hours_{side}",
                 f"Burst GPU-hours above the {side} candidate",
                 "GPU-h/year",
-                burst_hours(which),
+                burst_hours(side),
                 NUM0,
                 working=True,
             )
@@ -689,45 +736,36 @@ class _PlanWriter:
             hws,
             2,
             1,
-            "Tokens/s and hours are inputs (year 1, hours per profile period; later years grow "
-            "by the Plan sheet's growth). The other columns are formulas: whole replicas at "
-            "each load, and the burst above the Plan sheet's two base candidates.",
+            "Tokens/s and hours are inputs (year 1, hours per profile period, keep the loads "
+            "highest first; later years grow by the Plan sheet's growth). The other columns "
+            "are running totals (formulas): hours, and GPU-hours in whole replicas, at or "
+            "above each load.",
         ).font = NOTE_FONT
         headers = ["Output tokens/s (year 1)", "Hours at this load", "Hours at or above"]
         for i in self.planned:
             label = self.book.label(self.book.results[i])
-            for year in range(1, self.years + 1):
-                headers += [
-                    f"{label}, year {year}: GPUs needed",
-                    f"{label}, year {year}: burst above the low base",
-                    f"{label}, year {year}: burst above the high base",
-                ]
-        widths = [14.0, 10.0, 10.0] + [16.0] * (len(headers) - 3)
+            headers += [
+                f"{label}, year {year}: GPU-hours at or above" for year in range(1, self.years + 1)
+            ]
+        widths = [14.0, 10.0, 10.0] + [18.0] * (len(headers) - 3)
         for col, width in enumerate(widths, start=1):
             hws.column_dimensions[get_column_letter(col)].width = width
         header_row(hws, _HOURS_HEADER, headers, widths=widths)
-        growth = self.cells["Growth"]
         for k, (tokens, hours) in enumerate(self.levels):
             row = self.first_hour_row + k
             for col, value in ((1, tokens), (2, float(hours))):
                 cell = hws.cell(row, col, value)
                 cell.number_format = NUM0
                 cell.fill = INPUT_FILL
-            hws.cell(row, 3, f"=SUM($B${self.first_hour_row}:B{row})").number_format = NUM0
+            above = f"C{row - 1}+" if k else ""
+            hws.cell(row, 3, f"={above}B{row}").number_format = NUM0
             for i in self.planned:
-                tps, replica = (abs_ref(TITLE, self.ref(key, i)) for key in ("tps", "replica"))
                 for year in range(1, self.years + 1):
-                    need_col = self.hours_col(i, year, 0)
-                    load = f"$A{row}" if year == 1 else f"$A{row}*(1+{growth})^{year - 1}"
-                    hws[f"{need_col}{row}"] = (
-                        f"=MAX(0,ROUNDUP({load}/({tps}*{replica})-0.000000001,0))*{replica}"
-                    )
-                    hws[f"{need_col}{row}"].number_format = NUM0
-                    for which, side in ((1, "low"), (2, "high")):
-                        base = abs_ref(TITLE, self.ref(f"y{year}_{side}", i))
-                        over = self.hours_col(i, year, which)
-                        hws[f"{over}{row}"] = f"=MAX(0,{need_col}{row}-{base})"
-                        hws[f"{over}{row}"].number_format = NUM0
+                    letter = self.hours_col(i, year)
+                    previous = f"{letter}{row - 1}+" if k else ""
+                    need = self.need(f"$A{row}", i, year, elsewhere=True)
+                    hws[f"{letter}{row}"] = f"={previous}$B{row}*{need}"
+                    hws[f"{letter}{row}"].number_format = NUM0
         for name, letter in (("PL_LoadTokensPerS", "A"), ("PL_LoadHours", "B")):
             self.book.define(name, HOURS_TITLE, self.level_range(letter).split("!")[1])
         hws.freeze_panes = hws.cell(_HOURS_HEADER + 1, 4)
