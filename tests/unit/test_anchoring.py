@@ -209,3 +209,28 @@ def test_quote_is_saved_and_applies_only_to_its_model(
     other_model = again.model_copy(update={"model_id": "llama-3.3-70b"})
     result = evaluate(other_model, catalogue, load_calibration()).options[0]
     assert all(a.point_id != "quoted:h200" for a in result.anchors)
+
+
+def test_a_measurement_with_unstated_conditions_and_an_absurd_factor_is_not_used(
+    catalogue: Catalogue,
+) -> None:
+    """The brief's H200 figure (90 tok/s/GPU, interactivity and lengths not stated) is ~15x
+    below the model at the default workload: believing it would cut every H200 figure 15-fold.
+    A measurement that states its conditions is believed however far off the model is."""
+    from tokentco.engine.anchoring import PLAUSIBLE_FACTOR, unstated
+    from tokentco.io.defaults import default_project
+
+    project = default_project(catalogue)
+    results = evaluate(project, catalogue, load_calibration())
+    h200 = next(r for r in results.options if r.accelerator_id == "h200-sxm")
+    brief = next(a for a in h200.anchors if a.point_id == "445")
+    assert unstated(catalogue.measured["445"])
+    assert not brief.used and "does not state all its conditions" in brief.why
+    assert not PLAUSIBLE_FACTOR[0] <= brief.factor <= PLAUSIBLE_FACTOR[1]
+    assert h200.point.provenance == "estimated"
+    stated = evaluate(
+        _gb200(catalogue, ServingOptions(disaggregated=True)), catalogue, load_calibration()
+    ).options[0]
+    used = [a for a in stated.anchors if a.used]
+    assert not unstated(catalogue.measured["420"])
+    assert stated.point.provenance == "anchored" and any(a.factor > 3 for a in used)

@@ -56,6 +56,18 @@ LISTED = 8
 """Candidates listed for Details (used or not), nearest first."""
 UNKNOWN = 0.35
 """Distance charged for a length or interactivity the measurement does not state."""
+QUOTED_PREFIX = "quoted:"
+"""Id prefix of a measured point typed by the analyst for one option."""
+PLAUSIBLE_FACTOR = (1 / 3, 3.0)
+"""A measurement that leaves a condition unstated (its lengths, precision or interactivity)
+is used only while its factor f = measured / model(its configuration) stays inside this band.
+Out of sample the estimator's errors on all 284 public points lie within ×0.36–×2.2
+(leave-one-source-out, ``tests/benchmarks/bench_accuracy.py``), so for such a measurement a
+factor beyond ×⅓–×3 says it ran under conditions other than the ones assumed for it (an
+unstated interactivity, another way of counting tokens) rather than that the model is that far
+off, and anchoring to it would move every figure of the option by that much. A measurement
+that states all its conditions is believed however far the model is from it: that is what
+anchoring corrects. Details lists a rejected measurement with the reason."""
 DISTANCE = {
     "precision": 1.0,
     "engine": 0.25,
@@ -189,6 +201,34 @@ def distance(request: AnchorConfig, measured: AnchorConfig) -> tuple[float, tupl
 
 def _layout(layout: tuple[int | None, int | None]) -> str:
     return "/".join("any" if v is None else str(v) for v in layout)
+
+
+def unstated(point: MeasuredPoint) -> bool:
+    """True when the measurement does not say its lengths, precision or interactivity (a
+    maximum-throughput run states its interactivity: there is no limit). An analyst's quote
+    is taken for the workload being compared (``engine/quoted.py``), so it states them."""
+    if point.id.startswith(QUOTED_PREFIX):
+        return False
+    target = load_target(point.scenario, point.latency_constraint)
+    user_known = (
+        point.tokens_per_s_per_user is not None
+        or target.min_tokens_per_s_per_user is not None
+        or _unconstrained(point)
+    )
+    lengths_known = point.isl_tokens is not None and point.osl_tokens is not None
+    return point.precision is None or not lengths_known or not user_known
+
+
+def implausible(factor: float, point: MeasuredPoint) -> str:
+    """Why a measurement with unstated conditions is not believed ("" when it is used; see
+    ``PLAUSIBLE_FACTOR``)."""
+    low, high = PLAUSIBLE_FACTOR
+    if low <= factor <= high or not unstated(point):
+        return ""
+    return (
+        f"not used: it does not state all its conditions and its factor ×{factor:.3g} is "
+        f"outside ×{low:.2g}–×{high:g}, beyond the model's out-of-sample error"
+    )
 
 
 def weight(d: float) -> float:

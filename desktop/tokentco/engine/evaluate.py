@@ -404,6 +404,14 @@ def _anchor(
             listed.append(replace(cand, used=False, why=why))
             continue
         factor = cand.measured_tokens_per_s_per_gpu / model_tps
+        doubt = anchoring.implausible(factor, point) if cand.distance > 1e-12 else ""
+        if doubt:
+            listed.append(
+                replace(
+                    cand, used=False, why=doubt, model_tokens_per_s_per_gpu=model_tps, factor=factor
+                )
+            )
+            continue
         listed.append(replace(cand, model_tokens_per_s_per_gpu=model_tps, factor=factor))
         factors.append(factor)
         distances.append(cand.distance)
@@ -427,7 +435,9 @@ def _anchor(
         return Anchored("estimated", 1.0, "", None, tuple(_nearest_first(listed)))
     combined, shares = anchoring.combine(factors, distances)
     share = iter(shares)
-    final = [replace(c, weight=next(share)) if math.isfinite(c.factor) else c for c in listed]
+    final = [
+        replace(c, weight=next(share)) if c.used and math.isfinite(c.factor) else c for c in listed
+    ]
     used = [c for c in final if c.weight > 0]
     label = "; ".join(f"{c.point_id}: {c.source}" for c in used)
     return Anchored("anchored", combined, label, None, tuple(_nearest_first(final)))

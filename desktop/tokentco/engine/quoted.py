@@ -2,6 +2,7 @@
 measurement): it becomes a measured point of the project that anchors that option."""
 
 from tokentco.domain import MeasuredPoint, Precision, Project
+from tokentco.engine.anchoring import QUOTED_PREFIX
 
 
 def quoted_point(
@@ -25,7 +26,7 @@ def quoted_point(
     option = project.option(option_id)
     serving = project.serving_for(option)
     return MeasuredPoint(
-        id=f"quoted:{option.id}",
+        id=f"{QUOTED_PREFIX}{option.id}",
         hardware_id=option.accelerator_id,
         model_id=project.model_id,
         precision=precision or serving.weight_precision,
