@@ -119,7 +119,10 @@ def _price(value: float) -> Edit:
 
 def _owned(path: str, value: float) -> Edit:
     def edit(p: Project, cat: Catalogue, oid: str) -> Project:
-        option = next(o for o in p.options if o.offer_id.startswith(("test-owned", "owned")))
+        owned = {o.id for o in cat.offers.values() if o.owned is not None}
+        option = next((o for o in p.options if o.offer_id in owned), None)
+        if option is None:  # the owned option was removed
+            return p
         return edits.set_offer_field(p, cat, option.id, f"owned.{path}", value)
 
     return edit
@@ -144,6 +147,16 @@ def _system_power(kw: float) -> Edit:
     def edit(p: Project, cat: Catalogue, oid: str) -> Project:
         system = cat.systems["dgx-h100"].model_copy(update={"system_power_kw": kw})
         return edits.put_rows(p, "systems", [system])
+
+    return edit
+
+
+def _bandwidth(tb_s: float) -> Edit:
+    """An edited hardware row (the estimator reads it)."""
+
+    def edit(p: Project, cat: Catalogue, oid: str) -> Project:
+        row = cat.accelerators["h100-sxm"].model_copy(update={"memory_bw_tb_s": tb_s})
+        return edits.put_rows(p, "accelerators", [row])
 
     return edit
 
@@ -208,6 +221,8 @@ EDITS: list[Edit] = [
     _quote(4200.0),
     _field("model_id", "llama-3.3-70b"),
     _field("model_id", "deepseek-r1"),
+    _bandwidth(4.0),
+    _bandwidth(3.35),
 ]
 
 step = st.tuples(
