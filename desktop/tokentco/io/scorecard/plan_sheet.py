@@ -496,7 +496,7 @@ class _PlanWriter:
         self._add(f"{y}_burst_price", "Burst $/GPU-hour (eroded)", "$/GPU-hour", burst, USD)
         self._add(
             f"{y}_replicas_per_tps",
-            "Replicas per tok/s of year-1 load (growth / replica)",
+            "Replicas per tok/s of year-1 load",
             "1/(tok/s)",
             lambda i, p: f"={c[f'LoadFactor{year}']}/{r('replica_tps', i)}",
             "0.000E+00",
