@@ -549,3 +549,25 @@ def test_editing_a_share_moves_the_blend_as_the_engine_does(
         recalc = openpyxl.load_workbook(path, data_only=True)
         got = named_row(recalc, "MX_blend")
         assert all(close(g, e) for g, e in zip(got, expected, strict=True)), (path.name, got)
+
+
+def test_when_no_option_can_be_planned_the_sheet_says_why(tmp_path: Path) -> None:
+    """Nothing meets the latency target: every option is marked not planned with the
+    reason, the term still has its years, and no per-option figure is a formula."""
+    catalogue = bundled_catalogue()
+    base = default_project(catalogue)
+    workload = base.workload.model_copy(update={"max_ttft_ms": 0.001})
+    project = base.model_copy(
+        update={"workload": workload, "demand_profile": business_hours(1000.0)}
+    )
+    effective = project.effective_catalogue(catalogue)
+    comparison = evaluate(project, effective)
+    assert not any(p.feasible for p in plan_capacity(project, effective))
+    path = write_scorecard(project, comparison, tmp_path / "none.xlsx", effective)
+    wb = openpyxl.load_workbook(path)
+    planned = named_row(wb, "PL_planned")
+    assert all(str(v).startswith("no: ") and len(str(v)) > 4 for v in planned)
+    assert [r.option_id for r in comparison.options] and len(planned) == len(comparison.options)
+    for name in ("PL_y1_cost", "PL_y3_cost", "PL_npv"):
+        assert named_row(wb, name) == [None] * len(planned), name
+    assert errors(openpyxl.load_workbook(path, data_only=True)) == []

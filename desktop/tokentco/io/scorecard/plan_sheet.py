@@ -81,7 +81,10 @@ def write_plan(book: Book) -> None:
     plans = plan_capacity(book.project, book.catalogue, book.comparison.calibration)
     by_id = {p.option_id: p for p in plans}
     ordered = [by_id.get(r.option_id) for r in book.results]
-    years = max((len(p.years) for p in plans), default=0)
+    # the term's years, as the engine plans them, even when no option can be planned
+    years = max((len(p.years) for p in plans), default=0) or math.ceil(
+        book.project.demand.term_years
+    )
     names = book.wb.sheetnames
     index = names.index("Cost model") + 1 if "Cost model" in names else len(names)
     ws = book.wb.create_sheet(TITLE, index)
