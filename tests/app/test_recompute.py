@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tokentco.app import edits
-from tokentco.app.recompute import Recomputer
+from tokentco.app.recompute import Recomputer, TornadoCache
 from tokentco.domain import Catalogue, ComparisonOption, Offer, OwnedCost, PricingModel, Project
 from tokentco.engine import uncertainty
 from tokentco.engine.calibration import Calibration
@@ -448,3 +448,23 @@ def test_another_model_resweeps_every_option_even_without_measurements(
     assert recomputer.plan(other).sweep == ids_of(plain)
     fresh = evaluate(other, other.effective_catalogue(catalogue), calibration)
     assert_same(recomputer.update(other), expected(fresh, "", False))
+
+
+def test_the_tornado_is_recomputed_only_when_its_option_changed(
+    base: Project, catalogue: Catalogue, calibration: Calibration
+) -> None:
+    from tokentco.engine.sensitivity import tornado
+
+    cache = TornadoCache(catalogue, calibration)
+    cat = base.effective_catalogue(catalogue)
+    bars = cache.bars(base, "h100-nebius")
+    assert bars == tornado(base, cat, "h100-nebius", calibration=calibration)
+    other = _price(9.0)(base, cat, "b200-nebius")  # another option's price
+    again = cache.bars(_criteria(1.0)(other, cat, ""), "h100-nebius")
+    assert all(a is b for a, b in zip(again, bars, strict=True))  # kept, not recomputed
+    mine = edits.set_option_serving(other, "h100-nebius", "utilization", 0.5)
+    moved = cache.bars(mine, "h100-nebius")
+    assert moved == tornado(
+        mine, mine.effective_catalogue(catalogue), "h100-nebius", calibration=calibration
+    )
+    assert moved != bars

@@ -12,7 +12,9 @@ Most workbench edits need far less:
   option; a serving edit re-sweeps only the options that use that serving stack (the
   project's global one or an option's own);
 * waterfall variants are swept for the selected option only, and only when asked for
-  (the waterfall chart is visible); every other option's ``waterfall`` is empty.
+  (the waterfall chart is visible); every other option's ``waterfall`` is empty;
+* the selected option's tornado (:class:`TornadoCache`) is recomputed only when an input
+  of that option changed.
 
 Sweeps are cached per option by their inputs (:func:`tokentco.engine.stages.sweep_key`:
 model, hardware row, serving stack without its utilization, workload, the measurements
@@ -32,6 +34,7 @@ from dataclasses import dataclass, replace
 from tokentco.domain import Catalogue, ComparisonOption, MeasuredPoint, Project
 from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration
 from tokentco.engine.results import Comparison, OptionResult
+from tokentco.engine.sensitivity import TornadoBar, tornado
 from tokentco.engine.stages import (
     OptionSweep,
     WinnerOdds,
@@ -270,3 +273,68 @@ def _system_id(
     if wanted and wanted in catalogue.systems:
         return catalogue.systems[wanted]
     return tuple(catalogue.systems_for(accelerator_id))
+
+
+class TornadoCache:
+    """``sensitivity.tornado`` of the selected option, recomputed only when something it
+    reads changed: an edit of another option or of the criteria, or selecting the same
+    option again, returns the bars kept from last time. Ask for it only while the tornado
+    chart is visible.
+
+    Separate from :class:`Recomputer` (its own state), so the workbench can run it on its
+    own background channel while the comparison channel runs the recomputer."""
+
+    def __init__(self, bundled: Catalogue, calibration: Calibration | None = None) -> None:
+        self.bundled = bundled
+        self.calibration = calibration or DEFAULT_CALIBRATION
+        self._imported: Catalogue | None = None
+        self._catalogue = bundled
+        self._kept: tuple[object, list[TornadoBar]] | None = None
+
+    def bars(self, project: Project, option_id: str, fraction: float = 0.2) -> list[TornadoBar]:
+        if self._imported is not project.imported:
+            self._catalogue = project.effective_catalogue(self.bundled)
+            self._imported = project.imported
+        catalogue = self._catalogue
+        key = (
+            option_id,
+            fraction,
+            self.calibration,
+            _tornado_inputs(project, catalogue, option_id),
+        )
+        if self._kept is None or self._kept[0] != key:
+            found = tornado(
+                project, catalogue, option_id, fraction=fraction, calibration=self.calibration
+            )
+            self._kept = (key, found)
+        return list(self._kept[1])
+
+
+def _tornado_inputs(project: Project, catalogue: Catalogue, option_id: str) -> tuple[object, ...]:
+    """What the tornado of ``option_id`` reads (the whole project when the option or its
+    rows cannot be resolved: the tornado then says why)."""
+    option = next((o for o in project.options if o.id == option_id), None)
+    if option is None:
+        return (project,)
+    accelerator = catalogue.accelerators.get(option.accelerator_id)
+    offer = catalogue.offers.get(option.offer_id)
+    model = catalogue.models.get(project.model_id)
+    if accelerator is None or offer is None or model is None:
+        return (project,)
+    measured = tuple(
+        m
+        for m in catalogue.measured.values()
+        if m.model_id == model.id and m.hardware_id == accelerator.id
+    )
+    return (
+        option,
+        accelerator,
+        offer,
+        model,
+        _system_id(catalogue, option, offer.system_id, accelerator.id),
+        measured,
+        project.serving_for(option),
+        project.workload,
+        project.demand,
+        project.exchange_rates,
+    )
