@@ -19,6 +19,10 @@ full evaluation uses.
 * :func:`comparison_stage` — the results → a ``Comparison`` with P(winner cheapest),
   whose Monte Carlo draws (fixed seed) are reused while the bands and hardware clusters
   stay the same (:class:`WinnerOdds`).
+
+The per-option pieces (an option's cases, its anchoring, its assembled result) are
+``evaluate.py``'s own helpers, imported here so each exists once; ``evaluate()`` is these
+stages run for every option at once.
 """
 
 import math
