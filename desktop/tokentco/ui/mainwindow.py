@@ -45,16 +45,16 @@ from tokentco.ui.charts import (
     BreakdownChart,
     Chart,
     ChartData,
-    CostChart,
     EnergyChart,
     FrontierChart,
     TornadoChart,
     WaterfallChart,
 )
+from tokentco.ui.charts.mix_cost import MixCostChart
 from tokentco.ui.controllers.exports import ExportController
 from tokentco.ui.controllers.files import FilesController
 from tokentco.ui.controllers.imports import ImportController
-from tokentco.ui.details import DetailsPanel
+from tokentco.ui.controllers.workload import WorkloadController
 from tokentco.ui.dialogs import questions
 from tokentco.ui.dialogs.about import show_about
 from tokentco.ui.dialogs.preferences import PreferencesDialog
@@ -63,10 +63,12 @@ from tokentco.ui.dialogs.shortcuts import ShortcutsDialog
 from tokentco.ui.document import ProjectDocument
 from tokentco.ui.frozen_table import FrozenColumnTable
 from tokentco.ui.knobs import KnobPanel
+from tokentco.ui.mix_details import WorkbenchDetails
 from tokentco.ui.problems import ProblemsPanel
 from tokentco.ui.tables import SORT_ROLE, ResultsModel
 
 if TYPE_CHECKING:
+    from tokentco.app.workload import WorkloadOutcome
     from tokentco.ui.catalogue import CatalogueBrowser
     from tokentco.ui.scorecard import ScorecardTab
 
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         self._text_painted_at = 0.0
         self._tornado_stale = True
         self._build_central()
+        self.workload = WorkloadController(self)  # the Workload tab, after Scorecard
         self._build_docks()
         self._build_actions()
         self._build_menus()
@@ -176,7 +179,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================ layout
     def _build_central(self) -> None:
-        self.cost_chart = CostChart()
+        self.cost_chart = MixCostChart()  # per-class segments when there is a mix
         self.frontier_chart = FrontierChart()
         self.energy_chart = EnergyChart()
         self.breakdown_chart = BreakdownChart()
@@ -294,7 +297,7 @@ class MainWindow(QMainWindow):
             "Results", "resultsDock", self.results, Qt.DockWidgetArea.BottomDockWidgetArea
         )
 
-        self.details = DetailsPanel()
+        self.details = WorkbenchDetails()  # with the mix and plan when there are any
         details_box = QWidget()
         details_layout = QVBoxLayout(details_box)
         details_layout.setContentsMargins(0, 0, 0, 0)
@@ -455,7 +458,13 @@ class MainWindow(QMainWindow):
         comparison.addAction(self.act_recompute)
         view = bar.addMenu("&View")
         view.addActions(
-            [self.act_dashboard, self.act_catalogue, self.act_scorecard_tab, self.act_settings]
+            [
+                self.act_dashboard,
+                self.act_catalogue,
+                self.act_scorecard_tab,
+                self.workload.action,
+                self.act_settings,
+            ]
         )
         view.addSeparator()
         for dock in (self.knob_dock, self.results_dock, self.details_dock, self.problems_dock):
@@ -478,10 +487,17 @@ class MainWindow(QMainWindow):
             self._compute_failed(exc)
             return
 
-        def job() -> tuple[Project, Comparison, float]:
+        def job() -> "tuple[Project, Comparison, float, WorkloadOutcome | None]":
             start = time.perf_counter()
             comparison = evaluate(project, catalogue, calibration)
-            return project, comparison, (time.perf_counter() - start) * 1000
+            outcome = None
+            if project.workload_classes or project.demand_profile is not None:
+                # with workload classes the table and charts show the blend; with a demand
+                # profile Details and the Workload tab show the plan — all from this job
+                from tokentco.app.workload import restate
+
+                comparison, outcome = restate(project, catalogue, calibration, comparison)
+            return project, comparison, (time.perf_counter() - start) * 1000, outcome
 
         self.ops.submit_latest("comparison", job, self._computed, self._compute_failed)
         self._tornado_stale = True  # recomputed once the comparison settles (see _computed)
@@ -508,9 +524,12 @@ class MainWindow(QMainWindow):
 
         self.ops.submit_latest("tornado", job, self._tornado_done, self._tornado_failed)
 
-    def _computed(self, payload: tuple[Project, Comparison, float]) -> None:
-        project, comparison, ms = payload
+    def _computed(
+        self, payload: "tuple[Project, Comparison, float, WorkloadOutcome | None]"
+    ) -> None:
+        project, comparison, ms, outcome = payload
         self.comparison, self.comparison_project = comparison, project
+        self.workload.computed(project, outcome)
         self.last_compute_ms = ms
         self.render_comparison()
         latency = (time.perf_counter() - self._requested_at) * 1000
@@ -535,6 +554,7 @@ class MainWindow(QMainWindow):
         self.last_error = message
         self.details.show_error(message)
         self.status.setText("Computation failed — see Details")
+        self.workload.failed(message)
         self.computeFailed.emit(message)
 
     def _tornado_done(self, payload: tuple[Project, str, list[Any]]) -> None:
