@@ -402,7 +402,7 @@ def test_no_chart_title_or_legend_is_cut(window, qtbot, size: tuple[int, int]) -
         assert not any(c.legend_hidden for c in window.charts)
 
 
-def _crowded_project(project, catalogue):  # type: ignore[no-untyped-def]
+def _crowded_project(project, catalogue):
     """The default options plus three copies of one (same name, same offer) and the same
     hardware on another term: names that repeat, as a committee's options often do."""
     first = project.options[2]
@@ -459,3 +459,22 @@ def test_charts_and_table_name_options_by_the_presentation_layers_labels(
     assert names == [labels[i].full for i in ids]
     assert len({n.lower() for n in names}) == len(names)
     assert not any("…" in n for n in names)
+
+
+def test_the_workbench_names_options_alike_in_table_and_charts(
+    make_window, catalogue, project
+) -> None:
+    from tokentco.present.labels import comparison_labels
+
+    window = make_window(_crowded_project(project, catalogue))
+    comparison = window.comparison
+    labels = comparison_labels(comparison, window.comparison_project, window.doc.catalogue)
+    model = window.results_model
+    shown = [str(model.index(row, 0).data()) for row in range(model.rowCount())]
+    for row, text in enumerate(shown):
+        full = labels[model.result(row).option_id].full
+        assert text == full or text.startswith(full + "  "), (text, full)  # then † or ⚙
+    assert len({t.lower() for t in shown}) == len(shown)
+    short = [labels[r.option_id].short for r in comparison.options]
+    for chart in (window.cost_chart, window.breakdown_chart, window.energy_chart):
+        assert chart.axis._labels == short, type(chart).__name__

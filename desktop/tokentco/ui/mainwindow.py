@@ -39,6 +39,7 @@ from tokentco.domain import Catalogue, Project
 from tokentco.engine.results import Comparison
 from tokentco.io.bundled import resource_path
 from tokentco.io.project_file import SUFFIX
+from tokentco.present.labels import comparison_labels
 from tokentco.ui import features, screen_fit, settings
 from tokentco.ui.background import BackgroundOps, describe_exception
 from tokentco.ui.charts import (
@@ -580,6 +581,7 @@ class MainWindow(QMainWindow):
             self.doc.selected_option_id,
             self.tornado_bars,
             self.tornado_for,
+            catalogue=self.doc.catalogue,  # labels disambiguated by provider, region, term
         )
 
     def render_comparison(self, text_now: bool = False) -> None:
@@ -632,7 +634,10 @@ class MainWindow(QMainWindow):
         project = self.comparison_project or self.doc.project
         colours = {o.id: i for i, o in enumerate(project.options)}
         own = frozenset(options_with_own_serving(project))
-        self.results_model.set_comparison(self.comparison, colours, own)
+        labels = comparison_labels(self.comparison, project, self.doc.catalogue)
+        self.results_model.set_comparison(
+            self.comparison, colours, own, {k: v.full for k, v in labels.items()}
+        )
         if self.results.horizontalHeader().sectionSize(0) < 60 or not getattr(
             self, "_sized", False
         ):
