@@ -165,11 +165,20 @@ def test_mix_and_profile_built_in_the_workload_tab_reach_table_chart_and_details
         assert line.strip() in text
     assert "NPV at" in text and "all on demand" in text and "all base" in text
 
-    # another option selected in the table: Details follows it
+    # another option selected in the table: Details and the tab's plan follow it
     other = next(m for m in feasible if m.option_id != selected)
     window.results.selectRow(_row_of(window, other.option_id))
     qtbot.waitUntil(lambda: window.doc.selected_option_id == other.option_id, timeout=5000)
     assert mix_lines(other)[0] in window.details.toPlainText()
+    ids = [o.id for o in project.options]
+    assert tab.current_plan() is not None
+    assert tab.current_plan().option_id == other.option_id  # type: ignore[union-attr]
+    # and the other way: an option picked in the tab is selected in the window
+    assert other.option_id != ids[0]
+    tab.option.setFocus()
+    qtbot.keyClick(tab.option, Qt.Key.Key_Home)
+    assert window.doc.selected_option_id == ids[0]
+    assert mix_lines(mix.by_id(ids[0]))[0] in window.details.toPlainText()
 
     # undo: each step restores the project before it, and every view follows
     for previous in reversed(history[:-1]):

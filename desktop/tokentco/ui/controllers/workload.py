@@ -4,7 +4,8 @@
   the Catalogue and Scorecard tabs. Each edit it emits is one step of the window's undo
   history (named after what changed); after any other change of the project — undo, redo,
   a file opened, a knob moved — the tab is shown the new project; its messages go to the
-  status bar.
+  status bar. The option whose plan the tab draws is the window's selected option, both
+  ways (picking one in the tab selects it in the window).
 * The mix and the plans are computed once per edit, in the window's coalesced comparison
   job (``app.workload.restate``), never on the GUI thread: the tab asks nothing itself
   (its ``planner`` only re-shows the latest outcome when the project did not change) and
@@ -75,6 +76,7 @@ class WorkloadController(Controller):
         self.action.setToolTip(tip)
         self.action.triggered.connect(lambda *_: self.show())
         window.doc.projectChanged.connect(self._project_changed)
+        window.doc.selectionChanged.connect(self._selection_changed)
 
     # --- the tab ---------------------------------------------------------------------------
     @property
@@ -93,10 +95,12 @@ class WorkloadController(Controller):
             )
             self._tab.project_edited.connect(self._edited)
             self._tab.message.connect(window.show_message)
+            self._tab.option.activated.connect(self._option_picked)
             layout = self.holder.layout()
             assert layout is not None
             layout.addWidget(self._tab)
             self._tab.show()  # a child added to a visible parent starts hidden
+            self._selection_changed(window.doc.selected_option_id)
             if self.latest is not None:
                 self._show_in_tab(*self.latest)
         return self._tab
@@ -123,6 +127,19 @@ class WorkloadController(Controller):
         """Undo, redo, open, a knob: show the tab the project (its own edits it knows)."""
         if self._tab is not None and project is not self._tab.project:
             self._tab.set_project(project)
+
+    def _selection_changed(self, option_id: str) -> None:
+        """The tab draws the plan of the option selected in the window."""
+        if self._tab is None:
+            return
+        ids = [o.id for o in self._tab.project.options]
+        if option_id in ids and self._tab.option.currentIndex() != ids.index(option_id):
+            self._tab.option.setCurrentIndex(ids.index(option_id))
+
+    def _option_picked(self, index: int) -> None:
+        """An option picked in the tab's "Plan for option" becomes the window's selection."""
+        if self._tab is not None and 0 <= index < len(self._tab.project.options):
+            self.window.doc.select_option(self._tab.project.options[index].id)
 
     def _plan_requested(self, project: Project) -> None:
         """The tab wants a plan of ``project``. Every change of the project already queues
