@@ -18,11 +18,12 @@ from tokentco.domain import (
     SpeculativeDecoding,
     Workload,
 )
-from tokentco.domain.text import fixed
 from tokentco.engine.evaluate import evaluate
 from tokentco.engine.results import OptionResult
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.errors import InputError
+from tokentco.present import formats as fmt
+from tokentco.present import names
 
 from .common import calibration, csv_safe, format_table, resolve_id, split_ids
 
@@ -204,26 +205,30 @@ def _cheapest(catalogue: Catalogue, accelerator_id: str, explicit: bool) -> Offe
 def _option(offer: Offer) -> ComparisonOption:
     return ComparisonOption(
         id=offer.id,
-        label=f"{offer.accelerator_id} · {offer.provider} {offer.pricing_model.value}",
+        label=f"{offer.accelerator_id} · {offer.provider} "
+        f"{names.pricing_model(offer.pricing_model)}",
         accelerator_id=offer.accelerator_id,
         offer_id=offer.id,
     )
 
 
 def _row(r: OptionResult) -> list[str]:
+    """A table row formatted as the screen, report and workbook format it (present.formats;
+    "—" for a figure that does not exist)."""
     p = r.point
     ok = p.feasible
+    missing = "misses target"
     return [
         r.label,
-        fixed(r.usd_per_mtok, 3) if ok else "n/a",
-        fixed(r.cost.usd_per_gpu_hour, 2),
-        fixed(p.output_tokens_per_s_per_gpu) if ok else "n/a",
+        fmt.usd_per_mtok(r.usd_per_mtok) if ok else missing,
+        fmt.usd_per_gpu_hour(r.cost.usd_per_gpu_hour),
+        fmt.tokens_per_s(p.output_tokens_per_s_per_gpu) if ok else missing,
         _BASIS.get(p.provenance, "E"),
-        fixed(p.tokens_per_s_per_user, 1) if ok else "n/a",
-        fixed(p.ttft_ms) if ok else "n/a",
-        fixed(r.tokens_per_s_per_mw) if ok else "n/a",
-        str(r.fleet.gpus) if r.fleet else "n/a",
-        fixed(r.fleet.annual_cost_usd) if r.fleet else "n/a",
+        fmt.number(p.tokens_per_s_per_user) if ok else fmt.MISSING,
+        fmt.milliseconds(p.ttft_ms, unit=False) if ok else fmt.MISSING,
+        fmt.tokens_per_s_per_mw(r.tokens_per_s_per_mw) if ok else fmt.MISSING,
+        fmt.integer(r.fleet.gpus) if r.fleet else fmt.MISSING,
+        fmt.money(r.fleet.annual_cost_usd) if r.fleet else fmt.MISSING,
         _flags(r),
     ]
 
