@@ -285,3 +285,24 @@ def test_compare_csv_cells_cannot_run_as_formulas(capsys: pytest.CaptureFixture[
     assert len(rows) >= 2
     for cell in (c for row in rows for c in row):
         assert csv_safe(cell) == cell  # already escaped (or a plain number)
+
+
+def test_a_file_name_the_system_refuses_is_one_line_exit_2(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from tokentco.cli import main
+
+    long_name = str(tmp_path / ("a" * 300 + ".tokentco"))
+    assert main([long_name]) == 2
+    assert (
+        main(["template", "--kind", "offers", "--out", str(tmp_path / ("b" * 300 + ".xlsx"))]) == 2
+    )
+    lines = [line for line in capsys.readouterr().err.splitlines() if line]
+    assert len(lines) == 2 and all("File name too long" in line for line in lines)
+    assert all(len(line) < 200 for line in lines)
+
+
+def test_repeated_ids_compare_once(capsys) -> None:  # type: ignore[no-untyped-def]
+    from tokentco.cli import main
+
+    assert main(["compare", "--model", "deepseek-r1", "--hardware", "b200,b200", "--csv"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("b200")]
+    assert len(rows) == 1

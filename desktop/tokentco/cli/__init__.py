@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 from tokentco import __version__
-from tokentco.io.errors import InputError
+from tokentco.io.errors import InputError, one_line
 
 COMMANDS: dict[str, str] = {
     "estimate": "tokentco.cli.estimate",
@@ -173,6 +173,15 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def os_error_text(exc: OSError) -> str:
+    """ "NAME: File name too long" — the file (shortened) and the system's reason, one line."""
+    name = str(exc.filename) if exc.filename is not None else ""
+    if len(name) > 80:
+        name = name[:40] + "…" + name[-30:]
+    reason = exc.strerror or str(exc)
+    return one_line(f"{name}: {reason}" if name else reason)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -192,6 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the reader went away: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file the system refuses (name too long, no space…): one line
+        print(f"tokentco: {os_error_text(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ def resolve_id(kind: str, wanted: str, known: Iterable[str]) -> str:
 
 
 def split_ids(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
+    """Comma-separated ids, each once (``b200,b200`` compares one option, not two)."""
+    return list(dict.fromkeys(part.strip() for part in (text or "").split(",") if part.strip()))
 
 
 def load_project_and_catalogue(path: str) -> tuple["Project", "Catalogue"]:
