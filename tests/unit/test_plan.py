@@ -250,3 +250,26 @@ def test_plans_of_a_project_keep_the_invariants(
             assert ya.cost_usd <= min(ya.all_on_demand_usd, ya.all_base_usd) + 1e-6
         bases = [y.base_gpus for y in a.years]
         assert bases == sorted(bases)
+
+
+def test_an_absurd_hour_or_growth_is_refused_not_turned_into_negative_gpus(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from tokentco.domain.mix import DemandProfile
+    from tokentco.engine.plan import yearly_load
+    from tokentco.io.errors import InputError
+    from tokentco.io.mix_csv import read_profile
+
+    csv = tmp_path / "huge.csv"
+    csv.write_text(
+        "hour,tokens_per_s\n" + "".join(f"{h},{1e300 if h == 5 else 1000}\n" for h in range(24))
+    )
+    with pytest.raises(InputError, match="beyond any fleet") as err:
+        read_profile(csv)
+    assert "R7" in str(err.value)
+    with pytest.raises(ValueError, match="beyond any fleet"):
+        DemandProfile(tokens_per_s=(1000.0,) * 23 + (1e300,))
+    flat = DemandProfile(tokens_per_s=(1000.0,) * 24, growth_per_year=10.0)
+    with pytest.raises(ValueError, match="fold"):
+        yearly_load(flat, 30)
+    assert yearly_load(flat, 3).max() == pytest.approx(1000.0 * 11**2)

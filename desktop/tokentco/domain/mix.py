@@ -11,7 +11,7 @@ import math
 from pydantic import Field, field_validator, model_validator
 
 from tokentco.domain.base import Frozen
-from tokentco.domain.workload import Workload
+from tokentco.domain.workload import MAX_TOKENS_PER_DAY, Workload
 
 HOURS_PER_DAY = 24
 HOURS_PER_WEEK = 168
@@ -200,6 +200,12 @@ PRESETS: dict[str, WorkloadClass] = {
 """Starting points for the common classes; their shares sum to 1 and the text says why."""
 
 
+MAX_TOKENS_PER_S = MAX_TOKENS_PER_DAY / 86_400
+"""The busiest hour a profile may hold: the flat demand's ceiling (tokens/day) per second."""
+MAX_GROWN_FACTOR = 1e4
+"""Growth over the plan may multiply the load at most this much (e.g. ×10/year for 4 years)."""
+
+
 class DemandProfile(Frozen):
     """Hourly output tokens/s for a typical week (168 values) or day (24), plus growth.
 
@@ -228,6 +234,13 @@ class DemandProfile(Frozen):
         bad = [i for i, v in enumerate(values) if not math.isfinite(v) or v < 0]
         if bad:
             raise ValueError(f"hour {bad[0]}: tokens/s must be a finite number ≥ 0")
+        huge = [i for i, v in enumerate(values) if v > MAX_TOKENS_PER_S]
+        if huge:
+            raise ValueError(
+                f"hour {huge[0]}: {values[huge[0]]:.3g} tokens/s is beyond any fleet "
+                f"(at most {MAX_TOKENS_PER_S:.0e}, the project's {MAX_TOKENS_PER_DAY:.0e} "
+                "tokens/day ceiling spread over a day)"
+            )
         return values
 
     @model_validator(mode="after")

@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tokentco.domain import HOURS_PER_YEAR, Catalogue, DemandProfile, Offer, PricingModel, Project
+from tokentco.domain.mix import MAX_GROWN_FACTOR
 from tokentco.engine.calibration import Calibration
 from tokentco.engine.economics import gpu_hour_cost
 from tokentco.engine.evaluate import evaluate
@@ -165,8 +166,15 @@ def discount_factors(rate: float, years: int) -> FloatArray:
 
 
 def yearly_load(profile: DemandProfile, years: int) -> FloatArray:
-    """The profile grown each year: years × hours output tokens/s."""
+    """The profile grown each year: years × hours output tokens/s (a growth that multiplies
+    the load beyond ``MAX_GROWN_FACTOR`` over the plan is refused: no fleet follows it)."""
     growth = (1.0 + profile.growth_per_year) ** np.arange(years, dtype=np.float64)
+    if growth[-1] > MAX_GROWN_FACTOR:
+        raise ValueError(
+            f"growth of {profile.growth_per_year:.0%}/year over {years} years multiplies the "
+            f"load {growth[-1]:.3g}-fold (at most {MAX_GROWN_FACTOR:.0e}): plan fewer years "
+            "or less growth"
+        )
     return growth[:, None] * np.asarray(profile.tokens_per_s, dtype=np.float64)[None, :]
 
 

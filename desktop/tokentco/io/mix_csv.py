@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from tokentco.domain.mix import (
     HOURS_PER_DAY,
     HOURS_PER_WEEK,
+    MAX_TOKENS_PER_S,
     DemandProfile,
     MultiTurn,
     WorkloadClass,
@@ -251,6 +252,12 @@ def read_profile(path: Path) -> DemandProfile:
         if value < 0:
             raise InputError(
                 f"{value:g} is negative; expected tokens/s ≥ 0", cells.where("tokens_per_s")
+            )
+        if value > MAX_TOKENS_PER_S:
+            raise InputError(
+                f"{value:.3g} tokens/s is beyond any fleet; expected at most "
+                f"{MAX_TOKENS_PER_S:.0e}",
+                cells.where("tokens_per_s"),
             )
         values.append(value)
     if max(values) <= 0:
