@@ -271,3 +271,26 @@ def test_an_imported_benchmark_anchors_the_estimate_it_matches(catalogue):
     assert [(a.point_id, a.used) for a in h100.anchors] == [(point_id, True)]
     assert h100.point.provenance == "anchored"
     assert "vllm_bench_serve.json" in h100.point.anchor_source
+
+
+def _vllm_variant(tmp_path, **changes):  # type: ignore[no-untyped-def]
+    import json
+
+    data = json.loads((SAMPLES / "vllm_bench_serve.json").read_text())
+    data.update(changes)
+    path = tmp_path / "variant.json"
+    path.write_text(json.dumps(data))
+    return import_files([path], ExchangeRates())
+
+
+def test_absurd_benchmark_figures_are_problems_not_measurements(tmp_path):
+    """The plausible ranges of a spreadsheet's measured columns hold for benchmark files too:
+    1e300 tok/s would otherwise anchor estimates by ×1e296."""
+    huge = _vllm_variant(tmp_path, output_throughput=1e300)
+    assert huge.rows_loaded == 0
+    assert any("outside the plausible range" in p.message for p in huge.problems)
+    failed = _vllm_variant(tmp_path, completed=0, failed=1000)
+    assert failed.rows_loaded == 0
+    assert any("no request completed" in p.message for p in failed.problems)
+    fine = _vllm_variant(tmp_path)
+    assert fine.rows_loaded == 1

@@ -203,6 +203,14 @@ def _int(value: Any) -> int | None:
     return round(number) if number is not None and number >= 1 else None
 
 
+def _count(value: Any) -> int | None:
+    """A whole count (GPUs): "2.5" is not one, so it is left unknown rather than rounded."""
+    number = _number(value)
+    if number is None or number < 1 or number != int(number):
+        return None
+    return int(number)
+
+
 def _metadata(obj: dict[str, Any], *names: str) -> Any:
     for name in names:
         if obj.get(name) not in (None, ""):
@@ -229,7 +237,10 @@ def _from_serving(
     run = BenchRun(format=fmt, file=path.name, line=line)
     run.model = _text(_metadata(obj, "model_id", "model", "served_model_name", "tokenizer_id"))
     run.hardware = _text(_metadata(obj, "hardware", "hardware_id", "gpu", "accelerator"))
-    run.num_gpus = _int(_metadata(obj, "num_gpus", "gpus", "gpu_count"))
+    gpus = _metadata(obj, "num_gpus", "gpus", "gpu_count")
+    run.num_gpus = _count(gpus)
+    if gpus is not None and run.num_gpus is None:
+        run.notes["import: num_gpus"] = f"{gpus!r} is not a whole number of GPUs: not used"
     run.tp = _int(_metadata(obj, "tensor_parallel_size", "tp", "tp_size"))
     if run.num_gpus is None and run.tp is not None:
         run.num_gpus = run.tp
@@ -248,6 +259,8 @@ def _from_serving(
         run.scenario = f"{rate} requests/s"
     run.tokens_per_s = _number(obj.get("output_throughput"))
     completed = _number(obj.get("completed"))
+    if completed == 0 and obj.get("failed"):
+        run.problem = "no request completed (all failed): not a measurement"
     if completed:
         total_in, total_out = (
             _number(obj.get("total_input_tokens")),

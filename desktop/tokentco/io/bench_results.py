@@ -8,6 +8,7 @@ row keeps where it came from (file, line, format) and which figures were used, s
 anchored estimate can say what it was anchored on.
 """
 
+import math
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from tokentco.domain import MeasuredPoint, Precision, Provenance, TableKind
 from tokentco.io.bench_formats import FORMAT_LABELS, BenchRun
 from tokentco.io.errors import Problem
+from tokentco.io.import_fields import FIELDS
 
 Resolve = Callable[[TableKind, str], tuple[str | None, str]]
 """(kind, text) → (catalogue id, "") or (None, why not)."""
@@ -88,6 +90,10 @@ def measured_rows(
             except ValueError:
                 notes["import: precision"] = f'"{run.precision}" not a known precision: left unset'
         per_gpu = run.tokens_per_s / run.num_gpus
+        implausible = _implausible(per_gpu, run)
+        if implausible:
+            problems.append(Problem(where, implausible))
+            continue
         notes["import: output_tokens_per_s_per_gpu"] = (
             f"{run.tokens_per_s:.6g} tok/s ÷ {run.num_gpus} GPUs"
         )
@@ -126,6 +132,30 @@ def measured_rows(
         )
         rows.append((point, provenance))
     return rows, problems
+
+
+def _plausible(name: str) -> tuple[float, float]:
+    """The plausible range of a measured field, as a spreadsheet import checks it."""
+    spec = next(f for f in FIELDS["measured"] if f.name == name)
+    assert spec.plausible is not None
+    return spec.plausible
+
+
+def _implausible(per_gpu: float, run: BenchRun) -> str:
+    """Why a run's figures cannot be a measurement ("" when they can): the same plausible
+    ranges a spreadsheet's measured columns are held to, so 1e300 tok/s is refused here
+    too instead of anchoring estimates by ×1e296."""
+    for name, value, unit in (
+        ("output_tokens_per_s_per_gpu", per_gpu, "output tokens/s per GPU"),
+        ("tokens_per_s_per_user", run.tokens_per_s_per_user, "tokens/s per user"),
+        ("ttft_ms", run.ttft_ms, "ms TTFT"),
+    ):
+        if value is None:
+            continue
+        low, high = _plausible(name)
+        if not (math.isfinite(value) and low <= value <= high):
+            return f"{value:.4g} {unit} is outside the plausible range {low:g}–{high:g}"
+    return ""
 
 
 def _missing(run: BenchRun) -> str:
