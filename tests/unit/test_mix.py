@@ -324,3 +324,36 @@ def test_a_p50_p90_pair_becomes_the_lognormal_mean(project: Project) -> None:
     assert cls.workload(project.workload).isl_tokens == cls.mean_isl_tokens
     with pytest.raises(ValueError, match="osl p90 200 is below its median 300"):
         WorkloadClass(name="x", share=1.0, osl_tokens=300, osl_p90_tokens=200)
+
+
+def test_equal_fleets_choose_the_lower_cost_per_token(
+    project: Project, catalogue: Catalogue
+) -> None:
+    """Whole-system rounding often gives both arrangements the same fleet and annual cost;
+    the choice must then follow $/Mtok, never float noise in the annual cost."""
+    from tokentco.domain.mix import PRESETS
+
+    classes = [PRESETS[name] for name in ("chat", "rag", "code")]
+    total = sum(c.share for c in classes)
+    mixed = project.model_copy(
+        update={
+            "workload_classes": tuple(
+                c.model_copy(update={"share": c.share / total}) for c in classes
+            )
+        }
+    )
+    results = evaluate_mix(mixed, catalogue).options
+    for r in results:
+        if not (r.separate.feasible and r.shared.feasible):
+            continue
+        a, b = r.shared.annual_cost_usd, r.separate.annual_cost_usd
+        chosen, other = (r.shared, r.separate) if r.chosen == "shared" else (r.separate, r.shared)
+        if a is not None and b is not None and abs(a - b) <= 1e-6 * max(a, b):
+            assert chosen.usd_per_mtok <= other.usd_per_mtok + 1e-12, r.label
+        elif a is not None and b is not None:
+            assert (chosen.annual_cost_usd or 0) <= (other.annual_cost_usd or 0), r.label
+    assert any(
+        r.separate.gpus == r.shared.gpus
+        for r in results
+        if r.separate.feasible and r.shared.feasible
+    )

@@ -377,14 +377,21 @@ def _fleet(
     return fleet.gpus, fleet.annual_cost_usd
 
 
+SAME_COST = 1e-6
+"""Fleets whose annual costs differ by less than this share cost the same (both rounded to
+the same whole systems): the arrangement with the lower $/Mtok is chosen then."""
+
+
 def _choose(separate: PoolFigures, shared: PoolFigures) -> tuple[PoolKind, Decision]:
-    """The cheaper feasible arrangement: by annual cost when both fleets are sized, else by
-    $/Mtok; ties go to one shared pool (one pool is simpler to run)."""
+    """The cheaper feasible arrangement: by annual cost when both fleets are sized and
+    differ, else (no demand, or fleets rounded to the same whole systems) by $/Mtok; exact
+    ties go to one shared pool (one pool is simpler to run)."""
     if not (separate.feasible and shared.feasible):
         return ("shared" if shared.feasible else "separate"), "feasibility"
     if separate.annual_cost_usd is not None and shared.annual_cost_usd is not None:
-        cheaper = shared.annual_cost_usd <= separate.annual_cost_usd
-        return ("shared" if cheaper else "separate"), "annual cost"
+        a, b = shared.annual_cost_usd, separate.annual_cost_usd
+        if abs(a - b) > SAME_COST * max(abs(a), abs(b)):
+            return ("shared" if a < b else "separate"), "annual cost"
     return ("shared" if shared.usd_per_mtok <= separate.usd_per_mtok else "separate"), "$/Mtok"
 
 
