@@ -234,3 +234,23 @@ def test_a_measurement_with_unstated_conditions_and_an_absurd_factor_is_not_used
     used = [a for a in stated.anchors if a.used]
     assert not unstated(catalogue.measured["420"])
     assert stated.point.provenance == "anchored" and any(a.factor > 3 for a in used)
+
+
+def test_a_quote_without_conditions_is_for_the_compared_workload(catalogue: Catalogue) -> None:
+    """Typed without tok/s per user, a quote is taken at the project's latency target (as
+    its lengths are), so it answers the compared configuration: measured, $4.35/Mtok."""
+    option = ComparisonOption(
+        id="h200", accelerator_id="h200-sxm", offer_id="semianalysis-hgx-h200"
+    )
+    project = Project(
+        model_id="deepseek-r1",
+        workload=Workload(isl_tokens=1024, osl_tokens=1024, min_tokens_per_s_per_user=20.0),
+        serving=ServingOptions(utilization=1.0),
+        options=(option,),
+    )
+    quote = quoted_point(project, "h200", 90.0)
+    assert quote.tokens_per_s_per_user == 20.0
+    result = evaluate(with_quoted(project, "h200", quote), catalogue, load_calibration())
+    h200 = result.by_id("h200")
+    assert h200.point.provenance == "measured"
+    assert h200.usd_per_mtok == pytest.approx(4.35, abs=0.005)

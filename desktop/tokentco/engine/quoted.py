@@ -21,8 +21,9 @@ def quoted_point(
 ) -> MeasuredPoint:
     """The quote as a measured point of the option's hardware and the project's model.
 
-    Lengths and precision left out are the project's (the quote is taken to be for the
-    workload being compared); a concurrency is kept in the scenario text."""
+    Lengths, precision, interactivity and serving features left out are the project's (the
+    quote is taken to be for the workload and stack being compared); a concurrency is kept in
+    the scenario text."""
     option = project.option(option_id)
     serving = project.serving_for(option)
     return MeasuredPoint(
@@ -35,7 +36,9 @@ def quoted_point(
         osl_tokens=osl_tokens or project.workload.osl_tokens,
         scenario=f"{concurrency} concurrent requests" if concurrency else "quoted",
         output_tokens_per_s_per_gpu=tokens_per_s_per_gpu,
-        tokens_per_s_per_user=tokens_per_s_per_user,
+        tokens_per_s_per_user=tokens_per_s_per_user or project.workload.min_tokens_per_s_per_user,
+        spec_decoding=serving.speculative.enabled,
+        disaggregated=serving.disaggregated,
         ttft_ms=ttft_ms,
         source=source,
     )
