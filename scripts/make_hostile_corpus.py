@@ -319,7 +319,15 @@ REGIONS = {
 """The Region values each encoding case must read back exactly."""
 
 
+def _arguments() -> Path:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("out_dir", nargs="?", default="hostile", help="folder to write into")
+    return Path(parser.parse_args().out_dir)
+
+
 if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "hostile")
+    target = _arguments()
     for name, path in make_corpus(target).items():
         print(f"{path}  ({CASES[name].exit_code}: {CASES[name].says or 'loads'})")
