@@ -11,7 +11,6 @@ one problem line must contain, and how many rows still load.
 """
 
 import struct
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
