@@ -164,7 +164,7 @@ ENERGY = _Quantity(
     lambda r: r.uncertainty.tokens_per_s_per_mw if r.uncertainty else None,
     lambda values: fmt.column(values, fmt.tokens_per_s),
     fmt.number,
-    "n/a: misses the target or no power figure",
+    "n/a",
 )
 
 

@@ -87,7 +87,7 @@ def comparison_table(
             "Rank",
             "Score",
             "$/Mtok (p10–p90)",
-            "$/GPU-h",
+            "$/GPU\u2011h",
             "Tok/s/GPU (p10–p90)",
             "Basis",
             "Tok/s/user",

@@ -110,12 +110,23 @@ def summary(
 
 
 def _nothing_feasible(project: Project, comparison: Comparison, labels: Labels) -> str:
-    reasons = sorted({r.point.reason for r in comparison.options if r.point.reason})
-    why = f" ({'; '.join(reasons)})" if reasons else ""
+    """No winner, and for each option (the first few) why it misses the target."""
+    missed = [
+        f"{labels[r.option_id].full}: {r.point.reason}"
+        if r.point.reason
+        else labels[r.option_id].full
+        for r in comparison.options
+    ]
+    shown = "; ".join(missed[:MAX_REASONS])
+    more = f"; and {len(missed) - MAX_REASONS} more" if len(missed) > MAX_REASONS else ""
     return (
         f"No option meets the latency target ({latency_target(project)}), so there is no "
-        f"winner{why}. Relax the target, change serving options or add options."
+        f"winner ({shown}{more}). Relax the target, change serving options or add options."
     )
+
+
+MAX_REASONS = 4
+"""Options whose reason the no-winner sentence names (the comparison table lists all)."""
 
 
 def _runner_up(

@@ -51,7 +51,8 @@ def bar_chart(page: Page, bars: Bars, x: float, y: float, w: float) -> float:
     vmax = bars.ticks[-1][0] if bars.ticks else 1.0
     n = max(1, len(bars.labels))
     bottom = top + BAR_SLOT * n
-    _bar_grid(page, bars, x + label_w, plot_w, vmax, top, bottom)
+    if any(v is not None for v in bars.values):  # no axis to read when nothing is plotted
+        _bar_grid(page, bars, x + label_w, plot_w, vmax, top, bottom)
     for i, label in enumerate(bars.labels):
         cy = top + BAR_SLOT * i + 2
         bh = BAR_SLOT - 4

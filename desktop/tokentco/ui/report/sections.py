@@ -151,6 +151,12 @@ def plan(page: Page, model: ReportModel) -> None:
 def methodology(page: Page, model: ReportModel) -> None:
     page.heading("Methodology and sources")
     for heading, paragraphs in model.methodology:
+        first = paragraphs[0] if paragraphs else ""
+        page.ensure(
+            page.text_height(heading, page.font(9.5, bold=True), page.width)
+            + 4
+            + page.text_height(first, page.font(8.5), page.width)
+        )
         page.paragraph(heading, 9.5, bold=True, colour=NAVY, gap=2)
         for text in paragraphs:
             page.paragraph(text, 8.5, gap=3)
