@@ -197,3 +197,18 @@ def test_plan_page_lists_every_option_and_never_costs_more_than_the_extremes(
     assert model.plan.chart is not None
     assert max(model.plan.chart.hourly_gpus) <= model.plan.chart.y_ticks[-1][0]
     assert _model(project, catalogue).plan is None
+
+
+def test_publishers_come_from_the_site_and_dates_from_the_text() -> None:
+    from tokentco.present.citations import as_of_text
+
+    spheron = citation(
+        "spheron.network/blog/nvidia-h200-vs-b200-vs-gb200 ('All Spheron prices... as of "
+        "17 March 2026')",
+        "2026-03-17",
+    )
+    assert spheron is not None and spheron.publisher == "Spheron"
+    assert as_of_text("catalog snapshot (commit date not exposed; store crawled <=2026-08)") == (
+        "≤ 2026-08"
+    )
+    assert as_of_text("2026-04") == "2026-04" and as_of_text("n/a") == "undated"

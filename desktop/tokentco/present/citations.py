@@ -34,6 +34,10 @@ class Citation:
 
 
 _PUBLISHERS = (
+    ("spheron", "Spheron"),
+    ("runpod", "RunPod"),
+    ("vast.ai", "Vast.ai"),
+    ("fptcloud", "FPT Cloud"),
     ("mlcommons", "MLCommons"),
     ("mlperf", "MLCommons"),
     ("nvidia", "NVIDIA"),
@@ -73,6 +77,24 @@ _MLPERF = re.compile(r"MLPerf Inference (v[\d.]+)", re.I)
 
 
 KNOWN: tuple[tuple[str, Citation], ...] = (
+    (
+        "AWS EC2 Capacity Blocks",
+        Citation(
+            "Amazon EC2 Capacity Blocks for ML pricing",
+            "Amazon Web Services",
+            "",
+            "https://aws.amazon.com/ec2/capacityblocks/pricing/",
+        ),
+    ),
+    (
+        "Same AWS Capacity Blocks page",
+        Citation(
+            "Amazon EC2 Capacity Blocks for ML pricing",
+            "Amazon Web Services",
+            "",
+            "https://aws.amazon.com/ec2/capacityblocks/pricing/",
+        ),
+    ),
     (
         "skypilot-org/skypilot-catalog",
         Citation(
@@ -196,8 +218,13 @@ def citation(source: str, as_of: str = "") -> Citation | None:
         return None
     known = _known(text)
     if known is not None:
-        dated = as_of if re.fullmatch(r"\d{4}(-\d{2}){0,2}", as_of or "") else ""
-        return Citation(known.title, known.publisher, dated or known.date, known.url)
+        dated = as_of_text(as_of) if as_of else ""
+        return Citation(
+            known.title,
+            known.publisher,
+            "" if dated == "undated" else dated or known.date,
+            known.url,
+        )
     date = as_of if re.fullmatch(r"\d{4}(-\d{2}){0,2}", as_of or "") else ""
     found = _DATE.search(text)
     if not date and found:
@@ -225,8 +252,25 @@ def citation(source: str, as_of: str = "") -> Citation | None:
     else:
         github = _GITHUB.search(text) or _REPO_AT.search(text)
         title = f"{github.group(1)}/{github.group(2)}" if github else _first_clause(text)
-    publisher = _publisher(url) or _publisher(text)
-    return Citation(title.strip(), publisher, date, url)
+    return Citation(title.strip(), _publisher_of(url, text), date, url)
+
+
+def _publisher_of(url: str, text: str) -> str:
+    """Who published it: a known name in the URL's domain, else one in the text outside its
+    web addresses (a "…/nvidia-h200-vs-b200" path does not make NVIDIA the publisher), else
+    the site itself."""
+    domain = re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+    plain = _DOMAIN_PATH.sub(" ", _URL.sub(" ", text))
+    return _publisher(domain) or _publisher(plain) or domain
+
+
+def as_of_text(as_of: str) -> str:
+    """An offer's price date for a reader: "2026-04", "≤ 2026-08" for a snapshot crawled by
+    then, "undated" when the text holds no date (never the maintainers' snapshot notes)."""
+    found = re.search(r"(<=|≤|before)?\s*(\d{4}-\d{2}(?:-\d{2})?|\d{4})", as_of or "")
+    if found is None:
+        return "undated"
+    return f"≤ {found.group(2)}" if found.group(1) else found.group(2)
 
 
 def _clean_url(url: str) -> str:

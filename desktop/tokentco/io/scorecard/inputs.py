@@ -39,6 +39,7 @@ from tokentco.io.scorecard.book import (
     validation,
 )
 from tokentco.present import names, sentences
+from tokentco.present.citations import as_of_text
 
 
 def write_inputs(book: Book) -> None:
@@ -210,7 +211,7 @@ def write_inputs(book: Book) -> None:
         "yes/no",
         ["yes" if is_owned(o) else "no" for o in offers],
     )
-    add("price_as_of", "Price as of", "", offer_attr("as_of"))
+    add("price_as_of", "Price as of", "", [as_of_text(str(a)) for a in offer_attr("as_of")])
     add("currency", "Offer currency", "", [o.currency if o else "USD" for o in offers])
     fx = [fx_rate(p, o) for o in offers]
     add("fx", "Exchange rate", "USD per unit", fx, "0.0000", editable=True)
