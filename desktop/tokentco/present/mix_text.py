@@ -68,6 +68,14 @@ def plan_why(plan: CapacityPlan) -> str:
             f"all base ({f.integer(year.base_gpus)} GPUs): even for the hours only the peak "
             f"needs, a base GPU at {base_text} costs less than burst at {burst_text}"
         )
+    if year.base_gpus == 0 and plan.base_step > 1 and year.peak_gpus < plan.base_step:
+        step_cost = f.money(plan.base_step * base)
+        need_cost = f.money(year.peak_gpus * burst)
+        return (
+            f"all burst: base comes in whole {f.integer(plan.base_step)}-GPU systems, and one "
+            f"at {base_text} ({step_cost}/h) costs more than the {f.integer(year.peak_gpus)} "
+            f"GPUs the peak needs at burst {burst_text} ({need_cost}/h)"
+        )
     if year.base_gpus == 0:
         return (
             f"all burst: base at {base_text} costs more than burst at {burst_text} over the "
