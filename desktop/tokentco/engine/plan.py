@@ -101,6 +101,10 @@ class YearCosts:
     all_base_usd: FloatArray
 
 
+TIE = 1e-9
+"""Plan costs closer than this share are equal (float noise, not a cheaper plan)."""
+
+
 def optimise_base(
     need: IntArray,
     base_usd_per_gpu_hour: float,
@@ -131,7 +135,10 @@ def optimise_base(
     total = base_cost + burst_cost  # (years, candidates); inf where a price is missing
     # a candidate above a year's (rounded-up) peak only adds idle base: not for that year
     total = np.where(candidates[None, :] <= covering[:, None], total, np.inf)
-    best = np.argmin(total, axis=1)
+    # costs equal but for float noise (a base busy exactly base/burst of the hours costs the
+    # same at every size in a range): the smallest such base, so more load never picks less
+    lowest = np.min(total, axis=1, keepdims=True)
+    best = np.argmax(total <= lowest + TIE * np.abs(lowest), axis=1)
     rows = np.arange(years)
     chosen = candidates[best]
     with np.errstate(invalid="ignore"):
