@@ -7,15 +7,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from hypothesis import settings
 
+from tokentco.domain import Catalogue, Project
+from tokentco.io.bundled import bundled_catalogue
+from tokentco.io.defaults import default_project
+
 # CI runs the property tests on a fixed sequence of examples (derandomized): a counterexample
 # found locally is fixed and kept as a test, but CI's verdict does not depend on the seed.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
-
-from tokentco.domain import Catalogue, Project
-from tokentco.io.bundled import bundled_catalogue
-from tokentco.io.defaults import default_project
 
 
 @pytest.fixture(scope="session")
