@@ -1,4 +1,4 @@
-"""The layers contract (domain → engine → present → io → app → ui) and a Qt-free core, via import-linter."""
+"""The layers contract (domain → engine → present → io → app → ui), Qt-free core (import-linter)."""
 
 import shutil
 import subprocess
