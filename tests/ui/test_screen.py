@@ -350,7 +350,7 @@ def test_table_cells_are_the_presentation_layers_figures(window, qtbot) -> None:
 
 
 # --- charts at laptop and desktop sizes ------------------------------------------------------
-def _fit_window(window, qtbot, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+def _fit_window(window, qtbot, width: int, height: int) -> None:
     window.resize(width, height)
     qtbot.waitUntil(lambda: window.width() == width, timeout=5000)
     qtbot.wait(50)  # the charts refit their titles and legends in the next passes
