@@ -66,7 +66,8 @@ def run_command(points: Path, out: Path) -> float:
 
 def split(points: Path) -> str:
     """Where one in-process run of the command's steps spends its time."""
-    from tokentco.engine.points import PointRequest, plan_points, solve_points
+    from tokentco.engine.point_groups import plan_points_grouped
+    from tokentco.engine.points import PointRequest, solve_points
     from tokentco.io.bundled import bundled_catalogue
     from tokentco.io.calibration_file import load_calibration, read_points_csv
 
@@ -75,7 +76,7 @@ def split(points: Path) -> str:
     _, rows = read_points_csv(points)
     t1 = time.perf_counter()
     requests = [PointRequest.from_row(r) for r in rows]
-    plan = plan_points(requests, catalogue, calibration)
+    plan = plan_points_grouped(requests, catalogue, calibration)  # as the command plans
     t2 = time.perf_counter()
     solve_points(plan)
     t3 = time.perf_counter()

@@ -9,7 +9,8 @@ from pathlib import Path
 from tokentco import MODEL_VERSION
 from tokentco.domain import Catalogue
 from tokentco.engine.calibration import Calibration
-from tokentco.engine.points import PointRequest, estimate_points
+from tokentco.engine.point_groups import plan_points_grouped
+from tokentco.engine.points import PointRequest, solve_points
 from tokentco.engine.uncertainty import band_for, group_name
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.calibration_file import load_calibration, read_points_csv
@@ -61,8 +62,15 @@ def run(args: argparse.Namespace) -> int:
     catalogue = bundled_catalogue()
     calibration = load_calibration()
     requests = [PointRequest.from_row(r) for r in rows]
-    estimates = estimate_points(requests, catalogue, calibration)
-    bands = [_band(request, catalogue, calibration) for request in requests]
+    # each distinct configuration is planned once, the rest as arrays (point_groups)
+    estimates = solve_points(plan_points_grouped(requests, catalogue, calibration))
+    by_pair: dict[tuple[str, str], tuple[float, float] | None] = {}
+    bands = []
+    for request in requests:
+        pair = (request.model_id, request.hardware_id)
+        if pair not in by_pair:
+            by_pair[pair] = _band(request, catalogue, calibration)
+        bands.append(by_pair[pair])
     columns = header + [c for c in ADDED if c not in header]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
