@@ -10,7 +10,6 @@ from tests.ui.conftest import computed, expected
 from tokentco import MODEL_VERSION
 from tokentco.domain import PricingModel
 from tokentco.present import formats as fmt
-from tokentco.ui import features
 from tokentco.ui.knobs import choose_pricing_model
 from tokentco.ui.tables import RESULT_COLUMNS
 
@@ -247,13 +246,10 @@ def test_every_chart_exports_png_and_svg(window, tmp_path) -> None:  # type: ign
 
 
 def test_failed_computation_is_reported_and_app_keeps_running(window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    def broken():  # type: ignore[no-untyped-def]
-        def evaluate(*_args):  # type: ignore[no-untyped-def]
-            raise ValueError("engine exploded")
+    def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise ValueError("engine exploded")
 
-        return evaluate
-
-    monkeypatch.setattr(features, "evaluate_fn", broken)
+    monkeypatch.setattr(window.recomputer, "update", broken)
     with qtbot.waitSignal(window.computeFailed, timeout=10000) as blocker:
         window.knobs.isl.setValue(2048)
     assert "engine exploded" in blocker.args[0]
@@ -351,3 +347,24 @@ def test_results_table_sorts_numerically_and_marks_the_cheapest(window, qtbot) -
             assert model.index(row, mtok).data() == RESULT_COLUMNS[mtok].text(
                 RESULT_COLUMNS[mtok].value(result)
             )
+
+
+def test_the_window_recomputes_incrementally(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A utilization move re-sweeps nothing (economics only) and still matches a full
+    evaluation; selecting another option sweeps its waterfall variants only."""
+    qtbot.waitUntil(lambda: computed(window), timeout=10000)
+    window.knobs.utilization.slider.setValue(45)
+    qtbot.waitUntil(
+        lambda: (
+            computed(window)
+            and window.comparison_project.serving.utilization == pytest.approx(0.45)
+        ),
+        timeout=10000,
+    )
+    plan = window.recomputer.last_plan
+    assert plan is not None and plan.kind == "economics" and not plan.sweep
+    assert _costs(window) == pytest.approx(_engine_costs(window))
+    other = next(o.id for o in window.doc.project.options if o.id != window.doc.selected_option_id)
+    window.doc.select_option(other)
+    qtbot.waitUntil(lambda: window.comparison_has_waterfall(other), timeout=10000)
+    assert window.recomputer.last_plan.variants_for == other

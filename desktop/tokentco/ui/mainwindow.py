@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from tokentco import MODEL_VERSION
 from tokentco.app.autosave import Autosaver
 from tokentco.app.edits import options_with_own_serving
+from tokentco.app.recompute import Recomputer, TornadoCache
 from tokentco.domain import Catalogue, Project
 from tokentco.engine.results import Comparison
 from tokentco.io.bundled import resource_path
@@ -103,6 +104,10 @@ class MainWindow(QMainWindow):
         self.calibration_error = calibration_error
         self.doc = ProjectDocument(catalogue, project, self)
         self.doc.path = path
+        # one incremental recompute per window: an edit re-runs only the stages it invalidates
+        # (app/recompute.py); both run on their own single background channel
+        self.recomputer = Recomputer(self.doc.bundled, calibration)
+        self.tornado_cache = TornadoCache(self.doc.bundled, calibration)
         self.ops = BackgroundOps(self)
         self.comparison: Comparison | None = None
         self.comparison_project: Project | None = None
@@ -481,16 +486,20 @@ class MainWindow(QMainWindow):
         project = self.doc.project
         catalogue = self.doc.catalogue
         calibration = self.calibration
+        selected = self.doc.selected_option_id
+        recomputer = self.recomputer
         self._requested_at = time.perf_counter()
         try:
-            evaluate = features.evaluate_fn()
+            features.evaluate_fn()
         except features.NotAvailable as exc:
             self._compute_failed(exc)
             return
 
         def job() -> "tuple[Project, Comparison, float, WorkloadOutcome | None]":
             start = time.perf_counter()
-            comparison = evaluate(project, catalogue, calibration)
+            # only the stages this edit invalidated, and waterfall variants for the selected
+            # option only (exports and the report evaluate in full)
+            comparison = recomputer.update(project, selected, want_variants=True)
             outcome = None
             if project.workload_classes or project.demand_profile is not None:
                 # with workload classes the table and charts show the blend; with a demand
@@ -506,11 +515,12 @@ class MainWindow(QMainWindow):
     def _recompute_tornado(self) -> None:
         self._tornado_stale = False
         option_id = self.doc.selected_option_id
-        project, catalogue, calibration = self.doc.project, self.doc.catalogue, self.calibration
+        project = self.doc.project
+        tornado_cache = self.tornado_cache
         if not option_id:
             return
         try:
-            tornado = features.tornado_fn()
+            features.tornado_fn()
         except features.NotAvailable as exc:
             self.tornado_chart.empty_text = str(exc)
             return
@@ -520,7 +530,7 @@ class MainWindow(QMainWindow):
             return (
                 project,
                 option_id,
-                list(tornado(project, catalogue, option_id, calibration=calibration)),
+                list(tornado_cache.bars(project, option_id)),
             )
 
         self.ops.submit_latest("tornado", job, self._tornado_done, self._tornado_failed)
@@ -663,8 +673,16 @@ class MainWindow(QMainWindow):
     def _selection_changed(self, option_id: str) -> None:
         if self.comparison is not None:
             self.render_comparison(text_now=True)
+        if self.comparison is not None and not self.comparison_has_waterfall(option_id):
+            self.recompute()  # sweeps the newly selected option's waterfall variants only
         self._recompute_tornado()
         self._select_result_row(option_id)
+
+    def comparison_has_waterfall(self, option_id: str) -> bool:
+        """Whether the shown comparison carries ``option_id``'s waterfall (the incremental
+        recompute computes it for the selected option only)."""
+        assert self.comparison is not None
+        return any(r.option_id == option_id and r.waterfall for r in self.comparison.options)
 
     def _select_result_row(self, option_id: str) -> None:
         for row in range(self.results_proxy.rowCount()):

@@ -92,8 +92,10 @@ class WaterfallChart(Chart):
             y=np.arange(n),
             height=0.65,
             width=np.asarray(widths),
-            brushes=brushes,
-            pens=[pg.mkPen(theme.muted_foreground())] * n,
+            # no steps (the option misses the target, or its waterfall is not computed yet):
+            # pyqtgraph needs None, not empty lists, or it fails on an unset pen
+            brushes=brushes or None,
+            pens=[pg.mkPen(theme.muted_foreground())] * n if n else None,
         )
         self.axis.set_categories([label for label, _, _ in steps])
         entries = []
