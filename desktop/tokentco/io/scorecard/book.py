@@ -189,6 +189,17 @@ def lines_needed(text: str, width_chars: float) -> int:
     return max(total, 1)
 
 
+def put_note(ws: Worksheet, row: int, text: str, width_chars: float) -> Any:
+    """A note wrapped within the row-label columns A:B, which print on every page: text
+    running on into the option columns would be cut at the edge of every later page."""
+    cell = put_text(ws, row, 1, text)
+    cell.font = NOTE_FONT
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    fit_row(ws, row, lines_needed(text, width_chars), 12.0)
+    return cell
+
+
 def fit_row(ws: Worksheet, row: int, lines: int, line_pt: float = LINE_PT) -> None:
     """Give ``row`` the height of ``lines`` lines (never above Excel's 409 pt)."""
     ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT_PT, max(1, lines) * line_pt)

@@ -24,6 +24,7 @@ from tokentco.io.scorecard.book import (
     lines_needed,
     opt_col,
     print_setup,
+    put_note,
     put_text,
     set_widths,
 )
@@ -32,7 +33,7 @@ from tokentco.io.scorecard.book import (
 def write_cost_model(book: Book) -> None:
     ws = book.wb.create_sheet("Cost model")
     put_text(ws, 1, 1, "Cost model: $/GPU-hour build-up and $/Mtok").font = Font(bold=True, size=14)
-    put_text(ws, 2, 1, "All cells below are formulas over the Inputs sheet.").font = NOTE_FONT
+    put_note(ws, 2, "All cells below are formulas over the Inputs sheet.", 50 + 12)
     i_ = book.inputs
     pc = {k: f"Inputs!${v[0]}${v[1:]}" for k, v in book.project_cells.items()}
     row = 4

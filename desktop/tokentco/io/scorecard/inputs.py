@@ -34,6 +34,7 @@ from tokentco.io.scorecard.book import (
     opt_col,
     print_setup,
     provenance,
+    put_note,
     put_text,
     set_widths,
     validation,
@@ -49,13 +50,13 @@ def write_inputs(book: Book) -> None:
     put_text(ws, 1, 1, "Inputs: every assumption behind the figures").font = Font(
         bold=True, size=14
     )
-    put_text(
+    put_note(
         ws,
         2,
-        1,
         "Yellow cells are inputs: edit them and every $/Mtok, score and rank "
         "recalculates. Throughput figures come from TokenTCO (see Throughput).",
-    ).font = NOTE_FONT
+        46 + 16,
+    )
     row = 4
     put_text(ws, row, 1, "Project and workload").font = SECTION_FONT
     row += 1

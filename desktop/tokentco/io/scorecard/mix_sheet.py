@@ -38,6 +38,7 @@ from tokentco.io.scorecard.book import (
     lines_needed,
     opt_col,
     print_setup,
+    put_note,
     put_text,
     set_widths,
     validation,
@@ -72,11 +73,7 @@ def write_mix(book: Book) -> None:
         "tokens per output token × 3600 × utilization) × 1e6; the blend weighs the classes by "
         "share × counted tokens. Shares are of output tokens."
     )
-    cell = put_text(ws, 2, 1, note)
-    cell.font = NOTE_FONT
-    cell.alignment = _WRAP
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2)
-    fit_row(ws, 2, lines_needed(note, _LABEL_WIDTH + _UNIT_WIDTH), 12.0)
+    put_note(ws, 2, note, _LABEL_WIDTH + _UNIT_WIDTH)
 
     row = 4
     put_text(ws, row, 1, "Classes (inputs: share of output tokens)").font = SECTION_FONT

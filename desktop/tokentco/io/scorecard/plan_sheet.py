@@ -59,6 +59,7 @@ from tokentco.io.scorecard.book import (
     lines_needed,
     opt_col,
     print_setup,
+    put_note,
     put_text,
     set_widths,
     validation,
@@ -160,13 +161,7 @@ class _PlanWriter:
         self.row = 4
 
     def _note(self, row: int, text: str) -> None:
-        """Wrapped note text within the row-label columns A:B, which print on every page
-        (text running into the option columns would be cut at the first page's edge)."""
-        cell = put_text(self.ws, row, 1, text)
-        cell.font = NOTE_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-        fit_row(self.ws, row, lines_needed(text, _LABEL_WIDTH + _UNIT_WIDTH), 12.0)
+        put_note(self.ws, row, text, _LABEL_WIDTH + _UNIT_WIDTH)
 
     def _setting(
         self,

@@ -35,6 +35,7 @@ from tokentco.io.scorecard.book import (
     lines_needed,
     name_part,
     print_setup,
+    put_note,
     put_text,
     set_widths,
 )
@@ -136,13 +137,13 @@ def write_scorecard_sheet(book: Book) -> ScoreLayout:
         return get_column_letter(first + i)
 
     put_text(ws, 1, 1, "Scorecard: criteria × options").font = Font(bold=True, size=14)
-    put_text(
+    put_note(
         ws,
         2,
-        1,
         "Edit a weight (yellow) or any input on the Inputs sheet: scores, "
         "totals and ranks are formulas.",
-    ).font = NOTE_FONT
+        _WIDTHS["A"] + _WIDTHS["B"],
+    )
     set_widths(ws, _WIDTHS)
     for i in range(n):
         ws.column_dimensions[oc(i)].width = OPTION_WIDTH
