@@ -88,6 +88,14 @@ def test_too_short_cjk_text_is_flagged_uncertain(corpus):
     assert any("encoding is uncertain" in note for note in sheet.notes), sheet.notes
 
 
+def test_validate_warns_of_an_uncertain_encoding_without_verbose(corpus, capsys):
+    from tokentco.cli import main
+
+    assert main(["validate", str(corpus["ambiguous_cjk.csv"])]) == 0
+    out = capsys.readouterr().out
+    assert "# warning: ambiguous_cjk.csv: read as" in out and "uncertain" in out
+
+
 def test_nul_byte_row_is_skipped_and_the_others_load(corpus):
     result = import_files([corpus["nul_byte.csv"]], ExchangeRates())
     assert sorted(r.item.accelerator_id for r in result.rows["offers"]) == ["h100-sxm", "mi300x"]

@@ -38,9 +38,17 @@ def exit_code(result: ImportResult) -> int:
 
 
 def print_result(result: ImportResult, verbose: bool = False) -> None:
+    """Problems, then the count; a reading the importer doubts (an uncertain encoding) is
+    printed as a warning even without ``--verbose``, so mis-decoded text is never silent."""
     if verbose:
         for sheet in result.sheets:
             print(f"# {sheet.describe()}")
+    else:
+        for sheet in result.sheets:
+            where = ":".join(p for p in (sheet.file, sheet.sheet) if p)
+            for note in sheet.notes:
+                if "uncertain" in note:
+                    print(f"# warning: {where}: {note}")
     for problem in result.problems:
         print(problem)
     print(f"{result.rows_loaded} rows loaded, {len(result.problems)} problems")
