@@ -188,7 +188,11 @@ def test_lock_in_sub_score_updates_average_and_ranking(window, qtbot) -> None:  
     software = inputs.column_of("software")
     tip = inputs.headerData(software, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert "Software portability" in tip and "1 = open standards" in tip
-    assert "proprietary scale-up fabric" in INPUT_TIPS["interconnect"]
+    # worded once in present.names, so the tab asks what the workbook and the report ask
+    from tokentco.present.names import LOCK_IN_QUESTIONS
+
+    question = next(q for key, _, q in LOCK_IN_QUESTIONS if key == "interconnect")
+    assert "scale-up fabric" in question and question in INPUT_TIPS["interconnect"]
     before = card.total_of(winner)
     changed = sum(getattr(lock_in, key) != 5 for key in LOCK_IN_KEYS)
     for key in LOCK_IN_KEYS:

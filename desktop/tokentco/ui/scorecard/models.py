@@ -241,7 +241,7 @@ class InputRow:
 
 LOCK_IN_KEYS = tuple(key for key, _, _ in LOCK_IN_QUESTIONS)
 INPUT_TIPS = {
-    **{key: f"{question}\n{LOCK_IN_SCALE}" for key, _, question in LOCK_IN_QUESTIONS},
+    **{key: f"{name}: {question}\n{LOCK_IN_SCALE}" for key, name, question in LOCK_IN_QUESTIONS},
     "lock_in": "Vendor lock-in rubric: the average of the four sub-questions (1 best … 5 worst)",
     "validated": "Published accuracy validation for this model at the chosen precision",
     "evidence": "Link or document that justifies an accuracy-risk of 2 or 3",

@@ -6,57 +6,24 @@ import re
 from typing import Any
 
 from tokentco.domain import Project
-from tokentco.domain.scorecard import Criterion, Direction, ScoringRule
+from tokentco.domain.scorecard import Criterion, ScoringRule
+from tokentco.present import names
 
-RULE_TEXT = {
-    ScoringRule.RATIO_TO_BEST: "ratio to best",
-    ScoringRule.MIN_MAX: "min–max",
-    ScoringRule.RUBRIC: "rubric 1–5",
-}
+RULE_TEXT = names.SCORING_RULE
 RULE_TIPS = {
     ScoringRule.RATIO_TO_BEST: "lower is better: 100·best/value; higher: 100·value/best",
     ScoringRule.MIN_MAX: "100·(worst − value)/(worst − best); exaggerates small gaps",
     ScoringRule.RUBRIC: "1 best … 5 worst: 100·(5 − r)/4",
 }
-DIRECTION_TEXT = {Direction.LOWER: "lower is better", Direction.HIGHER: "higher is better"}
-
-LOCK_IN_QUESTIONS: tuple[tuple[str, str, str], ...] = (
-    (
-        "software",
-        "Software",
-        "Software portability: can the serving stack (vLLM, SGLang, TensorRT-LLM, Dynamo…) "
-        "and the model artefacts move to another vendor's hardware without rework?",
-    ),
-    (
-        "interconnect",
-        "Interconnect",
-        "Interconnect and system: proprietary scale-up fabric or rack design that only one "
-        "vendor supplies?",
-    ),
-    (
-        "supply",
-        "Supply",
-        "Supply: how many independent suppliers/clouds offer this hardware?",
-    ),
-    (
-        "contract",
-        "Contract",
-        "Contract: minimum term, exit terms, egress and data-portability costs, "
-        "price-change clauses.",
-    ),
-)
-LOCK_IN_SCALE = (
-    "1 = open standards, many suppliers, short terms; "
-    "5 = single supplier, proprietary stack and fabric, long lock-in term."
-)
+DIRECTION_TEXT = names.DIRECTION
+# the lock-in sub-questions and the accuracy rubric are worded once, in present.names, so
+# the tab, the workbook and the report ask the same questions
+LOCK_IN_QUESTIONS = names.LOCK_IN_QUESTIONS
+LOCK_IN_SCALE = names.LOCK_IN_SCALE
 ACCURACY_RUBRIC = (
     "Accuracy-risk rubric for the chosen precision:\n"
-    "1 — FP16/BF16 (reference)\n"
-    "2 — FP8 with published accuracy within 1 % of reference for this model\n"
-    "3 — FP8 without published validation, or FP4 with published validation\n"
-    "4 — FP4 without validation for this model\n"
-    "5 — lower than FP4, or an undisclosed quantisation scheme\n"
-    "Tick 'validated' and record the evidence (link or document) that justifies a 2 or 3."
+    + "".join(f"{score} — {text}\n" for score, text in names.ACCURACY_RUBRIC)
+    + "Tick 'validated' and record the evidence (link or document) that justifies a 2 or 3."
 )
 SHORT_HEADERS = {
     "usd_per_mtok": "$/Mtok",
