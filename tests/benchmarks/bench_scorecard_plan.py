@@ -6,48 +6,17 @@ top; the plan and the mix are evaluated inside the export, so their engine time 
 Run: ``python tests/benchmarks/bench_scorecard_plan.py``
 """
 
-import statistics
-import time
-from collections.abc import Callable
 from functools import partial
 
-from tokentco.domain import ComparisonOption, DemandProfile, Project
+# run as a script, so its folder is on the path: the same option sets and timing as the
+# scorecard benchmark
+from bench_scorecard import options, timed
+
+from tokentco.domain import DemandProfile
 from tokentco.domain.mix import PRESETS, business_hours
 from tokentco.engine.evaluate import evaluate
 from tokentco.io.bundled import bundled_catalogue
-from tokentco.io.defaults import default_project
 from tokentco.io.scorecard import workbook_bytes
-
-
-def options(count: int) -> Project:
-    """The default comparison topped up with catalogue offers to ``count`` options."""
-    catalogue = bundled_catalogue()
-    base = default_project(catalogue)
-    chosen = list(base.options)
-    used = {o.offer_id for o in chosen}
-    for offer in sorted(catalogue.offers.values(), key=lambda o: o.id):
-        if len(chosen) >= count:
-            break
-        if offer.id in used or offer.accelerator_id not in catalogue.accelerators:
-            continue
-        chosen.append(
-            ComparisonOption(
-                id=f"o{len(chosen)}",
-                label=offer.id,
-                accelerator_id=offer.accelerator_id,
-                offer_id=offer.id,
-            )
-        )
-    return base.model_copy(update={"options": tuple(chosen[:count])})
-
-
-def timed(fn: Callable[[], object], runs: int = 3) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), max(times)
 
 
 def main() -> None:
@@ -73,7 +42,7 @@ def main() -> None:
             project = base.model_copy(update=update)
             effective = project.effective_catalogue(catalogue)
             comparison = evaluate(project, effective)
-            med, worst = timed(partial(workbook_bytes, project, comparison, effective))
+            med, worst = timed(partial(workbook_bytes, project, comparison, effective), runs=3)
             size = len(workbook_bytes(project, comparison, effective)) / 1024
             print(
                 f"{count:2d} options, {name:24s}: median {med:.2f} s, worst {worst:.2f} s, "
