@@ -12,9 +12,7 @@ base is re-chosen, not just re-priced).
 
 import math
 import re
-import shutil
 import subprocess
-import uuid
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -35,8 +33,6 @@ from tokentco.io.scorecard_xlsx import SHEETS, build_workbook, write_scorecard
 
 pytestmark = pytest.mark.slow
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-SSCONVERT = shutil.which("ssconvert")
 TOLERANCE = 1e-3
 MIN_WORD_PT = 7.0
 
@@ -99,47 +95,6 @@ GOLDEN = {"week": week_project, "spot_day": spot_day_project, "mix": mix_project
 SHEETS_CHECKED = ("Plan", "Plan hours", "Mix")
 
 
-def soffice(sources: list[Path], workdir: Path, to: str) -> list[Path]:
-    """Convert ``sources`` in one LibreOffice run (it recalculates on load)."""
-    assert SOFFICE, "LibreOffice (soffice) is required for the recalculation proof"
-    out = workdir / f"lo-{to}-{uuid.uuid4().hex[:8]}"
-    out.mkdir()
-    profile = workdir / f"lo-profile-{uuid.uuid4().hex[:8]}"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--calc",
-            "--convert-to",
-            to,
-            "--outdir",
-            str(out),
-            *map(str, sources),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    results = [out / f"{src.stem}.{to}" for src in sources]
-    assert all(r.exists() for r in results), f"LibreOffice produced no {to}"
-    return results
-
-
-def gnumeric(src: Path, workdir: Path) -> Path:
-    """Recalculate ``src`` with Gnumeric's ``ssconvert --recalc``, saved as xlsx."""
-    assert SSCONVERT, "Gnumeric (ssconvert) is required for the recalculation proof"
-    out = workdir / f"gnumeric-{src.stem}-{uuid.uuid4().hex[:6]}.xlsx"
-    subprocess.run(
-        [SSCONVERT, "--recalc", "--export-type=Gnumeric_Excel:xlsx2", str(src), str(out)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    assert out.exists(), f"Gnumeric produced no {out.name}"
-    return out
-
-
 @dataclass
 class Golden:
     project: Project
@@ -152,7 +107,7 @@ class Golden:
 
 
 @pytest.fixture(scope="module")
-def goldens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Golden]:
+def goldens(tmp_path_factory: pytest.TempPathFactory, office) -> dict[str, Golden]:
     workdir = tmp_path_factory.mktemp("plan")
     built = {}
     for key, make in GOLDEN.items():
@@ -164,9 +119,9 @@ def goldens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Golden]:
         bare = workdir / f"{key}-bare.xlsx"
         build_workbook(project, comparison, catalogue).save(bare)
         built[key] = (project, catalogue, plans, exported, bare)
-    recalculated = soffice([b[4] for b in built.values()], workdir, "xlsx")
+    recalculated = office.soffice([b[4] for b in built.values()], workdir, "xlsx")
     return {
-        key: Golden(*parts, lo, gnumeric(parts[4], workdir))
+        key: Golden(*parts, lo, office.gnumeric(parts[4], workdir))
         for (key, parts), lo in zip(built.items(), recalculated, strict=True)
     }
 
@@ -353,7 +308,7 @@ def test_every_cached_plan_value_is_what_the_spreadsheets_compute(
 
 
 def test_editing_the_base_price_moves_year_1_as_the_engine_does(
-    goldens: dict[str, Golden], tmp_path: Path
+    goldens: dict[str, Golden], tmp_path: Path, office
 ) -> None:
     """The reserved H100 offer gets cheaper: the engine re-plans with more base GPUs and a
     lower cost; the sheet, with only the base-price cell edited, must agree."""
@@ -393,8 +348,8 @@ def test_editing_the_base_price_moves_year_1_as_the_engine_does(
     wb[sheet][ref.replace("$", "")][0][index].value = new_price
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
-    (lo,) = soffice([edited], tmp_path, "xlsx")
-    for path in (lo, gnumeric(edited, tmp_path)):
+    (lo,) = office.soffice([edited], tmp_path, "xlsx")
+    for path in (lo, office.gnumeric(edited, tmp_path)):
         recalc = openpyxl.load_workbook(path, data_only=True)
         assert errors(recalc) == []
         first = after.years[0]
@@ -448,13 +403,13 @@ def test_every_xml_part_is_valid_ecma_376(goldens: dict[str, Golden], key: str) 
 
 
 def test_the_printed_plan_and_mix_read_at_7_pt_or_more_in_landscape(
-    goldens: dict[str, Golden], tmp_path: Path
+    goldens: dict[str, Golden], tmp_path: Path, office
 ) -> None:
     """LibreOffice prints the week and mix workbooks (File ▸ Print of every visible sheet):
     every page landscape, every word at least 7 pt, nothing cut with "…", the Plan and Mix
     sheets among the pages and the hidden hourly table not."""
     sources = [goldens["week"].exported, goldens["mix"].exported]
-    for key, pdf in zip(("week", "mix"), soffice(sources, tmp_path, "pdf"), strict=True):
+    for key, pdf in zip(("week", "mix"), office.soffice(sources, tmp_path, "pdf"), strict=True):
         html = subprocess.run(
             ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
         ).stdout
@@ -524,7 +479,7 @@ def test_the_mix_sheet_blends_the_classes_as_the_engine_does(
 
 
 def test_editing_a_share_moves_the_blend_as_the_engine_does(
-    goldens: dict[str, Golden], tmp_path: Path
+    goldens: dict[str, Golden], tmp_path: Path, office
 ) -> None:
     """Chat 40 % → 20 %, reasoning 40 % → 60 %: the engine's blend of the same classes at the new
     shares (the arrangement stays as chosen; the sheet says it does not re-choose it)."""
@@ -548,8 +503,8 @@ def test_editing_a_share_moves_the_blend_as_the_engine_does(
         cell[0].value = share
     edited = tmp_path / "shares.xlsx"
     wb.save(edited)
-    (lo,) = soffice([edited], tmp_path, "xlsx")
-    for path in (lo, gnumeric(edited, tmp_path)):
+    (lo,) = office.soffice([edited], tmp_path, "xlsx")
+    for path in (lo, office.gnumeric(edited, tmp_path)):
         recalc = openpyxl.load_workbook(path, data_only=True)
         got = named_row(recalc, "MX_blend")
         assert all(close(g, e) for g, e in zip(got, expected, strict=True)), (path.name, got)

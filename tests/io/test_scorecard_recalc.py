@@ -13,9 +13,7 @@ and nothing is cut with "…". Conversions run once per batch (module-scoped fix
 
 import math
 import re
-import shutil
 import subprocess
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,60 +43,10 @@ from tokentco.io.scorecard_xlsx import build_workbook, write_scorecard
 
 pytestmark = pytest.mark.slow
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 TOLERANCE = 1e-3
 
 
-SSCONVERT = shutil.which("ssconvert")
 MIN_WORD_PT = 7.0
-
-
-def soffice(sources: list[Path], workdir: Path, to: str) -> list[Path]:
-    """Convert ``sources`` with one LibreOffice run (recalculating on load) to ``to``."""
-    assert SOFFICE, "LibreOffice (soffice) is required for the recalculation proof"
-    out = workdir / f"lo-{to}-{uuid.uuid4().hex[:8]}"
-    out.mkdir()
-    profile = workdir / f"lo-profile-{uuid.uuid4().hex[:8]}"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--calc",
-            "--convert-to",
-            to,
-            "--outdir",
-            str(out),
-            *map(str, sources),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    results = [out / f"{src.stem}.{to}" for src in sources]
-    missing = [r.name for r in results if not r.exists()]
-    assert not missing, f"LibreOffice produced no {missing}"
-    return results
-
-
-def recalculate(src: Path, workdir: Path) -> Path:
-    """Open ``src`` in LibreOffice headless (recalculating on load) and save it as xlsx."""
-    (result,) = soffice([src], workdir, "xlsx")
-    return result
-
-
-def gnumeric(src: Path, workdir: Path) -> Path:
-    """Recalculate ``src`` with Gnumeric's ``ssconvert --recalc`` and save it as xlsx."""
-    assert SSCONVERT, "Gnumeric (ssconvert) is required for the recalculation proof"
-    out = workdir / f"gnumeric-{src.stem}.xlsx"
-    subprocess.run(
-        [SSCONVERT, "--recalc", "--export-type=Gnumeric_Excel:xlsx2", str(src), str(out)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    assert out.exists(), f"Gnumeric produced no {out.name}"
-    return out
 
 
 def uncached(project: Project, comparison: Comparison, path: Path) -> Path:
@@ -257,7 +205,7 @@ class Golden:
 
 
 @pytest.fixture(scope="module")
-def goldens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Golden]:
+def goldens(tmp_path_factory: pytest.TempPathFactory, office) -> dict[str, Golden]:
     workdir = tmp_path_factory.mktemp("scorecard")
     built = {}
     for key, make in GOLDEN.items():
@@ -266,9 +214,9 @@ def goldens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Golden]:
         exported = write_scorecard(project, comparison, workdir / f"{key}.xlsx")
         bare = uncached(project, comparison, workdir / f"{key}-bare.xlsx")
         built[key] = (project, comparison, card, exported, bare)
-    recalculated = soffice([b[4] for b in built.values()], workdir, "xlsx")
+    recalculated = office.soffice([b[4] for b in built.values()], workdir, "xlsx")
     return {
-        key: Golden(p, c, card, exported, lo, gnumeric(bare, workdir))
+        key: Golden(p, c, card, exported, lo, office.gnumeric(bare, workdir))
         for (key, (p, c, card, exported, bare)), lo in zip(built.items(), recalculated, strict=True)
     }
 
@@ -426,7 +374,7 @@ def test_duplicate_labels_are_made_unique(goldens: dict[str, Golden]) -> None:
 
 
 def test_editing_a_weight_and_a_utilization_moves_the_ranking_like_the_engine(
-    goldens: dict[str, Golden], tmp_path: Path
+    goldens: dict[str, Golden], tmp_path: Path, office
 ) -> None:
     golden = goldens["rich"]
     project, before = golden.project, golden.card
@@ -466,7 +414,10 @@ def test_editing_a_weight_and_a_utilization_moves_the_ranking_like_the_engine(
     row[index].value = new_util
     edited_path = tmp_path / "edited.xlsx"
     wb.save(edited_path)
-    for recalc_path in (recalculate(edited_path, tmp_path), gnumeric(edited_path, tmp_path)):
+    for recalc_path in (
+        office.soffice([edited_path], tmp_path, "xlsx")[0],
+        office.gnumeric(edited_path, tmp_path),
+    ):
         recalc = openpyxl.load_workbook(recalc_path, data_only=True)
         (ranks,) = named(recalc, "SC_Ranks")
         (totals,) = named(recalc, "SC_Totals")
@@ -484,7 +435,7 @@ def test_editing_a_weight_and_a_utilization_moves_the_ranking_like_the_engine(
         assert recalc["Summary"]["B5"].value == new_winner
 
 
-def test_user_text_stays_text_after_recalculation(tmp_path: Path) -> None:
+def test_user_text_stays_text_after_recalculation(tmp_path: Path, office) -> None:
     catalogue = bundled_catalogue()
     project = default_project(catalogue)
     hostile = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(1,2)"]
@@ -502,7 +453,7 @@ def test_user_text_stays_text_after_recalculation(tmp_path: Path) -> None:
             for c in row:
                 if c.data_type == "f":
                     assert not any(h in str(c.value) for h in hostile), c.coordinate
-    recalc = openpyxl.load_workbook(recalculate(path, tmp_path), data_only=True)
+    recalc = openpyxl.load_workbook(office.soffice([path], tmp_path, "xlsx")[0], data_only=True)
     texts = {
         c.value for ws in recalc for row in ws.iter_rows() for c in row if isinstance(c.value, str)
     }
@@ -514,7 +465,7 @@ def test_user_text_stays_text_after_recalculation(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def printed(tmp_path_factory: pytest.TempPathFactory, office) -> dict[str, Path]:
     """The 5-, 13- and 53-option workbooks printed to PDF by LibreOffice (one run)."""
     workdir = tmp_path_factory.mktemp("printed")
     sources = []
@@ -522,7 +473,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         project = many(count, f"{count} options & a long name that must not break the header")
         comparison, _ = engine(project)
         sources.append(write_scorecard(project, comparison, workdir / f"{key}.xlsx"))
-    return dict(zip(PRINTED, soffice(sources, workdir, "pdf"), strict=True))
+    return dict(zip(PRINTED, office.soffice(sources, workdir, "pdf"), strict=True))
 
 
 def words(pdf: Path) -> list[tuple[int, str, float]]:
