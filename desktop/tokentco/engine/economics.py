@@ -43,7 +43,7 @@ def annuity_factor(rate: float, years: float) -> float:
     """Yearly payment per dollar of capex repaid over ``years`` at ``rate`` (0 → straight line)."""
     if rate == 0:
         return 1.0 / years
-    return rate / (1.0 - (1.0 + rate) ** -years)
+    return rate / (1.0 - math.pow(1.0 + rate, -years))
 
 
 def owned_cost_per_gpu_hour(

@@ -62,7 +62,7 @@ def pid_alive(pid: int) -> bool:
         kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
         handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
-            denied = ctypes.get_last_error() == 5  # type: ignore[attr-defined]
+            denied: bool = ctypes.get_last_error() == 5  # type: ignore[attr-defined]
             return denied  # access denied: the process exists
         code = ctypes.c_ulong()
         ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))

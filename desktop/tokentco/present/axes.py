@@ -25,7 +25,7 @@ def nice_step(v: float) -> float:
     """The smallest 1, 2, 2.5 or 5 × 10^k at or above ``v``."""
     if v <= 0 or not math.isfinite(v):
         return 1.0
-    exp = 10 ** math.floor(math.log10(v))
+    exp = 10.0 ** math.floor(math.log10(v))
     for m in (1, 2, 2.5, 5, 10):
         if m * exp >= v * (1 - 1e-9):
             return m * exp
@@ -37,7 +37,7 @@ def nice_max(v: float) -> float:
     x-axis end)."""
     if v <= 0 or not math.isfinite(v):
         return 1.0
-    exp = 10 ** math.floor(math.log10(v))
+    exp = 10.0 ** math.floor(math.log10(v))
     for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if m * exp >= v * (1 - 1e-9):
             return m * exp

@@ -206,7 +206,7 @@ def fit_row(ws: Worksheet, row: int, lines: int, line_pt: float = LINE_PT) -> No
 
 
 def opt_col(index: int) -> str:
-    return get_column_letter(FIRST_COL + index)
+    return str(get_column_letter(FIRST_COL + index))
 
 
 def abs_ref(sheet: str, ref: str) -> str:

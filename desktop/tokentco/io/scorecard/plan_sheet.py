@@ -443,7 +443,7 @@ class _PlanWriter:
     # -- years ------------------------------------------------------------------------------
     def hours_col(self, i: int, year: int) -> str:
         """Column letter on the hours sheet of option ``i``'s GPU-hours in ``year``."""
-        return get_column_letter(4 + self.hour_block[i] * self.years + (year - 1))
+        return str(get_column_letter(4 + self.hour_block[i] * self.years + (year - 1)))
 
     def level_range(self, col: str) -> str:
         first = abs_ref(HOURS_TITLE, f"{col}{self.first_hour_row}")

@@ -134,7 +134,7 @@ def write_scorecard_sheet(book: Book) -> ScoreLayout:
     labels = [book.label(r) for r in book.results]
 
     def oc(i: int) -> str:
-        return get_column_letter(first + i)
+        return str(get_column_letter(first + i))
 
     put_text(ws, 1, 1, "Scorecard: criteria × options").font = Font(bold=True, size=14)
     put_note(
