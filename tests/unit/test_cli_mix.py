@@ -61,6 +61,10 @@ def test_blend_lies_between_its_classes(tmp_path: Path, capsys: pytest.CaptureFi
     assert "  chat (60% of output): $" in out and "  batch (40% of output): $" in out
     assert "/Mtok blended" in out
     assert "— separate pools" in out or "— one shared pool" in out
+    # the title names the mix, not the single workload the blend does not use
+    title = out.splitlines()[0]
+    assert "workload mix MIX.csv (chat 60%, batch 40%)" in title and "ISL 1024" not in title
+    assert "blend over the classes' output tokens" in title
 
 
 def test_bad_mix_is_one_located_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -83,10 +83,11 @@ def run(args: argparse.Namespace) -> int:
     catalogue = bundled_catalogue()
     project = build_project(args, catalogue)
     notes: list[str] = []
+    title = project.name
     if getattr(args, "mix", None):
         from .mix_view import mix_comparison
 
-        comparison, notes = mix_comparison(project, catalogue, args.mix)
+        comparison, notes, title = mix_comparison(project, catalogue, args.mix)
     else:
         comparison = evaluate(project, catalogue, calibration())
     if args.csv:
@@ -103,8 +104,13 @@ def run(args: argparse.Namespace) -> int:
             writer.writerow([csv_safe(cell) for cell in cells])  # labels may be imported text
         return 0
     print(
-        f"{project.name}   (M = measured, A = anchored to a measurement, E = estimated; "
-        "$/Mtok counts output tokens)"
+        f"{title}   (M = measured, A = anchored to a measurement, E = estimated; "
+        + (
+            "$/Mtok is the blend over the classes' output tokens, tok/s/user the slowest "
+            "class's, TTFT the longest)"
+            if notes
+            else "$/Mtok counts output tokens)"
+        )
     )
     print(format_table(COLUMNS, [_row(result) for result in comparison.options]))
     for note in notes:

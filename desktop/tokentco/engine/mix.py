@@ -420,8 +420,18 @@ def restated_for_mix(plain: Comparison, mix: MixComparison) -> Comparison:
         pool = mixed.pool
         if not pool.feasible:
             point = replace(result.point, feasible=False, reason=pool.reason)
+            # energy as a plain infeasible option words it (no delivered tokens), not
+            # the single workload's figure the blend does not deliver
+            mw = None if result.tokens_per_s_per_mw is None else 0.0
             options.append(
-                replace(result, point=point, usd_per_mtok=math.inf, usd_per_mtok_output=math.inf)
+                replace(
+                    result,
+                    point=point,
+                    usd_per_mtok=math.inf,
+                    usd_per_mtok_output=math.inf,
+                    tokens_per_s_per_mw=mw,
+                    kwh_per_mtok=None,
+                )
             )
             continue
         point = replace(
