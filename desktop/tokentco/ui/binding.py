@@ -137,16 +137,21 @@ class Binder(QObject):
             elif isinstance(w, QAbstractButton):
                 w.setChecked(bool(value))
             elif isinstance(w, QLineEdit):
-                w.setText("" if value is None else str(value))
+                text = "" if value is None else str(value)
+                if w.text() != text:
+                    w.setText(text)
             else:
                 if value is None:
                     shown: float = w.minimum()  # type: ignore[attr-defined]
                 else:
                     shown = float(value) * knob.scale
-                if isinstance(w, QDoubleSpinBox):
-                    w.setValue(shown)
-                else:
-                    w.setValue(round(shown))  # type: ignore[attr-defined]
+                # as the box will hold it (a double box keeps its decimals)
+                shown = (
+                    round(shown, w.decimals()) if isinstance(w, QDoubleSpinBox) else round(shown)
+                )
+                # an unchanged box is left alone: setValue rewrites (and repaints) its text
+                if w.value() != shown:  # type: ignore[attr-defined]
+                    w.setValue(shown)  # type: ignore[attr-defined]
         finally:
             w.blockSignals(False)
 

@@ -459,6 +459,16 @@ class KnobPanel(QScrollArea):
 
     def _fill_options(self, project: Project) -> None:
         current = self.doc.selected_option_id
+        key = (
+            current,
+            tuple(
+                (o.id, o.display_name, o.accelerator_id, o.offer_id, o.serving is not None)
+                for o in project.options
+            ),
+        )
+        if key == getattr(self, "_options_key", None):
+            return  # the same list (a utilization drag): no refill, no repaint
+        self._options_key = key
         self.options.blockSignals(True)
         self.options.clear()
         for index, option in enumerate(project.options):
@@ -499,13 +509,15 @@ class KnobPanel(QScrollArea):
         self.pricing_model.setCurrentIndex(
             max(0, self.pricing_model.findData(offer.pricing_model if offer else None))
         )
-        self.offer.clear()
-        for candidate in sorted(
-            self.doc.catalogue.offers_for(option.accelerator_id), key=_offer_key
-        ):
-            self.offer.addItem(describe_offer(candidate), candidate.id)
-        if offer is not None and self.offer.findData(offer.id) < 0:
-            self.offer.addItem(describe_offer(offer), offer.id)
+        candidates = sorted(self.doc.catalogue.offers_for(option.accelerator_id), key=_offer_key)
+        if offer is not None and offer.id not in {c.id for c in candidates}:
+            candidates.append(offer)
+        shown = [(describe_offer(c), c.id) for c in candidates]
+        if shown != getattr(self, "_offers_shown", None):  # refilled only when it changes
+            self._offers_shown = shown
+            self.offer.clear()
+            for text, offer_id in shown:
+                self.offer.addItem(text, offer_id)
         self.offer.setCurrentIndex(max(0, self.offer.findData(option.offer_id)))
         owned = offer is not None and offer.owned is not None
         form = self.pricing_box.layout()

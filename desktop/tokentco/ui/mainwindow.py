@@ -78,6 +78,11 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt", ".xlsm", ".xls", ".ods"
 STATE_VERSION = 3
 TEXT_DELAY_MS = 120
 """During a drag the table and details refresh at most this often; charts every frame."""
+BUSY_NOTE_MS = 250
+"""The status bar says "Updating…" only for a computation still running after this long."""
+TORNADO_SETTLE_MS = 150
+"""The sensitivity (several evaluations) starts once no new comparison has arrived for this
+long: during a drag it would take the CPU (and the GIL) from every frame."""
 
 
 class MainWindow(QMainWindow):
@@ -141,6 +146,14 @@ class MainWindow(QMainWindow):
         self.details_for: Comparison | None = None  # the comparison the details describe
         self._text_painted_at = 0.0
         self._tornado_stale = True
+        self._tornado_timer = QTimer(self)
+        self._tornado_timer.setSingleShot(True)
+        self._tornado_timer.setInterval(TORNADO_SETTLE_MS)
+        self._tornado_timer.timeout.connect(self._tornado_settled)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_NOTE_MS)
+        self._busy_timer.timeout.connect(self._busy_note)
         self._build_central()
         self.workload = WorkloadController(self)  # the Workload tab, after Scorecard
         self._build_docks()
@@ -513,6 +526,7 @@ class MainWindow(QMainWindow):
         self._tornado_stale = True  # recomputed once the comparison settles (see _computed)
 
     def _recompute_tornado(self) -> None:
+        self._tornado_timer.stop()
         self._tornado_stale = False
         option_id = self.doc.selected_option_id
         project = self.doc.project
@@ -542,22 +556,21 @@ class MainWindow(QMainWindow):
         self.comparison, self.comparison_project = comparison, project
         self.workload.computed(project, outcome)
         self.last_compute_ms = ms
-        self.render_comparison()
-        latency = (time.perf_counter() - self._requested_at) * 1000
-        if self.ops.is_busy("comparison"):
-            self.status.setText("Updating…")
-        else:
-            self.status.setText(
-                f"{len(comparison.options)} options · computed in {ms:.0f} ms · "
-                f"painted in {self.last_paint_ms:.0f} ms · {MODEL_VERSION} · "
-                + self.calibration_label()
-            )
-        self.last_latency_ms = latency
-        if not self.ops.is_busy("comparison") and self._tornado_stale:
+        self.render_comparison()  # the status line follows with the table (_show_status)
+        self.last_latency_ms = (time.perf_counter() - self._requested_at) * 1000
+        if self._tornado_stale:
             # the tornado (several evaluations) waits until a drag settles so it never
-            # competes with the live recomputation for the CPU
-            self._recompute_tornado()
+            # competes with the live recomputation and painting for the CPU
+            self._tornado_timer.start()
         self.comparisonShown.emit(comparison)
+
+    def _tornado_settled(self) -> None:
+        if self._closing or not self._tornado_stale:
+            return
+        if self.ops.is_busy("comparison"):
+            self._tornado_timer.start()  # still dragging: wait for the next comparison
+            return
+        self._recompute_tornado()
 
     def _compute_failed(self, exc: Exception) -> None:
         message = describe_exception(exc)
@@ -620,6 +633,7 @@ class MainWindow(QMainWindow):
         if self.comparison is None:
             return
         self._text_painted_at = time.perf_counter()
+        self._show_status()
         if self.results_model.comparison is not self.comparison:
             self._render_table()
             if self.details_for is not self.comparison:
@@ -636,6 +650,7 @@ class MainWindow(QMainWindow):
         if self.comparison is None:
             return
         self._text_painted_at = time.perf_counter()
+        self._show_status()
         self._render_table()
         self._render_details()
 
@@ -660,8 +675,25 @@ class MainWindow(QMainWindow):
         self.details.show_result(self.comparison, project, self.doc.selected_option_id)
         self.details_for = self.comparison
 
+    def _show_status(self) -> None:
+        """The status line's figures, refreshed with the table (not every frame of a drag:
+        a new text relayouts and repaints the status bar)."""
+        if self.comparison is None or self.ops.is_busy("comparison"):
+            return  # the next comparison's refresh shows its figures
+        text = (
+            f"{len(self.comparison.options)} options · computed in {self.last_compute_ms:.0f} ms"
+            f" · painted in {self.last_paint_ms:.0f} ms · {MODEL_VERSION} · "
+            + self.calibration_label()
+        )
+        if self.status.text() != text:
+            self.status.setText(text)
+
     def _busy_changed(self, busy: bool) -> None:
-        if busy and self.ops.is_busy("comparison"):
+        if busy and self.ops.is_busy("comparison") and not self._busy_timer.isActive():
+            self._busy_timer.start()  # "Updating…" only for a computation that takes a while
+
+    def _busy_note(self) -> None:
+        if self.ops.is_busy("comparison"):
             self.status.setText("Updating…")
 
     # ================================================================ document events
