@@ -31,6 +31,7 @@ is a located problem naming the option to use.
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -130,17 +131,32 @@ def detect(path: Path) -> str | None:
 # --- reading ------------------------------------------------------------------------------
 
 
-def read_runs(path: Path, fmt: str, defaults: BenchDefaults) -> list[BenchRun]:
-    """The runs in one file (raises one located :class:`InputError` if unreadable)."""
+def check_size(path: Path) -> None:
+    """Refuse a file too large to be a benchmark result before any child process starts
+    (a cheap refusal, in the caller's process)."""
     where = Location(file=path.name)
     try:
         size = path.stat().st_size
-        if size > MAX_BENCH_BYTES:
-            raise InputError(
-                f"{size / 1e6:.0f} MB is too large for a benchmark result "
-                f"(at most {MAX_BENCH_BYTES / 1e6:.0f} MB)",
-                where,
-            )
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", where) from None
+    if size > MAX_BENCH_BYTES:
+        raise InputError(
+            f"{size / 1e6:.0f} MB is too large for a benchmark result "
+            f"(at most {MAX_BENCH_BYTES / 1e6:.0f} MB)",
+            where,
+        )
+
+
+def read_runs(path: Path, fmt: str, defaults: BenchDefaults) -> list[BenchRun]:
+    """The runs in one file (raises one located :class:`InputError` if unreadable).
+
+    Parses untrusted text: callers outside a test run it in the isolated child
+    (:func:`tokentco.io.isolation.read_bench_isolated`), which contains a crash, a memory
+    blow-up or a hang. Only bounded, plain data comes back (texts capped, the system
+    description reduced to the fields :func:`join_mlperf` reads)."""
+    where = Location(file=path.name)
+    check_size(path)
+    try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", where) from None
@@ -156,10 +172,34 @@ def read_runs(path: Path, fmt: str, defaults: BenchDefaults) -> list[BenchRun]:
         return [_from_perf_csv(text, fmt, path, defaults)]
     obj = _json(text, path)
     if fmt == "mlperf_system":
-        return [BenchRun(format=fmt, file=path.name, system=obj)]
+        return [BenchRun(format=fmt, file=path.name, system=_system_fields(obj))]
     if fmt == "vllm":
         return [_from_serving(obj, "vllm", path, None, defaults)]
     return [_from_perf_json(obj, fmt, path, defaults)]
+
+
+_SYSTEM_FIELDS = (
+    "system_name",
+    "accelerator_model_name",
+    "accelerators_per_node",
+    "number_of_nodes",
+    "framework",
+)
+MAX_TEXT_CHARS = 200
+"""Longest name (model, GPU, engine…) kept from a benchmark file: a name, not a payload."""
+
+
+def _system_fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """The system description's fields :func:`join_mlperf` reads, as short scalars: a
+    system JSON with a million other keys does not travel back from the child whole."""
+    kept: dict[str, Any] = {}
+    for name in _SYSTEM_FIELDS:
+        value = obj.get(name)
+        if isinstance(value, str):
+            kept[name] = value[:MAX_TEXT_CHARS]
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            kept[name] = value if isinstance(value, float) or abs(value) < 10**18 else None
+    return kept
 
 
 def _label(fmt: str) -> str:
@@ -180,7 +220,9 @@ def _json(text: str, path: Path, line: int | None = None) -> dict[str, Any]:
 
 
 def _jsonl(text: str, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # "\n" only: str.splitlines would also cut at U+2028 or \x1c, which JSON strings
+    # may hold unescaped
+    for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             yield number, _json(line, path, number)
 
@@ -195,7 +237,37 @@ def _number(value: Any) -> float | None:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
         return None
-    return number if number == number and abs(number) != float("inf") else None
+    return number if math.isfinite(number) else None
+
+
+def _not_finite(value: Any) -> bool:
+    """True for a number that is there but is no finite figure: ``NaN``/``Infinity`` (as
+    Python tools write them), ``1e400`` (read as infinity) or an integer beyond a float."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, str):
+        value = value.replace(",", "").strip()
+        if not value:
+            return False
+    try:
+        return not math.isfinite(float(value))
+    except OverflowError:
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _throughput_problem(value: Any, name: str) -> str | None:
+    """The located reason a present throughput figure cannot be used (None if it can)."""
+    if not _not_finite(value):
+        return None
+    if isinstance(value, str):
+        shown = f'"{value.strip()}"'
+    elif isinstance(value, int):
+        shown = f"an integer of {len(str(abs(value)))} digits"
+    else:
+        shown = repr(value)  # inf / nan: 1e400 in the file reads as inf
+    return f"{name} is not a finite number ({shown}): not a measurement"
 
 
 def _int(value: Any) -> int | None:
@@ -280,15 +352,20 @@ def _from_serving(
         "tokens/s per user = 1000 / median_tpot_ms"
     )
     if obj.get("failed"):
-        run.notes["import: failed requests"] = str(obj.get("failed"))
+        run.notes["import: failed requests"] = str(obj.get("failed"))[:MAX_TEXT_CHARS]
+    run.problem = run.problem or _throughput_problem(
+        obj.get("output_throughput"), "output_throughput"
+    )
     return _apply_defaults(run, defaults)
 
 
 def _text(value: Any) -> str | None:
     if value is None or isinstance(value, dict | list):
         return None
-    text = str(value).strip()
-    return text or None
+    if isinstance(value, int) and abs(value) >= 10**MAX_TEXT_CHARS:
+        return None  # not a name (and str() of a huge integer is refused or slow)
+    text = str(value)[: MAX_TEXT_CHARS * 4].strip()
+    return text[:MAX_TEXT_CHARS] or None
 
 
 def _stat(obj: dict[str, Any], name: str, *keys: str) -> float | None:
@@ -352,6 +429,11 @@ def _from_perf_json(obj: dict[str, Any], fmt: str, path: Path, defaults: BenchDe
     )
     if obj.get("was_cancelled") is True:
         run.problem = "the benchmark was cancelled before it completed: not a measurement"
+    throughput = obj.get("output_token_throughput")
+    if isinstance(throughput, dict):
+        run.problem = run.problem or _throughput_problem(
+            throughput.get("avg"), "output_token_throughput avg"
+        )
     return _apply_defaults(run, defaults)
 
 
@@ -415,26 +497,43 @@ def _from_perf_csv(text: str, fmt: str, path: Path, defaults: BenchDefaults) -> 
     run.osl_tokens = _int(stat("output sequence length", "avg"))
     run.notes["import: format"] = f"{_label(fmt)} (CSV)"
     run.notes["import: figures"] = "Output Token Throughput (tok/s, all GPUs); TTFT p50"
+    if run.tokens_per_s is None:
+        raw = values.get("output token throughput") or stats.get("output token throughput", {}).get(
+            "avg"
+        )
+        run.problem = _throughput_problem(raw, "Output Token Throughput")
     return _apply_defaults(run, defaults)
 
 
-_SUMMARY_LINE = re.compile(r"^\s*([^:=]+?)\s*:\s*(.+?)\s*$")
+def _summary_fields(text: str) -> dict[str, str]:
+    """LoadGen's "key : value" lines, first occurrence of each key (lower-cased). Split
+    with ``str.partition``, not a regular expression: the old pattern
+    ``^\\s*([^:=]+?)\\s*:\\s*(.+?)\\s*$`` backtracked cubically, so a summary holding one
+    line of 5,000 spaces took minutes."""
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("="):
+            continue
+        key, colon, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if colon and key and value and "=" not in key:
+            fields.setdefault(key.lower()[:MAX_TEXT_CHARS], value[: MAX_TEXT_CHARS * 4])
+    return fields
 
 
 def _from_mlperf(text: str, path: Path, defaults: BenchDefaults) -> BenchRun:
     """``mlperf_log_summary.txt``: "key : value" lines from LoadGen."""
-    fields: dict[str, str] = {}
-    for line in text.splitlines():
-        match = _SUMMARY_LINE.match(line)
-        if match and not line.startswith("="):
-            fields.setdefault(match.group(1).lower(), match.group(2))
+    fields = _summary_fields(text)
     run = BenchRun(format="mlperf", file=_mlperf_name(path))
     scenario = fields.get("scenario", "")
     run.scenario = f"MLPerf {scenario}".strip()
     run.tokens_per_s = _number(fields.get("tokens per second")) or _number(
         fields.get("completed tokens per second")
     )
-    if run.tokens_per_s is None:
+    raw_tokens = fields.get("tokens per second") or fields.get("completed tokens per second")
+    if run.tokens_per_s is None and _not_finite(raw_tokens):
+        run.problem = _throughput_problem(raw_tokens, "Tokens per second")
+    elif run.tokens_per_s is None:
         samples = fields.get("samples per second") or fields.get("completed samples per second")
         run.problem = (
             f"no tokens per second in the summary (samples per second: {samples}): only "

@@ -61,7 +61,7 @@ from tokentco.domain import (
     TableKind,
 )
 from tokentco.domain.base import Frozen
-from tokentco.io.bench_formats import BenchDefaults, BenchRun, detect, join_mlperf, read_runs
+from tokentco.io.bench_formats import BenchDefaults, BenchRun, detect, join_mlperf
 from tokentco.io.bench_results import measured_rows
 from tokentco.io.errors import InputError, Location, Problem
 from tokentco.io.import_columns import (
@@ -102,7 +102,7 @@ from tokentco.io.import_values import (
     special_message,
     text_of,
 )
-from tokentco.io.isolation import ReadCancelled, read_isolated
+from tokentco.io.isolation import ReadCancelled, read_bench_isolated, read_isolated
 
 HEADER_SEARCH_ROWS = 60
 """Non-blank rows searched for the header (blank rows above it are not counted)."""
@@ -280,9 +280,11 @@ def _import(
     tick(0.0, "starting import")
     loaded: list[tuple[RawSheet, TableKind | None, int | None]] = []
     bench_runs: list[BenchRun] = []
+    bench_read = _read_bench_files(files, bench or BenchDefaults(), tick)
     for number, path in enumerate(files):
         tick.base, tick.span = 0.4 * number / max(len(files), 1), 0.4 / max(len(files), 1)
-        if _read_bench(path, bench or BenchDefaults(), bench_runs, result):
+        if number in bench_read:
+            _take_bench(path, bench_read[number], bench_runs, result)
             continue
         try:
             # in a child process: a file that crashes or exhausts the reader is one problem
@@ -370,20 +372,37 @@ def _in_background(load: Callable[[], Catalogue]) -> Callable[[], Catalogue]:
     return wait
 
 
-def _read_bench(
-    path: Path, defaults: BenchDefaults, runs: list[BenchRun], result: ImportResult
-) -> bool:
-    """True when ``path`` is a benchmark-tool output (its runs appended, or one problem)."""
-    fmt = detect(path)
-    if fmt is None:
-        return False
+def _read_bench_files(
+    files: list[Path], defaults: BenchDefaults, tick: "_Progress"
+) -> dict[int, list[BenchRun] | InputError]:
+    """The benchmark-tool outputs among ``files`` (by index), parsed in ONE isolated child
+    (a hostile JSON's crash, memory blow-up or hang is that file's problem); recognising
+    them reads at most 64 KB of each here."""
+    found = {number: fmt for number, path in enumerate(files) if (fmt := detect(path))}
+    if not found:
+        return {}
     try:
-        runs.extend(read_runs(path, fmt, defaults))
-    except InputError as exc:
-        problem = Problem(exc.location or Location(file=path.name), exc.message)
+        outcomes = read_bench_isolated(
+            [(files[n], fmt) for n, fmt in found.items()], defaults, cancelled=tick.cancelled
+        )
+    except ReadCancelled:
+        raise ImportCancelled("import cancelled") from None
+    return dict(zip(found, outcomes, strict=True))
+
+
+def _take_bench(
+    path: Path,
+    outcome: list[BenchRun] | InputError,
+    runs: list[BenchRun],
+    result: ImportResult,
+) -> None:
+    """A benchmark file's runs appended, or its one problem listed as unreadable."""
+    if isinstance(outcome, InputError):
+        problem = Problem(outcome.location or Location(file=path.name), outcome.message)
         result.problems.append(problem)
         result.unreadable.append(problem)
-    return True
+    else:
+        runs.extend(outcome)
 
 
 def _bench_rows(ctx: "_Context", runs: list[BenchRun]) -> None:

@@ -1,17 +1,31 @@
-"""Read an untrusted spreadsheet in a child process, so a hostile file cannot end the app.
+"""Read untrusted files in a child process, so a hostile file cannot end the app.
 
 Why: python-calamine is native code. A 2 KB .xlsx declaring 4,294,967,295 shared strings,
 or holding one cell at XFD1048576, makes it try to allocate 100+ GB and abort the whole
 process (SIGABRT) — the GUI with the analyst's unsaved work, or the CLI mid-run. So the
-reading (zip checks, calamine, CSV decoding) runs in a child Python process with an
-address-space limit (``RLIMIT_AS``, POSIX only) and a wall-clock limit. Whatever happens
-there — a crash, ``MemoryError``, a timeout, an unexpected exception — comes back as ONE
-located :class:`InputError` ("file.xlsx: could not be read: …"); cancelling kills the
-child at once (polled every 20 ms), so Cancel stops a read within the 0.5 s target.
+reading (zip checks, calamine, CSV decoding) runs in a child Python process with a memory
+limit and a wall-clock limit. Benchmark result files (vLLM/SGLang JSON, GenAI-Perf/AIPerf
+exports, MLPerf summaries: :mod:`tokentco.io.bench_formats`) are parsed there too: a JSON
+that inflates to gigabytes, nesting that exhausts the stack or a line that makes a pattern
+backtrack stays in the child. Whatever happens there — a crash, ``MemoryError``, a timeout,
+an unexpected exception — comes back as ONE located :class:`InputError` ("file.xlsx: could
+not be read: …"); cancelling kills the child at once (polled every 20 ms), so Cancel stops
+a read within the 0.5 s target.
 
-Only plain grids (:class:`RawSheet`) cross the pipe; everything that interprets them runs
-in the parent. The child re-applies the parent's current safety limits of
-``import_read`` (so a caller or a test that lowers ``MAX_FILE_BYTES`` is obeyed).
+**The memory limit** (:func:`memory_cap_method`): on Linux and other POSIX systems the child
+sets ``RLIMIT_AS`` on itself; on Windows it puts itself in a Job Object with
+``JOB_OBJECT_LIMIT_PROCESS_MEMORY`` (:mod:`tokentco.io.isolation_windows`); on macOS, whose
+kernel does not enforce ``RLIMIT_AS`` (nor ``RLIMIT_DATA`` for mmap-backed allocations),
+the parent polls the child's resident size (``proc_pid_rusage``) with every 20 ms wait and
+kills it past the limit — a watchdog, so an allocation faster than a poll can overshoot.
+
+Only plain data crosses back: grids (:class:`RawSheet`) and benchmark runs
+(:class:`~tokentco.io.bench_formats.BenchRun`), through an unpickler that accepts only those
+types; everything that interprets them runs in the parent. The child re-applies the
+parent's current safety limits of ``import_read`` and ``bench_formats`` (so a caller or a
+test that lowers ``MAX_FILE_BYTES`` is obeyed). Several benchmark files are read by one
+child in turn (one start-up, ~0.1 s, not one per file); if it dies on one of them, that file
+is the problem and a fresh child reads the rest.
 
 The child is a plain ``python -P -c`` subprocess, not ``multiprocessing``: a ``spawn``
 child re-runs the parent's main script, which costs time and breaks scripts without a
@@ -22,6 +36,7 @@ PyInstaller entry point already calls ``multiprocessing.freeze_support()``), wit
 messages over a ``Pipe``.
 """
 
+import contextlib
 import io
 import multiprocessing
 import pickle
@@ -32,16 +47,21 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from tokentco.io import import_read
+from tokentco.io import bench_formats, import_read
+from tokentco.io.bench_formats import BenchDefaults, BenchRun
 from tokentco.io.errors import InputError, Location
 from tokentco.io.import_read import RawSheet, Tick
 
 MEMORY_LIMIT_BYTES = 4 * 1024**3
 """Address space the reading child may use; far above a 200 MB workbook's real need."""
+BENCH_MEMORY_LIMIT_BYTES = 1024**3
+"""For benchmark files (at most 64 MB, which a real result holds as a few hundred MB of
+Python objects); a JSON of millions of empty objects inflates ~20× and is stopped."""
 TIME_LIMIT_S = 120.0
 """Wall-clock limit for reading one file (a 100,000-row .xlsx takes ~1 s)."""
 POLL_S = 0.02
@@ -54,6 +74,30 @@ _LIMITS = (
     "RATIO_CHECK_MIN_BYTES",
     "MAX_SHEET_CELLS",
 )
+_BENCH_LIMITS = ("MAX_BENCH_BYTES",)
+
+MemoryCap = Literal["rlimit", "job_object", "watchdog"]
+
+
+def memory_cap_method(platform: str = sys.platform) -> MemoryCap:
+    """How the child's memory is capped on ``platform``: ``RLIMIT_AS`` set in the child
+    (Linux, other POSIX), a Job Object (Windows), or the parent's resident-size watchdog
+    (macOS, where the kernel ignores ``RLIMIT_AS``)."""
+    if platform == "win32":
+        return "job_object"
+    if platform == "darwin":
+        return "watchdog"
+    return "rlimit"
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One file for the child: its spreadsheet grids, or its benchmark runs."""
+
+    kind: Literal["tables", "bench"]
+    path: str
+    fmt: str = ""
+    defaults: BenchDefaults | None = None
 
 
 class ReadCancelled(Exception):
@@ -76,6 +120,7 @@ class _Child:
     """A started reader: messages arrive in ``inbox`` (None when the child is gone)."""
 
     inbox: "queue.Queue[tuple[str, Any] | None]"
+    pid: int | None
 
     def kill(self) -> None:
         raise NotImplementedError
@@ -98,6 +143,7 @@ class _SubprocessChild(_Child):
             stderr=subprocess.DEVNULL,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
+        self.pid = self.process.pid
         self.stdout = self.process.stdout
         threading.Thread(target=self._pump, daemon=True).start()
         try:
@@ -142,6 +188,7 @@ class _SpawnChild(_Child):
         self.receiver, sender = context.Pipe(duplex=False)
         self.process = context.Process(target=_spawn_main, args=(sender, request), daemon=True)
         self.process.start()
+        self.pid = self.process.pid
         sender.close()
         threading.Thread(target=self._pump, daemon=True).start()
 
@@ -167,12 +214,12 @@ class _SpawnChild(_Child):
 
 
 def _relay(frames: Iterable[bytes], inbox: "queue.Queue[tuple[str, Any] | None]") -> None:
-    """Reader thread: each pickled message → the queue (until the result); None at the end."""
+    """Reader thread: each pickled message → the queue (until "done"); None at the end."""
     try:
         for body in frames:
             message = _Unpickler(io.BytesIO(body)).load()
             inbox.put(message)
-            if message[0] != "tick":
+            if message[0] == "done":
                 return
     except (OSError, ValueError, pickle.UnpicklingError, EOFError):
         pass
@@ -188,58 +235,176 @@ def read_isolated(
     time_limit_s: float = TIME_LIMIT_S,
     memory_limit_bytes: int = MEMORY_LIMIT_BYTES,
     launcher: str | None = None,
+    memory_cap: MemoryCap | None = None,
 ) -> list[RawSheet]:
     """``import_read.read_tables(path)`` run in a child process with limits.
 
     Raises :class:`InputError` (one located line) for anything that stops the file, and
     :class:`ReadCancelled` when ``cancelled()`` turns true. Exceptions raised by ``tick``
     (the importer's own cancellation) propagate after the child is killed. ``launcher``:
-    "subprocess" or "spawn" (default: spawn in a frozen build, else subprocess).
+    "subprocess" or "spawn" (default: spawn in a frozen build, else subprocess);
+    ``memory_cap``: see :func:`memory_cap_method` (default: this platform's).
     """
     path = Path(path)
     import_read.check_file(path)  # cheap refusals need no child
-    where = Location(file=path.name)
-    limits = {name: getattr(import_read, name) for name in _LIMITS}
-    request = pickle.dumps((str(path.resolve()), memory_limit_bytes, limits))
+    job = _Job("tables", str(path.resolve()))
+    limits = _Limits(time_limit_s, memory_limit_bytes, memory_cap or memory_cap_method())
+    (outcome,) = _run_jobs([job], [path.name], tick, cancelled, limits, launcher)
+    if isinstance(outcome, InputError):
+        raise outcome
+    sheets: list[RawSheet] = outcome
+    return sheets
+
+
+def read_bench_isolated(
+    files: Sequence[tuple[Path, str]],
+    defaults: BenchDefaults,
+    tick: Tick = _noop,
+    cancelled: Callable[[], bool] = _never,
+    *,
+    time_limit_s: float = TIME_LIMIT_S,
+    memory_limit_bytes: int = BENCH_MEMORY_LIMIT_BYTES,
+    launcher: str | None = None,
+    memory_cap: MemoryCap | None = None,
+) -> list[list[BenchRun] | InputError]:
+    """``bench_formats.read_runs(path, fmt, defaults)`` for each ``(path, fmt)``, in one
+    child process with limits: per file its runs, or the one located :class:`InputError`
+    that stops it (a crash, the memory or time limit, bad content). The time limit is per
+    file. Raises :class:`ReadCancelled` when ``cancelled()`` turns true."""
+    outcomes: list[list[BenchRun] | InputError | None] = [None] * len(files)
+    jobs: list[_Job] = []
+    names: list[str] = []
+    slots: list[int] = []
+    for index, (path, fmt) in enumerate(files):
+        path = Path(path)
+        try:
+            bench_formats.check_size(path)  # cheap refusals need no child
+        except InputError as exc:
+            outcomes[index] = exc
+            continue
+        jobs.append(_Job("bench", str(path.resolve()), fmt, defaults))
+        names.append(path.name)
+        slots.append(index)
+    if jobs:
+        limits = _Limits(time_limit_s, memory_limit_bytes, memory_cap or memory_cap_method())
+        for index, outcome in zip(
+            slots, _run_jobs(jobs, names, tick, cancelled, limits, launcher), strict=True
+        ):
+            outcomes[index] = outcome
+    done: list[list[BenchRun] | InputError] = []
+    for outcome in outcomes:
+        assert outcome is not None
+        done.append(outcome)
+    return done
+
+
+@dataclass(frozen=True)
+class _Limits:
+    time_s: float
+    memory_bytes: int
+    memory_cap: MemoryCap
+
+
+def _run_jobs(
+    jobs: list[_Job],
+    names: list[str],
+    tick: Tick,
+    cancelled: Callable[[], bool],
+    limits: _Limits,
+    launcher: str | None,
+) -> list[Any]:
+    """Each job's payload or :class:`InputError`, in order. One child reads the jobs in
+    turn; when it dies, times out or runs out of memory on one, that one gets the problem
+    and a fresh child takes the rest."""
+    outcomes: list[Any] = []
     launcher = launcher or ("spawn" if getattr(sys, "frozen", False) else "subprocess")
-    try:
-        child = _SpawnChild(request) if launcher == "spawn" else _SubprocessChild(request)
-    except OSError as exc:
-        raise InputError(f"could not be read: cannot start the reader ({exc})", where) from exc
-    deadline = time.monotonic() + time_limit_s
-    try:
-        while True:
-            if cancelled():
-                raise ReadCancelled(f"{path.name}: reading cancelled")
-            try:
-                message = child.inbox.get(timeout=POLL_S)
-            except queue.Empty:
-                if time.monotonic() > deadline:
-                    raise InputError(
-                        f"could not be read within {time_limit_s:g} s (stopped): "
-                        "split the file or remove unused sheets",
+    shared = {name: getattr(import_read, name) for name in _LIMITS}
+    shared.update({name: getattr(bench_formats, name) for name in _BENCH_LIMITS})
+    while len(outcomes) < len(jobs):
+        rest = jobs[len(outcomes) :]
+        kernel_cap = limits.memory_cap != "watchdog"
+        request = pickle.dumps((rest, limits.memory_bytes, kernel_cap, shared))
+        where = Location(file=names[len(outcomes)])
+        try:
+            child = _SpawnChild(request) if launcher == "spawn" else _SubprocessChild(request)
+        except OSError as exc:
+            problem = InputError(f"could not be read: cannot start the reader ({exc})", where)
+            outcomes.extend([problem] * len(rest))
+            break
+        try:
+            _collect(child, rest, names[len(outcomes) :], outcomes, tick, cancelled, limits)
+        finally:
+            child.kill()
+    return outcomes
+
+
+def _collect(
+    child: "_Child",
+    jobs: list[_Job],
+    names: list[str],
+    outcomes: list[Any],
+    tick: Tick,
+    cancelled: Callable[[], bool],
+    limits: _Limits,
+) -> None:
+    """Append the child's outcomes to ``outcomes`` until it is done, or until one job stops
+    it (that job's problem appended; the caller starts a new child for the rest)."""
+    watch = _resident_bytes if limits.memory_cap == "watchdog" else None
+    first = len(outcomes)
+    deadline = time.monotonic() + limits.time_s
+    while len(outcomes) - first < len(jobs):
+        current = len(outcomes) - first
+        where = Location(file=names[current])
+        if cancelled():
+            raise ReadCancelled(f"{names[current]}: reading cancelled")
+        if watch is not None and (watch(child.pid) or 0) > limits.memory_bytes:
+            outcomes.append(_memory_error(limits.memory_bytes, where))
+            return
+        try:
+            message = child.inbox.get(timeout=POLL_S)
+        except queue.Empty:
+            if time.monotonic() > deadline:
+                outcomes.append(
+                    InputError(
+                        f"could not be read within {limits.time_s:g} s (stopped): "
+                        + _TIME_HINTS[jobs[current].kind],
                         where,
-                    ) from None
-                continue
-            if message is None:  # the pipe closed without a result: the child died
-                raise InputError(_crash_reason(child.exit_code()), where)
-            kind, payload = message
-            if kind == "tick":
-                tick(*payload)
-            elif kind == "ok":
-                sheets: list[RawSheet] = payload
-                return sheets
-            elif kind == "error":
-                text, location = payload
-                raise InputError(text, location)
-            else:  # "memory"
-                raise InputError(
-                    f"could not be read: it needs more than {_size(memory_limit_bytes)} "
-                    "of memory (damaged, or built to exhaust memory)",
-                    where,
+                    )
                 )
-    finally:
-        child.kill()
+                return
+            continue
+        if message is None:  # the pipe closed without a result: the child died
+            outcomes.append(InputError(_crash_reason(child.exit_code(), jobs[current].kind), where))
+            return
+        kind, payload = message
+        if kind == "tick":
+            tick(*payload)
+            continue
+        if kind == "done":
+            return
+        deadline = time.monotonic() + limits.time_s  # the time limit is per file
+        if kind == "ok":
+            outcomes.append(payload)
+        elif kind == "error":
+            text, location = payload
+            outcomes.append(InputError(text, location))
+        else:  # "memory": the child stops after it; a fresh one reads the rest
+            outcomes.append(_memory_error(limits.memory_bytes, where))
+            return
+
+
+_TIME_HINTS = {
+    "tables": "split the file or remove unused sheets",
+    "bench": "not a benchmark result a tool writes",
+}
+
+
+def _memory_error(limit: int, where: Location) -> InputError:
+    return InputError(
+        f"could not be read: it needs more than {_size(limit)} "
+        "of memory (damaged, or built to exhaust memory)",
+        where,
+    )
 
 
 class _Unpickler(pickle.Unpickler):
@@ -251,6 +416,7 @@ class _Unpickler(pickle.Unpickler):
             ("tokentco.io.import_read", "RawSheet"),
             ("tokentco.io.import_read", "ExcelError"),
             ("tokentco.io.import_read", "MissingValue"),
+            ("tokentco.io.bench_formats", "BenchRun"),
             ("tokentco.io.errors", "Location"),
             ("datetime", "datetime"),
             ("datetime", "date"),
@@ -270,20 +436,97 @@ def _size(n_bytes: int) -> str:
     return f"{n_bytes / 1024**3:.0f} GB" if n_bytes >= 1024**3 else f"{n_bytes / 1024**2:.0f} MB"
 
 
-def _crash_reason(code: int | None) -> str:
+_WINDOWS_CRASHES = {
+    3: "abort",
+    0xC0000005: "access violation",
+    0xC00000FD: "stack overflow",
+    0xC0000017: "out of memory",
+    0xC0000409: "fail-fast abort",
+}
+"""Exit codes a crashed Windows process ends with (an NTSTATUS, or 3 from ``abort()``)."""
+_READERS = {"tables": "spreadsheet reader", "bench": "benchmark-result reader"}
+
+
+def _crash_reason(code: int | None, kind: str = "tables") -> str:
+    reader = _READERS.get(kind, "reader")
+    name = ""
     if code is not None and code < 0:
         try:
             name = signal.Signals(-code).name
         except ValueError:
-            name = f"signal {-code}"
-        if name in ("SIGABRT", "SIGSEGV", "SIGBUS", "SIGKILL"):
-            return (
-                f"could not be read: the spreadsheet reader stopped ({name}) — the file is "
-                "damaged or built to crash readers (e.g. an absurd size declared inside); "
-                "open it in Excel and save it again"
-            )
-        return f"could not be read: the reader was stopped ({name})"
+            return f"could not be read: the reader was stopped (signal {-code})"
+        if name not in ("SIGABRT", "SIGSEGV", "SIGBUS", "SIGKILL"):
+            return f"could not be read: the reader was stopped ({name})"
+    elif code is not None and sys.platform == "win32" and code in _WINDOWS_CRASHES:
+        name = _WINDOWS_CRASHES[code]
+    if name:
+        advice = "open it in Excel and save it again" if kind == "tables" else "export it again"
+        return (
+            f"could not be read: the {reader} stopped ({name}) — the file is "
+            "damaged or built to crash readers (e.g. an absurd size declared inside); " + advice
+        )
     return f"could not be read: the reader ended unexpectedly (exit code {code})"
+
+
+def _resident_bytes(pid: int | None) -> int | None:
+    """The resident size of process ``pid`` (None if unknown): the watchdog's reading."""
+    if pid is None:
+        return None
+    if sys.platform == "darwin":
+        return _darwin_resident_bytes(pid)
+    try:  # Linux: /proc/<pid>/statm holds sizes in pages; the 2nd is resident
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            resident_pages = int(handle.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return resident_pages * _page_size()
+
+
+def _page_size() -> int:
+    import os
+
+    return os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+_darwin_rusage: Callable[[int], int | None] | None = None
+
+
+def _darwin_resident_bytes(pid: int) -> int | None:
+    """``proc_pid_rusage(pid, RUSAGE_INFO_V0)``'s physical footprint, via libproc (ctypes;
+    psutil is not a dependency). Not exercised in CI (Linux runners)."""
+    global _darwin_rusage
+    if _darwin_rusage is None:
+        import ctypes
+        import ctypes.util
+
+        class RusageInfoV0(ctypes.Structure):
+            _fields_ = [
+                ("ri_uuid", ctypes.c_uint8 * 16),
+                ("ri_user_time", ctypes.c_uint64),
+                ("ri_system_time", ctypes.c_uint64),
+                ("ri_pkg_idle_wkups", ctypes.c_uint64),
+                ("ri_interrupt_wkups", ctypes.c_uint64),
+                ("ri_pageins", ctypes.c_uint64),
+                ("ri_wired_size", ctypes.c_uint64),
+                ("ri_resident_size", ctypes.c_uint64),
+                ("ri_phys_footprint", ctypes.c_uint64),
+                ("ri_proc_start_abstime", ctypes.c_uint64),
+                ("ri_proc_exit_abstime", ctypes.c_uint64),
+            ]
+
+        library = ctypes.CDLL(ctypes.util.find_library("proc") or "libproc.dylib")
+        function = library.proc_pid_rusage
+        function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.POINTER(RusageInfoV0)]
+        function.restype = ctypes.c_int
+
+        def read(child: int) -> int | None:
+            info = RusageInfoV0()
+            if function(child, 0, ctypes.byref(info)) != 0:
+                return None
+            return max(int(info.ri_phys_footprint), int(info.ri_resident_size))
+
+        _darwin_rusage = read
+    return _darwin_rusage(pid)
 
 
 def child_main() -> None:
@@ -308,21 +551,17 @@ def _spawn_main(conn: Any, request: bytes) -> None:
 
 
 def _serve(request: bytes, emit: Callable[[bytes], None]) -> None:
-    """In the child: limit memory, read the file, emit ("tick", …)* then one ("ok", sheets)
-    / ("error", (message, location)) / ("memory", None), each pickled."""
+    """In the child: limit memory, then per job emit ("tick", …)* and one ("ok", payload) /
+    ("error", (message, location)) / ("memory", None), each pickled; ("done", None) at the
+    end. After a "memory" the child stops (its heap may be in any state)."""
     import gc
 
     gc.disable()  # millions of cells, no cycles: the collector would only re-scan them
-    path, memory_limit, limits = pickle.loads(request)
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    except (ImportError, ValueError, OSError):  # Windows, or a lower hard limit already
-        pass
+    jobs, memory_limit, kernel_cap, limits = pickle.loads(request)
+    if kernel_cap:
+        _limit_own_memory(memory_limit)
     for name, value in limits.items():
-        setattr(import_read, name, value)
-    source = Path(path)
+        setattr(bench_formats if name in _BENCH_LIMITS else import_read, name, value)
 
     def send(message: tuple[str, Any]) -> None:
         emit(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
@@ -331,21 +570,52 @@ def _serve(request: bytes, emit: Callable[[bytes], None]) -> None:
         send(("tick", (fraction, message)))
 
     try:
-        try:
-            sheets = import_read.read_tables(source, tick)
-            send(("ok", sheets))
-        except InputError as exc:
-            send(("error", (exc.message, exc.location)))
-        except MemoryError:
-            send(("memory", None))
-        except RecursionError:
-            send(("error", ("could not be read: nested too deeply", _at(source))))
-        except Exception as exc:  # anything else a hostile file provokes is one problem
-            text = f"{type(exc).__name__}: {exc}"
-            send(("error", (f"could not be read: {text}", _at(source))))
+        for job in jobs:
+            outcome = _do(job, tick)
+            send(outcome)
+            if outcome[0] == "memory":
+                return
+        send(("done", None))
     except MemoryError:  # the result itself did not fit in memory
         send(("memory", None))
     except (BrokenPipeError, OSError):  # the parent cancelled and went away
+        pass
+
+
+def _do(job: _Job, tick: Tick) -> tuple[str, Any]:
+    """One job's outcome message (every exception a hostile file provokes is one problem)."""
+    source = Path(job.path)
+    try:
+        if job.kind == "bench":
+            payload: Any = bench_formats.read_runs(source, job.fmt, job.defaults or BenchDefaults())
+        else:
+            payload = import_read.read_tables(source, tick)
+        return ("ok", payload)
+    except InputError as exc:
+        return ("error", (exc.message, exc.location))
+    except MemoryError:
+        return ("memory", None)
+    except RecursionError:
+        return ("error", ("could not be read: nested too deeply", _at(source)))
+    except Exception as exc:
+        text = f"{type(exc).__name__}: {exc}"
+        return ("error", (f"could not be read: {text}", _at(source)))
+
+
+def _limit_own_memory(limit: int) -> None:
+    """Cap this (child) process's memory: ``RLIMIT_AS`` on POSIX, a Job Object on Windows.
+    Failing that (a lower hard limit already, an old kernel) the wall-clock limit remains."""
+    if sys.platform == "win32":
+        from tokentco.io.isolation_windows import limit_current_process_memory
+
+        with contextlib.suppress(OSError):
+            limit_current_process_memory(limit)
+        return
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
         pass
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tokentco.domain import Catalogue, ExchangeRates
-from tokentco.io.bench_formats import BenchDefaults, detect, join_mlperf, read_runs
+from tokentco.io.bench_formats import BenchDefaults, detect, join_mlperf
 from tokentco.io.errors import InputError, Location, Problem, one_line
 from tokentco.io.import_mapping import ColumnMapping, MappingStore
 from tokentco.io.import_preview import PREVIEW_ROWS, SheetPreview, sheets_to_map
@@ -118,20 +118,21 @@ def previews(path: Path, cancelled: Cancelled, rows: int = PREVIEW_ROWS) -> list
     return out
 
 
-def bench_gaps(paths: Sequence[Path], bench: BenchDefaults | None) -> list[BenchGap]:
+def bench_gaps(
+    paths: Sequence[Path], bench: BenchDefaults | None, cancelled: Cancelled = lambda: False
+) -> list[BenchGap]:
     """Benchmark files among ``paths`` whose runs lack a GPU, GPU count or model even with
     ``bench`` applied (an MLPerf summary takes them from its system JSON when both are
     imported together). Files that cannot be read are the import's problems, not gaps."""
+    from tokentco.io.isolation import ReadCancelled, read_bench_isolated
+
     defaults = bench or BenchDefaults()
-    runs = []
-    for path in paths:
-        fmt = detect(path)
-        if fmt is None:
-            continue
-        try:
-            runs.extend(read_runs(path, fmt, defaults))
-        except InputError:
-            continue
+    found = [(path, fmt) for path in paths if (fmt := detect(path))]
+    try:  # parsed in the isolated child, like the import itself
+        outcomes = read_bench_isolated(found, defaults, cancelled=cancelled) if found else []
+    except ReadCancelled:
+        raise ImportCancelled("import cancelled") from None
+    runs = [run for outcome in outcomes if not isinstance(outcome, InputError) for run in outcome]
     missing: dict[str, set[str]] = {}
     for run in join_mlperf(runs, defaults):
         if run.problem or not run.tokens_per_s or run.format == "mlperf_system":
@@ -225,7 +226,7 @@ def run_import_pass(
                 )
             to_map = [s for s in to_map if s.key in still]
         outcome.to_map = to_map
-    outcome.bench_gaps = bench_gaps(paths, bench)
+    outcome.bench_gaps = bench_gaps(paths, bench, cancelled)
     return outcome
 
 
