@@ -3,7 +3,7 @@
 A measurement does not replace the estimate: it corrects it. For an option asked to run
 configuration R, with measurements m₁…mₙ of the same hardware and model,
 
-    throughput(R) = model(R) × F,    ln F = Σ wᵢ ln fᵢ / (Σ wᵢ + W₀),    fᵢ = mᵢ / model(cᵢ)
+    throughput(R) = model(R) × F,    ln F = Σ ωᵢ ln rᵢ,    rᵢ = mᵢ / model(cᵢ)
 
 where cᵢ is the configuration mᵢ was measured at (its precision, engine, lengths,
 interactivity, serving features) and model(cᵢ) the estimator's figure there. Every knob
@@ -13,19 +13,45 @@ by the same F (one basis). At R = cᵢ (distance 0) the figure *is* the measurem
 
 Distance d(R, c) is a sum of documented terms (see ``DISTANCE``): a different weight
 precision, engine family, speculative decoding, disaggregation, KV offload or pinned
-layout each add a fixed amount; lengths and interactivity add |ln ratio|; prefix hits add
-their difference; an unknown length or precision, or a maximum-throughput measurement
-for a request with an interactivity target (or the reverse), adds ``UNKNOWN``. Measurements
-farther than ``MAX_DISTANCE`` are not used. Weights wᵢ = (1 − dᵢ/D)² / dᵢ² (Shepard's
-inverse-distance weighting, tapered to zero at the limit) make F interpolate between
-measurements: it tends to each measurement's own factor as the request approaches it, so
-the anchored figure passes through every measurement and moves smoothly between them.
-W₀, the weight of the model's own answer (F = 1), is 0: shrinking far anchors toward
-the model was tried (W₀ = 0.1–1) and gains nothing on leave-one-source-out residuals, but
-it makes F change with the distance faster than the model changes with the knob, so the
-anchored figure stopped being monotone in the output length. With W₀ = 0 a lone anchor
-gives a constant F: the anchored curve is the model's, scaled. How far the anchor is
-shows in the uncertainty instead.
+layout each add a fixed amount; an unknown length or precision, or a maximum-throughput
+measurement for a request with an interactivity target (or the reverse), adds ``UNKNOWN``
+(together the *settings* part p, which no continuous knob changes); lengths and
+interactivity add |ln ratio| and prefix hits their difference (the *knob* part). The
+nearest ``MAX_ANCHORS`` measurements whose settings part is below ``MAX_DISTANCE`` are used.
+
+The measurements' weights ωᵢ = H · σᵢ (their sum is at most 1; 1 − Σ ωᵢ is the model's own
+answer F = 1, the prior weight W₀ of a Shepard mean), with
+
+* shares σᵢ = wᵢ / Σ wⱼ, wᵢ = (1 − dᵢ/D)² / (|uᵢ| + pᵢ + TIE·dᵢ), where uᵢ = ln model(R) /
+  model(cᵢ) is how far the *model itself* moves from the measured configuration to the
+  request, pᵢ the settings part of dᵢ, and D the distance of the nearest measurement left
+  out by ``MAX_ANCHORS`` (no taper when none is): a fourth measurement overtaking the third
+  takes over from weight 0 instead of at once. Between two measurements the shares are
+  linear in the model's own coordinate ln model, so the anchored figure runs from one
+  measurement to the other as the model does (monotone when the two agree with the model's
+  direction) and passes through each;
+* hand-over H = s(Σ σᵢ pᵢ / MAX_DISTANCE + |Σ σᵢ uᵢ| / (HANDOVER · |ln F*|)), ln F* = Σ σᵢ ln rᵢ,
+  s(t) = 1 − 3t² + 2t³ on [0, 1] and 0 beyond. The share-weighted model shift Σ σᵢ uᵢ is ~0
+  between measurements that bracket the request (interpolation) and grows beyond them
+  (extrapolation): a correction ×r is handed over to the model once the model has moved by
+  more than r^HANDOVER, and no faster. For one measurement |dH/du| · |ln r| ≤ 1.5/HANDOVER
+  < 1, so ln F never changes faster than ln model(R): the anchored figure is continuous,
+  monotone in every knob exactly where the model is (between 1 − 1.5/HANDOVER and
+  1 + 1.5/HANDOVER of the model's slope), flat where the model is flat, and equal to the
+  model where H reaches 0 (``tests/engine/test_anchoring_properties.py``).
+
+Why the hand-over follows the model rather than the knob distance: a correction ×r that ends
+at a fixed knob distance must fall to ×1 over it, so wherever the model changes by less than
+×r across that distance (a flat stretch) the anchored figure must turn against the model to
+get back to it; no taper in the knob distance is both continuous and monotone the way the
+model is. So ``MAX_DISTANCE`` now bounds the settings part only; the knob part ranks the
+measurements and enters their shares. With several measurements whose factors disagree, F is
+continuous but its monotonicity is only as good as the measurements' agreement.
+
+The basis is *measured* at distance 0, *anchored* while H > 0 (the factor and the sources
+shown; F → 1 continuously as H → 0), else *estimated* with F = 1. A measurement that leaves
+a condition unstated is tapered out by its factor (``PLAUSIBLE_FACTOR``,
+``PLAUSIBLE_MARGIN``); quotes state all their conditions.
 """
 
 import math
@@ -47,9 +73,15 @@ from tokentco.engine.results import AnchorCandidate
 from tokentco.engine.terms import realised_prefix_hit
 
 MAX_DISTANCE = 1.5
-"""Measurements at least this far from the requested configuration are not used."""
-MODEL_WEIGHT = 0.0
-"""W₀: weight of the unanchored model (F = 1) in the combination (see module docstring)."""
+"""Measurements whose settings differ by this much (the settings part of the distance) are
+not used; the hand-over reaches the model there."""
+HANDOVER = 2.0
+"""A correction ×r is handed over to the model as the model itself moves by up to r^HANDOVER
+between the measured and the requested configuration (> 1.5 keeps the anchored figure
+monotone where the model is; see the module docstring)."""
+TIE = 0.1
+"""Share of the documented distance in the share weights (separates measurements the model
+sees as equal)."""
 MAX_ANCHORS = 3
 """At most this many measurements are combined (the nearest)."""
 LISTED = 8
@@ -68,6 +100,9 @@ unstated interactivity, another way of counting tokens) rather than that the mod
 off, and anchoring to it would move every figure of the option by that much. A measurement
 that states all its conditions is believed however far the model is from it: that is what
 anchoring corrects. Details lists a rejected measurement with the reason."""
+PLAUSIBLE_MARGIN = math.log(1.25)
+"""Outside ``PLAUSIBLE_FACTOR`` such a measurement's weight tapers to 0 over this much of
+ln factor (its factor can move with the request's lengths when it states none)."""
 DISTANCE = {
     "precision": 1.0,
     "engine": 0.25,
@@ -147,13 +182,24 @@ def _unconstrained(point: MeasuredPoint) -> bool:
 
 def distance(request: AnchorConfig, measured: AnchorConfig) -> tuple[float, tuple[str, ...]]:
     """How far a measurement is from the requested configuration, and why."""
-    total = 0.0
+    settings, knobs, notes = _terms(request, measured)
+    return settings + knobs, notes
+
+
+def settings_distance(request: AnchorConfig, measured: AnchorConfig) -> float:
+    """The part of ``distance`` no continuous knob changes (precision, engine, features,
+    layout, unstated conditions)."""
+    return _terms(request, measured)[0]
+
+
+def _terms(request: AnchorConfig, measured: AnchorConfig) -> tuple[float, float, tuple[str, ...]]:
+    """(settings part, knob part, notes) of the distance."""
+    parts = [0.0, 0.0]
     notes: list[str] = []
 
-    def add(amount: float, note: str) -> None:
-        nonlocal total
+    def add(amount: float, note: str, knob: bool = False) -> None:
         if amount > 1e-12:
-            total += amount
+            parts[int(knob)] += amount
             notes.append(note)
 
     if measured.precision is None:
@@ -170,7 +216,7 @@ def distance(request: AnchorConfig, measured: AnchorConfig) -> tuple[float, tupl
         if got is None or want is None:
             add(UNKNOWN, f"{name} not stated")
         else:
-            add(abs(math.log(got / want)), f"{name} {got:,.0f} vs {want:,.0f}")
+            add(abs(math.log(got / want)), f"{name} {got:,.0f} vs {want:,.0f}", knob=True)
     if (request.user is None) != (measured.user is None):
         add(
             UNKNOWN,
@@ -182,6 +228,7 @@ def distance(request: AnchorConfig, measured: AnchorConfig) -> tuple[float, tupl
         add(
             abs(math.log(measured.user / request.user)),
             f"{measured.user:g} vs {request.user:g} tok/s/user",
+            knob=True,
         )
     for name, want_on, got_on in (
         ("speculative decoding", request.spec, measured.spec),
@@ -190,13 +237,17 @@ def distance(request: AnchorConfig, measured: AnchorConfig) -> tuple[float, tupl
     ):
         if want_on != got_on:
             add(DISTANCE[name], f"{name} {'on' if got_on else 'off'} in the measurement")
-    add(abs(request.prefix_hit - measured.prefix_hit), f"prefix hits {request.prefix_hit:.0%}")
+    add(
+        abs(request.prefix_hit - measured.prefix_hit),
+        f"prefix hits {request.prefix_hit:.0%}",
+        knob=True,
+    )
     if request.layout != measured.layout:
         add(
             DISTANCE["layout"],
             f"layout TP/EP {_layout(measured.layout)} vs {_layout(request.layout)}",
         )
-    return total, tuple(notes)
+    return parts[0], parts[1], tuple(notes)
 
 
 def _layout(layout: tuple[int | None, int | None]) -> str:
@@ -219,44 +270,141 @@ def unstated(point: MeasuredPoint) -> bool:
     return point.precision is None or not lengths_known or not user_known
 
 
+def plausibility(factor: float, point: MeasuredPoint) -> float:
+    """How far a measurement is believed, from 1 (states all its conditions, or its factor
+    lies within ``PLAUSIBLE_FACTOR``) tapering to 0 over ``PLAUSIBLE_MARGIN`` beyond it."""
+    if not unstated(point):
+        return 1.0
+    low, high = (math.log(v) for v in PLAUSIBLE_FACTOR)
+    ln_f = math.log(factor)
+    beyond = max(low - ln_f, ln_f - high, 0.0)
+    return _smooth(beyond / PLAUSIBLE_MARGIN)
+
+
 def implausible(factor: float, point: MeasuredPoint) -> str:
     """Why a measurement with unstated conditions is not believed ("" when it is used; see
     ``PLAUSIBLE_FACTOR``)."""
-    low, high = PLAUSIBLE_FACTOR
-    if low <= factor <= high or not unstated(point):
+    if plausibility(factor, point) > 0:
         return ""
+    return implausible_text(factor)
+
+
+def implausible_text(factor: float) -> str:
+    low, high = PLAUSIBLE_FACTOR
     return (
         f"not used: it does not state all its conditions and its factor ×{factor:.3g} is "
         f"outside ×{low:.2g}–×{high:g}, beyond the model's out-of-sample error"
     )
 
 
-def weight(d: float) -> float:
-    """Weight of a measurement at distance ``d`` (0 beyond ``MAX_DISTANCE``)."""
-    if d >= MAX_DISTANCE:
+def _smooth(t: float) -> float:
+    """s(t) = 1 − 3t² + 2t³ on [0, 1], 1 before, 0 after (|s'| ≤ 1.5, s'(0) = s'(1) = 0)."""
+    if t <= 0:
+        return 1.0
+    if t >= 1:
         return 0.0
-    return (1.0 - d / MAX_DISTANCE) ** 2 / (d * d)
+    return 1.0 - t * t * (3.0 - 2.0 * t)
 
 
-def combine(factors: Sequence[float], distances: Sequence[float]) -> tuple[float, list[float]]:
-    """Combined factor F and each measurement's share of it (see module docstring)."""
-    if not factors:
+@dataclass(frozen=True)
+class Anchor:
+    """One measurement as the combination sees it."""
+
+    factor: float
+    """r = measured / model(measured configuration)."""
+    distance: float
+    """d(R, c), the documented distance."""
+    settings: float = 0.0
+    """Its settings part (``settings_distance``)."""
+    shift: float = 0.0
+    """u = ln model(R) / model(c): how far the model itself moves between the two."""
+    plausibility: float = 1.0
+    """``plausibility`` of the measurement (1 unless it leaves conditions unstated)."""
+
+
+def anchor_at(
+    wanted: AnchorConfig,
+    point: MeasuredPoint,
+    distance: float,
+    model_measured: float,
+    model_requested: float,
+) -> Anchor:
+    """The measurement as an ``Anchor`` of the request ``wanted``, from the model's figures
+    at its configuration and at the request (a model that cannot run the request: no shift,
+    the option is estimated anyway)."""
+    factor = point.output_tokens_per_s_per_gpu / model_measured
+    ok = math.isfinite(model_requested) and model_requested > 0
+    return Anchor(
+        factor=factor,
+        distance=distance,
+        settings=settings_distance(wanted, measured_config(point)[0]),
+        shift=math.log(model_requested / model_measured) if ok else 0.0,
+        plausibility=plausibility(factor, point),
+    )
+
+
+def handover(settings: float, shift: float, factor: float) -> float:
+    """How much of a correction ×``factor`` still holds at the request: 1 at the measured
+    configuration, 0 once the settings differ by ``MAX_DISTANCE`` or the model itself has
+    moved by ``shift`` = ln factor^HANDOVER (see the module docstring)."""
+    ln_f = abs(math.log(factor))
+    t = settings / MAX_DISTANCE
+    if shift != 0.0:
+        t += abs(shift) / (HANDOVER * ln_f) if ln_f > 0 else math.inf
+    return _smooth(t)
+
+
+def weight(anchor: Anchor, cap: float = math.inf) -> float:
+    """Share weight of a measurement: 1 / (|u| + p + TIE·d), nearest in the model's own
+    coordinate, tapered to 0 at ``cap`` (the distance of the nearest measurement left out by
+    ``MAX_ANCHORS``)."""
+    if anchor.distance >= cap:
+        return 0.0
+    taper = 1.0 if math.isinf(cap) else (1.0 - anchor.distance / cap) ** 2
+    return taper / (abs(anchor.shift) + anchor.settings + TIE * anchor.distance)
+
+
+def combine(anchors: Sequence[Anchor], cap: float = math.inf) -> tuple[float, list[float]]:
+    """Combined factor F and each measurement's weight ωᵢ in ln F (see module docstring);
+    1 − Σ ωᵢ is the model's own weight."""
+    if not anchors:
         return 1.0, []
-    exact = [i for i, d in enumerate(distances) if d <= 1e-12]
+    exact = [i for i, a in enumerate(anchors) if a.distance <= 1e-12]
     if exact:
-        best = max(exact, key=lambda i: factors[i])
-        return factors[best], [1.0 if i == best else 0.0 for i in range(len(factors))]
-    weights = [weight(d) for d in distances]
-    total = sum(weights) + MODEL_WEIGHT
-    log_f = sum(w * math.log(f) for w, f in zip(weights, factors, strict=True)) / total
-    return math.exp(log_f), [w / total for w in weights]
+        best = max(exact, key=lambda i: anchors[i].factor)
+        return anchors[best].factor, [1.0 if i == best else 0.0 for i in range(len(anchors))]
+    raw = [weight(a, cap) for a in anchors]
+    total = sum(raw)
+    zero = [0.0] * len(anchors)
+    if total <= 0:
+        return 1.0, zero
+    pairs = [(w / total, a) for w, a in zip(raw, anchors, strict=True)]
+    ln_f = sum(s * a.plausibility * math.log(a.factor) for s, a in pairs)
+    if ln_f == 0.0:
+        return 1.0, zero
+    settings = sum(s * a.settings for s, a in pairs)
+    shift = sum(s * a.shift for s, a in pairs)
+    held = handover(settings, shift, math.exp(ln_f))
+    weights = [held * s * a.plausibility for s, a in pairs]
+    if held <= 0:
+        return 1.0, zero
+    return math.exp(held * ln_f), weights
+
+
+def rank_cap(found: Sequence[AnchorCandidate]) -> float:
+    """The distance of the nearest measurement left out only because ``MAX_ANCHORS`` nearer
+    ones are used (inf when none is): the Shepard weights taper to 0 there."""
+    return min((c.distance for c in found if c.why == _RANKED_OUT), default=math.inf)
+
+
+_RANKED_OUT = f"{MAX_ANCHORS} nearer measurements used"
 
 
 def candidates(
     points: Iterable[MeasuredPoint], serving: ServingOptions, workload: Workload
 ) -> list[AnchorCandidate]:
-    """Every measurement with its distance, nearest first; the nearest within the limit
-    (at most ``MAX_ANCHORS``) are marked to be used."""
+    """Every measurement with its distance, nearest first; the nearest whose settings differ
+    by less than the limit (at most ``MAX_ANCHORS``) are marked to be used."""
     return candidates_for(points, request_config(serving, workload))
 
 
@@ -264,34 +412,63 @@ def candidates_for(points: Iterable[MeasuredPoint], wanted: AnchorConfig) -> lis
     """``candidates`` for a configuration given directly (the calibration's residuals
     anchor one measurement on the others)."""
     found = []
+    settings: dict[str, float] = {}
     for point in points:
         config, assumed = measured_config(point)
-        d, notes = distance(wanted, config)
+        fixed, knobs, notes = _terms(wanted, config)
+        settings[point.id] = fixed
         found.append(
             AnchorCandidate(
                 point_id=point.id,
                 source=point.source,
                 measured_tokens_per_s_per_gpu=point.output_tokens_per_s_per_gpu,
-                distance=d,
+                distance=fixed + knobs,
                 differences=notes,
                 assumed_lengths=assumed,
             )
         )
     found.sort(key=lambda c: (c.distance, -c.measured_tokens_per_s_per_gpu, c.point_id))
     out = []
-    for rank, cand in enumerate(found):
-        if cand.distance >= MAX_DISTANCE:
-            why = f"too far (distance {cand.distance:.2f} ≥ {MAX_DISTANCE:g})"
+    rank = 0
+    for cand in found:
+        if settings[cand.point_id] >= MAX_DISTANCE:
+            why = f"too far (settings differ by {settings[cand.point_id]:.2f} ≥ {MAX_DISTANCE:g})"
             out.append(_with(cand, used=False, why=why))
         elif rank >= MAX_ANCHORS:
-            out.append(_with(cand, used=False, why=f"{MAX_ANCHORS} nearer measurements used"))
+            out.append(_with(cand, used=False, why=_RANKED_OUT))
         else:
+            rank += 1
             out.append(_with(cand, used=True, why="used"))
     return out
 
 
 def _with(c: AnchorCandidate, used: bool, why: str) -> AnchorCandidate:
     return replace(c, used=used, why=why)
+
+
+def listed(found: Sequence[AnchorCandidate]) -> list[AnchorCandidate]:
+    """The first ``LISTED`` candidates for Details, and the one ``rank_cap`` needs if later."""
+    out = list(found[:LISTED])
+    if not any(c.why == _RANKED_OUT for c in out):
+        out.extend(c for c in found[LISTED:] if c.why == _RANKED_OUT)
+        del out[LISTED + 1 :]
+    return out
+
+
+def weighed(cand: AnchorCandidate, omega: float, anchor: Anchor) -> AnchorCandidate:
+    """The candidate with its weight ω in ln F, and why it carries none when it does not."""
+    if omega > 0:
+        return replace(cand, weight=omega)
+    if weight(anchor) > 0 and anchor.plausibility > 0:
+        why = "not used: its weight is negligible (nearer measurements or the model take over)"
+    elif anchor.plausibility <= 0:
+        why = implausible_text(anchor.factor)
+    else:
+        why = (
+            f"handed over to the model: the model moves ×{math.exp(abs(anchor.shift)):.3g} "
+            f"from the measured configuration, beyond its correction ×{anchor.factor:.3g}"
+        )
+    return replace(cand, weight=0.0, used=False, why=why)
 
 
 def measured_serving(

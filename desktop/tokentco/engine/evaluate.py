@@ -328,7 +328,7 @@ def _plan_anchors(
     key = (plan.accelerator.id, plan.serving, quoted)
     if key not in shared.candidates:
         found = anchoring.candidates(points, plan.serving, project.workload)
-        shared.candidates[key] = found[: anchoring.LISTED]
+        shared.candidates[key] = anchoring.listed(found)
     found = shared.candidates[key]
     plan.anchors.extend(found)
     by_id = {p.id: p for p in points}
@@ -370,10 +370,11 @@ def _anchor(
     configuration (see ``engine/anchoring.py``)."""
     if plan.pinned is not None:
         return _repinned(plan, workload)
-    factors: list[float] = []
-    distances: list[float] = []
+    anchors: list[anchoring.Anchor] = []
     listed: list[AnchorCandidate] = []
     exact: MeasuredPoint | None = None
+    wanted = anchoring.request_config(plan.serving, workload)
+    here = requested.output_tokens_per_s_per_gpu if requested.feasible else math.nan
     for cand in plan.anchors:
         if not cand.used:
             listed.append(cand)
@@ -413,8 +414,7 @@ def _anchor(
             )
             continue
         listed.append(replace(cand, model_tokens_per_s_per_gpu=model_tps, factor=factor))
-        factors.append(factor)
-        distances.append(cand.distance)
+        anchors.append(anchoring.anchor_at(wanted, point, cand.distance, model_tps, here))
     if exact is not None:
         factor = (
             exact.output_tokens_per_s_per_gpu / requested.output_tokens_per_s_per_gpu
@@ -431,14 +431,17 @@ def _anchor(
         ]
         label = f"{exact.id}: {exact.source}"
         return Anchored("measured", factor, label, exact, tuple(_nearest_first(final)))
-    if not factors or not requested.feasible:
+    if not anchors or not requested.feasible:
         return Anchored("estimated", 1.0, "", None, tuple(_nearest_first(listed)))
-    combined, shares = anchoring.combine(factors, distances)
-    share = iter(shares)
+    combined, shares = anchoring.combine(anchors, anchoring.rank_cap(plan.anchors))
+    share = iter(zip(shares, anchors, strict=True))
     final = [
-        replace(c, weight=next(share)) if c.used and math.isfinite(c.factor) else c for c in listed
+        anchoring.weighed(c, *next(share)) if c.used and math.isfinite(c.factor) else c
+        for c in listed
     ]
     used = [c for c in final if c.weight > 0]
+    if not used:
+        return Anchored("estimated", 1.0, "", None, tuple(_nearest_first(final)))
     label = "; ".join(f"{c.point_id}: {c.source}" for c in used)
     return Anchored("anchored", combined, label, None, tuple(_nearest_first(final)))
 

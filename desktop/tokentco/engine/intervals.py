@@ -136,18 +136,20 @@ def residuals(data: FitData, catalogue: Catalogue, matrix: LosoMatrix) -> Residu
         if not others:
             continue
         wanted, _ = anchoring.measured_config(point)
-        used = [c for c in anchoring.candidates_for(others, wanted) if c.used]
+        found = anchoring.candidates_for(others, wanted)
         fold = matrix.fold[p]
-        factors, distances = [], []
-        for cand in used:
+        anchors, distances = [], []
+        for cand in (c for c in found if c.used):
             model = matrix.predictions[fold, index[cand.point_id]]
-            if np.isfinite(model) and model > 0:
-                factors.append(cand.measured_tokens_per_s_per_gpu / model)
+            if np.isfinite(model) and model > 0 and np.isfinite(held[p]) and held[p] > 0:
+                q = catalogue.measured[cand.point_id]
+                anchors.append(anchoring.anchor_at(wanted, q, cand.distance, model, held[p]))
                 distances.append(cand.distance)
-        if factors and np.isfinite(held[p]):
-            factor, _ = anchoring.combine(factors, distances)
-            anchored[p] = np.log(measured[p] / (held[p] * factor))
-            distance[p] = min(distances)
+        if anchors:
+            factor, weights = anchoring.combine(anchors, anchoring.rank_cap(found))
+            if any(w > 0 for w in weights):
+                anchored[p] = np.log(measured[p] / (held[p] * factor))
+                distance[p] = min(d for d, w in zip(distances, weights, strict=True) if w > 0)
     return Residuals(ids, work.source, est, groups, anchored, distance, moe)
 
 
