@@ -288,21 +288,55 @@ def test_variable_output_lengths_lengthen_the_mean_decode_context() -> None:
     np.testing.assert_allclose(parts_b[1], parts_f[1])
 
 
+def _expert_compute_per_token(ep: int, batches: np.ndarray) -> np.ndarray:
+    case, model = _case(model="qwen3-30b-a3b", layout=(8, 1, ep, 1))
+    c, m = _columns(case, model)
+    dp = c["gpus"] / (c["tp"] * c["pp"])
+    big = np.full((1, 1), 1e12)
+    _, parts = _decode_step(c, m, batches, dp, np.ones((1, 1)), big)
+    return np.asarray((parts[1] / batches)[0])
+
+
 def test_expert_parallel_step_waits_for_the_busiest_rank() -> None:
-    """Routed tokens land unevenly on EP ranks: expert compute per token is highest at small
-    batch and falls toward the balanced cost as the batch grows; no EP, no imbalance."""
+    """Routed tokens land unevenly on EP ranks: relative to the same GPUs without EP, expert
+    compute per token is highest at small batch and falls toward the balanced cost as the
+    batch grows."""
     batches = np.array([[4.0, 64.0, 1024.0, 16384.0]])
-    per_token = {}
-    for ep in (1, 8):
-        case, model = _case(model="qwen3-30b-a3b", layout=(8, 1, ep, 1))
-        c, m = _columns(case, model)
-        dp = c["gpus"] / (c["tp"] * c["pp"])
-        big = np.full((1, 1), 1e12)
-        _, parts = _decode_step(c, m, batches, dp, np.ones((1, 1)), big)
-        per_token[ep] = (parts[1] / batches)[0]
-    assert np.all(np.diff(per_token[8]) < 0)
-    np.testing.assert_allclose(per_token[1], per_token[1][0], rtol=1e-9)
-    assert per_token[8][-1] / per_token[8][0] < 0.8
+    imbalance = _expert_compute_per_token(8, batches) / _expert_compute_per_token(1, batches)
+    assert np.all(imbalance > 1.0)
+    assert np.all(np.diff(imbalance) < 0)
+    assert imbalance[-1] / imbalance[0] < 0.8
+
+
+def test_expert_gemms_compute_whole_row_tiles() -> None:
+    """Each expert that receives tokens computes at least one 128-row tile: with few tokens
+    per expert the per-token cost is higher; once every expert gets a full tile (Qwen3-30B:
+    128 experts, 8 per token, so from 2,048 sequences on) it is the useful cost."""
+    from tokentco.engine.estimator import EXPERT_TILE_ROWS
+
+    batches = np.array([[4.0, 64.0, 1024.0, 4096.0, 16384.0]])
+    per_token = _expert_compute_per_token(1, batches)
+    assert np.all(np.diff(per_token[:4]) < 0)
+    np.testing.assert_allclose(per_token[3], per_token[4], rtol=1e-9)
+    assert per_token[0] > 5 * per_token[-1]
+    assert EXPERT_TILE_ROWS == 128
+
+
+def test_mla_prefill_runs_unabsorbed() -> None:
+    """DeepSeek's prefill attention is ordinary multi-head attention over decompressed keys
+    (192 wide) and values (128): 2·61·128·320 FLOPs per pair, not the absorbed decode form
+    over the 576/512-wide latent; GQA models keep one figure for both."""
+    from tokentco.engine.terms import model_terms
+    from tokentco.io.bundled import bundled_catalogue
+
+    catalogue = bundled_catalogue()
+    mla = model_terms(catalogue.models["deepseek-r1"])
+    assert float(mla.prefill_attention_flops_per_context) == 2.0 * 61 * 128 * (128 + 64 + 128)
+    assert float(mla.attention_flops_per_context) / float(
+        mla.prefill_attention_flops_per_context
+    ) == pytest.approx(3.4, abs=0.05)
+    gqa = model_terms(catalogue.models["llama-3.3-70b"])
+    assert float(gqa.prefill_attention_flops_per_context) == float(gqa.attention_flops_per_context)
 
 
 def test_sliding_window_raises_long_context_capacity_and_speed() -> None:

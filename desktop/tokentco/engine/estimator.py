@@ -25,6 +25,14 @@ the step, came out ~2× too high (the InferenceX MTP rows: LOSO error 110 %). Ch
 leave-one-source-out error among 0, 0.05, 0.1, 0.15, 0.2 (docs/estimator.md): 0.15 brings
 the MTP rows to 18 % and keeps the overall error where 0.05–0.1 have it (a one-layer MTP
 head re-running sampling, synchronisation and its layer's collectives)."""
+EXPERT_TILE_ROWS = 128.0
+"""Rows (tokens) of one MMA tile of the routed-expert grouped GEMMs: the M = 128 tile of
+Blackwell's tcgen05 MMA and of Hopper's two-warpgroup WGMMA kernels (CUTLASS, DeepGEMM,
+TensorRT-LLM's MoE GEMMs). An expert that receives t tokens computes max(t, 128) rows, so
+at tens of tokens per expert (small MoE models at large batch on one GPU, wide EP) the
+expert GEMMs cost up to several times their useful FLOPs. Taken from the instruction
+shape, not fitted (64 and 96 were measured too: leave-one-source-out 19.9/42.7 and
+18.5/43.4 % against 18.8/41.6 % for 128, see docs/estimator.md)."""
 AGGREGATED_PREFILL_PENALTY = 0.8
 """Chunked prefill sharing steps with decode runs at this share of standalone efficiency."""
 
@@ -128,6 +136,11 @@ def _decode_step(
     dense = 2.0 * (m["active_params"] - m["routed_active_params"])
     gemm = dense / (c["peak_flops"] * c["eta_flops"])
     experts = 2.0 * m["routed_active_params"] / (c["peak_flops"] * c["eta_flops"] * c["eta_moe"])
+    # Grouped-GEMM row tiles: every expert that receives tokens computes at least one tile
+    # of EXPERT_TILE_ROWS rows, so a few tokens per expert cost a whole tile.
+    routed_tokens = tokens * m["experts_per_token"]
+    padded = np.maximum(routed_tokens, m["num_experts"] * touched * EXPERT_TILE_ROWS)
+    experts = experts * padded / np.maximum(routed_tokens, 1e-9)
     # Expert parallelism: the step waits for the busiest EP rank. With T·k routed tokens spread
     # at random over ep ranks (mean μ = T·k/ep each), the expected maximum load is about
     # μ + σ·sqrt(2 ln ep) with σ² = μ(1 − 1/ep).
@@ -194,7 +207,7 @@ def _prefill_gpu_seconds(c: dict[str, FloatArray], m: dict[str, FloatArray]) -> 
     cached = c["isl"] * c["prefix_hit"]
     new_tokens = c["isl"] - cached
     pairs = _prefill_pairs(m, c["isl"]) - _prefill_pairs(m, cached)
-    attention = m["attention_flops_per_context"] * pairs
+    attention = m["prefill_attention_flops_per_context"] * pairs
     # Routed experts run as grouped GEMMs in prefill too (η_moe of the dense rate): the
     # same kernels, token permutation and expert imbalance as in decode.
     dense = m["active_params"] - m["routed_active_params"]

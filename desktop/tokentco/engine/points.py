@@ -280,6 +280,20 @@ def serving_for(request: PointRequest, precision: Precision) -> ServingOptions:
     )
 
 
+BEST_OF_MARKERS = ("best-of", "best of")
+"""Engine text of rows whose publisher reports the best configuration found across
+frameworks and serving modes (InferenceX dashboard: "best-of (SGLang/vLLM/TRT-LLM/Dynamo)",
+its Pareto frontier over TP/EP/disaggregation)."""
+
+
+def searches_serving_modes(request: PointRequest) -> bool:
+    """Whether a row's estimate searches aggregated and disaggregated serving (as it
+    searches layouts): the row reports the best of several serving modes and does not say
+    which one won. A row that states disaggregation keeps it."""
+    engine = request.engine.lower()
+    return not request.disaggregated and any(m in engine for m in BEST_OF_MARKERS)
+
+
 def is_mlperf(request: PointRequest) -> bool:
     return "mlperf" in (request.source + " " + request.scenario).lower()
 
@@ -519,8 +533,10 @@ def _plan_request(
     base = case_row(accelerator, serving, workload, layouts[0], eff)
     if is_mlperf(request):
         base["osl_spread"] = MLPERF_OSL_SPREAD
-    for gpus, tp, ep, pp in layouts:
-        rows.append({**base, "gpus": gpus, "tp": tp, "ep": ep, "pp": pp})
-        models.append(terms[model.id])
-        owner.append(index)
+    modes = (0.0, 1.0) if searches_serving_modes(request) else (base["disaggregated"],)
+    for mode in modes:
+        for gpus, tp, ep, pp in layouts:
+            rows.append({**base, "gpus": gpus, "tp": tp, "ep": ep, "pp": pp, "disaggregated": mode})
+            models.append(terms[model.id])
+            owner.append(index)
     return key, ""

@@ -38,11 +38,28 @@ class ModelTerms:
     kv_elements_per_token: FloatArray
     kv_shard_limit: FloatArray  # KV heads (GQA/MHA) or 1 (MLA latent is shared by heads)
     attention_flops_per_context: FloatArray
+    prefill_attention_flops_per_context: FloatArray  # MLA prefill runs un-absorbed
     hidden: FloatArray
     layers: FloatArray
     max_context: FloatArray
     window_share: FloatArray  # share of layers with sliding-window attention (0: none)
     window_tokens: FloatArray  # that window (inf: none)
+
+
+def prefill_attention_flops(model: ModelSpec) -> float:
+    """FLOPs per (query, key) pair of prefill attention, all layers.
+
+    Decode runs MLA absorbed (scores over the 576-wide latent + rope, values over the
+    512-wide latent, per head: cheap KV reads, many FLOPs per context token). Prefill,
+    where every context token is new, runs it un-absorbed as engines do (FlashMLA decode
+    kernel vs the FlashAttention prefill path of SGLang/vLLM/TensorRT-LLM): keys and values
+    are decompressed per head (their projection is counted with the weights) and attention
+    is ordinary multi-head attention over qk_nope + rope wide keys and v-wide values,
+    about 3.4× fewer FLOPs per pair for DeepSeek-V3/R1. Other attention kinds: as decode."""
+    if model.attention is AttentionKind.MLA and model.qk_nope_head_dim and model.v_head_dim:
+        width = model.qk_nope_head_dim + (model.qk_rope_head_dim or 0) + model.v_head_dim
+        return 2.0 * model.num_layers * model.num_attention_heads * width
+    return model.attention_flops_per_token_per_context
 
 
 def model_terms(model: ModelSpec) -> ModelTerms:
@@ -62,6 +79,7 @@ def model_terms(model: ModelSpec) -> ModelTerms:
         "kv_elements_per_token": model.kv_elements_per_token,
         "kv_shard_limit": kv_limit,
         "attention_flops_per_context": model.attention_flops_per_token_per_context,
+        "prefill_attention_flops_per_context": prefill_attention_flops(model),
         "hidden": float(model.hidden_size),
         "layers": float(model.num_layers),
         "max_context": float(model.max_context),
