@@ -12,6 +12,7 @@ one problem line must contain, and how many rows still load.
 
 import struct
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,7 +219,23 @@ CASES: dict[str, Case] = {
     "digits_32000.csv": Case(1, 'R3:B "Price per GPU-hour": "9999', rows=1),
     "control_characters.csv": Case(1, "\\x1b[31m", rows=1),
     "empty.csv": Case(1, "no data"),
+    # benchmark results (parsed in the isolated child, like the spreadsheets)
+    "bench_deep_nesting.json": Case(2, "JSON nested too deeply"),
+    "bench_1e400.json": Case(1, "output_throughput is not a finite number (inf)"),
+    "bench_nan.json": Case(1, "output_throughput is not a finite number (nan)"),
+    "bench_digits_5000.json": Case(2, "not valid JSON: a number of more than 4300 digits"),
+    "bench_huge_line.jsonl": Case(2, "bench_huge_line.jsonl:R2: not valid JSON: Unterminated"),
+    "bench_huge_name.json": Case(1, "; or pass --model ID"),
+    "bench_truncated.json": Case(2, "bench_truncated.json: not valid JSON: Unterminated string"),
+    "bench_invalid_utf8.json": Case(2, "not UTF-8 text (byte 51): not a vLLM bench serve result"),
+    "bench_many_keys.json": Case(2, "keys (a result has hundreds; at most 2,000,000)"),
+    "bench_empty_objects.json": Case(2, "JSON objects and lists (at most 2,000,000)"),
+    "bench_spaces_summary.txt": Case(1, "the file does not say which GPU ran it"),
+    "bench_million_lines.jsonl": Case(2, "bench_million_lines.jsonl:R10001: not a benchmark"),
 }
+
+BENCH_CASES = tuple(name for name in CASES if name.startswith("bench_"))
+"""The benchmark-result cases (the CLI tests run each through ``tokentco import`` too)."""
 
 
 def make_corpus(folder: Path) -> dict[str, Path]:
@@ -307,7 +324,54 @@ def make_corpus(folder: Path) -> dict[str, Path]:
         'GPU,Price per GPU-hour\nh100-sxm,2.5\n"h100\x1b[31m\nforged line",4.1\n'
     )
     at("empty.csv").write_text("\n\n,,\n")
+    _bench_cases(at)
     return out
+
+
+VLLM_RUN = (
+    '"backend": "vllm", "model_id": "meta-llama/Llama-3.1-70B-Instruct", '
+    '"hardware": "h100-sxm", "num_gpus": 8, "max_concurrency": 64, "completed": 100, '
+    '"median_ttft_ms": 388.1, "median_tpot_ms": 48.0, "output_throughput": '
+)
+"""A vLLM ``bench serve`` result up to its throughput (each case supplies the rest)."""
+
+
+def _bench_cases(at: Callable[[str], Path]) -> None:
+    """Benchmark-result files: each is recognised as its format by its first 64 KB."""
+    at("bench_deep_nesting.json").write_text(
+        "{" + VLLM_RUN + '1205.3, "details": ' + "[" * 200_000 + "]" * 200_000 + "}"
+    )
+    at("bench_1e400.json").write_text("{" + VLLM_RUN + "1e400}")
+    at("bench_nan.json").write_text("{" + VLLM_RUN + "NaN}")  # as Python's json.dump writes
+    at("bench_digits_5000.json").write_text("{" + VLLM_RUN + "9" * 5000 + "}")
+    sglang = '{"backend": "sglang", "max_concurrency": 8, "output_throughput": 900.5}\n'
+    at("bench_huge_line.jsonl").write_text(
+        sglang + '{"output_throughput": 1.0, "generated_text": "' + "x" * 20_000_000 + "\n"
+    )
+    at("bench_huge_name.json").write_text(  # a later key wins: a 10 MB model name
+        "{" + VLLM_RUN + '1205.3, "model_id": "' + "llama" * 2_000_000 + '"}'
+    )
+    at("bench_truncated.json").write_text(("{" + VLLM_RUN + '1205.3, "duration": 212.4}')[:-12])
+    at("bench_invalid_utf8.json").write_bytes(
+        b'{"backend": "vllm", "model_id": "meta-llama/Llama-3\xff.1-70B", "output_throughput": 1.0}'
+    )
+    at("bench_many_keys.json").write_text(
+        "{" + VLLM_RUN + "1205.3, " + ",".join(f'"k{i}":0' for i in range(2_100_000)) + "}"
+    )
+    at("bench_empty_objects.json").write_text(
+        "{" + VLLM_RUN + '1205.3, "x": [' + ",".join(["{}"] * 2_100_000) + "]}"
+    )
+    at("bench_million_lines.jsonl").write_text("{}\n" * 1_000_000)  # a problem line each
+    at("bench_spaces_summary.txt").write_text(
+        "================================================\n"
+        "MLPerf Results Summary\n"
+        "================================================\n"
+        "SUT name : Fictional\nScenario : Offline\nMode     : PerformanceOnly\n"
+        + " " * 100_000
+        + "\n"
+        + "\t " * 50_000
+        + "x\nResult is : VALID\nTokens per second : 1234.5\n"
+    )
 
 
 REGIONS = {

@@ -22,6 +22,7 @@ from tokentco.io import import_read
 from tokentco.io.errors import MAX_MESSAGE_CHARS, InputError, Location, Problem, one_line
 from tokentco.io.importer import ImportCancelled, import_files
 from tokentco.io.isolation import ReadCancelled, read_isolated
+from tokentco.io.project_file import load_project
 
 _SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "make_hostile_corpus.py"
 _spec = importlib.util.spec_from_file_location("make_hostile_corpus", _SCRIPT)
@@ -127,6 +128,30 @@ def test_whole_corpus_in_one_cli_process_survives_a_reader_abort(corpus):
     problems = [line for line in lines[:-1] if not line.startswith("# warning: ")]
     assert lines[-1] == f"{rows} rows loaded, {len(problems)} problems"
     assert any("far_cell_first.xlsx: could not be read" in line for line in lines)
+
+
+@pytest.mark.parametrize("name", corpus_script.BENCH_CASES)
+def test_hostile_benchmark_files_through_tokentco_import(corpus, tmp_path, name):
+    """Each hostile benchmark result through ``tokentco import`` in its own process: the
+    documented exit code, exactly one problem line, no traceback, within the timeout (the
+    bound: a file that hung the reader would fail here)."""
+    case = CASES[name]
+    project = tmp_path / "p.tokentco"
+    run = subprocess.run(
+        [sys.executable, "-m", "tokentco", "import", str(corpus[name]), "--project", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == case.exit_code, (run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr and "Traceback" not in run.stdout
+    lines = run.stdout.strip().splitlines()
+    problems = [line for line in lines if line.startswith(f"{name}:") or line.startswith(name)]
+    assert len(problems) == 1 and case.says in problems[0], lines
+    assert_one_line(problems[0])
+    assert "0 rows loaded, 1 problems" in lines
+    assert load_project(project).imported.table("measured") == {}
 
 
 def test_overlong_name_folder_and_permission_denied_are_one_line(tmp_path, monkeypatch):

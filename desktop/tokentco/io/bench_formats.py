@@ -33,6 +33,7 @@ import io
 import json
 import math
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -42,6 +43,15 @@ from tokentco.io.errors import InputError, Location
 
 MAX_BENCH_BYTES = 64 * 1024 * 1024
 """A result file with per-request details is a few MB; beyond this it is not a result."""
+MAX_JSON_KEYS = 2_000_000
+"""More ``:`` than this in a JSON/JSONL file (a result has hundreds of keys, a few thousand
+with per-request details) is refused before parsing: a "bomb" of millions of keys would
+take gigabytes as Python objects. Colons inside strings count too, hence the margin."""
+MAX_JSON_CONTAINERS = 2_000_000
+"""Likewise for ``{`` and ``[``: ``[{},{},…]`` inflates ~20× when parsed."""
+MAX_BENCH_RUNS = 10_000
+"""Most runs (JSONL lines) one file may hold: a sweep has tens; a million one-line runs
+would be a million problem lines."""
 
 FORMAT_LABELS = {
     "vllm": "vLLM bench serve result",
@@ -104,6 +114,8 @@ def detect(path: Path) -> str | None:
     if suffix not in (".json", ".jsonl", ".txt", ".csv"):
         return None
     try:
+        if not path.is_file():  # a FIFO or device would block the read (import says why)
+            return None
         with open(path, "rb") as handle:
             head = handle.read(65536)
     except OSError:
@@ -139,6 +151,8 @@ def check_size(path: Path) -> None:
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", where) from None
+    if not path.is_file():
+        raise InputError("not a file", where)
     if size > MAX_BENCH_BYTES:
         raise InputError(
             f"{size / 1e6:.0f} MB is too large for a benchmark result "
@@ -164,6 +178,9 @@ def read_runs(path: Path, fmt: str, defaults: BenchDefaults) -> list[BenchRun]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start}): not a {_label(fmt)}", where) from None
+    if path.suffix.lower() in (".json", ".jsonl"):
+        _check_json_counts(data, where)
+    del data
     if fmt == "sglang":
         return [_from_serving(obj, "sglang", path, n, defaults) for n, obj in _jsonl(text, path)]
     if fmt == "mlperf":
@@ -202,6 +219,24 @@ def _system_fields(obj: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def _check_json_counts(data: bytes, where: Location) -> None:
+    """Refuse a JSON "bomb" by counting bytes (fast, before any object is built)."""
+    keys = data.count(b":")
+    if keys > MAX_JSON_KEYS:
+        raise InputError(
+            f"not a benchmark result: about {keys:,} keys (a result has hundreds; "
+            f"at most {MAX_JSON_KEYS:,}): built to exhaust memory?",
+            where,
+        )
+    containers = data.count(b"{") + data.count(b"[")
+    if containers > MAX_JSON_CONTAINERS:
+        raise InputError(
+            f"not a benchmark result: about {containers:,} JSON objects and lists "
+            f"(at most {MAX_JSON_CONTAINERS:,}): built to exhaust memory?",
+            where,
+        )
+
+
 def _label(fmt: str) -> str:
     return FORMAT_LABELS.get(fmt, fmt)
 
@@ -213,6 +248,10 @@ def _json(text: str, path: Path, line: int | None = None) -> dict[str, Any]:
     except RecursionError:
         raise InputError("not a benchmark result: JSON nested too deeply", where) from None
     except ValueError as exc:  # JSONDecodeError, or an integer with thousands of digits
+        if "integer string conversion" in str(exc):
+            digits = sys.get_int_max_str_digits()
+            message = f"not valid JSON: a number of more than {digits} digits"
+            raise InputError(message, where) from None
         raise InputError(f"not valid JSON: {exc}", where) from None
     if not isinstance(obj, dict):
         raise InputError("not a benchmark result: expected a JSON object", where)
@@ -222,8 +261,15 @@ def _json(text: str, path: Path, line: int | None = None) -> dict[str, Any]:
 def _jsonl(text: str, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     # "\n" only: str.splitlines would also cut at U+2028 or \x1c, which JSON strings
     # may hold unescaped
+    runs = 0
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
+            runs += 1
+            if runs > MAX_BENCH_RUNS:
+                raise InputError(
+                    f"not a benchmark result: more than {MAX_BENCH_RUNS:,} runs (lines)",
+                    Location(file=path.name, row=number),
+                )
             yield number, _json(line, path, number)
 
 
