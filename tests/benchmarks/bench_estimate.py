@@ -13,7 +13,6 @@ removes the interpreter start, imports and catalogue load. The in-process split 
 """
 
 import csv
-import io
 import subprocess
 import sys
 import tempfile
@@ -66,27 +65,27 @@ def run_command(points: Path, out: Path) -> float:
 
 def split(points: Path) -> str:
     """Where one in-process run of the command's steps spends its time."""
-    from tokentco.engine.point_groups import plan_points_grouped
-    from tokentco.engine.points import PointRequest, solve_points
+    from tokentco.cli.estimate import estimated_columns, output_csv
+    from tokentco.engine.point_groups import PointColumns, plan_columns, solve_grouped
     from tokentco.io.bundled import bundled_catalogue
-    from tokentco.io.calibration_file import load_calibration, read_points_csv
+    from tokentco.io.calibration_file import load_calibration
+    from tokentco.io.estimate_table import read_points_table
 
     catalogue, calibration = bundled_catalogue(), load_calibration()
     t0 = time.perf_counter()
-    _, rows = read_points_csv(points)
+    table = read_points_table(points)
     t1 = time.perf_counter()
-    requests = [PointRequest.from_row(r) for r in rows]
-    plan = plan_points_grouped(requests, catalogue, calibration)  # as the command plans
+    columns = PointColumns.from_cells(table.column, len(table))
+    plan = plan_columns(columns, catalogue, calibration)  # as the command plans
     t2 = time.perf_counter()
-    solve_points(plan)
+    estimates = solve_grouped(plan)
     t3 = time.perf_counter()
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writerows(rows)
+    output_csv(table, estimated_columns(columns, estimates, catalogue, calibration))
     t4 = time.perf_counter()
     return (
-        f"  in process, {len(rows):,} rows: read {t1 - t0:.3f} s, parse + plan {t2 - t1:.3f} s,"
-        f" sweep + choose {t3 - t2:.3f} s, CSV writing alone {t4 - t3:.3f} s"
+        f"  in process, {len(table):,} rows ({plan.unique_cases.isl.size:,} distinct cases of"
+        f" {plan.owner.size:,}): read {t1 - t0:.3f} s, parse + plan {t2 - t1:.3f} s,"
+        f" sweep + choose {t3 - t2:.3f} s, CSV writing {t4 - t3:.3f} s"
     )
 
 

@@ -1,22 +1,24 @@
 """``tokentco estimate --points IN.csv --out OUT.csv``: estimate published load points."""
 
 import argparse
-import csv
-import io
 import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tokentco import MODEL_VERSION
 from tokentco.domain import Catalogue
 from tokentco.engine.calibration import Calibration
-from tokentco.engine.point_groups import plan_points_grouped
-from tokentco.engine.points import PointRequest, solve_points
+from tokentco.engine.point_groups import PointColumns, plan_columns, solve_grouped
+from tokentco.engine.points import PointEstimates
+from tokentco.engine.results import FloatArray
 from tokentco.engine.uncertainty import band_for, group_name
 from tokentco.io.bundled import bundled_catalogue
-from tokentco.io.calibration_file import load_calibration, read_points_csv
+from tokentco.io.calibration_file import load_calibration
 from tokentco.io.errors import InputError, Location
+from tokentco.io.estimate_table import PointsTable, read_points_table
 
-from .common import check_output, csv_safe, write_output
+from .common import check_output, write_output
+from .estimate_csv import encode_column, write_table
 
 HELP = "estimate every row of a calibration-format CSV (measured values are never used)"
 ADDED = (
@@ -41,64 +43,89 @@ def _fmt(value: float, digits: int) -> str:
 
 
 def _band(
-    request: PointRequest, catalogue: Catalogue, calibration: Calibration
+    model_id: str, hardware_id: str, catalogue: Catalogue, calibration: Calibration
 ) -> tuple[float, float] | None:
-    """p10/p90 log band of an (unanchored) estimate of this row's model and hardware."""
-    model = catalogue.models.get(request.model_id)
-    accelerator = catalogue.accelerators.get(request.hardware_id)
+    """p10/p90 log band of an (unanchored) estimate of this model on this hardware."""
+    model = catalogue.models.get(model_id)
+    accelerator = catalogue.accelerators.get(hardware_id)
     group = group_name(
         "estimated", bool(model and model.moe), accelerator.vendor if accelerator else "", None
     )
     return band_for(calibration, group)
 
 
+def _figures(values: FloatArray, ok: Sequence[bool], digits: int) -> list[str]:
+    return [_fmt(v, digits) if good else "" for v, good in zip(values.tolist(), ok, strict=True)]
+
+
+def estimated_columns(
+    columns: PointColumns,
+    estimates: PointEstimates,
+    catalogue: Catalogue,
+    calibration: Calibration,
+) -> dict[str, Sequence[str]]:
+    """The cells of the columns ``estimate`` adds, one per row."""
+    ok = [s == "ok" for s in estimates.status]
+    central = estimates.output_tokens_per_s_per_gpu.tolist()
+    by_pair: dict[tuple[str, str], tuple[float, float] | None] = {}
+    low: list[str] = []
+    high: list[str] = []
+    for good, value, pair in zip(
+        ok, central, zip(columns.model_id, columns.hardware_id, strict=True), strict=True
+    ):
+        if pair not in by_pair:
+            band = _band(*pair, catalogue, calibration)
+            by_pair[pair] = None if band is None else (math.exp(band[0]), math.exp(band[1]))
+        factors = by_pair[pair] if good else None
+        low.append("" if factors is None else _fmt(value * factors[0], 1))
+        high.append("" if factors is None else _fmt(value * factors[1], 1))
+    return {
+        "est_output_tok_s_per_gpu": _figures(estimates.output_tokens_per_s_per_gpu, ok, 1),
+        "est_output_tok_s_per_gpu_p10": low,
+        "est_output_tok_s_per_gpu_p90": high,
+        "est_tok_s_per_user": _figures(estimates.tokens_per_s_per_user, ok, 2),
+        "est_ttft_ms": _figures(estimates.ttft_ms, ok, 1),
+        "binding": estimates.binding,
+        "status": estimates.status,
+    }
+
+
+NUMBERS = ADDED[:5]
+"""Added columns of formatted numbers (never formula-like, never quoted)."""
+
+
+def output_csv(table: PointsTable, added: Mapping[str, Sequence[str]]) -> str:
+    """The input's columns followed by ``ADDED`` (an input column of an added name is
+    replaced), text cells formula-escaped: what ``csv.DictWriter`` writes of each row's
+    dict (``csv_safe`` of its cells) updated with the added cells."""
+    names = table.header + [c for c in ADDED if c not in table.header]
+    columns = [
+        added[name]
+        if name in NUMBERS
+        else encode_column(added[name] if name in added else table.column(name))
+        for name in names
+    ]
+    return write_table(names, columns)
+
+
 def run(args: argparse.Namespace) -> int:
     source = Path(args.points)
-    header, rows = read_points_csv(source)
+    table = read_points_table(source)
     out_path = Path(args.out)
     if out_path.resolve() == source.resolve():
         raise InputError("--out must differ from --points", Location(file=str(out_path)))
     check_output(out_path, args.force)
     catalogue = bundled_catalogue()
     calibration = load_calibration()
-    requests = [PointRequest.from_row(r) for r in rows]
-    # each distinct configuration is planned once, the rest as arrays (point_groups)
-    estimates = solve_points(plan_points_grouped(requests, catalogue, calibration))
-    by_pair: dict[tuple[str, str], tuple[float, float] | None] = {}
-    bands = []
-    for request in requests:
-        pair = (request.model_id, request.hardware_id)
-        if pair not in by_pair:
-            by_pair[pair] = _band(request, catalogue, calibration)
-        bands.append(by_pair[pair])
-    columns = header + [c for c in ADDED if c not in header]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for i, row in enumerate(rows):
-        ok = estimates.status[i] == "ok"
-        central = estimates.output_tokens_per_s_per_gpu[i]
-        band = bands[i] if ok else None
-        writer.writerow(
-            {
-                **{key: csv_safe(value) for key, value in row.items()},
-                "est_output_tok_s_per_gpu": _fmt(central, 1) if ok else "",
-                "est_output_tok_s_per_gpu_p10": ""
-                if band is None
-                else _fmt(central * math.exp(band[0]), 1),
-                "est_output_tok_s_per_gpu_p90": ""
-                if band is None
-                else _fmt(central * math.exp(band[1]), 1),
-                "est_tok_s_per_user": _fmt(estimates.tokens_per_s_per_user[i], 2) if ok else "",
-                "est_ttft_ms": _fmt(estimates.ttft_ms[i], 1) if ok else "",
-                "binding": csv_safe(estimates.binding[i]),
-                "status": csv_safe(estimates.status[i]),
-            }
-        )
-    write_output(out_path, buffer.getvalue().encode("utf-8"), args.force)
+    # every row parsed a column at a time, each configuration planned once and each
+    # distinct case swept once (point_groups)
+    columns = PointColumns.from_cells(table.column, len(table))
+    estimates = solve_grouped(plan_columns(columns, catalogue, calibration))
+    added = estimated_columns(columns, estimates, catalogue, calibration)
+    write_output(out_path, output_csv(table, added).encode("utf-8"), args.force)
     done = sum(s == "ok" for s in estimates.status)
     print(
-        f"estimated {done} of {len(rows)} rows ({MODEL_VERSION}, calibration "
+        f"estimated {done} of {len(table)} rows ({MODEL_VERSION}, calibration "
         f"{calibration.version}) -> {out_path}"
     )
     return 0

@@ -1,54 +1,241 @@
-"""Plan many published load points as arrays: each distinct configuration once.
+"""Plan and estimate many published load points as arrays: each configuration once.
 
 ``points.plan_points`` resolves every request on its own — its serving options, workload,
-legal layouts, efficiency lookup and one dict per case — which is most of the time of
-``tokentco estimate`` on a large file (≈ 14,000× the estimator step per row). Rows of one
-file mostly share a configuration (hardware, model, precision, engine, GPUs, layout,
-features) and differ in their lengths and load. So :func:`plan_points_grouped` resolves
-the first request of each configuration with ``points``' own per-request code and lays
-the others out as arrays: their cases repeat the representative's columns with their own
-input and output lengths. The plan equals ``plan_points``'s field for field
-(``tests/unit/test_point_groups.py``), so the estimates do too.
+legal layouts, efficiency lookup and one dict per case — and ``points.solve_points``
+sweeps every case of every request. Rows of one file mostly share a configuration
+(hardware, model, precision, engine, GPUs, layout, features) and differ in their lengths
+and load; many rows are the very same case. So here:
+
+* :class:`PointColumns` holds a table's requests as columns (``PointRequest.from_row`` of
+  every row, each distinct cell text parsed once);
+* :func:`plan_columns` resolves the first row of each configuration with ``points``' own
+  per-request code and lays the others out as arrays (their cases repeat the
+  representative's columns with their own input and output lengths), and keeps each
+  distinct case — configuration, layout, lengths and load target — once;
+* :func:`solve_grouped` sweeps the distinct cases in cache-sized chunks, picks each case's
+  best level and each request's best case as arrays, with ``solve_points``' rules.
+
+``plan_points_grouped`` (the plan expanded back to one entry per case) equals
+``plan_points`` field for field, and :func:`solve_grouped` gives ``solve_points``'s
+estimates (``tests/unit/test_point_groups.py`` checks both on randomised tables).
 """
 
-from collections.abc import Hashable, Sequence
-from dataclasses import fields
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, fields
+from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
+from annotated_types import Ge, Le
 
-from tokentco.domain import Catalogue, ModelSpec, Workload
+from tokentco.domain import Catalogue, Workload
 from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration
 from tokentco.engine.efficiency import Efficiency
+from tokentco.engine.estimator import sweep
 from tokentco.engine.points import (
+    LEVELS,
+    MLPERF_MEAN_ISL,
     LoadTarget,
+    PointEstimates,
     PointPlan,
     PointRequest,
+    Status,
     _plan_request,
-    is_mlperf,
-    lengths_for,
     load_target,
 )
-from tokentco.engine.results import FloatArray
+from tokentco.engine.results import Binding, BoolArray, FloatArray, IntArray
 from tokentco.engine.terms import CaseTerms, ModelTerms, stack_cases, stack_models
 
+CHUNK_POINTS = 2048 * LEVELS
+"""Grid points (cases × levels) per estimator call: ~100,000, so each of the estimator's
+temporaries stays in cache instead of streaming 25,000 × 48 arrays through memory (about
+twice as fast; the estimator is elementwise, so the floats are the same)."""
 
-def configuration(request: PointRequest) -> Hashable:
-    """Everything ``_plan_request`` reads from a request except its lengths."""
-    return (
-        request.hardware_id,
-        request.model_id,
-        request.precision,
-        request.engine,
-        request.num_gpus,
-        request.tp,
-        request.ep,
-        request.pp,
-        request.disaggregated,
-        request.spec_decoding,
-        is_mlperf(request),
-        request.problem,
-        request.isl is None,
-        request.osl is None,
+_NUMBERS = ("num_gpus", "tp", "ep", "pp", "isl", "osl")
+"""Numeric columns in the order ``PointRequest.from_row`` reports their problems."""
+
+T = TypeVar("T")
+
+
+def _length_bounds(name: str) -> tuple[int, int]:
+    """The ``Workload`` field's [ge, le] range (read from the model, not restated)."""
+    low, high = 1, 2**62
+    for rule in Workload.model_fields[name].metadata:
+        if isinstance(rule, Ge):
+            low = int(rule.ge)  # type: ignore[call-overload]
+        elif isinstance(rule, Le):
+            high = int(rule.le)  # type: ignore[call-overload]
+    return low, high
+
+
+@dataclass(frozen=True)
+class PointColumns:
+    """Point requests as columns, one entry per row (the fields of ``PointRequest``)."""
+
+    id: list[str]
+    hardware_id: list[str]
+    model_id: list[str]
+    precision: list[str]
+    engine: list[str]
+    num_gpus: list[int | None]
+    tp: list[int | None]
+    ep: list[int | None]
+    pp: list[int | None]
+    isl: list[float | None]
+    osl: list[float | None]
+    scenario: list[str]
+    latency_constraint: list[str]
+    disaggregated: list[bool]
+    spec_decoding: list[bool]
+    source: list[str]
+    problem: list[str]
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def request(self, index: int) -> PointRequest:
+        """Row ``index`` as a ``PointRequest``."""
+        return PointRequest(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    @classmethod
+    def from_requests(cls, requests: Sequence[PointRequest]) -> "PointColumns":
+        return cls(**{f.name: [getattr(r, f.name) for r in requests] for f in fields(cls)})
+
+    @classmethod
+    def from_cells(cls, column: Callable[[str], Sequence[str | None]], size: int) -> "PointColumns":
+        """``PointRequest.from_row`` of each row of a calibration-format table, a column at
+        a time: ``column(name)`` gives that column's cells (None where a row has none)."""
+
+        def text(name: str) -> list[str]:
+            return _mapped(column(name), size, lambda t: t.strip())
+
+        numbers: dict[str, list[float | None]] = {}
+        problems: dict[str, list[str]] = {}
+        for name in _NUMBERS:
+            parsed = _mapped(column(name), size, partial(_number, name))
+            numbers[name] = [value for value, _ in parsed]
+            problems[name] = [problem for _, problem in parsed]
+        joined = [""] * size
+        for index in {i for name in _NUMBERS for i, p in enumerate(problems[name]) if p}:
+            joined[index] = "; ".join(p for name in _NUMBERS if (p := problems[name][index]))
+
+        def integer(name: str) -> list[int | None]:
+            return [None if v is None else round(v) for v in numbers[name]]
+
+        return cls(
+            id=text("id"),
+            hardware_id=text("hardware"),
+            model_id=text("model"),
+            precision=text("precision"),
+            engine=text("engine"),
+            num_gpus=integer("num_gpus"),
+            tp=integer("tp"),
+            ep=integer("ep"),
+            pp=integer("pp"),
+            isl=numbers["isl"],
+            osl=numbers["osl"],
+            scenario=text("concurrency_or_scenario"),
+            latency_constraint=text("latency_constraint"),
+            disaggregated=_mapped(
+                column("disaggregated"), size, lambda t: t.strip().lower().startswith("yes")
+            ),
+            spec_decoding=_mapped(
+                column("spec_decoding"),
+                size,
+                lambda t: t.strip().lower() not in ("", "no", "none"),
+            ),
+            source=text("source"),
+            problem=joined,
+        )
+
+
+def _mapped(cells: Sequence[str | None], size: int, parse: Callable[[str], T]) -> list[T]:
+    """``parse(cell or "")`` of every cell, each distinct text parsed once."""
+    if not cells:
+        return [parse("")] * size
+    memo = {t: parse(t or "") for t in set(cells)}
+    return [memo[t] for t in cells]
+
+
+def _number(key: str, raw: str) -> tuple[float | None, str]:
+    """``PointRequest.from_row``'s reading of one numeric cell: (value, problem)."""
+    text = raw.strip()
+    if not text:
+        return None, ""
+    try:
+        value = float(text)
+    except ValueError:
+        return None, f"{key} {text!r} is not a number"
+    if not np.isfinite(value) or value <= 0:
+        return None, f"{key} {text!r} must be positive"
+    return value, ""
+
+
+@dataclass(frozen=True)
+class GroupedPlan:
+    """Requests resolved to estimator cases, each distinct case kept once.
+
+    ``unique_*`` hold the distinct cases (their terms and load targets); ``case`` maps
+    every case of every request (in ``plan_points``' order) to its distinct case, and
+    ``owner`` gives the request it belongs to."""
+
+    ids: tuple[str, ...]
+    status: tuple[str, ...]  # 'ok' or why a request has no cases
+    keys: tuple[tuple[str, str, str], ...]
+    unique_cases: CaseTerms
+    unique_models: ModelTerms
+    unique_max_ttft_ms: FloatArray
+    unique_min_tokens_per_s_per_user: FloatArray
+    unique_fixed_concurrency: FloatArray
+    unique_read_off_curve: BoolArray
+    case: IntArray
+    owner: IntArray
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def point_plan(self, requests: Sequence[PointRequest]) -> PointPlan:
+        """The plan with one entry per case, as ``points.plan_points`` lays it out."""
+        pick = self.case
+
+        def cut(obj: Any) -> Any:
+            return type(obj)(**{f.name: getattr(obj, f.name)[pick] for f in fields(obj)})
+
+        return PointPlan(
+            requests=tuple(requests),
+            status=self.status,
+            keys=self.keys,
+            cases=cut(self.unique_cases),
+            models=cut(self.unique_models),
+            owner=self.owner,
+            max_ttft_ms=self.unique_max_ttft_ms[pick],
+            min_tokens_per_s_per_user=self.unique_min_tokens_per_s_per_user[pick],
+            fixed_concurrency=self.unique_fixed_concurrency[pick],
+            read_off_curve=self.unique_read_off_curve[pick],
+        )
+
+
+def _configuration(columns: PointColumns, mlperf: Sequence[bool]) -> list[Hashable]:
+    """Per row: everything ``_plan_request`` reads from a request except its lengths."""
+    return list(
+        zip(
+            columns.hardware_id,
+            columns.model_id,
+            columns.precision,
+            columns.engine,
+            columns.num_gpus,
+            columns.tp,
+            columns.ep,
+            columns.pp,
+            columns.disaggregated,
+            columns.spec_decoding,
+            mlperf,
+            columns.problem,
+            [v is None for v in columns.isl],
+            [v is None for v in columns.osl],
+            strict=True,
+        )
     )
 
 
@@ -59,93 +246,286 @@ def plan_points_grouped(
     efficiency_override: Efficiency | None = None,
 ) -> PointPlan:
     """``points.plan_points(requests, …)``, resolving each configuration once."""
+    columns = PointColumns.from_requests(requests)
+    grouped = plan_columns(columns, catalogue, calibration, efficiency_override)
+    return grouped.point_plan(requests)
+
+
+def plan_columns(
+    columns: PointColumns,
+    catalogue: Catalogue,
+    calibration: Calibration | None = None,
+    efficiency_override: Efficiency | None = None,
+) -> GroupedPlan:
+    """Resolve every row of ``columns``: the first row of each configuration whose lengths
+    make a workload goes through ``points``' per-request planning; the configuration's
+    other such rows take its cases (or its failure) with their own lengths. Rows whose
+    lengths make no workload are planned one by one (they fail, each with its reason)."""
     cal = calibration or DEFAULT_CALIBRATION
-    status: list[str] = []
-    keys: list[tuple[str, str, str]] = []
+    n = len(columns)
+    mlperf = _mapped_pairs(
+        columns.source, columns.scenario, lambda s, c: "mlperf" in (s + " " + c).lower()
+    )
+    isl, osl, valid = _workload_lengths(columns, mlperf, catalogue)
+    target_of: dict[tuple[str, str], int] = {}
+    target_index = np.array(
+        [
+            target_of.setdefault(pair, len(target_of))
+            for pair in zip(columns.scenario, columns.latency_constraint, strict=True)
+        ],
+        np.int64,
+    ).reshape(n)
+    targets = [load_target(*pair) for pair in target_of]
+    group_of: dict[Hashable, int] = {}
+    group = [group_of.setdefault(c, len(group_of)) for c in _configuration(columns, mlperf)]
+
     rows: list[dict[str, float]] = []  # the representatives' cases only
     models: list[ModelTerms] = []
-    owner_of_row: list[int] = []
     terms: dict[str, ModelTerms] = {}
-    planned: dict[Hashable, tuple[tuple[str, str, str], range]] = {}
-    targets: dict[tuple[str, str], LoadTarget] = {}
-    source_row: list[int] = []  # per case: the representative row it copies
-    owner: list[int] = []
-    isl: list[float] = []
-    osl: list[float] = []
-    case_targets: list[LoadTarget] = []
-    for index, request in enumerate(requests):
-        text = (request.scenario, request.latency_constraint)
-        if text not in targets:
-            targets[text] = load_target(*text)
-        target = targets[text]
-        config = configuration(request)
-        workload = _workload(request, catalogue.models.get(request.model_id))
-        if config in planned and workload is not None:
-            key, span = planned[config]
-            keys.append(key)
-            status.append("")
-            for row in span:
-                source_row.append(row)
-                owner.append(index)
-                isl.append(float(workload.isl_tokens))
-                osl.append(float(workload.osl_tokens))
-                case_targets.append(target)
-            continue
-        first = len(rows)
-        key, reason = _plan_request(
-            index, request, catalogue, cal, efficiency_override, rows, models, owner_of_row, terms
-        )
-        keys.append(key)
-        status.append(reason)
-        span = range(first, len(rows))
-        if not reason:
-            planned[config] = (key, span)
-        for row in span:
-            source_row.append(row)
-            owner.append(index)
-            isl.append(rows[row]["isl"])
-            osl.append(rows[row]["osl"])
-            case_targets.append(target)
+    status = [""] * n
+    keys: list[tuple[str, str, str]] = [("", "", "")] * n
+    span_start = np.zeros(n, np.int64)  # per row: its cases' first representative row
+    span_size = np.zeros(n, np.int64)
+    outcome: dict[int, tuple[tuple[str, str, str], str, int, int]] = {}  # per group
+    for index in range(n):
+        found = outcome.get(group[index]) if valid[index] else None
+        if found is None:
+            first = len(rows)
+            key, reason = _plan_request(
+                index,
+                columns.request(index),
+                catalogue,
+                cal,
+                efficiency_override,
+                rows,
+                models,
+                [],
+                terms,
+            )
+            found = (key, reason, first, len(rows) - first)
+            if valid[index]:
+                outcome[group[index]] = found
+        keys[index], status[index], span_start[index], span_size[index] = found
     if not rows:
-        cases = CaseTerms(**{f.name: np.zeros(0) for f in fields(CaseTerms)})
-        stacked = ModelTerms(**{f.name: np.zeros(0) for f in fields(ModelTerms)})
-    else:
-        pick = np.asarray(source_row, np.int64)
-        base = stack_cases(rows)
-        columns = {f.name: getattr(base, f.name)[pick] for f in fields(CaseTerms)}
-        columns["isl"] = np.asarray(isl, np.float64)
-        columns["osl"] = np.asarray(osl, np.float64)
-        cases = CaseTerms(**columns)
-        per_row = stack_models(models)
-        stacked = ModelTerms(**{f.name: getattr(per_row, f.name)[pick] for f in fields(ModelTerms)})
-    return PointPlan(
-        requests=tuple(requests),
-        status=tuple(s or "ok" for s in status),
+        empty_cases = CaseTerms(**{f.name: np.zeros(0) for f in fields(CaseTerms)})
+        empty_models = ModelTerms(**{f.name: np.zeros(0) for f in fields(ModelTerms)})
+        none = np.zeros(0, np.int64)
+        return GroupedPlan(
+            tuple(columns.id),
+            tuple(s or Status.OK for s in status),
+            tuple(keys),
+            empty_cases,
+            empty_models,
+            np.zeros(0),
+            np.zeros(0),
+            np.zeros(0),
+            np.zeros(0, bool),
+            none,
+            none,
+        )
+    # every case: its request, the representative row it copies, its lengths and target
+    owner = np.repeat(np.arange(n, dtype=np.int64), span_size)
+    within = np.arange(owner.size, dtype=np.int64) - np.repeat(
+        np.cumsum(span_size) - span_size, span_size
+    )
+    source = span_start[owner] + within
+    case_isl, case_osl, case_target = isl[owner], osl[owner], target_index[owner]
+    base = stack_cases(rows)
+    # a representative's own cases keep their lengths (a failed row's own, unvalidated)
+    own = ~valid[owner]
+    case_isl = np.where(own, base.isl[source], case_isl)
+    case_osl = np.where(own, base.osl[source], case_osl)
+    case, unique = _distinct(source, case_isl, case_osl, case_target)
+    pick = source[unique]
+    columns_u = {f.name: getattr(base, f.name)[pick] for f in fields(CaseTerms)}
+    columns_u["isl"] = case_isl[unique]
+    columns_u["osl"] = case_osl[unique]
+    per_row = stack_models(models)
+    chosen = [targets[int(t)] for t in case_target[unique]]
+    return GroupedPlan(
+        ids=tuple(columns.id),
+        status=tuple(s or Status.OK for s in status),
         keys=tuple(keys),
-        cases=cases,
-        models=stacked,
-        owner=np.asarray(owner, np.int64),
-        max_ttft_ms=_column([t.max_ttft_ms or np.inf for t in case_targets]),
-        min_tokens_per_s_per_user=_column(
-            [t.min_tokens_per_s_per_user or 0.0 for t in case_targets]
+        unique_cases=CaseTerms(**columns_u),
+        unique_models=ModelTerms(
+            **{f.name: getattr(per_row, f.name)[pick] for f in fields(ModelTerms)}
         ),
-        fixed_concurrency=_column([t.concurrency or 0.0 for t in case_targets]),
-        read_off_curve=np.array([t.concurrency is not None for t in case_targets], dtype=bool),
+        unique_max_ttft_ms=_target_column(chosen, lambda t: t.max_ttft_ms or np.inf),
+        unique_min_tokens_per_s_per_user=_target_column(
+            chosen, lambda t: t.min_tokens_per_s_per_user or 0.0
+        ),
+        unique_fixed_concurrency=_target_column(chosen, lambda t: t.concurrency or 0.0),
+        unique_read_off_curve=np.array([t.concurrency is not None for t in chosen], dtype=bool),
+        case=case,
+        owner=owner,
     )
 
 
-def _workload(request: PointRequest, model: ModelSpec | None) -> Workload | None:
-    """The request's workload as ``_plan_request`` builds it (None when it cannot be)."""
-    if model is None:
-        return None
-    isl, osl = lengths_for(request)
-    if isl is None or osl is None:
-        return None
-    try:
-        return Workload(isl_tokens=max(round(isl), 1), osl_tokens=max(int(osl), 1))
-    except ValueError:
-        return None
+def _mapped_pairs(a: Sequence[str], b: Sequence[str], f: Callable[[str, str], T]) -> list[T]:
+    memo: dict[tuple[str, str], T] = {}
+    out = []
+    for pair in zip(a, b, strict=True):
+        if pair not in memo:
+            memo[pair] = f(*pair)
+        out.append(memo[pair])
+    return out
 
 
-def _column(values: list[float]) -> FloatArray:
-    return np.array(values, np.float64)
+def _workload_lengths(
+    columns: PointColumns, mlperf: Sequence[bool], catalogue: Catalogue
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Per row: the workload's input and output lengths as ``_plan_request`` builds them
+    (``max(round(isl), 1)``, ``max(int(osl), 1)``, the MLPerf dataset mean where the row
+    has no input length) and whether they make a valid ``Workload`` of a known model."""
+    n = len(columns)
+    known = {m for m in set(columns.model_id) if catalogue.models.get(m) is not None}
+    isl_in = [
+        v if v is not None else (MLPERF_MEAN_ISL.get(m) if is_ml else None)
+        for v, m, is_ml in zip(columns.isl, columns.model_id, mlperf, strict=True)
+    ]
+    raw_isl = np.array([np.nan if v is None else v for v in isl_in], np.float64).reshape(n)
+    raw_osl = np.array([np.nan if v is None else v for v in columns.osl], np.float64).reshape(n)
+    isl = np.maximum(np.rint(raw_isl), 1.0)  # round() halves to even, as rint does
+    osl = np.maximum(np.trunc(raw_osl), 1.0)
+    (isl_low, isl_high), (osl_low, osl_high) = map(_length_bounds, ("isl_tokens", "osl_tokens"))
+    with np.errstate(invalid="ignore"):
+        valid = (
+            np.array([m in known for m in columns.model_id], dtype=bool).reshape(n)
+            & (isl >= isl_low)
+            & (isl <= isl_high)
+            & (osl >= osl_low)
+            & (osl <= osl_high)
+        )
+    return isl, osl, valid
+
+
+def _distinct(
+    source: IntArray, isl: FloatArray, osl: FloatArray, target: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Each case's index among the distinct (source row, lengths, target) cases, and the
+    first case of each distinct one (in first-seen order)."""
+    pair_a = _codes(source * (int(target.max()) + 1) + target)
+    pair_b = _codes(_codes(isl) * (int(osl.size) + 1) + _codes(osl))
+    key = pair_a * (int(pair_b.max()) + 1) + pair_b
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # distinct cases in first-seen order
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return rank[inverse.reshape(-1)].astype(np.int64), first[order].astype(np.int64)
+
+
+def _codes(values: np.ndarray) -> IntArray:
+    _, inverse = np.unique(values, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64)
+
+
+def _target_column(targets: list[LoadTarget], value: Callable[[LoadTarget], float]) -> FloatArray:
+    return np.array([value(t) for t in targets], np.float64)
+
+
+def solve_grouped(plan: GroupedPlan) -> PointEstimates:
+    """``points.solve_points`` of the expanded plan, sweeping each distinct case once.
+
+    Per distinct case: the best level by ``solve_points``' score (the highest output
+    tokens/s/GPU meeting the load target; for a row read off a measured curve, else the
+    feasible point closest to its interactivity); per request: its best case (the first
+    of equals), as ``solve_points`` chooses."""
+    n = plan.size
+    status = list(plan.status)
+    out, user, ttft, conc, gpus = (np.full(n, np.nan) for _ in range(5))
+    binding = [""] * n
+    if plan.owner.size:
+        best, level_of = _best_levels(plan)
+        owners = plan.owner
+        best_case = best["score"][plan.case]
+        order = np.lexsort((-best_case, owners))
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = owners[order][1:] != owners[order][:-1]
+        chosen = order[first]  # per request with cases: its best case
+        idx = owners[chosen]
+        u = plan.case[chosen]
+        good = best["score"][u] > -2.5
+        got, ug = idx[good], u[good]
+        out[got] = best["out"][ug]
+        user[got] = best["user"][ug]
+        ttft[got] = best["ttft"][ug]
+        conc[got] = best["conc"][ug]
+        gpus[got] = plan.unique_cases.gpus[ug]
+        any_ok = np.zeros(n, dtype=bool)
+        np.logical_or.at(any_ok, owners, level_of["any_ok"][plan.case])
+        labels = {int(c): Binding(int(c)).label for c in np.unique(best["binding"][ug])}
+        for request, code in zip(got.tolist(), best["binding"][ug].tolist(), strict=True):
+            binding[request] = labels[int(code)]
+        for request in idx[~good].tolist():
+            status[request] = Status.TARGET_MISSED if any_ok[request] else Status.DOES_NOT_FIT
+    return PointEstimates(
+        ids=plan.ids,
+        output_tokens_per_s_per_gpu=out,
+        tokens_per_s_per_user=user,
+        ttft_ms=ttft,
+        concurrency=conc,
+        gpus_per_replica=gpus,
+        binding=tuple(binding),
+        status=tuple(status),
+    )
+
+
+def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, BoolArray]]:
+    """Per distinct case: its best score and the figures at that level (chunked sweeps).
+
+    A case whose grid is one concurrency repeated (a row that fixes it) is swept at that
+    one level: its levels are the same point, and ``argmax`` keeps the first of equals."""
+    cases = plan.unique_cases
+    size = cases.max_concurrency.size
+    # one geometric grid per distinct engine cap (geomspace is elementwise per row)
+    caps, cap_of = np.unique(cases.max_concurrency, return_inverse=True)
+    grids = np.geomspace(np.ones_like(caps), caps, LEVELS, axis=1)
+    constant = (plan.unique_fixed_concurrency > 0) | (grids[:, 0] == grids[:, -1])[cap_of]
+    names = ("score", "out", "user", "ttft", "conc", "binding")
+    best = {name: np.empty(size) for name in names}
+    any_ok = np.empty(size, dtype=bool)
+    for single in (False, True):
+        chosen = np.flatnonzero(constant == single)
+        step = CHUNK_POINTS if single else max(CHUNK_POINTS // LEVELS, 1)
+        for lo in range(0, chosen.size, step):
+            part = chosen[lo : lo + step]
+            fixed = plan.unique_fixed_concurrency[part][:, None]
+            cap = cases.max_concurrency[part][:, None]
+            grid = grids[cap_of.reshape(-1)[part]]
+            grid = np.where(fixed > 0, np.minimum(fixed, cap), grid)
+            _best_of(plan, part, grid[:, :1] if single else grid, best, any_ok)
+    return best, {"any_ok": any_ok}
+
+
+def _best_of(
+    plan: GroupedPlan,
+    part: IntArray,
+    grid: FloatArray,
+    best: dict[str, FloatArray],
+    any_ok: BoolArray,
+) -> None:
+    """Sweep the distinct cases ``part`` on ``grid``; store each one's best level."""
+    result = sweep(_cut(plan.unique_cases, part), _cut(plan.unique_models, part), grid)
+    ok = result.feasible
+    meets = (
+        ok
+        & (result.ttft_ms <= plan.unique_max_ttft_ms[part][:, None])
+        & (result.tokens_per_s_per_user >= plan.unique_min_tokens_per_s_per_user[part][:, None])
+    )
+    curve = plan.unique_read_off_curve[part]
+    score = np.where(meets, result.output_tokens_per_s_per_gpu, -1.0)
+    fallback = np.where(ok & curve[:, None], -2.0 + 1e-6 * result.tokens_per_s_per_user, -3.0)
+    score = np.where(meets, score, fallback)
+    level = np.argmax(score, axis=1)
+    at = np.arange(level.size)
+    best["score"][part] = score[at, level]
+    best["out"][part] = result.output_tokens_per_s_per_gpu[at, level]
+    best["user"][part] = result.tokens_per_s_per_user[at, level]
+    best["ttft"][part] = result.ttft_ms[at, level]
+    best["conc"][part] = result.concurrency[at, level]
+    best["binding"][part] = result.binding[at, level]
+    any_ok[part] = ok.any(axis=1)
+
+
+def _cut(obj: Any, part: IntArray) -> Any:
+    return type(obj)(**{f.name: getattr(obj, f.name)[part] for f in fields(obj)})

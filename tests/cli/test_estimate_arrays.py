@@ -1,0 +1,217 @@
+"""``tokentco estimate``'s array path gives the row path's file, byte for byte.
+
+The row path is the command as it was written a row at a time: ``csv.DictReader``,
+``PointRequest.from_row`` per row, ``points.plan_points`` and ``solve_points`` (the code
+the calibration fit runs), one ``csv_safe`` per cell and ``csv.DictWriter``. It is kept
+here as the reference; the tables are randomised from the public calibration set with
+hostile cells mixed in (bad numbers, formulas, lengths out of range, unknown ids, ragged
+rows, duplicated and missing columns).
+"""
+
+import csv
+import io
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tokentco import MODEL_VERSION
+from tokentco.cli import main
+from tokentco.cli.common import csv_safe
+from tokentco.cli.estimate import ADDED
+from tokentco.domain import Catalogue
+from tokentco.engine.point_groups import PointColumns, plan_columns, solve_grouped
+from tokentco.engine.points import PointEstimates, PointRequest, plan_points, solve_points
+from tokentco.engine.uncertainty import band_for, group_name
+from tokentco.io.bundled import resource_path
+from tokentco.io.calibration_file import MEASURED_NAME, load_calibration, read_points_csv
+from tokentco.io.estimate_table import read_points_table
+
+WEIRD = [
+    "", " ", "two", "-1", "0", "inf", "nan", "1e400", " 8 ", "=1+1", "-3", "+cmd", "@SUM(A1)",
+    "\tx", "8.6", "1,024", "中文", '"q"', "1e3", "NaN", "yes", "Yes please", "no", "none",
+    "20000000", "0.4", "2.5", "3.5",
+]  # fmt: skip
+
+
+def public() -> tuple[list[str], list[dict[str, str]]]:
+    with resource_path("calibration", MEASURED_NAME).open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def hostile_table(seed: int, size: int) -> tuple[list[str], list[dict[str, str]]]:
+    """Rows drawn from the public set, most cells kept, some replaced by hostile text;
+    lengths stretched so rows of one configuration differ in their lengths."""
+    rng = random.Random(seed)
+    header, base = public()
+    values = {c: sorted({row[c] for row in base}) for c in header}
+    rows = []
+    for i in range(size):
+        row = dict(rng.choice(base))
+        for key in ("isl", "osl"):
+            if row[key] and rng.random() < 0.5:
+                row[key] = str(round(float(row[key]) * rng.choice((1.0, 1.003, 1.5, 0.5))))
+        for column in header:
+            roll = rng.random()
+            if roll < 0.04:
+                row[column] = rng.choice(WEIRD)
+            elif roll < 0.08:
+                row[column] = rng.choice(values[column])
+        row["id"] = row["id"] if rng.random() < 0.5 else f"r{i}"
+        rows.append(row)
+    if seed % 2:
+        header = [c for c in header if c not in ("tp", "engine")] + ["est_ttft_ms", "extra"]
+        for row in rows:
+            row["est_ttft_ms"], row["extra"] = "stale", rng.choice(WEIRD)
+    rng.shuffle(header)
+    return header, rows
+
+
+def write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def row_path_output(path: Path, catalogue: Catalogue) -> tuple[bytes, PointEstimates]:
+    """The command's file, computed a row at a time (the reference)."""
+    header, rows = read_points_csv(path)
+    calibration = load_calibration()
+    requests = [PointRequest.from_row(r) for r in rows]
+    estimates = solve_points(plan_points(requests, catalogue, calibration))
+    columns = header + [c for c in ADDED if c not in header]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+
+    def fmt(value: float, digits: int) -> str:
+        return "" if not math.isfinite(value) else f"{value:.{digits}f}"
+
+    for i, (row, request) in enumerate(zip(rows, requests, strict=True)):
+        ok = estimates.status[i] == "ok"
+        central = estimates.output_tokens_per_s_per_gpu[i]
+        model = catalogue.models.get(request.model_id)
+        accelerator = catalogue.accelerators.get(request.hardware_id)
+        group = group_name(
+            "estimated", bool(model and model.moe), accelerator.vendor if accelerator else "", None
+        )
+        band = band_for(calibration, group) if ok else None
+        writer.writerow(
+            {
+                **{key: csv_safe(value) for key, value in row.items()},
+                "est_output_tok_s_per_gpu": fmt(central, 1) if ok else "",
+                "est_output_tok_s_per_gpu_p10": ""
+                if band is None
+                else fmt(central * math.exp(band[0]), 1),
+                "est_output_tok_s_per_gpu_p90": ""
+                if band is None
+                else fmt(central * math.exp(band[1]), 1),
+                "est_tok_s_per_user": fmt(estimates.tokens_per_s_per_user[i], 2) if ok else "",
+                "est_ttft_ms": fmt(estimates.ttft_ms[i], 1) if ok else "",
+                "binding": csv_safe(estimates.binding[i]),
+                "status": csv_safe(estimates.status[i]),
+            }
+        )
+    return buffer.getvalue().encode("utf-8"), estimates
+
+
+def assert_same_estimates(a: PointEstimates, b: PointEstimates) -> None:
+    assert a.ids == b.ids
+    assert a.status == b.status
+    assert a.binding == b.binding
+    for name in ("output_tokens_per_s_per_gpu", "tokens_per_s_per_user", "ttft_ms"):
+        assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
+    for name in ("concurrency", "gpus_per_replica"):
+        assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_array_path_equals_row_path(seed: int, tmp_path: Path, catalogue: Catalogue) -> None:
+    header, rows = hostile_table(seed, 500)
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    write(source, header, rows)
+    expected, by_rows = row_path_output(source, catalogue)
+    # the columns parse to the very requests, and they estimate alike
+    table = read_points_table(source)
+    columns = PointColumns.from_cells(table.column, len(table))
+    _, dict_rows = read_points_csv(source)
+    assert [columns.request(i) for i in range(len(table))] == [
+        PointRequest.from_row(r) for r in dict_rows
+    ]
+    plan = plan_columns(columns, catalogue, load_calibration())
+    assert plan.unique_cases.isl.size < plan.owner.size  # some cases were shared
+    assert_same_estimates(solve_grouped(plan), by_rows)
+    # and the command writes the reference's bytes
+    assert main(["estimate", "--points", str(source), "--out", str(out)]) == 0
+    assert out.read_bytes() == expected
+    statuses = set(by_rows.status)
+    assert "ok" in statuses and any(s.startswith("bad value") for s in statuses)
+
+
+def test_ragged_rows_duplicate_columns_and_blank_lines(
+    tmp_path: Path, catalogue: Catalogue, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Short rows (cells missing), long rows (cells beyond the header), a column named
+    twice (the last one counts, as in a dict), blank lines, a byte-order mark."""
+    header, rows = hostile_table(4, 60)
+    lines = [",".join([*header, "model"])]
+    rng = random.Random(4)
+    for row in rows:
+        cells = [row[c].replace(",", " ").replace('"', "").replace("\n", " ") for c in header]
+        cells.append(rng.choice(["deepseek-r1", "llama-3.1-8b", "nope"]))
+        keep = rng.choice([len(cells), len(cells) - 3, len(cells) + 2, 2])
+        lines.append(",".join([*cells, "=x", "more"][:keep]))
+        if rng.random() < 0.1:
+            lines.append("")
+    source, out = tmp_path / "ragged.csv", tmp_path / "out.csv"
+    source.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+    expected, estimates = row_path_output(source, catalogue)
+    assert main(["estimate", "--points", str(source), "--out", str(out)]) == 0
+    assert out.read_bytes() == expected
+    done = sum(s == "ok" for s in estimates.status)
+    assert capsys.readouterr().out.startswith(
+        f"estimated {done} of {len(estimates.status)} rows ({MODEL_VERSION}"
+    )
+
+
+def test_no_rows_and_only_failures(tmp_path: Path, catalogue: Catalogue) -> None:
+    for name, text in (
+        ("empty.csv", "id,hardware,model,isl,osl\n"),
+        ("failures.csv", "id,hardware,model,isl,osl\n1,nope,deepseek-r1,5,5\n2,b200,,1,\n"),
+    ):
+        source, out = tmp_path / name, tmp_path / f"out-{name}"
+        source.write_text(text, encoding="utf-8")
+        expected, _ = row_path_output(source, catalogue)
+        assert main(["estimate", "--points", str(source), "--out", str(out)]) == 0
+        assert out.read_bytes() == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "file not found"),
+        (b"\xff\xfe\x00bad", "cannot read CSV: 'utf-8' codec can't decode byte 0xff"),
+        (b"id,hardware\n1,b200\n", "missing column(s) model (expected the columns of"),
+        (b"", "missing column(s) id, hardware, model"),
+        (b'id,hardware,model\n"1,b200\n' + b"x" * 140_000, "cannot read CSV: field larger"),
+    ],
+)
+def test_file_problems_are_the_row_readers_located_lines(
+    content: bytes | None, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "points.csv"
+    if content is not None:
+        source.write_bytes(content)
+    assert main(["estimate", "--points", str(source), "--out", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert message in err and "points.csv" in err
+    with pytest.raises(Exception) as row_reader:
+        read_points_csv(source)
+    with pytest.raises(Exception) as column_reader:
+        read_points_table(source)
+    assert str(column_reader.value) == str(row_reader.value)
