@@ -585,7 +585,7 @@ class MainWindow(QMainWindow):
         _project, option_id, bars = payload
         self.tornado_bars, self.tornado_for = bars, option_id
         if self.comparison is not None:
-            self.tornado_chart.show_data(self._chart_data())
+            self.tornado_chart.show_data(self._chart_data(), lazy=True)
         self.tornadoShown.emit(bars)
 
     def _tornado_failed(self, exc: Exception) -> None:
@@ -593,7 +593,7 @@ class MainWindow(QMainWindow):
         self.tornado_bars, self.tornado_for = [], ""
         self.tornado_chart.empty_text = f"Sensitivity failed: {message}"
         if self.comparison is not None:
-            self.tornado_chart.show_data(self._chart_data())
+            self.tornado_chart.show_data(self._chart_data(), lazy=True)
 
     def _chart_data(self) -> ChartData:
         assert self.comparison is not None
@@ -616,7 +616,7 @@ class MainWindow(QMainWindow):
         start = time.perf_counter()
         data = self._chart_data()
         for chart in self.charts:
-            chart.show_data(data)
+            chart.show_data(data, lazy=True)  # a chart on a hidden tab draws when shown
         self.last_paint_ms = (time.perf_counter() - start) * 1000
         if text_now:
             self.render_text()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import pyqtgraph as pg
 from pyqtgraph import exporters
@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QFont,
     QPainter,
     QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QVBoxLayout, QWidget
@@ -116,6 +117,32 @@ def provenance_text(result: OptionResult) -> str:
     return sentences.basis(result)
 
 
+T = TypeVar("T")
+
+
+class Drawn(Generic[T]):
+    """A figure a chart read out while drawing (its bar values, its steps …), current even
+    while the chart is hidden: reading it first draws the data the hidden chart kept
+    (:meth:`Chart.flush`), so no reader ever sees what the chart showed before."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_drawn_" + name
+
+    @overload
+    def __get__(self, chart: None, owner: type) -> "Drawn[T]": ...
+    @overload
+    def __get__(self, chart: "Chart", owner: type) -> T: ...
+    def __get__(self, chart: "Chart | None", owner: type) -> "T | Drawn[T]":
+        if chart is None:
+            return self
+        chart.flush()
+        value: T = chart.__dict__[self.slot]
+        return value
+
+    def __set__(self, chart: "Chart", value: T) -> None:
+        chart.__dict__[self.slot] = value
+
+
 LEGEND_SPACING_PX = 14
 LEGEND_MARGIN_PX = 24
 """The chart's side margins and the legend's own."""
@@ -154,6 +181,7 @@ class Chart(QWidget):
         self._hover.setZValue(1000)
         self._hover.hide()
         self._data: ChartData | None = None
+        self._pending: ChartData | None = None
         self.view.scene().sigMouseMoved.connect(self._mouse_moved)
         for fmt in ("png", "svg"):
             action = QAction(f"Export “{self.title}” as {fmt.upper()}…", self)
@@ -316,9 +344,16 @@ class Chart(QWidget):
         self._hover.setColor(fg)
 
     # --- data --------------------------------------------------------------------------------
-    def show_data(self, data: ChartData) -> None:
+    def show_data(self, data: ChartData, lazy: bool = False) -> None:
         """Draw ``data``; skipped when nothing this chart shows has changed (a utilization
-        drag leaves $/GPU-hour, energy and the frontier as they were)."""
+        drag leaves $/GPU-hour, energy and the frontier as they were).
+
+        ``lazy``: a chart hidden in its window (its tab not shown) only keeps ``data`` and
+        draws it when it is shown (or exported), so edits made elsewhere cost it nothing."""
+        if lazy and not self.isVisibleTo(self.window()):
+            self._pending = data
+            return
+        self._pending = None
         self._data = data
         key = self.data_key(data)
         if key is not None and key == self._last_key:
@@ -330,6 +365,20 @@ class Chart(QWidget):
                 # apply the new ranges now: pyqtgraph defers the view transform to the paint,
                 # where changing it marks every item dirty again and the view paints twice
                 item.vb.updateMatrix()
+
+    @property
+    def pending(self) -> bool:
+        """Whether data waits to be drawn until the chart is shown."""
+        return self._pending is not None
+
+    def flush(self) -> None:
+        """Draw the data kept while the chart was hidden (if any)."""
+        if self._pending is not None:
+            self.show_data(self._pending)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.flush()  # before the first paint: the chart never shows stale data
+        super().showEvent(event)
 
     def data_key(self, data: ChartData) -> Any:
         """A cheap value equal for two inputs that draw the same picture (None: always draw)."""
@@ -361,6 +410,7 @@ class Chart(QWidget):
 
     def show_hover(self, x: float, y: float) -> str:
         """Show the read-out at data point (x, y); returns its text (used by tests)."""
+        self.flush()
         text = self.hover_at(x, y)
         self.hover_text = text
         if not text:
@@ -375,6 +425,7 @@ class Chart(QWidget):
     def export(self, path: Path | str) -> Path:
         """Write the chart as PNG (2× for high-DPI) or SVG, chosen by the file suffix."""
         path = Path(path)
+        self.flush()  # a hidden chart exports the current data, not what it last drew
         self._hover.hide()
         if path.suffix.lower() == ".svg":
             self._export_svg(path)

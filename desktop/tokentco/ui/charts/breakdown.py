@@ -15,6 +15,7 @@ from tokentco.ui.charts.base import (
     MAX_BAR_LABELS,
     Chart,
     ChartData,
+    Drawn,
     shared_scale,
 )
 from tokentco.ui.charts.overlays import (
@@ -31,6 +32,8 @@ class BreakdownChart(Chart):
     description = (
         "All-in cost of one GPU-hour per option, stacked: rental or capex, energy and opex"
     )
+
+    totals = Drawn[list[float]]()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,7 +54,7 @@ class BreakdownChart(Chart):
             self.stacks[key] = bars
         self.labels = Labels(self.plot)
         self._attach_hover(self.plot)
-        self.totals: list[float] = []
+        self.totals = []
 
     def data_key(self, data: ChartData) -> Any:
         return self._ids(data), tuple(r.cost for r in data.comparison.options)

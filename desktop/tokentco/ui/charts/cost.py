@@ -22,6 +22,7 @@ from tokentco.ui.charts.base import (
     MAX_BAR_LABELS,
     Chart,
     ChartData,
+    Drawn,
     provenance_text,
     shared_scale,
 )
@@ -42,6 +43,10 @@ class CostChart(Chart):
         "Cost per million tokens at each option's operating point, all-in "
         "(whiskers: p10–p90; cheapest outlined)"
     )
+
+    values = Drawn[list[float]]()
+    ranges = Drawn[list[tuple[float, float] | None]]()
+    cheapest_id = Drawn[str]()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,8 +87,8 @@ class CostChart(Chart):
 
         self.legend = legend
         self._attach_hover(self.plot)
-        self.values: list[float] = []
-        self.ranges: list[tuple[float, float] | None] = []
+        self.values = []
+        self.ranges = []
         """The p10–p90 whiskers drawn, per bar (None: no range)."""
         self.cheapest_id = ""
 

@@ -19,6 +19,7 @@ from tokentco.ui.charts.base import (
     MAX_BAR_LABELS,
     Chart,
     ChartData,
+    Drawn,
     shared_scale,
 )
 from tokentco.ui.charts.overlays import (
@@ -37,6 +38,10 @@ class EnergyChart(Chart):
         "Output tokens per second per MW of facility power (whiskers: p10–p90) and facility "
         "energy per million tokens, per option"
     )
+
+    mw_values = Drawn[list[float]]()
+    kwh_values = Drawn[list[float]]()
+    mw_ranges = Drawn[list[tuple[float, float] | None]]()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,9 +68,9 @@ class EnergyChart(Chart):
         self.mw_labels = Labels(self.mw)
         self.kwh_labels = Labels(self.kwh)
         self._attach_hover(self.mw)
-        self.mw_values: list[float] = []
-        self.kwh_values: list[float] = []
-        self.mw_ranges: list[tuple[float, float] | None] = []
+        self.mw_values = []
+        self.kwh_values = []
+        self.mw_ranges = []
         """The p10–p90 whiskers of tok/s per MW drawn, per bar (None: no range)."""
 
     def data_key(self, data: ChartData) -> Any:

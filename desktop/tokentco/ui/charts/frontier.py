@@ -28,6 +28,7 @@ from tokentco.ui.charts.axes import (
 from tokentco.ui.charts.base import (
     Chart,
     ChartData,
+    Drawn,
 )
 from tokentco.ui.charts.overlays import (
     Curves,
@@ -55,6 +56,8 @@ class FrontierChart(Chart):
         "options list; on a narrow screen the legend gives way to the plot)"
     )
 
+    ranges = Drawn[list[tuple[float, float]]]()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = self._plot(left=Axis("left"), bottom=NumberAxis("bottom"))
@@ -81,7 +84,7 @@ class FrontierChart(Chart):
         self.whiskers = pg.ErrorBarItem(pen=pg.mkPen(theme.chart_foreground(), width=1.2))
         self.whiskers.setZValue(19)
         self.plot.addItem(self.whiskers)
-        self.ranges: list[tuple[float, float]] = []
+        self.ranges = []
         """p10–p90 tok/s/GPU of each drawn operating point that has one (for tests)."""
         self.region = pg.LinearRegionItem(
             values=(0, 0), movable=False, brush=pg.mkBrush(213, 94, 0, 28), pen=pg.mkPen(None)
@@ -251,6 +254,7 @@ class FrontierChart(Chart):
     @property
     def operating_points(self) -> list[tuple[float, float]]:
         """(tokens/s/user, tokens/s/GPU) of the drawn operating points (for tests)."""
+        self.flush()
         return [(float(s.pos().x()), float(10 ** s.pos().y())) for s in self.points.points()]
 
     def hover_at(self, x: float, y: float) -> str:

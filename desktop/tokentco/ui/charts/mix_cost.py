@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QWidget
 
 from tokentco.present import formats as fmt
 from tokentco.ui import theme
-from tokentco.ui.charts.base import ChartData
+from tokentco.ui.charts.base import ChartData, Drawn
 from tokentco.ui.charts.cost import CostChart
 from tokentco.ui.charts.overlays import ANCHORED_ALPHA
 
@@ -71,6 +71,9 @@ def contributions(result: "MixResult") -> list[float]:
 class MixCostChart(CostChart):
     """$/Mtok per option; with a mix each bar is split into its classes' contributions."""
 
+    class_names = Drawn[tuple[str, ...]]()
+    segment_widths = Drawn[list[list[float]]]()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.mix: MixComparison | None = None
@@ -78,11 +81,11 @@ class MixCostChart(CostChart):
         self.segments = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
         self.segments.setZValue(SEGMENT_Z)
         self.plot.addItem(self.segments)
-        self.class_names: tuple[str, ...] = ()
+        self.class_names = ()
         """The classes named under the plot (empty: no mix shown)."""
         self._plain_label = ""
         """The axis title of the plain chart, restored when the mix goes."""
-        self.segment_widths: list[list[float]] = []
+        self.segment_widths = []
         """Per bar (comparison order), the class segments drawn, left to right."""
 
     def data_key(self, data: ChartData) -> Any:

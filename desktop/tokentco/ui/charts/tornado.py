@@ -16,6 +16,7 @@ from tokentco.ui.charts.axes import (
 from tokentco.ui.charts.base import (
     Chart,
     ChartData,
+    Drawn,
 )
 
 
@@ -27,6 +28,8 @@ class TornadoChart(Chart):
         "How much the selected option's $/Mtok moves when each input is lowered or raised "
         "by 20 % (the largest first)"
     )
+
+    bars = Drawn[list[Any]]()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,7 +52,7 @@ class TornadoChart(Chart):
         self.message = pg.TextItem("", anchor=(0.5, 0.5), color=theme.muted_foreground())
         self.plot.addItem(self.message, ignoreBounds=True)
         self._attach_hover(self.plot)
-        self.bars: list[Any] = []
+        self.bars = []
         self.empty_text = "computing…"
 
     def data_key(self, data: ChartData) -> Any:

@@ -18,6 +18,7 @@ from tokentco.ui.charts.axes import (
 from tokentco.ui.charts.base import (
     Chart,
     ChartData,
+    Drawn,
     shared_scale,
 )
 from tokentco.ui.charts.overlays import (
@@ -34,6 +35,8 @@ class WaterfallChart(Chart):
         "through each feature to its operating point"
     )
 
+    steps = Drawn[list[tuple[str, float, float]]]()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.axis, self.plot = self._bar_plot("$ per million tokens")
@@ -41,7 +44,7 @@ class WaterfallChart(Chart):
         self.plot.addItem(self.bars)
         self.labels = Labels(self.plot)
         self._attach_hover(self.plot)
-        self.steps: list[tuple[str, float, float]] = []  # (label, before, after)
+        self.steps = []  # (label, before, after)
 
     def data_key(self, data: ChartData) -> Any:
         try:
