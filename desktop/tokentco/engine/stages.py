@@ -20,9 +20,9 @@ full evaluation uses.
   whose Monte Carlo draws (fixed seed) are reused while the bands and hardware clusters
   stay the same (:class:`WinnerOdds`).
 
-The per-option pieces (an option's cases, its anchoring, its assembled result) are
-``evaluate.py``'s own helpers, imported here so each exists once; ``evaluate()`` is these
-stages run for every option at once.
+The per-option pieces (an option's cases, its anchoring, its assembled result) live in
+``engine/option_eval.py``, so each exists once; ``evaluate()`` is these stages run for
+every option at once.
 """
 
 import math
@@ -44,21 +44,21 @@ from tokentco.domain import (
 from tokentco.engine import uncertainty
 from tokentco.engine.calibration import Calibration
 from tokentco.engine.estimator import sweep
-from tokentco.engine.evaluate import (
+from tokentco.engine.operating import operating_points
+from tokentco.engine.option_eval import (
     CONCURRENCY_LEVELS,
     Anchored,
-    _anchor,
-    _assemble,
-    _measured_index,
-    _Plan,
-    _plan,
-    _plan_anchors,
-    _Shared,
-    _unknown,
-    _with_uncertainty,
+    OptionPlan,
+    SharedWork,
+    anchor_option,
+    assemble,
     estimate_source,
+    measured_index,
+    plan_anchors,
+    plan_option,
+    with_uncertainty,
 )
-from tokentco.engine.operating import operating_points
+from tokentco.engine.option_eval import unknown_result as unknown_result
 from tokentco.engine.results import (
     Comparison,
     FloatArray,
@@ -77,7 +77,7 @@ class OptionSweep:
     """One option's swept figures, before any money: valid for every project whose
     :func:`sweep_key` for this option is the same."""
 
-    plan: _Plan
+    plan: OptionPlan
     """The option resolved against the catalogue when it was swept (its offer and
     utilization may be stale: :func:`economics_stage` puts the current ones in)."""
     points: tuple[OperatingPoint, ...]
@@ -118,7 +118,7 @@ def sweep_key(
 
 def measured_by_hardware(catalogue: Catalogue, model_id: str) -> dict[str, list[MeasuredPoint]]:
     """The model's measurements by hardware id (what :func:`sweep_key` needs per option)."""
-    return _measured_index(catalogue, model_id)
+    return measured_index(catalogue, model_id)
 
 
 def sweep_stage(
@@ -138,20 +138,20 @@ def sweep_stage(
     if model is None:
         raise ValueError(f"unknown model {project.model_id!r}")
     source = estimate_source(calibration)
-    index = dict(measured) if measured is not None else _measured_index(catalogue, model.id)
+    index = dict(measured) if measured is not None else measured_index(catalogue, model.id)
     blocks: list[Block] = []
-    plans: list[_Plan | str] = []
+    plans: list[OptionPlan | str] = []
     start = 0
-    shared = _Shared()
+    shared = SharedWork()
     for option, waterfall in zip(options, variants, strict=True):
-        plan = _plan(project, catalogue, model, option, calibration, blocks, start, waterfall)
+        plan = plan_option(project, catalogue, model, option, calibration, blocks, start, waterfall)
         if not isinstance(plan, str):
             start = plan.variants[-1][1].stop
             if pinned is not None and option.id in pinned:
                 plan = replace(plan, pinned=pinned[option.id])
             elif option.use_measured:
                 plan = replace(plan, shared=shared)
-                start = _plan_anchors(
+                start = plan_anchors(
                     project, model, plan, index, calibration, blocks, start, option.quoted
                 )
         plans.append(plan)
@@ -170,7 +170,7 @@ def sweep_stage(
             out.append(plan)
             continue
         own = tuple(next(points) for _ in plan.variants)
-        anchored = _anchor(plan, grid, own[-1], project.workload, source)
+        anchored = anchor_option(plan, grid, own[-1], project.workload, source)
         out.append(OptionSweep(plan, own, next(curves), anchored, waterfall))
     return out
 
@@ -237,15 +237,10 @@ def economics_stage(
     if not swept.variants:
         plan = replace(plan, variants=plan.variants[-1:])
     points = list(swept.points[-len(plan.variants) :])
-    result = _assemble(project, catalogue, plan, points, swept.frontier, swept.anchored)
+    result = assemble(project, catalogue, plan, points, swept.frontier, swept.anchored)
     if not swept.variants:
         result = replace(result, waterfall=())
-    return _with_uncertainty(result, plan, model, calibration, project)
-
-
-def unknown_result(option: ComparisonOption, reason: str) -> OptionResult:
-    """The infeasible result of an option whose hardware or offer is not in the catalogue."""
-    return _unknown(option, reason)
+    return with_uncertainty(result, plan, model, calibration, project)
 
 
 class WinnerOdds:
