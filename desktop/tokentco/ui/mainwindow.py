@@ -40,7 +40,7 @@ from tokentco.domain import Catalogue, Project
 from tokentco.engine.results import Comparison
 from tokentco.io.bundled import resource_path
 from tokentco.io.project_file import SUFFIX
-from tokentco.present.labels import comparison_labels
+from tokentco.present.labels import OptionLabel, comparison_labels
 from tokentco.ui import features, screen_fit, settings
 from tokentco.ui.background import BackgroundOps, describe_exception
 from tokentco.ui.charts import (
@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self._text_timer.setInterval(TEXT_DELAY_MS)
         self._text_timer.timeout.connect(self._text_step)
         self.details_for: Comparison | None = None  # the comparison the details describe
+        self._labels_memo: tuple[Catalogue, object, object, dict[str, OptionLabel]] | None = None
         self._text_painted_at = 0.0
         self._tornado_stale = True
         self._tornado_timer = QTimer(self)
@@ -605,7 +606,27 @@ class MainWindow(QMainWindow):
             self.tornado_bars,
             self.tornado_for,
             catalogue=self.doc.catalogue,  # labels disambiguated by provider, region, term
+            known_labels=self._labels(self.comparison, project),
         )
+
+    def _labels(self, comparison: Comparison, project: Project) -> "dict[str, OptionLabel]":
+        """The options' unique labels, made again only when the options or the catalogue
+        change (an edit keeps the option objects, so identity is a cheap, exact test)."""
+        catalogue = self.doc.catalogue
+        names = tuple(
+            (r.option_id, r.label, r.offer_id, r.accelerator_id) for r in comparison.options
+        )
+        memo = self._labels_memo
+        if (
+            memo is not None
+            and memo[0] is catalogue
+            and memo[1] is project.options
+            and memo[2] == names
+        ):
+            return memo[3]
+        labels = comparison_labels(comparison, project, catalogue)
+        self._labels_memo = (catalogue, project.options, names, labels)
+        return labels
 
     def render_comparison(self, text_now: bool = False) -> None:
         """Paint the latest comparison into every chart now; the table and the details
@@ -659,7 +680,7 @@ class MainWindow(QMainWindow):
         project = self.comparison_project or self.doc.project
         colours = {o.id: i for i, o in enumerate(project.options)}
         own = frozenset(options_with_own_serving(project))
-        labels = comparison_labels(self.comparison, project, self.doc.catalogue)
+        labels = self._labels(self.comparison, project)
         self.results_model.set_comparison(
             self.comparison, colours, own, {k: v.full for k, v in labels.items()}
         )

@@ -5,12 +5,13 @@ wording in the tooltip, rather than cut at the edge)."""
 
 import html
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPicture
 
 from tokentco.present import formats
 from tokentco.present.labels import SHORT_CHARS
@@ -64,11 +65,74 @@ def set_value_range(plot: pg.PlotItem, low: float, high: float, rows: int | None
         vb.setRange(xRange=x, yRange=(-0.6, max(rows, 1) - 0.4), padding=0)
 
 
+PICTURES_KEPT = 4
+"""Tick pictures an axis keeps: a drag back and forth across a range step redraws none."""
+
+
 class Axis(pg.AxisItem):
     """An axis that remembers its last tick values, so the grid drawn at the same ticks
-    does not compute them again."""
+    does not compute them again, and its last few tick pictures: pyqtgraph records the
+    ticks and their texts anew (about a millisecond in Python) whenever the range moves,
+    even back to a range it drew a moment ago."""
 
     _memo: tuple[Any, Any] = (None, None)
+    picture: QPicture | None
+
+    def _picture_key(self) -> tuple[Any, ...]:
+        """Everything the recorded ticks depend on (the title is a separate item)."""
+        style = tuple(
+            (name, value.toString() if isinstance(value, QFont) else repr(value))
+            for name, value in sorted(self.style.items())
+        )
+        levels = getattr(self, "_tickLevels", None)
+        return (
+            tuple(self.range),
+            self.geometry().size().toTuple(),
+            self.orientation,
+            self.logMode,
+            self.scale,
+            self.autoSIPrefixScale,
+            self._tickSpacing,
+            self._tickDensity,
+            None if levels is None else tuple(tuple(level) for level in levels),
+            self.pen().color().rgba(),
+            self.pen().widthF(),
+            self.textPen().color().rgba(),
+            style,
+        )
+
+    def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
+        if self.picture is None:
+            pictures: OrderedDict[Any, tuple[QPicture, list[int]]] = self.__dict__.setdefault(
+                "_pictures", OrderedDict()
+            )
+            key = self._picture_key()
+            kept = pictures.get(key)
+            if kept is not None:
+                pictures.move_to_end(key)
+                picture, sizes = kept
+                for size in sizes:  # the text-room bookkeeping drawing the ticks would do
+                    self._updateMaxTextSize(size)  # (it drops self.picture)
+                self.picture = picture
+            else:
+                sizes = []
+                record = self._updateMaxTextSize
+
+                def recording(size: int) -> None:
+                    sizes.append(size)
+                    record(size)
+
+                self.__dict__["_updateMaxTextSize"] = recording  # for this drawing only
+                try:
+                    super().paint(p, opt, widget)  # records self.picture and plays it
+                finally:
+                    del self.__dict__["_updateMaxTextSize"]
+                if self.picture is not None:
+                    pictures[key] = (self.picture, sizes)
+                while len(pictures) > PICTURES_KEPT:
+                    pictures.popitem(last=False)
+                return
+        self.picture.play(p)
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> Any:
         key = (min(minVal, maxVal), max(minVal, maxVal), round(size, 6), self.logMode)

@@ -54,10 +54,15 @@ class ChartData:
     catalogue: Catalogue | None = None
     """The catalogue the options were priced from: their labels are disambiguated by its
     hardware, provider, region and term (without it, by their own names only)."""
+    known_labels: dict[str, OptionLabel] | None = None
+    """The options' labels when the caller has them already (they depend on the options and
+    the catalogue, not on the figures: a slider drag keeps them)."""
 
     @cached_property
     def labels(self) -> dict[str, OptionLabel]:
         """Unique labels of the compared options: ``short`` on charts, ``full`` in tables."""
+        if self.known_labels is not None:
+            return self.known_labels
         if self.catalogue is not None:
             return comparison_labels(self.comparison, self.project, self.catalogue)
         return unique_labels(
