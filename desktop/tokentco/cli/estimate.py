@@ -5,6 +5,8 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from tokentco import MODEL_VERSION
 from tokentco.domain import Catalogue
 from tokentco.engine.calibration import Calibration
@@ -38,10 +40,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="overwrite --out if it exists")
 
 
-def _fmt(value: float, digits: int) -> str:
-    return "" if not math.isfinite(value) else f"{value:.{digits}f}"
-
-
 def _band(
     model_id: str, hardware_id: str, catalogue: Catalogue, calibration: Calibration
 ) -> tuple[float, float] | None:
@@ -55,7 +53,13 @@ def _band(
 
 
 def _figures(values: FloatArray, ok: Sequence[bool], digits: int) -> list[str]:
-    return [_fmt(v, digits) if good else "" for v, good in zip(values.tolist(), ok, strict=True)]
+    """Each value with ``digits`` decimals where ``ok`` and finite, else empty."""
+    spec = f"%.{digits}f"
+    shown = np.isfinite(values).tolist()
+    return [
+        spec % v if good and finite else ""
+        for v, good, finite in zip(values.tolist(), ok, shown, strict=True)
+    ]
 
 
 def estimated_columns(
@@ -64,25 +68,27 @@ def estimated_columns(
     catalogue: Catalogue,
     calibration: Calibration,
 ) -> dict[str, Sequence[str]]:
-    """The cells of the columns ``estimate`` adds, one per row."""
+    """The cells of the columns ``estimate`` adds, one per row. The p10/p90 band is the
+    row's model and hardware group's (looked up once per pair); a row without a band, or
+    not estimated, has empty band cells."""
     ok = [s == "ok" for s in estimates.status]
-    central = estimates.output_tokens_per_s_per_gpu.tolist()
-    by_pair: dict[tuple[str, str], tuple[float, float] | None] = {}
-    low: list[str] = []
-    high: list[str] = []
-    for good, value, pair in zip(
-        ok, central, zip(columns.model_id, columns.hardware_id, strict=True), strict=True
-    ):
-        if pair not in by_pair:
-            band = _band(*pair, catalogue, calibration)
-            by_pair[pair] = None if band is None else (math.exp(band[0]), math.exp(band[1]))
-        factors = by_pair[pair] if good else None
-        low.append("" if factors is None else _fmt(value * factors[0], 1))
-        high.append("" if factors is None else _fmt(value * factors[1], 1))
+    pair_of: dict[tuple[str, str], int] = {}
+    pair = np.array(
+        [
+            pair_of.setdefault(key, len(pair_of))
+            for key in zip(columns.model_id, columns.hardware_id, strict=True)
+        ],
+        np.int64,
+    ).reshape(len(ok))
+    bands = [_band(*key, catalogue, calibration) for key in pair_of]
+    low = np.array([math.exp(b[0]) if b else math.nan for b in bands] or [0.0])[pair]
+    high = np.array([math.exp(b[1]) if b else math.nan for b in bands] or [0.0])[pair]
+    banded = [good and bands[p] is not None for good, p in zip(ok, pair.tolist(), strict=True)]
+    central = estimates.output_tokens_per_s_per_gpu
     return {
-        "est_output_tok_s_per_gpu": _figures(estimates.output_tokens_per_s_per_gpu, ok, 1),
-        "est_output_tok_s_per_gpu_p10": low,
-        "est_output_tok_s_per_gpu_p90": high,
+        "est_output_tok_s_per_gpu": _figures(central, ok, 1),
+        "est_output_tok_s_per_gpu_p10": _figures(central * low, banded, 1),
+        "est_output_tok_s_per_gpu_p90": _figures(central * high, banded, 1),
         "est_tok_s_per_user": _figures(estimates.tokens_per_s_per_user, ok, 2),
         "est_ttft_ms": _figures(estimates.ttft_ms, ok, 1),
         "binding": estimates.binding,

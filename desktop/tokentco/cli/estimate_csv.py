@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Sequence
 from itertools import repeat
-from operator import contains, itemgetter
+from operator import contains
 from typing import cast
 
 from .common import csv_safe
@@ -34,17 +34,18 @@ def _quoting_characters() -> str:
 
 
 _QUOTED = _quoting_characters()
-_FIRST = itemgetter(slice(None, 1))
-"""A cell's first character ("" for an empty cell)."""
 
 
-def _escaped(cells: Sequence[str]) -> Sequence[str]:
+def _escaped(cells: Sequence[str], distinct: set[str]) -> Sequence[str]:
     """``csv_safe`` of every cell; the column itself when no first character needs it."""
-    firsts = set(map(_FIRST, cells))
-    if all(csv_safe(c + "x") == c + "x" for c in firsts):
+    if all(csv_safe(c + "x") == c + "x" for c in {c[:1] for c in distinct}):
         return cells
-    memo = {c: csv_safe(c) for c in set(cells)}
-    return [memo[c] for c in cells]
+    memo = {c: csv_safe(c) for c in distinct}
+    return list(map(memo.__getitem__, cells))
+
+
+def _quote(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"'
 
 
 def _quoted(cells: Sequence[str]) -> Sequence[str]:
@@ -56,17 +57,27 @@ def _quoted(cells: Sequence[str]) -> Sequence[str]:
         return cells
     flags = [map(contains, cells, repeat(q)) for q in present]
     return [
-        '"' + c.replace('"', '""') + '"' if quote else c
+        _quote(c) if quote else c
         for c, quote in zip(cells, map(any, zip(*flags, strict=True)), strict=True)
     ]
+
+
+def _encoded(cell: str, escape: bool) -> str:
+    """One cell, escaped (when asked) and quoted as the csv writer would."""
+    text = csv_safe(cell) if escape else cell
+    return _quote(text) if any(q in text for q in _QUOTED) else text
 
 
 def encode_column(cells: Sequence[str | None], *, escape: bool = True) -> Sequence[str]:
     """One output column's cells, ready to join with commas: ``csv_safe`` applied (unless
     ``escape`` is off, for cells known to be plain numbers), then CSV quoting. ``None``
-    is an empty cell (a short row)."""
+    is an empty cell (a short row). A column of few distinct texts encodes each once."""
     text = cast(Sequence[str], ["" if c is None else c for c in cells] if None in cells else cells)
-    return _quoted(_escaped(text) if escape else text)
+    distinct = set(text)
+    if 4 * len(distinct) <= len(text):
+        memo = {c: _encoded(c, escape) for c in distinct}
+        return list(map(memo.__getitem__, text))
+    return _quoted(_escaped(text, distinct) if escape else text)
 
 
 def write_table(names: Sequence[str], columns: Sequence[Sequence[str]]) -> str:

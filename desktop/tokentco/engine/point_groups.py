@@ -22,7 +22,6 @@ estimates (``tests/unit/test_point_groups.py`` checks both on randomised tables)
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, fields
-from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
@@ -112,15 +111,20 @@ class PointColumns:
         numbers: dict[str, list[float | None]] = {}
         problems: dict[str, list[str]] = {}
         for name in _NUMBERS:
-            parsed = _mapped(column(name), size, partial(_number, name))
-            numbers[name] = [value for value, _ in parsed]
-            problems[name] = [problem for _, problem in parsed]
+            cells = column(name)
+            memo = {t: _number(name, t or "") for t in set(cells) or {""}}
+            values = {t: v for t, (v, _) in memo.items()}
+            numbers[name] = list(map(values.__getitem__, cells)) if cells else [None] * size
+            if any(p for _, p in memo.values()):
+                said = {t: p for t, (_, p) in memo.items()}
+                problems[name] = list(map(said.__getitem__, cells))
         joined = [""] * size
-        for index in {i for name in _NUMBERS for i, p in enumerate(problems[name]) if p}:
-            joined[index] = "; ".join(p for name in _NUMBERS if (p := problems[name][index]))
+        for index in {i for said in problems.values() for i, p in enumerate(said) if p}:
+            joined[index] = "; ".join(p for said in problems.values() if (p := said[index]))
 
         def integer(name: str) -> list[int | None]:
-            return [None if v is None else round(v) for v in numbers[name]]
+            whole = {v: None if v is None else round(v) for v in set(numbers[name])}
+            return list(map(whole.__getitem__, numbers[name]))
 
         return cls(
             id=text("id"),
@@ -154,7 +158,7 @@ def _mapped(cells: Sequence[str | None], size: int, parse: Callable[[str], T]) -
     if not cells:
         return [parse("")] * size
     memo = {t: parse(t or "") for t in set(cells)}
-    return [memo[t] for t in cells]
+    return list(map(memo.__getitem__, cells))
 
 
 def _number(key: str, raw: str) -> tuple[float | None, str]:
@@ -282,30 +286,26 @@ def plan_columns(
     rows: list[dict[str, float]] = []  # the representatives' cases only
     models: list[ModelTerms] = []
     terms: dict[str, ModelTerms] = {}
-    status = [""] * n
-    keys: list[tuple[str, str, str]] = [("", "", "")] * n
-    span_start = np.zeros(n, np.int64)  # per row: its cases' first representative row
-    span_size = np.zeros(n, np.int64)
-    outcome: dict[int, tuple[tuple[str, str, str], str, int, int]] = {}  # per group
-    for index in range(n):
-        found = outcome.get(group[index]) if valid[index] else None
-        if found is None:
-            first = len(rows)
-            key, reason = _plan_request(
-                index,
-                columns.request(index),
-                catalogue,
-                cal,
-                efficiency_override,
-                rows,
-                models,
-                [],
-                terms,
-            )
-            found = (key, reason, first, len(rows) - first)
-            if valid[index]:
-                outcome[group[index]] = found
-        keys[index], status[index], span_start[index], span_size[index] = found
+    # planned one by one: each configuration's first row with a workload, and every row
+    # without one; the configuration's other rows take its outcome
+    gid = np.asarray(group, np.int64).reshape(n)
+    with_workload = np.flatnonzero(valid)
+    _, first = np.unique(gid[with_workload], return_index=True)
+    alone = np.union1d(np.flatnonzero(~valid), with_workload[first])
+    outcome: dict[int, tuple[tuple[str, str, str], str, int, int]] = {}  # per row alone
+    for index in alone.tolist():
+        start = len(rows)
+        key, reason = _plan_request(
+            index, columns.request(index), catalogue, cal, efficiency_override, rows, models, [],
+            terms,
+        )  # fmt: skip
+        outcome[index] = (key, reason, start, len(rows) - start)
+    by_group = {group[i]: found for i, found in outcome.items() if valid[i]}
+    found_of = [outcome[i] if i in outcome else by_group[g] for i, g in enumerate(group)]
+    keys = [f[0] for f in found_of]
+    status = [f[1] for f in found_of]
+    span_start = np.array([f[2] for f in found_of], np.int64).reshape(n)
+    span_size = np.array([f[3] for f in found_of], np.int64).reshape(n)
     if not rows:
         empty_cases = CaseTerms(**{f.name: np.zeros(0) for f in fields(CaseTerms)})
         empty_models = ModelTerms(**{f.name: np.zeros(0) for f in fields(ModelTerms)})
@@ -341,7 +341,7 @@ def plan_columns(
     columns_u["isl"] = case_isl[unique]
     columns_u["osl"] = case_osl[unique]
     per_row = stack_models(models)
-    chosen = [targets[int(t)] for t in case_target[unique]]
+    chosen = case_target[unique]
     return GroupedPlan(
         ids=tuple(columns.id),
         status=tuple(s or Status.OK for s in status),
@@ -350,12 +350,12 @@ def plan_columns(
         unique_models=ModelTerms(
             **{f.name: getattr(per_row, f.name)[pick] for f in fields(ModelTerms)}
         ),
-        unique_max_ttft_ms=_target_column(chosen, lambda t: t.max_ttft_ms or np.inf),
+        unique_max_ttft_ms=_target_column(targets, lambda t: t.max_ttft_ms or np.inf)[chosen],
         unique_min_tokens_per_s_per_user=_target_column(
-            chosen, lambda t: t.min_tokens_per_s_per_user or 0.0
-        ),
-        unique_fixed_concurrency=_target_column(chosen, lambda t: t.concurrency or 0.0),
-        unique_read_off_curve=np.array([t.concurrency is not None for t in chosen], dtype=bool),
+            targets, lambda t: t.min_tokens_per_s_per_user or 0.0
+        )[chosen],
+        unique_fixed_concurrency=_target_column(targets, lambda t: t.concurrency or 0.0)[chosen],
+        unique_read_off_curve=np.array([t.concurrency is not None for t in targets], bool)[chosen],
         case=case,
         owner=owner,
     )
