@@ -6,17 +6,23 @@ measurements sit at points of x with factors r (measured / model there). The anc
 is ln a(x) = g(x) + ln F(x). Checked: (a) it is the measurement at the measured point;
 (b) it is continuous across the whole range, hand-over included, and for one measurement it
 never moves more than (1 + 1.5/HANDOVER) times the model; (c) for one measurement it is
-monotone exactly where the model is (flat where the model is flat).
+monotone exactly where the model is (flat where the model is flat). The one-measurement
+properties are checked with the shipped ``REACH`` (infinite: the correction is carried in
+full across the knobs, ``settings_kept`` of it across a settings difference) and with finite
+reaches, where the model's own move hands the correction over.
 """
 
 import itertools
 import math
 from collections.abc import Callable, Sequence
+from unittest.mock import patch
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tokentco.engine import anchoring
 from tokentco.engine.anchoring import (
     HANDOVER,
     MAX_ANCHORS,
@@ -24,7 +30,12 @@ from tokentco.engine.anchoring import (
     Anchor,
     combine,
     handover,
+    reach,
+    settings_kept,
 )
+
+REACHES = [anchoring.REACH, 0.0, 1.0, 3.0]
+"""The shipped reach first, then finite ones (the hand-over mechanism stays correct)."""
 
 SPAN = 6.0  # the knob's range in ln units (e.g. ISL 64 … 25,000)
 GRID = np.linspace(0.0, SPAN, 601)
@@ -85,28 +96,39 @@ def test_exact_at_the_measured_configuration(
     assert abs(near - (g(at) + ln_r)) < 1e-5
 
 
+@pytest.mark.parametrize("reach_ln", REACHES)
 @given(slopes_st, direction_st, site_st, ln_factor_st, settings_st)
 def test_one_measurement_moves_no_faster_than_the_model_and_hands_over(
-    slopes: list[float], direction: int, at: float, ln_r: float, settings: float
+    reach_ln: float, slopes: list[float], direction: int, at: float, ln_r: float, settings: float
 ) -> None:
     g = _model(slopes, direction)
-    values = [_anchored(g, [(at, ln_r, settings)], float(x)) for x in GRID]
+    with patch.object(anchoring, "REACH", reach_ln):
+        values = [_anchored(g, [(at, ln_r, settings)], float(x)) for x in GRID]
+        span = reach(math.exp(ln_r))
     a = np.array([v for v, _ in values])
     m = np.array([g(float(x)) for x in GRID])
     bound = (1 + 1.5 / HANDOVER) * np.abs(np.diff(m)) + 1e-9
     assert np.all(np.abs(np.diff(a)) <= bound), float(np.max(np.abs(np.diff(a)) - bound))
-    # where the model has moved by more than the correction^HANDOVER the figure is the model's
-    far = np.abs(m - g(at)) >= HANDOVER * abs(ln_r)
+    # where the model has moved by the correction's reach the figure is the model's
+    far = np.abs(m - g(at)) >= span
     assert np.all(np.abs(a[far] - m[far]) < 1e-12)
     assert all(w == [0.0] for (_, w), f in zip(values, far, strict=True) if f)
+    # at the measured point's own model figure, the settings' share of the correction holds
+    level = np.abs(m - g(at)) < 1e-12
+    kept = settings_kept(settings) * ln_r
+    assert np.all(np.abs(a[level] - m[level] - kept) < 1e-9)
+    if math.isinf(reach_ln):  # the shipped reach: carried in full across every knob
+        assert np.allclose(a - m, kept, atol=1e-9)
 
 
+@pytest.mark.parametrize("reach_ln", REACHES)
 @given(slopes_st, direction_st, site_st, ln_factor_st, settings_st)
 def test_one_measurement_is_monotone_where_the_model_is(
-    slopes: list[float], direction: int, at: float, ln_r: float, settings: float
+    reach_ln: float, slopes: list[float], direction: int, at: float, ln_r: float, settings: float
 ) -> None:
     g = _model(slopes, direction)
-    a = np.array([_anchored(g, [(at, ln_r, settings)], float(x))[0] for x in GRID])
+    with patch.object(anchoring, "REACH", reach_ln):
+        a = np.array([_anchored(g, [(at, ln_r, settings)], float(x))[0] for x in GRID])
     m = np.array([g(float(x)) for x in GRID])
     step, model_step = np.diff(a), np.diff(m)
     rising, falling, flat = model_step > 1e-12, model_step < -1e-12, model_step == 0
@@ -172,4 +194,11 @@ def test_settings_alone_hand_over_at_the_limit() -> None:
     assert handover(0.0, 0.0, 2.0) == 1.0
     assert handover(MAX_DISTANCE, 0.0, 2.0) == 0.0
     values = [handover(MAX_DISTANCE * t, 0.0, 2.0) for t in np.linspace(0, 1, 101)]
-    assert all(b <= a for a, b in itertools.pairwise(values))
+    assert all(b < a for a, b in itertools.pairwise(values))
+    # the shipped shares: ¾ of a correction survives a precision difference, nearly all of
+    # an engine difference or a maximum-throughput measurement for a request with a target
+    assert settings_kept(anchoring.DISTANCE["precision"]) == pytest.approx(0.75)
+    assert settings_kept(anchoring.DISTANCE["engine"]) > 0.95
+    assert settings_kept(anchoring.UNKNOWN) > 0.95
+    # with the shipped (infinite) reach the model's own move hands nothing over
+    assert handover(0.0, 5.0, 1.5) == 1.0

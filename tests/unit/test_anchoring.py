@@ -227,7 +227,11 @@ def test_a_measurement_with_unstated_conditions_and_an_absurd_factor_is_not_used
     assert unstated(catalogue.measured["445"])
     assert not brief.used and "does not state all its conditions" in brief.why
     assert not PLAUSIBLE_FACTOR[0] <= brief.factor <= PLAUSIBLE_FACTOR[1]
-    assert h200.point.provenance == "estimated"
+    assert brief.weight == 0.0 and "445" not in h200.point.source
+    plain = evaluate(_unanchored(project), catalogue, load_calibration())
+    plain_h200 = next(r for r in plain.options if r.accelerator_id == "h200-sxm")
+    ratio = h200.point.output_tokens_per_s_per_gpu / plain_h200.point.output_tokens_per_s_per_gpu
+    assert PLAUSIBLE_FACTOR[0] < ratio < PLAUSIBLE_FACTOR[1]  # not cut 15-fold
     stated = evaluate(
         _gb200(catalogue, ServingOptions(disaggregated=True)), catalogue, load_calibration()
     ).options[0]
