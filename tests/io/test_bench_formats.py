@@ -6,6 +6,7 @@ figures in the files, so a wrong field, unit or division fails.
 """
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -294,3 +295,54 @@ def test_absurd_benchmark_figures_are_problems_not_measurements(tmp_path):
     assert any("no request completed" in p.message for p in failed.problems)
     fine = _vllm_variant(tmp_path)
     assert fine.rows_loaded == 1
+
+
+def test_non_finite_throughput_is_named_in_every_format(tmp_path):
+    """NaN/Infinity (as Python's json writes them) and 1e400 read as no figure; the problem
+    names the figure instead of claiming the file has none."""
+    for value in (float("nan"), float("inf")):
+        result = _vllm_variant(tmp_path, output_throughput=value)
+        (problem,) = result.problems
+        assert problem.message.startswith("output_throughput is not a finite number (")
+    genai = json.loads((SAMPLES / "profile_export_genai_perf.json").read_text())
+    genai["output_token_throughput"]["avg"] = float("inf")
+    path = tmp_path / "profile_export_genai_perf.json"
+    path.write_text(json.dumps(genai))
+    (problem,) = import_files([path], ExchangeRates(), bench=H200x8).problems
+    assert problem.message.startswith("output_token_throughput avg is not a finite number (inf)")
+    summary = tmp_path / "mlperf_log_summary.txt"
+    text = re.sub(r"(Tokens per second: )[\d.]+", r"\g<1>1e400", MLPERF_SUMMARY.read_text())
+    assert "Tokens per second: 1e400\n" in text, "the sample's throughput line moved"
+    summary.write_text(text)
+    (problem,) = import_files([summary, MLPERF_SYSTEM], ExchangeRates()).problems
+    assert "Tokens per second is not a finite number" in problem.message
+
+
+def test_mlperf_system_description_keeps_only_the_fields_used(tmp_path):
+    from tokentco.io.bench_formats import read_runs
+
+    system = json.loads(MLPERF_SYSTEM.read_text())
+    system.update({f"extra_{i}": "x" * 1000 for i in range(100)})
+    system["framework"] = "y" * 5000
+    path = tmp_path / "system.json"
+    path.write_text(json.dumps(system))
+    (run,) = read_runs(path, "mlperf_system", BenchDefaults())
+    assert run.system is not None and set(run.system) <= {
+        "system_name",
+        "accelerator_model_name",
+        "accelerators_per_node",
+        "number_of_nodes",
+        "framework",
+    }
+    assert run.system["accelerators_per_node"] == system["accelerators_per_node"]
+    assert len(run.system["framework"]) == 200
+
+
+def test_mlperf_summary_lines_split_like_loadgen_writes_them():
+    from tokentco.io.bench_formats import _summary_fields
+
+    fields = _summary_fields(
+        "==========\nSUT name : A : B\n  Scenario :Offline  \nx = 1 : 2\n: nothing\nempty :\n"
+        "Scenario : Server\n" + " " * 100_000 + "\n"
+    )
+    assert fields == {"sut name": "A : B", "scenario": "Offline"}
