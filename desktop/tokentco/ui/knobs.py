@@ -495,12 +495,14 @@ class KnobPanel(QScrollArea):
             self.pricing_box,
         ):
             widget.setEnabled(has)
-        self.scope.setItemText(1, "Selected option only")
-        if not has:
+        # each change below relayouts the whole panel: only what really changes is set
+        option = project.option(option_id) if has else None
+        scope_text = f"Only {option.display_name}" if option is not None else "Selected option only"
+        if self.scope.itemText(1) != scope_text:
+            self.scope.setItemText(1, scope_text)
+        if option is None:
             self.label_edit.clear()
             return
-        option = project.option(option_id)
-        self.scope.setItemText(1, f"Only {option.display_name}")
         self.reset_scope.setEnabled(option.serving is not None)
         if not self.label_edit.hasFocus():
             self.label_edit.setText(option.label)
@@ -525,16 +527,16 @@ class KnobPanel(QScrollArea):
         owned_fields = (self.capex, self.life, self.wacc, self.power_price, self.pue, self.opex)
         for field, show in ((f, owned) for f in (*owned_fields, self.it_watts)):
             field.setVisible(show)
-            form.setRowVisible(field, show)
-        form.setRowVisible(self.price, not owned)
-        if offer is not None and not owned:
+            _set_row_visible(form, field, show)
+        _set_row_visible(form, self.price, not owned)
+        if offer is not None and not owned and self.price.suffix() != f" {offer.currency}/GPU-h":
             self.price.setSuffix(f" {offer.currency}/GPU-h")
         rps = project.demand.peak_requests_per_s is not None
         self.demand_basis.setCurrentIndex(1 if rps else 0)
         demand_form = self.demand_box.layout()
         assert isinstance(demand_form, QFormLayout)
-        demand_form.setRowVisible(self.tokens_day, not rps)
-        demand_form.setRowVisible(self.peak_rps, rps)
+        _set_row_visible(demand_form, self.tokens_day, not rps)
+        _set_row_visible(demand_form, self.peak_rps, rps)
 
     # --- option list actions ------------------------------------------------------------------
     def _option_clicked(self, item: QListWidgetItem | None, _previous: object = None) -> None:
@@ -598,6 +600,11 @@ class KnobPanel(QScrollArea):
             project.model_copy(update={"demand": Demand.model_validate(dict(new))}),
             "Change demand basis",
         )
+
+
+def _set_row_visible(form: QFormLayout, field: QWidget, show: bool) -> None:
+    if form.isRowVisible(field) != show:  # setting it again relayouts the panel
+        form.setRowVisible(field, show)
 
 
 def _offer_key(offer: Offer) -> tuple[str, float]:

@@ -221,6 +221,10 @@ class Chart(QWidget):
             # pyqtgraph replays each axis' QPicture (slow text) on every repaint of the view;
             # a device-pixel cache turns an unchanged axis into one blit
             plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        for name in ("right", "top"):
+            # hidden, unlabelled: without this each range change re-sets their (empty)
+            # title's HTML and resizes them
+            plot.getAxis(name).enableAutoSIPrefix(False)
         plot.titleLabel.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # a narrower plot (a smaller screen, a dragged splitter) elides its title anew
         plot.geometryChanged.connect(lambda p=plot: fit_title(p))

@@ -1,10 +1,12 @@
 """The selected option's $/Mtok from a plain baseline through each serving feature."""
 
+import functools
 import math
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QWidget
 
 from tokentco.engine.results import OptionResult
@@ -23,6 +25,7 @@ from tokentco.ui.charts.base import (
 )
 from tokentco.ui.charts.overlays import (
     Labels,
+    cached_pen,
 )
 
 
@@ -85,11 +88,11 @@ class WaterfallChart(Chart):
         brushes = []
         for i, (_, a, b) in enumerate(steps):
             if i == 0 or i == n - 1:
-                brushes.append(pg.mkBrush(theme.OKABE_ITO[0]))
+                brushes.append(_brush(theme.OKABE_ITO[0]))
             elif b < a:
-                brushes.append(pg.mkBrush(theme.DECREASE))
+                brushes.append(_brush(theme.DECREASE))
             else:
-                brushes.append(pg.mkBrush(theme.INCREASE))
+                brushes.append(_brush(theme.INCREASE))
         self.bars.setOpts(
             x0=np.asarray(x0),
             y=np.arange(n),
@@ -98,7 +101,7 @@ class WaterfallChart(Chart):
             # no steps (the option misses the target, or its waterfall is not computed yet):
             # pyqtgraph needs None, not empty lists, or it fails on an unset pen
             brushes=brushes or None,
-            pens=[pg.mkPen(theme.muted_foreground())] * n if n else None,
+            pens=[cached_pen(theme.muted_foreground().rgba(), 1)] * n if n else None,
         )
         self.axis.set_categories([label for label, _, _ in steps])
         entries = []
@@ -128,6 +131,13 @@ class WaterfallChart(Chart):
         return (
             f"{label}: {fmt.usd_per_mtok(a)} → {fmt.usd_per_mtok(b, unit=True)} ({_change(a, b)})"
         )
+
+
+@functools.lru_cache(maxsize=16)
+def _brush(colour: str) -> QBrush:
+    """The step colours' brushes, made once (pyqtgraph compares them by identity first)."""
+    brush: QBrush = pg.mkBrush(colour)
+    return brush
 
 
 def _change(before: float, after: float) -> str:
