@@ -202,13 +202,16 @@ def bands_from(
 
 def calibrate_scales(res: Residuals, target: float = 0.80) -> dict[str, float]:
     """Per pool, the smallest widening (1.0, 1.05, …, 4.0) whose nested coverage of that
-    pool reaches ``target``."""
+    pool reaches ``target``: for the dense and MoE pools, of the rows whose shown figure is
+    estimated (the rows anchoring can correct are the harder ones, so calibrating on every
+    row's estimate would over-cover the figures the app shows estimated)."""
     scales = dict.fromkeys(POOLS, 1.0)
     for pool in POOLS:
+        key = pool if pool == "anchored" else f"shown {pool}"
         for scale in np.arange(1.0, 4.0001, 0.05):
             scales[pool] = float(round(scale, 2))
-            got = {c.name: c for c in nested_coverage(res, scales)}[pool]
-            if not np.isfinite(got.inside) or got.inside >= target:
+            flags = _nested_hits(res, scales)[key]
+            if not flags or float(np.mean(flags)) >= target:
                 break
     return scales
 
@@ -225,9 +228,27 @@ class Coverage:
 def nested_coverage(res: Residuals, scales: dict[str, float] | None = None) -> list[Coverage]:
     """Coverage with bands fitted without the tested row's source: overall (the figure
     the app shows), estimated dense, estimated MoE, anchored."""
+    hits = _nested_hits(res, scales)
+    return [
+        Coverage(name, len(flags), float(np.mean(flags)) if flags else float("nan"))
+        for name, flags in hits.items()
+        if not name.startswith("shown ")
+    ]
+
+
+def _nested_hits(res: Residuals, scales: dict[str, float] | None) -> dict[str, list[bool]]:
+    """``nested_coverage``'s hits per row, plus 'shown dense' / 'shown MoE': the rows whose
+    shown figure is estimated."""
     sources = np.array(res.source, dtype=object)
     shown, shown_groups = res.shown()
-    hits: dict[str, list[bool]] = {"overall": [], "dense": [], "MoE": [], "anchored": []}
+    hits: dict[str, list[bool]] = {
+        "overall": [],
+        "dense": [],
+        "MoE": [],
+        "anchored": [],
+        "shown dense": [],
+        "shown MoE": [],
+    }
     for source in sorted(set(res.source)):
         train = sources != source
         sub = Residuals(
@@ -249,10 +270,11 @@ def nested_coverage(res: Residuals, scales: dict[str, float] | None = None) -> l
                 hit = _inside(cal, float(value), group)
                 if hit is not None:
                     hits[key].append(hit)
-    return [
-        Coverage(name, len(flags), float(np.mean(flags)) if flags else float("nan"))
-        for name, flags in hits.items()
-    ]
+            if not np.isfinite(res.anchored[row]):
+                hit = _inside(cal, float(res.estimated[row]), res.estimated_group[row])
+                if hit is not None:
+                    hits["shown MoE" if res.moe[row] else "shown dense"].append(hit)
+    return hits
 
 
 def _inside(cal: Calibration, value: float, group: str) -> bool | None:
