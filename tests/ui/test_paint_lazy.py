@@ -15,6 +15,8 @@ from tokentco.present import formats as fmt
 from tokentco.ui.tables import RESULT_COLUMNS
 
 DASHBOARD, CATALOGUE = 0, 1
+TEXT_WAIT_MS = 300
+"""Past the window's text refresh (120 ms) and its busy note (250 ms)."""
 
 
 def _wait(window: Any, qtbot: Any) -> None:
@@ -219,3 +221,32 @@ def test_the_table_updates_rows_in_place_for_the_same_options(window, qtbot) -> 
     _wait(window, qtbot)
     assert resets
     assert model.rowCount() == len(window.doc.project.options)
+
+
+def test_the_status_line_follows_each_comparison_once(window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    status = window.status
+    texts: list[str] = []
+    status.setText = lambda text, set_text=status.setText: (texts.append(text), set_text(text))  # type: ignore[method-assign]
+    window.knobs.utilization.slider.setValue(44)
+    _wait(window, qtbot)
+    qtbot.wait(TEXT_WAIT_MS)
+    # one new line for the new comparison (no "Updating…" flash for a quick computation)
+    assert texts == [status.text()]
+    assert f"{len(window.comparison.options)} options · computed in" in texts[0]
+    assert window.calibration_label() in texts[0]
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise ValueError("engine exploded")
+
+    monkeypatch.setattr(window.recomputer, "update", broken)
+    with qtbot.waitSignal(window.computeFailed, timeout=10000):
+        window.knobs.isl.setValue(2048)
+    assert status.text() == "Computation failed — see Details"
+    window.apply_theme()  # the charts, table and details redraw the old comparison …
+    qtbot.wait(TEXT_WAIT_MS)
+    assert status.text() == "Computation failed — see Details"  # … the failure stays said
+    monkeypatch.undo()
+    window.knobs.isl.setValue(3000)
+    _wait(window, qtbot)
+    qtbot.wait(TEXT_WAIT_MS)
+    assert "options · computed in" in status.text()

@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self._text_timer.setInterval(TEXT_DELAY_MS)
         self._text_timer.timeout.connect(self._text_step)
         self.details_for: Comparison | None = None  # the comparison the details describe
+        self._status_for: Comparison | None = None  # the comparison the status line gives
         self._labels_memo: tuple[Catalogue, object, object, dict[str, OptionLabel]] | None = None
         self._text_painted_at = 0.0
         self._tornado_stale = True
@@ -701,6 +702,9 @@ class MainWindow(QMainWindow):
         a new text relayouts and repaints the status bar)."""
         if self.comparison is None or self.ops.is_busy("comparison"):
             return  # the next comparison's refresh shows its figures
+        if self._status_for is self.comparison:
+            return  # shown already (a failure message stays until a new comparison)
+        self._status_for = self.comparison
         text = (
             f"{len(self.comparison.options)} options · computed in {self.last_compute_ms:.0f} ms"
             f" · painted in {self.last_paint_ms:.0f} ms · {MODEL_VERSION} · "
