@@ -119,6 +119,74 @@ def test_spec_decoding_speeds_up_a_small_batch() -> None:
     assert 1.8 < gain < on.tokens_per_step
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    hardware=st.sampled_from(["h200-sxm", "b200", "gb200", "mi300x"]),
+    model=st.sampled_from(["llama-3.3-70b", "deepseek-r1", "qwen3-30b-a3b"]),
+    alpha=st.floats(0.3, 0.9),
+    k=st.integers(1, 6),
+    draft_cost=st.floats(0.0, 0.2),
+)
+def test_spec_gain_is_bounded_by_accepted_length_and_falls_with_batch(
+    hardware: str, model: str, alpha: float, k: int, draft_cost: float
+) -> None:
+    """At the same batch, speculative decoding never loses (the engine stops drafting
+    where it does not pay), never gains more than the expected accepted tokens per step
+    (1 + α + … + α^k: acceptance per drafted position decays geometrically), and the
+    gain falls to 1 as the batch grows into the compute-bound regime (the verify step's
+    k + 1 tokens of compute and attention take over from the weight read they shared)."""
+    on = SpeculativeDecoding(
+        enabled=True, draft_tokens=k, acceptance_rate=alpha, draft_cost_fraction=draft_cost
+    )
+    layout = (8, 8, 8 if CAT.models[model].moe else 1, 1)
+    plain, terms = _case(hardware, model, layout)
+    spec, _ = _case(hardware, model, layout, speculative=on)
+    batches = np.geomspace(1, 8192, 60)
+    a, b = sweep(plain, terms, batches), sweep(spec, terms, batches)
+    ok = a.feasible & b.feasible
+    assert np.array_equal(a.concurrency, b.concurrency)
+    gain = b.tokens_per_s_per_user[ok] / a.tokens_per_s_per_user[ok]
+    throughput_gain = b.output_tokens_per_s_per_gpu[ok] / a.output_tokens_per_s_per_gpu[ok]
+    assert np.all(gain >= 1.0 - 1e-12)
+    assert np.all(gain <= on.tokens_per_step * (1 + 1e-12))
+    assert np.all(throughput_gain >= 1.0 - 1e-12)
+    # once compute binds the verify step costs k + 1 plain steps: drafting stops and the
+    # gain is 1 (not monotone before that: where KV reads bind, at long contexts, the
+    # verify tokens share one KV read and drafting pays again)
+    compute_bound = b.binding[ok] == Binding.COMPUTE
+    assert np.all(gain[compute_bound & (throughput_gain > 1.0)] < on.tokens_per_step)
+    if a.binding[ok][-1] == Binding.COMPUTE:
+        assert gain[-1] == pytest.approx(1.0)
+
+
+def test_spec_gain_reaches_one_at_large_batch() -> None:
+    on = SpeculativeDecoding(enabled=True, draft_tokens=3, acceptance_rate=0.7)
+    plain, terms = _case("h200-sxm", "llama-3.1-8b", (1, 1, 1, 1), 128, 128)
+    spec, _ = _case("h200-sxm", "llama-3.1-8b", (1, 1, 1, 1), 128, 128, speculative=on)
+    batches = np.array([1.0, 1024.0])
+    a, b = sweep(plain, terms, batches), sweep(spec, terms, batches)
+    assert a.binding[0, 1] == Binding.COMPUTE
+    gain = b.tokens_per_s_per_user[0] / a.tokens_per_s_per_user[0]
+    assert gain[0] > 1.8
+    assert gain[1] == pytest.approx(1.0)
+
+
+def test_spec_draft_passes_cap_the_gain_at_high_interactivity() -> None:
+    """Each of the k drafts runs one after the other at the draft head's own latency, so
+    drafting more positions than acceptance sustains buys less per-user speed than the
+    accepted length alone: with α = 0.5 drafting 8 instead of 2 adds only 0.24 expected
+    tokens per step but six more draft passes, and the per-user speed falls."""
+    plain, terms = _case("b200", "deepseek-r1", (8, 8, 8, 1))
+    speeds = []
+    for k in (2, 8):
+        on = SpeculativeDecoding(enabled=True, draft_tokens=k, acceptance_rate=0.5)
+        spec, _ = _case("b200", "deepseek-r1", (8, 8, 8, 1), speculative=on)
+        speeds.append(float(sweep(spec, terms, np.array([1.0])).tokens_per_s_per_user[0, 0]))
+    base = float(sweep(plain, terms, np.array([1.0])).tokens_per_s_per_user[0, 0])
+    assert speeds[1] < speeds[0]
+    assert base < speeds[0] < base * 1.75  # 1.75 emitted tokens per step at k = 2
+
+
 def test_disaggregation_trades_ttft_for_tpot() -> None:
     agg, terms = _case("h200-sxm", "llama-3.3-70b", isl=8000, osl=500)
     dis, _ = _case("h200-sxm", "llama-3.3-70b", isl=8000, osl=500, disaggregated=True)

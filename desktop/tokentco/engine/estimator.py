@@ -70,9 +70,14 @@ def sweep(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> Sweep:
     batch = np.maximum(batch, 1.0)
 
     step, parts = _decode_step(c, m, batch, dp, kv_shard, free_hbm)
-    decode_tps_replica = batch * c["spec_tokens_per_step"] / step
+    emitted = np.broadcast_to(c["spec_tokens_per_step"], step.shape)
+    if np.any(c["spec_verify_tokens"] > 1.0):
+        step, emitted, parts = _speculate_where_it_pays(
+            c, m, batch, dp, kv_shard, free_hbm, (step, parts)
+        )
+    decode_tps_replica = batch * emitted / step
     prefill_gpu_s = _prefill_gpu_seconds(c, m)
-    out_gpu, tpot, ttft = _serve(c, m, step, decode_tps_replica, prefill_gpu_s)
+    out_gpu, tpot, ttft = _serve(c, m, step, emitted, decode_tps_replica, prefill_gpu_s)
 
     binding = _PART_BINDING[np.argmax(np.stack(parts), axis=0)]
     binding = np.where(capacity_bound, Binding.CAPACITY, binding).astype(np.int64)
@@ -163,6 +168,46 @@ def _decode_step(
     return step, [memory, compute, comm, overhead]
 
 
+def _speculate_where_it_pays(
+    c: dict[str, FloatArray],
+    m: dict[str, FloatArray],
+    batch: FloatArray,
+    dp: FloatArray,
+    kv_shard: FloatArray,
+    free_hbm: FloatArray,
+    drafting_step: tuple[FloatArray, list[FloatArray]],
+) -> tuple[FloatArray, FloatArray, list[FloatArray]]:
+    """Step time, tokens emitted per step and the step's parts where speculative decoding
+    is enabled, at each batch the better of drafting and not drafting.
+
+    Physics of a speculative step (k drafted tokens, acceptance α per drafted position):
+    position i is accepted only if all before it are, with probability α^i, so the tokens
+    emitted per step, 1 + α + … + α^k, saturate at 1/(1 − α) however many are drafted; the
+    verify step runs k + 1 tokens per sequence through the target (GEMM, expert and
+    attention FLOPs, expert reads and all-to-all bytes ×(k + 1); the KV is read once), and
+    the k draft passes run one after the other, each at least the draft head's own latency
+    (a share of the step's fixed costs, ``SPEC_PASS_OVERHEAD``). Memory-bound at small
+    batch the verify step costs about one plain step, so the gain approaches the emitted
+    tokens per step minus the draft passes; compute-bound at large batch the verify step
+    costs k + 1 plain steps and drafting would lose. Engines stop drafting where it does
+    not pay (vLLM's disable-by-batch-size, the best-of configurations publishers tune per
+    concurrency), so the gain over plain decoding is ≥ 1, falls toward 1 as the batch
+    grows and never exceeds the emitted tokens per step."""
+    drafted, drafted_parts = drafting_step
+    plain_c = {
+        **c,
+        "spec_verify_tokens": np.ones_like(c["spec_verify_tokens"]),
+        "spec_draft_cost": np.zeros_like(c["spec_draft_cost"]),
+    }
+    plain, plain_parts = _decode_step(plain_c, m, batch, dp, kv_shard, free_hbm)
+    tokens = c["spec_tokens_per_step"]
+    drafting = tokens * plain >= drafted
+    step = np.where(drafting, drafted, plain)
+    emitted = np.where(drafting, tokens, 1.0)
+    parts = [np.where(drafting, a, b) for a, b in zip(drafted_parts, plain_parts, strict=True)]
+    return step, emitted, parts
+
+
 def _kept(m: dict[str, FloatArray], context: FloatArray) -> FloatArray:
     """Context tokens attended/kept, averaged over layers: sliding-window layers stop at
     their window, full-attention layers keep everything."""
@@ -189,17 +234,38 @@ def _communication(
     c: dict[str, FloatArray], m: dict[str, FloatArray], tokens: FloatArray, dp: FloatArray
 ) -> FloatArray:
     """TP all-reduces (two per layer) and EP dispatch+combine (per MoE layer)."""
+    # A replica beyond one scale-up domain pays the scale-out link and latency for its TP
+    # traffic too (pipeline stages across servers: their activation hand-offs and
+    # bubbles are not modelled separately; counting TP in-domain there made dense
+    # pipelined rows worse on leave-one-source-out, docs/estimator.md).
     inside = c["gpus"] <= c["scaleup_gpus"]
-    link = np.where(inside, c["scaleup_bw_bytes_s"], c["scaleout_bw_bytes_s"]) * c["eta_comm"]
-    latency = c["comm_latency_s"] * np.where(inside, 1.0, SCALEOUT_LATENCY_FACTOR)
+    tp_link = np.where(inside, c["scaleup_bw_bytes_s"], c["scaleout_bw_bytes_s"]) * c["eta_comm"]
+    tp_latency = c["comm_latency_s"] * np.where(inside, 1.0, SCALEOUT_LATENCY_FACTOR)
     tp_share = 2.0 * (c["tp"] - 1.0) / c["tp"]
     tp_bytes = 2.0 * m["layers"] * tp_share * tokens / dp * m["hidden"] * c["act_bytes"]
-    tp_time = np.where(c["tp"] > 1, tp_bytes / link + 2.0 * m["layers"] * latency, 0.0)
-    ep_share = (c["ep"] - 1.0) / c["ep"]
+    tp_time = np.where(c["tp"] > 1, tp_bytes / tp_link + 2.0 * m["layers"] * tp_latency, 0.0)
     ep_bytes = 2.0 * m["moe_layers"] * tokens / c["gpus"] * m["experts_per_token"]
-    ep_bytes = ep_bytes * m["hidden"] * c["act_bytes"] * ep_share
-    ep_time = np.where(c["ep"] > 1, ep_bytes / link + 2.0 * m["moe_layers"] * latency, 0.0)
+    ep_bytes = ep_bytes * m["hidden"] * c["act_bytes"]
+    ep_time = ep_bytes * _ep_seconds_per_byte(c)
+    ep_time = np.where(c["ep"] > 1, ep_time + 2.0 * m["moe_layers"] * tp_latency, 0.0)
     return np.asarray(tp_time + ep_time)
+
+
+def _ep_seconds_per_byte(c: dict[str, FloatArray]) -> FloatArray:
+    """Seconds per byte of a GPU's expert-parallel dispatch/combine traffic.
+
+    A routed token's expert is on another rank with probability (ep − 1)/ep; when the EP
+    group spans several scale-up domains (wide expert parallelism over InfiniBand/RoCE,
+    as DeepEP-style multi-node deployments run it), a share 1 − s/ep of the picks leave
+    the domain of s GPUs and cross the scale-out network at its bandwidth, the rest stays
+    on the scale-up links (NVLink / Infinity Fabric); the two run one after the other."""
+    ep = c["ep"]
+    domain = np.minimum(c["scaleup_gpus"], ep)
+    remote = 1.0 - domain / ep
+    local = (domain - 1.0) / ep
+    return np.asarray(
+        (local / c["scaleup_bw_bytes_s"] + remote / c["scaleout_bw_bytes_s"]) / c["eta_comm"]
+    )
 
 
 def _prefill_gpu_seconds(c: dict[str, FloatArray], m: dict[str, FloatArray]) -> FloatArray:
@@ -229,17 +295,15 @@ def _prefill_communication(
     out: in prefill they are small next to the GEMMs they follow and engines overlap them
     (counting them without overlap made dense long-prompt rows 5–8 points worse on
     leave-one-source-out, see docs/estimator.md)."""
-    inside = c["gpus"] <= c["scaleup_gpus"]
-    link = np.where(inside, c["scaleup_bw_bytes_s"], c["scaleout_bw_bytes_s"]) * c["eta_comm"]
-    ep_share = (c["ep"] - 1.0) / c["ep"]
     ep_bytes = 2.0 * m["moe_layers"] * new_tokens * m["experts_per_token"] * m["hidden"]
-    return np.asarray(ep_bytes * c["act_bytes"] * ep_share / link)
+    return np.asarray(ep_bytes * c["act_bytes"] * _ep_seconds_per_byte(c))
 
 
 def _serve(
     c: dict[str, FloatArray],
     m: dict[str, FloatArray],
     step: FloatArray,
+    emitted: FloatArray,
     decode_tps_replica: FloatArray,
     prefill_gpu_s: FloatArray,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -254,11 +318,11 @@ def _serve(
     out_gpu = c["osl"] / per_request_gpu_s
     prefill_replica_s = prefill_gpu_s / c["gpus"]
     rho = prefill_gpu_s / per_request_gpu_s
-    tpot_agg = step / c["spec_tokens_per_step"] / (1.0 - rho)
+    tpot_agg = step / emitted / (1.0 - rho)
     ttft_agg = prefill_replica_s / (1.0 - rho) + step
     kv_bytes = _kept(m, c["isl"]) * m["kv_elements_per_token"] * c["kv_bytes"]
     transfer = kv_bytes / (c["scaleout_bw_bytes_s"] * c["gpus"])
-    tpot_dis = step / c["spec_tokens_per_step"]
+    tpot_dis = step / emitted
     ttft_dis = prefill_replica_s + transfer + step
     disagg = c["disaggregated"] > 0
     return (
