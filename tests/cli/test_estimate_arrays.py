@@ -215,3 +215,36 @@ def test_file_problems_are_the_row_readers_located_lines(
     with pytest.raises(Exception) as column_reader:
         read_points_table(source)
     assert str(column_reader.value) == str(row_reader.value)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_levels_beyond_the_saturated_batch_repeat_one_point(
+    seed: int, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """The array path sweeps a case only up to its first level above the batch its top
+    level runs at; that holds only while every later level is that same point, which is
+    checked here on every output of a full sweep (so an estimator change that reads the
+    level otherwise fails this test, not only the byte comparisons)."""
+    from tokentco.engine.estimator import sweep
+    from tokentco.engine.point_groups import _levels_needed
+    from tokentco.engine.points import LEVELS
+
+    header, rows = hostile_table(seed, 400)
+    source = tmp_path / "in.csv"
+    write(source, header, rows)
+    table = read_points_table(source)
+    plan = plan_columns(
+        PointColumns.from_cells(table.column, len(table)), catalogue, load_calibration()
+    )
+    cases = plan.unique_cases
+    grid = np.geomspace(np.ones_like(cases.max_concurrency), cases.max_concurrency, LEVELS, axis=1)
+    full = sweep(cases, plan.unique_models, grid)
+    needed = _levels_needed(grid, full.concurrency[:, -1])
+    assert needed.min() < LEVELS and needed.max() <= LEVELS  # some levels are skipped
+    for case in range(needed.size):
+        kept = needed[case] - 1
+        for name in full.__dataclass_fields__:
+            values = getattr(full, name)
+            if values is not None:
+                tail = values[case, kept:]
+                assert np.array_equal(tail, np.full_like(tail, tail[0]), equal_nan=True), name

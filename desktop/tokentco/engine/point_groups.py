@@ -42,7 +42,7 @@ from tokentco.engine.points import (
     _plan_request,
     load_target,
 )
-from tokentco.engine.results import Binding, BoolArray, FloatArray, IntArray
+from tokentco.engine.results import Binding, BoolArray, FloatArray, IntArray, Sweep
 from tokentco.engine.terms import CaseTerms, ModelTerms, stack_cases, stack_models
 
 CHUNK_POINTS = 2048 * LEVELS
@@ -54,6 +54,10 @@ _NUMBERS = ("num_gpus", "tp", "ep", "pp", "isl", "osl")
 """Numeric columns in the order ``PointRequest.from_row`` reports their problems."""
 
 T = TypeVar("T")
+
+Targets = tuple[FloatArray, FloatArray, BoolArray]
+"""Distinct cases' TTFT bound and interactivity floor (as columns) and whether each is
+read off a measured curve."""
 
 
 def _length_bounds(name: str) -> tuple[int, int]:
@@ -474,58 +478,108 @@ def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, Bo
     """Per distinct case: its best score and the figures at that level (chunked sweeps).
 
     A case whose grid is one concurrency repeated (a row that fixes it) is swept at that
-    one level: its levels are the same point, and ``argmax`` keeps the first of equals."""
-    cases = plan.unique_cases
+    one level: its levels are the same point, and ``argmax`` keeps the first of equals.
+    Another case is swept only up to its first level above the batch it runs at its top
+    level (see :func:`_levels_needed`): the levels beyond are that same point again. The
+    one-level sweeps (the fixed cases' level, the others' top) are one estimator call;
+    then the cases that speculate are swept in chunks of their own (the estimator runs
+    its second, drafting step only for chunks that hold one), the others in chunks of
+    similar level counts, each chunk a slice of the cases put in that order once."""
+    cases, models = plan.unique_cases, plan.unique_models
     size = cases.max_concurrency.size
     # one geometric grid per distinct engine cap (geomspace is elementwise per row)
     caps, cap_of = np.unique(cases.max_concurrency, return_inverse=True)
+    cap_of = cap_of.reshape(-1)
     grids = np.geomspace(np.ones_like(caps), caps, LEVELS, axis=1)
-    constant = (plan.unique_fixed_concurrency > 0) | (grids[:, 0] == grids[:, -1])[cap_of]
+    fixed = plan.unique_fixed_concurrency
+    constant = (fixed > 0) | (grids[:, 0] == grids[:, -1])[cap_of]
+    alone = np.where(fixed > 0, np.minimum(fixed, cases.max_concurrency), grids[cap_of, 0])
+    once = sweep(cases, models, np.where(constant, alone, grids[cap_of, -1])[:, None])
     names = ("score", "out", "user", "ttft", "conc", "binding")
     best = {name: np.empty(size) for name in names}
     any_ok = np.empty(size, dtype=bool)
-    for single in (False, True):
-        chosen = np.flatnonzero(constant == single)
-        step = CHUNK_POINTS if single else max(CHUNK_POINTS // LEVELS, 1)
-        for lo in range(0, chosen.size, step):
-            part = chosen[lo : lo + step]
-            fixed = plan.unique_fixed_concurrency[part][:, None]
-            cap = cases.max_concurrency[part][:, None]
-            grid = grids[cap_of.reshape(-1)[part]]
-            grid = np.where(fixed > 0, np.minimum(fixed, cap), grid)
-            _best_of(plan, part, grid[:, :1] if single else grid, best, any_ok)
+    targets: Targets = (
+        plan.unique_max_ttft_ms[:, None],
+        plan.unique_min_tokens_per_s_per_user[:, None],
+        plan.unique_read_off_curve,
+    )
+    single = np.flatnonzero(constant)
+    _best_of(_cut(once, single), _aims(targets, single), single, best, any_ok)
+    swept = np.flatnonzero(~constant)
+    if not swept.size:
+        return best, {"any_ok": any_ok}
+    needed = _levels_needed(grids[cap_of[swept]], once.concurrency[swept, 0])
+    speculates = cases.spec_verify_tokens[swept] > 1.0
+    by_levels = np.lexsort((needed, speculates))  # similar level counts side by side
+    swept, needed, speculates = swept[by_levels], needed[by_levels], speculates[by_levels]
+    in_order = _cut(cases, swept), _cut(models, swept)
+    grid_of = cap_of[swept]
+    aims = _aims(targets, swept)
+    rows = max(CHUNK_POINTS // LEVELS, 1)
+    for kind in (False, True):
+        where = np.flatnonzero(speculates == kind)
+        if not where.size:
+            continue
+        stop = int(where[-1]) + 1
+        for lo in range(int(where[0]), stop, rows):
+            at = slice(lo, min(lo + rows, stop))
+            grid = grids[grid_of[at], : int(needed[at.stop - 1])]
+            result = sweep(_cut(in_order[0], at), _cut(in_order[1], at), grid)
+            _best_of(result, _aims(aims, at), swept[at], best, any_ok)
     return best, {"any_ok": any_ok}
 
 
+def _levels_needed(grid: FloatArray, batch: FloatArray) -> IntArray:
+    """Per case: how many of its grid's (ascending) levels hold every distinct point,
+    given ``batch``, the batch it runs at its top level. The estimator reads a level only
+    through its batch, the level capped by the KV capacity and the engine's limit (at
+    least 1): every level above the top level's batch runs that same batch with the same
+    binding, so the same point. The first level above it is kept (``argmax`` keeps the
+    first of equals); a case whose top batch is not a number keeps every level."""
+    with np.errstate(invalid="ignore"):
+        at_most = np.count_nonzero(grid <= batch[:, None], axis=1)
+    levels = grid.shape[1]
+    needed: IntArray = np.where(np.isfinite(batch), np.minimum(at_most + 1, levels), levels)
+    return needed.astype(np.int64)
+
+
+def _aims(targets: Targets, part: IntArray | slice) -> Targets:
+    ttft, user, curve = targets
+    return ttft[part], user[part], curve[part]
+
+
 def _best_of(
-    plan: GroupedPlan,
-    part: IntArray,
-    grid: FloatArray,
+    result: Sweep,
+    targets: Targets,
+    where: IntArray,
     best: dict[str, FloatArray],
     any_ok: BoolArray,
 ) -> None:
-    """Sweep the distinct cases ``part`` on ``grid``; store each one's best level."""
-    result = sweep(_cut(plan.unique_cases, part), _cut(plan.unique_models, part), grid)
+    """Store the best level of each case of ``result`` (a sweep of the distinct cases
+    ``where``) by ``solve_points``' score. ``targets``: the cases' TTFT bound and
+    interactivity floor (as columns) and whether each is read off a measured curve."""
+    max_ttft, min_user, curve = targets
     ok = result.feasible
-    meets = (
-        ok
-        & (result.ttft_ms <= plan.unique_max_ttft_ms[part][:, None])
-        & (result.tokens_per_s_per_user >= plan.unique_min_tokens_per_s_per_user[part][:, None])
-    )
-    curve = plan.unique_read_off_curve[part]
-    score = np.where(meets, result.output_tokens_per_s_per_gpu, -1.0)
-    fallback = np.where(ok & curve[:, None], -2.0 + 1e-6 * result.tokens_per_s_per_user, -3.0)
-    score = np.where(meets, score, fallback)
+    meets = ok & (result.ttft_ms <= max_ttft) & (result.tokens_per_s_per_user >= min_user)
+    # solve_points' where(meets, out, -1) then where(meets, that, fallback), in one step
+    if curve.any():
+        fallback = np.where(ok & curve[:, None], -2.0 + 1e-6 * result.tokens_per_s_per_user, -3.0)
+        score = np.where(meets, result.output_tokens_per_s_per_gpu, fallback)
+    else:
+        score = np.where(meets, result.output_tokens_per_s_per_gpu, -3.0)
     level = np.argmax(score, axis=1)
-    at = np.arange(level.size)
-    best["score"][part] = score[at, level]
-    best["out"][part] = result.output_tokens_per_s_per_gpu[at, level]
-    best["user"][part] = result.tokens_per_s_per_user[at, level]
-    best["ttft"][part] = result.ttft_ms[at, level]
-    best["conc"][part] = result.concurrency[at, level]
-    best["binding"][part] = result.binding[at, level]
-    any_ok[part] = ok.any(axis=1)
+    rows = np.arange(level.size)
+    best["score"][where] = score[rows, level]
+    best["out"][where] = result.output_tokens_per_s_per_gpu[rows, level]
+    best["user"][where] = result.tokens_per_s_per_user[rows, level]
+    best["ttft"][where] = result.ttft_ms[rows, level]
+    best["conc"][where] = result.concurrency[rows, level]
+    best["binding"][where] = result.binding[rows, level]
+    any_ok[where] = ok.any(axis=1)
 
 
-def _cut(obj: Any, part: IntArray) -> Any:
-    return type(obj)(**{f.name: getattr(obj, f.name)[part] for f in fields(obj)})
+def _cut(obj: Any, part: IntArray | slice) -> Any:
+    """The dataclass of arrays ``obj`` with each array (not a missing one) indexed by
+    ``part``."""
+    values = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    return type(obj)(**{k: v if v is None else v[part] for k, v in values.items()})
