@@ -164,6 +164,9 @@ def test_mix_and_profile_built_in_the_workload_tab_reach_table_chart_and_details
     for line in plan_lines(plan):
         assert line.strip() in text
     assert "NPV at" in text and "all on demand" in text and "all base" in text
+    # the headline says its $/Mtok is the mix's blend, on which token basis
+    n = len(window.doc.project.workload_classes)
+    assert f"output tokens, blended over the workload mix ({n} classes" in text
 
     # another option selected in the table: Details and the tab's plan follow it
     other = next(m for m in feasible if m.option_id != selected)
@@ -191,6 +194,7 @@ def test_mix_and_profile_built_in_the_workload_tab_reach_table_chart_and_details
     assert window.results_model.horizontalHeaderItem(USD_COLUMN).text() == "$/Mtok"
     assert window.cost_chart.class_names == ()
     assert "Workload mix" not in window.details.toPlainText()
+    assert "blended over the workload mix" not in window.details.toPlainText()
     assert tab.profile_preset.currentText() == "(none)"
 
     # redo brings the first class back into the tab and the blend into the table

@@ -120,6 +120,16 @@ def trust_html(result: OptionResult, comparison: Comparison) -> str:
     return "".join(parts)
 
 
+def _per_what(project: Project) -> str:
+    """What the headline's $/Mtok counts: the token basis, and the blend when the project
+    has a workload mix (the table's $/Mtok is then the mix's blend, not one workload's)."""
+    basis = names.TOKEN_BASIS[project.workload.token_basis]
+    classes = project.workload_classes
+    if not classes:
+        return basis
+    return f"{basis}, blended over the workload mix ({len(classes)} classes by output share)"
+
+
 def describe(result: OptionResult, comparison: Comparison, project: Project) -> str:
     """HTML for one option: headline, operating point, binding resource, fleet, caveats."""
     p = result.point
@@ -157,7 +167,7 @@ def describe(result: OptionResult, comparison: Comparison, project: Project) -> 
             sure = f"</p><p><b>P(cheapest is cheapest):</b> {e(sentence)}"
         parts.append(
             f"<p style='font-size:15pt'><b>{fmt_money(result.usd_per_mtok)}</b> per million "
-            f"{e(project.workload.token_basis.value)} tokens</p>"
+            f"{e(_per_what(project))}</p>"
             f"<p class='m'>{e(spread.strip())}</p><p>{verdict}{sure}</p>"
         )
         parts.append(f"<p><b>Limited by {e(p.binding.label)}.</b> {e(p.binding.explanation)}</p>")
