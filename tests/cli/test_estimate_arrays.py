@@ -248,3 +248,24 @@ def test_levels_beyond_the_saturated_batch_repeat_one_point(
             if values is not None:
                 tail = values[case, kept:]
                 assert np.array_equal(tail, np.full_like(tail, tail[0]), equal_nan=True), name
+
+
+@pytest.mark.parametrize("lead", ["", "-1", "=1+1", "-x"])
+def test_lines_kept_as_read(lead: str, tmp_path: Path, catalogue: Catalogue) -> None:
+    """A file the csv module need not read (the public set as ``csv.DictWriter`` writes
+    it: CRLF line ends, quoted fields) keeps its lines as read; a cell ``csv_safe`` would
+    escape sends the file down the column path; the bytes are the reference's either way."""
+    from tokentco.cli.estimate import _lines_kept
+
+    header, rows = public()
+    rows = [dict(r, id=f"{r['id']}-{i}") for i, r in enumerate(rows * 3)]
+    if lead:
+        rows[5]["notes"] = lead
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    write(source, header, rows)
+    table = read_points_table(source)
+    assert table.lines is not None
+    assert _lines_kept(table) == (lead in ("", "-1"))
+    expected, _ = row_path_output(source, catalogue)
+    assert main(["estimate", "--points", str(source), "--out", str(out)]) == 0
+    assert out.read_bytes() == expected

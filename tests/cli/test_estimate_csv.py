@@ -52,3 +52,32 @@ def test_plain_number_columns_are_left_alone() -> None:
 
 def test_no_rows_is_the_header_alone() -> None:
     assert write_table(["id", "a,b"], [[], []]) == 'id,"a,b"\n'
+
+
+SPLIT_PIECES = ["a", "b", ",", '"', "\r", "\n", "\r\n", " ", '""', '"x,y"', ',"q"', "\x00", "-1"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_split_reads_what_the_csv_module_reads(seed: int) -> None:
+    """``estimate_table``'s reading without the csv module gives the csv reader's header
+    and records (blank lines skipped) wherever it takes a file, and each record's line as
+    the csv writer writes its fields in a row of several; it gives up on anything else."""
+    from tokentco.io.estimate_table import _split
+
+    rng = random.Random(seed)
+    taken = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(SPLIT_PIECES) for _ in range(rng.randint(0, 16)))
+        got = _split(text)
+        if got is None:
+            continue
+        taken += 1
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, None) or []
+        records = [r for r in reader if r]
+        assert (got[0], got[1]) == (header, records), repr(text)
+        for record, line in zip(records, got[2], strict=True):
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerow([*record, "z"])
+            assert buffer.getvalue() == line + ",z\n", repr(text)
+    assert taken > 300  # the fast reading is exercised, not only the fallback

@@ -19,8 +19,8 @@ from tokentco.io.calibration_file import load_calibration
 from tokentco.io.errors import InputError, Location
 from tokentco.io.estimate_table import PointsTable, read_points_table
 
-from .common import check_output, write_output
-from .estimate_csv import encode_column, write_table
+from .common import check_output, csv_safe, write_output
+from .estimate_csv import LEADS, QUOTED, encode_column, write_table
 
 HELP = "estimate every row of a calibration-format CSV (measured values are never used)"
 ADDED = (
@@ -105,6 +105,10 @@ def output_csv(table: PointsTable, added: Mapping[str, Sequence[str]]) -> str:
     replaced), text cells formula-escaped: what ``csv.DictWriter`` writes of each row's
     dict (``csv_safe`` of its cells) updated with the added cells."""
     names = table.header + [c for c in ADDED if c not in table.header]
+    if _lines_kept(table):
+        assert table.lines is not None
+        extra = [added[name] if name in NUMBERS else encode_column(added[name]) for name in ADDED]
+        return write_table(names, [table.lines, *extra])
     columns = [
         added[name]
         if name in NUMBERS
@@ -112,6 +116,44 @@ def output_csv(table: PointsTable, added: Mapping[str, Sequence[str]]) -> str:
         for name in names
     ]
     return write_table(names, columns)
+
+
+def _lines_kept(table: PointsTable) -> bool:
+    """Whether each record's line as the table keeps it (its fields as the csv writer
+    writes them) is its output's first columns: the file was split without the csv
+    module, every record has the header's width, no column is named twice or after an
+    added one, and ``csv_safe`` changes no cell (a first character it could escape is
+    looked for in the text, then, if there is one, asked of ``csv_safe`` per column)."""
+    header = table.header
+    if table.lines is None or not set(QUOTED) <= {",", '"', "\r", "\n"}:
+        return False
+    if len(set(header)) < len(header) or not set(ADDED).isdisjoint(header):
+        return False
+    if not table.uniform:
+        return False
+    leads = _leads_at_starts(table.body)
+    if not leads:
+        return True
+    return all(
+        csv_safe(cell) == cell
+        for name in header
+        for cell in {c for c in table.column(name) if c is not None and c.startswith(tuple(leads))}
+    )
+
+
+def _leads_at_starts(body: str) -> str:
+    """The characters of ``LEADS`` that may start a cell of ``body`` (a file split without
+    the csv module, whose cells hold no CR or LF): those found at its start or after a
+    comma, quote or line feed (a comma inside a quoted cell may add some that start none).
+    Searched in its UTF-8 bytes (other characters' bytes are all >= 0x80)."""
+    text = np.frombuffer(body.encode("utf-8"), np.uint8)
+    found = np.zeros(text.shape, bool)
+    for lead in (c for c in LEADS if c not in "\r\n"):
+        found |= text == ord(lead)
+    at = np.flatnonzero(found)
+    before = text[np.maximum(at - 1, 0)]
+    starts = (at == 0) | (before == ord(",")) | (before == ord('"')) | (before == ord("\n"))
+    return bytes(text[at[starts]]).decode("ascii") if starts.any() else ""
 
 
 def run(args: argparse.Namespace) -> int:

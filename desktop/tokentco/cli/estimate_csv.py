@@ -33,7 +33,16 @@ def _quoting_characters() -> str:
     return "".join(found)
 
 
+def _escaped_leads() -> str:
+    """The (ASCII) first characters that make ``csv_safe`` escape a text, asked of it."""
+    return "".join(chr(c) for c in range(128) if csv_safe(f"{chr(c)}x") != f"{chr(c)}x")
+
+
 _QUOTED = _quoting_characters()
+QUOTED = _QUOTED
+"""What makes the csv writer quote a field."""
+LEADS = _escaped_leads()
+"""What first characters make ``csv_safe`` escape a text (not a number)."""
 
 
 def _escaped(cells: Sequence[str], distinct: set[str]) -> Sequence[str]:

@@ -7,9 +7,17 @@ row: the cell under the header's last column of that name, ``None`` where a shor
 none. Blank lines are skipped, as ``DictReader`` skips them. The file problems (not found,
 not readable, required columns missing) are the same located messages as
 ``read_points_csv``'s.
+
+The csv module reads such a file at ~100 MB/s; most files are simpler than CSV allows:
+every line a record, a field either free of quotes or wholly quoted (``"…"``, the quotes
+first and last, no quote, CR or NUL inside). Those lines are split with ``str.split``
+(the fields the csv reader gives them), and each is kept as the csv writer writes its
+fields back (:attr:`PointsTable.lines`); a file with any other line is read by the csv
+module, as before.
 """
 
 import csv
+import io
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
@@ -24,6 +32,12 @@ class PointsTable:
 
     header: list[str]
     records: list[list[str]]
+    lines: list[str] | None = None
+    """Per record (when the file was split without the csv module): its fields as
+    ``csv.writer`` writes them in a row of several fields, the commas between them, no
+    line end. Such a file has no quote, CR or NUL in a field."""
+    body: str = ""
+    """The file's text after the header line (with ``lines``; else empty)."""
     _columns: dict[int, tuple[str | None, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -37,10 +51,18 @@ class PointsTable:
         if where is None:
             return ()
         if not self._columns and self.records:
-            width = max(len(self.header), max(map(len, self.records)))
-            cells = list(zip_longest(*self.records, fillvalue=None))
-            self._columns.update(enumerate(cells[:width]))
+            if self.uniform:  # zip's tuples, as zip_longest's (it pads none)
+                self._columns.update(enumerate(zip(*self.records, strict=True)))
+            else:
+                width = max(len(self.header), max(map(len, self.records)))
+                cells = list(zip_longest(*self.records, fillvalue=None))
+                self._columns.update(enumerate(cells[:width]))
         return self._columns.get(where, ())
+
+    @property
+    def uniform(self) -> bool:
+        """Whether every record has as many fields as the header."""
+        return set(map(len, self.records)) <= {len(self.header)}
 
     def index_of(self, name: str) -> int | None:
         """Position of the header's last column called ``name`` (the one a dict keeps)."""
@@ -53,10 +75,20 @@ class PointsTable:
 def read_points_table(path: Path) -> PointsTable:
     """Header and records of a calibration-format CSV (extra columns kept)."""
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
+        try:
+            with open(path, newline="", encoding="utf-8-sig") as handle:
+                text = handle.read()
+        except UnicodeDecodeError:  # the csv reader's message (its decoder's positions)
+            with open(path, newline="", encoding="utf-8-sig") as handle:
+                text = "".join(handle)
+        split = _split(text)
+        if split is None:
+            reader = csv.reader(io.StringIO(text, newline=""))
             header = next(reader, None) or []
             records = [record for record in reader if record]
+            lines, body = None, ""
+        else:
+            header, records, lines, body = split
     except FileNotFoundError as exc:
         raise InputError("file not found", Location(file=str(path))) from exc
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
@@ -67,4 +99,76 @@ def read_points_table(path: Path) -> PointsTable:
             f"missing column(s) {', '.join(missing)} (expected the columns of {MEASURED_NAME})",
             Location(file=path.name),
         )
-    return PointsTable(header, records)
+    return PointsTable(header, records, lines, body)
+
+
+def _split(text: str) -> tuple[list[str], list[list[str]], list[str], str] | None:
+    """Header, records, written lines and body of ``text`` split without the csv module,
+    or None where the file is not of the simple form (see the module's note): its lines
+    end all in "\\n" or all in "\\r\\n", and a line's fields are unquoted (no quote) or
+    wholly quoted (no quote inside)."""
+    if "\0" in text:
+        return None
+    end = "\r\n" if "\r" in text else "\n"
+    lines = text.split(end)
+    if end == "\r\n" and not text.count("\r") == text.count("\n") == len(lines) - 1:
+        return None  # a CR or LF on its own
+    if lines[-1] == "":
+        lines.pop()
+    if lines and max(map(len, lines)) > csv.field_size_limit():
+        return None  # the csv reader's "field larger than field limit" error
+    records: list[list[str]] = []
+    written: list[str] = []
+    for line in lines or [""]:
+        if '"' not in line:
+            records.append(line.split(",") if line else [])
+            written.append(line)
+            continue
+        pieces = line.split('"')
+        if len(pieces) == 3:  # one quoted field, the common case, inline
+            head, inside, tail = pieces
+            if (head and head[-1] != ",") or (tail and tail[0] != ","):
+                return None
+            cells = head[:-1].split(",") if head else []
+            cells.append(inside)
+            if tail:
+                cells += tail[1:].split(",")
+            records.append(cells)
+            written.append(line if "," in inside else head + inside + tail)
+            continue
+        found = _quoted_fields(pieces)
+        if found is None:
+            return None
+        records.append(found[0])
+        written.append(found[1])
+    header = records[0]
+    keep = [i for i in range(1, len(records)) if records[i]]
+    body = text[len(lines[0]) + len(end) :] if len(lines) > 1 else ""
+    return header, [records[i] for i in keep], [written[i] for i in keep], body
+
+
+def _quoted_fields(pieces: list[str]) -> tuple[list[str], str] | None:
+    """The fields of a line (split at its quotes) whose quoted fields are wholly quoted,
+    and the line as the csv writer writes them (a quoted field stays quoted only if it
+    holds a comma); None for any other line with a quote."""
+    if len(pieces) % 2 == 0:
+        return None
+    head, tail = pieces[0], pieces[-1]
+    if (head and head[-1] != ",") or (tail and tail[0] != ","):
+        return None
+    cells = head[:-1].split(",") if head else []
+    out = [head]
+    last = len(pieces) - 1
+    for at in range(1, last, 2):
+        inside, between = pieces[at], pieces[at + 1]
+        cells.append(inside)
+        out.append(f'"{inside}"' if "," in inside else inside)
+        out.append(between)
+        if at + 1 == last:
+            if between:
+                cells += between[1:].split(",")
+        elif between[:1] != "," or between[-1:] != ",":
+            return None  # a doubled quote, or text next to a closing quote
+        elif len(between) > 1:
+            cells += between[1:-1].split(",")
+    return cells, "".join(out)
