@@ -181,8 +181,10 @@ def fit_group(
     prior: Efficiency | None = None,
     iterations: int = 12,
     sigma: float | Sequence[float] = PRIOR_SIGMA,
+    delta: float = HUBER_DELTA,
 ) -> Efficiency:
-    """Levenberg–Marquardt on log-parameters (bounded) for one group of rows."""
+    """Levenberg–Marquardt on log-parameters (bounded) for one group of rows; log
+    residuals beyond ``delta`` count linearly (Huber)."""
     plan, measured = data.plan, data.measured
     lo = np.log([BOUNDS[n][0] for n in names])
     hi = np.log([BOUNDS[n][1] for n in names])
@@ -205,9 +207,7 @@ def fit_group(
         return r
 
     def robust(r: FloatArray) -> FloatArray:
-        weights = np.where(
-            np.abs(r) <= HUBER_DELTA, 1.0, HUBER_DELTA / np.maximum(np.abs(r), 1e-12)
-        )
+        weights = np.where(np.abs(r) <= delta, 1.0, delta / np.maximum(np.abs(r), 1e-12))
         return np.asarray(r * np.sqrt(weights))
 
     damping = 1e-2
@@ -220,16 +220,14 @@ def fit_group(
             probe = x.copy()
             probe[j] = probe[j] + step if probe[j] + step <= hi[j] else probe[j] - step
             jac[:, j] = (residuals(probe) - r) / (probe[j] - x[j])
-        weights = np.where(
-            np.abs(r) <= HUBER_DELTA, 1.0, HUBER_DELTA / np.maximum(np.abs(r), 1e-12)
-        )
+        weights = np.where(np.abs(r) <= delta, 1.0, delta / np.maximum(np.abs(r), 1e-12))
         jw = jac * weights[:, None]
         gradient = jw.T @ r
         normal = jac.T @ jw
         improved = False
         for _ in range(6):
-            delta = -np.linalg.solve(normal + damping * np.diag(np.diag(normal) + 1e-9), gradient)
-            trial = np.clip(x + delta, lo, hi)
+            move = -np.linalg.solve(normal + damping * np.diag(np.diag(normal) + 1e-9), gradient)
+            trial = np.clip(x + move, lo, hi)
             r_trial = residuals(trial)
             trial_cost = float(np.sum(robust(r_trial) ** 2))
             if trial_cost < cost:
@@ -238,9 +236,22 @@ def fit_group(
                 improved = True
                 break
             damping *= 4.0
-        if not improved or float(np.max(np.abs(delta))) < 1e-3:
+        if not improved or float(np.max(np.abs(move))) < 1e-3:
             break
     return efficiency_at(x)
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """The fit's hyper-parameters: the prior centre of the global factors (``start``), the
+    spread of each child group around its parent, the Huber threshold and the smallest
+    group with its own factors. ``nested_selection`` compares candidate settings on
+    held-out sources; the module constants are the shipped choice."""
+
+    start: Efficiency = DEFAULT_EFFICIENCY
+    prior_sigma: float = PRIOR_SIGMA
+    huber_delta: float = HUBER_DELTA
+    min_points: int = MIN_POINTS
 
 
 @dataclass
@@ -254,10 +265,16 @@ class FitResult:
 def fit_calibration(
     data: FitData,
     catalogue: Catalogue,
-    start: Efficiency = DEFAULT_EFFICIENCY,
+    start: Efficiency | None = None,
     progress: Callable[[str], None] | None = None,
+    settings: FitSettings | None = None,
 ) -> FitResult:
-    """Hierarchical fit (see module docstring) over the usable rows of ``data``."""
+    """Hierarchical fit (see module docstring) over the usable rows of ``data``, with the
+    module's hyper-parameters unless ``settings`` says otherwise (``start``, when given,
+    replaces the settings' prior centre)."""
+    chosen = settings or FitSettings()
+    if start is None:
+        start = chosen.start
     use = data.usable
     work = data.subset(use)
     say = progress or (lambda _text: None)
@@ -269,6 +286,7 @@ def fit_calibration(
         prior=start,
         iterations=15,
         sigma=[GLOBAL_PRIOR_SIGMA.get(n, GLOBAL_FREE_SIGMA) for n in GLOBAL_PARAMS],
+        delta=chosen.huber_delta,
     )
     table: dict[tuple[str, str, str], Efficiency] = {}
     sizes: dict[tuple[str, str, str], int] = {("", "", ""): int(work.measured.size)}
@@ -279,10 +297,17 @@ def fit_calibration(
 
     def local(mask: BoolArray, parent: Efficiency, key: tuple[str, str, str]) -> Efficiency:
         count = int(mask.sum())
-        if count < MIN_POINTS:
+        if count < chosen.min_points:
             return parent
         say(f"fit {key} on {count} rows")
-        fitted = fit_group(work.subset(mask), LOCAL_PARAMS, parent, prior=parent)
+        fitted = fit_group(
+            work.subset(mask),
+            LOCAL_PARAMS,
+            parent,
+            prior=parent,
+            sigma=chosen.prior_sigma,
+            delta=chosen.huber_delta,
+        )
         table[key] = fitted
         sizes[key] = count
         return fitted
@@ -394,7 +419,10 @@ class AccuracyReport:
 
 
 def leave_one_source_out(
-    data: FitData, catalogue: Catalogue, progress: Callable[[str], None] | None = None
+    data: FitData,
+    catalogue: Catalogue,
+    progress: Callable[[str], None] | None = None,
+    settings: FitSettings | None = None,
 ) -> FloatArray:
     """Estimates for each usable row from a fit that never saw the row's source."""
     use = data.usable
@@ -404,10 +432,90 @@ def leave_one_source_out(
         held = np.array([s == source for s in data.source]) & use
         train = use & ~held
         say(f"LOSO: hold out {source!r} ({int(held.sum())} rows)")
-        fitted = fit_calibration(data.subset(train), catalogue).calibration
+        fitted = fit_calibration(data.subset(train), catalogue, settings=settings).calibration
         est = predict(data.plan.subset(held), fitted).output_tokens_per_s_per_gpu
         out[np.flatnonzero(held)] = est
     return out
+
+
+def selection_score(errors: FloatArray) -> float:
+    """What hyper-parameter selection minimises: the mean of the median and the p90 of the
+    absolute percentage errors (issue 11 judges both)."""
+    st = stats(errors)
+    return (st.median_ape + st.p90_ape) / 2.0
+
+
+@dataclass(frozen=True)
+class NestedSelection:
+    """Hyper-parameters chosen without the scored source (see ``nested_selection``)."""
+
+    names: tuple[str, ...]
+    sources: tuple[str, ...]
+    loso: dict[str, FloatArray]  # candidate → its plain LOSO estimates (usable rows)
+    inner: dict[str, dict[str, float]]  # held-out source → candidate → inner score
+    chosen: dict[str, str]  # held-out source → candidate chosen on the other sources
+    nested: FloatArray  # each usable row from its fold's chosen candidate
+    overall: str  # the candidate the whole set's LOSO score chooses (what to ship)
+
+
+def nested_selection(
+    data: FitData,
+    catalogue: Catalogue,
+    candidates: Mapping[str, FitSettings],
+    progress: Callable[[str], None] | None = None,
+) -> NestedSelection:
+    """Nested leave-one-source-out selection of the fit's hyper-parameters.
+
+    For each held-out source s, every candidate is scored by an inner LOSO over the other
+    sources only (fit without s and t, predict t, for every t ≠ s); the best inner score
+    picks the candidate whose outer fit (without s) predicts s. The nested estimates are
+    therefore never chosen with the scored source's measurements. A fit without the pair
+    {s, t} serves both s's inner fold t and t's inner fold s, so a candidate costs one fit
+    per pair of sources plus one per source."""
+    use = data.usable
+    work = data.subset(use)
+    sources = tuple(sorted(set(work.source)))
+    labels = np.array(work.source, dtype=object)
+    say = progress or (lambda _text: None)
+    names = tuple(candidates)
+    # held-out set → candidate → estimates of the held-out rows (NaN elsewhere)
+    fits: dict[frozenset[str], dict[str, FloatArray]] = {}
+    for name in names:
+        for size in (1, 2):
+            for i, a in enumerate(sources):
+                for b in sources[i + 1 :] if size == 2 else (a,):
+                    held_set = frozenset((a, b))
+                    say(f"{name}: fit without {sorted(held_set)}")
+                    held = np.isin(labels, list(held_set))
+                    fitted = fit_calibration(
+                        work.subset(~held), catalogue, settings=candidates[name]
+                    ).calibration
+                    est = np.full(work.measured.size, np.nan)
+                    est[held] = predict(work.plan.subset(held), fitted).output_tokens_per_s_per_gpu
+                    fits.setdefault(held_set, {})[name] = est
+    loso = {
+        name: np.nansum([fits[frozenset((s,))][name] for s in sources], axis=0) for name in names
+    }
+    inner: dict[str, dict[str, float]] = {}
+    chosen: dict[str, str] = {}
+    nested = np.full(work.measured.size, np.nan)
+    for s in sources:
+        rest = labels != s
+        scores: dict[str, float] = {}
+        for name in names:
+            est = np.full(work.measured.size, np.nan)
+            for t in sources:
+                if t != s:
+                    rows = labels == t
+                    est[rows] = fits[frozenset((s, t))][name][rows]
+            scores[name] = selection_score(ape(est[rest], work.measured[rest]))
+        inner[s] = scores
+        chosen[s] = min(names, key=lambda n: (scores[n], names.index(n)))
+        rows = labels == s
+        nested[rows] = loso[chosen[s]][rows]
+    totals = {n: selection_score(ape(loso[n], work.measured)) for n in names}
+    overall = min(names, key=lambda n: (totals[n], names.index(n)))
+    return NestedSelection(names, sources, loso, inner, chosen, nested, overall)
 
 
 def accuracy_report(
