@@ -58,7 +58,12 @@ def stable_range(current: tuple[float, float], low: float, high: float) -> tuple
 def set_value_range(plot: pg.PlotItem, low: float, high: float, rows: int | None = None) -> None:
     """Show ``[low, high]`` on the value (x) axis and, for bars, ``rows`` categories."""
     vb = plot.vb
-    x = stable_range(tuple(vb.viewRange()[0]), low, high)
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        low, high = 0.0, 1.0  # nothing finite to show (no options, all infeasible)
+    current = tuple(vb.viewRange()[0])
+    if not all(map(math.isfinite, current)):
+        current = (0.0, 0.0)
+    x = stable_range(current, low, high)
     if rows is None:
         vb.setXRange(*x, padding=0)
     else:

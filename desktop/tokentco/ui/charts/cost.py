@@ -32,6 +32,7 @@ from tokentco.ui.charts.overlays import (
     bar_brushes,
     bar_pens,
     error_bars,
+    set_bars,
 )
 
 
@@ -108,11 +109,12 @@ class CostChart(Chart):
         ]
         self.values = values
         brushes = bar_brushes(results, data)
-        self.bars.setOpts(
+        set_bars(
+            self.bars,
             x0=np.zeros(len(values)),
             y=np.arange(len(values)),
+            width=values,
             height=0.7,
-            width=np.asarray(values),
             brushes=brushes,
             pens=bar_pens(results, data, self.cheapest_id),
         )

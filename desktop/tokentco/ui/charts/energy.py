@@ -27,6 +27,7 @@ from tokentco.ui.charts.overlays import (
     bar_brushes,
     bar_pens,
     error_bars,
+    set_bars,
 )
 
 
@@ -95,12 +96,8 @@ class EnergyChart(Chart):
         brushes = bar_brushes(results, data)
         pens = bar_pens(results, data)
         y = np.arange(len(results))
-        self.mw_bars.setOpts(
-            x0=np.zeros(len(y)), y=y, height=0.7, width=np.asarray(mw), brushes=brushes, pens=pens
-        )
-        self.kwh_bars.setOpts(
-            x0=np.zeros(len(y)), y=y, height=0.7, width=np.asarray(kwh), brushes=brushes, pens=pens
-        )
+        set_bars(self.mw_bars, np.zeros(len(y)), y, mw, 0.7, brushes=brushes, pens=pens)
+        set_bars(self.kwh_bars, np.zeros(len(y)), y, kwh, 0.7, brushes=brushes, pens=pens)
         self.mw_ranges = error_bars(
             self.mw_whiskers,
             mw,

@@ -18,7 +18,6 @@ import html
 import math
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
@@ -27,7 +26,7 @@ from tokentco.present import formats as fmt
 from tokentco.ui import theme
 from tokentco.ui.charts.base import ChartData, Drawn
 from tokentco.ui.charts.cost import CostChart
-from tokentco.ui.charts.overlays import ANCHORED_ALPHA
+from tokentco.ui.charts.overlays import ANCHORED_ALPHA, set_bars
 
 if TYPE_CHECKING:  # the mix engine loads with the first mix, not at start-up
     from tokentco.engine.mix import MixComparison, MixResult
@@ -133,23 +132,15 @@ class MixCostChart(CostChart):
                 brushes.append(QBrush(class_colour(k, m.pool.classes[k].provenance)))
                 left += part
         if not names:
-            self.segments.setOpts(x0=np.empty(0), y=np.empty(0), width=np.empty(0), brushes=[])
-            self.segments.hide()
+            set_bars(self.segments, [], [], [], 0.7)
             return
         # the option bar keeps its outline (option colour, cheapest thick); its fill would
         # show through the paler segments, so it is emptied
         clear = QBrush(QColor(0, 0, 0, 0))
-        self.bars.setOpts(brushes=[clear] * len(data.comparison.options))
+        if data.comparison.options:
+            self.bars.setOpts(brushes=[clear] * len(data.comparison.options))
         separator = pg.mkPen(theme.chart_background(), width=1)
-        self.segments.setOpts(
-            x0=np.asarray(x0),
-            y=np.asarray(y),
-            height=0.7,
-            width=np.asarray(widths),
-            brushes=brushes,
-            pen=separator,
-        )
-        self.segments.show()
+        set_bars(self.segments, x0, y, widths, 0.7, brushes=brushes, pen=separator)
 
     def _set_legend(self, names: tuple[str, ...]) -> None:
         """Name the classes in the axis title (the plain title back when the mix goes)."""

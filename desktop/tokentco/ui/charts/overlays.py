@@ -269,3 +269,35 @@ def error_bars(
 
 def _finite(value: float) -> bool:
     return math.isfinite(value)
+
+
+def set_bars(
+    item: pg.BarGraphItem,
+    x0: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    width: Sequence[float] | np.ndarray,
+    height: float,
+    brushes: Sequence[QBrush] | None = None,
+    pens: Sequence[QPen] | None = None,
+    **opts: Any,
+) -> None:
+    """Give ``item`` its bars, or hide it when there are none.
+
+    pyqtgraph's BarGraphItem fails on empty ``brushes``/``pens`` lists (an unset pen in
+    ``_updateColors``), so no bars clears the lists (its single pen and brush apply) and
+    hides the item; the next data shows it again."""
+    empty = len(y) == 0
+    colours: dict[str, Any] = {}
+    if brushes is not None or empty:
+        colours["brushes"] = None if empty else list(brushes or [])
+    if pens is not None or empty:
+        colours["pens"] = None if empty else list(pens or [])
+    item.setOpts(
+        x0=np.asarray(x0, dtype=float),
+        y=np.asarray(y, dtype=float),
+        width=np.asarray(width, dtype=float),
+        height=height,
+        **colours,
+        **opts,
+    )
+    item.setVisible(not empty)

@@ -57,13 +57,27 @@ class TornadoChart(Chart):
 
     def data_key(self, data: ChartData) -> Any:
         try:
-            label = data.comparison.by_id(data.selected_id).label
+            r = data.comparison.by_id(data.selected_id)
+            label, feasible, reason = r.label, r.point.feasible, r.point.reason
         except StopIteration:
-            label = ""
-        return id(data.tornado), data.tornado_for, data.selected_id, label, self.empty_text
+            label, feasible, reason = "", True, ""
+        return (
+            id(data.tornado),
+            data.tornado_for,
+            data.selected_id,
+            label,
+            feasible,
+            reason,
+            self.empty_text,
+        )
 
     def update_plot(self, data: ChartData) -> None:
         bars = list(data.tornado or []) if data.tornado_for == data.selected_id else []
+        message = self.empty_text
+        infeasible = self._infeasible(data, bars)
+        if infeasible:
+            # no cost to move: every bar would run from a missed target to a missed target
+            bars, message = [], infeasible
         self.bars = bars
         n = len(bars)
         base = float(bars[0].base_usd_per_mtok) if bars else 0.0
@@ -109,11 +123,29 @@ class TornadoChart(Chart):
             self.plot.setXRange(lo - span * 0.08, cap + span * 0.05, padding=0)
             self.plot.setYRange(-0.6, n - 0.4, padding=0)
         else:
-            self.message.setText(self.empty_text)
+            self.message.setText(message)
             self.plot.setXRange(0, 1, padding=0)
             self.plot.setYRange(-0.6, 0.6, padding=0)
             self.message.setPos(0.5, 0)
             self.message.show()
+
+    @staticmethod
+    def _infeasible(data: ChartData, bars: list[Any]) -> str:
+        """Why the selected option has no sensitivity to draw ("" when it has one)."""
+        try:
+            result = data.comparison.by_id(data.selected_id)
+        except StopIteration:
+            result = None
+        base_finite = all(math.isfinite(b.base_usd_per_mtok) for b in bars)
+        if result is None:
+            return "" if base_finite else "No cost to vary: the option cannot be priced"
+        if result.point.feasible and math.isfinite(result.usd_per_mtok) and base_finite:
+            return ""
+        reason = result.point.reason or "no operating point"
+        return (
+            f"{data.short_label(result.option_id)} cannot meet the workload "
+            f"({reason}): no cost to vary"
+        )
 
     def hover_at(self, x: float, y: float) -> str:
         b = row_at(y, self.bars)

@@ -26,6 +26,7 @@ from tokentco.ui.charts.base import (
 from tokentco.ui.charts.overlays import (
     Labels,
     cached_pen,
+    set_bars,
 )
 
 
@@ -93,15 +94,16 @@ class WaterfallChart(Chart):
                 brushes.append(_brush(theme.DECREASE))
             else:
                 brushes.append(_brush(theme.INCREASE))
-        self.bars.setOpts(
-            x0=np.asarray(x0),
-            y=np.arange(n),
-            height=0.65,
-            width=np.asarray(widths),
-            # no steps (the option misses the target, or its waterfall is not computed yet):
-            # pyqtgraph needs None, not empty lists, or it fails on an unset pen
-            brushes=brushes or None,
-            pens=[cached_pen(theme.muted_foreground().rgba(), 1)] * n if n else None,
+        # no steps (the option misses the target, or its waterfall is not computed yet):
+        # the bars are hidden
+        set_bars(
+            self.bars,
+            x0,
+            np.arange(n),
+            widths,
+            0.65,
+            brushes=brushes,
+            pens=[cached_pen(theme.muted_foreground().rgba(), 1)] * n,
         )
         self.axis.set_categories([label for label, _, _ in steps])
         entries = []
