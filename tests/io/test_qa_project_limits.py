@@ -1,0 +1,57 @@
+"""QA defects in project files and ``tokentco import``: the save and load size limits agree,
+the lock never writes through a symlink, a failed import creates nothing."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tokentco.cli import main
+from tokentco.domain import Project
+from tokentco.io import project_file
+from tokentco.io.errors import InputError
+from tokentco.io.project_file import load_project, project_to_json, save_project
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def _offers_csv(path: Path, first: int, count: int) -> Path:
+    rows = ["offer_id,accelerator_id,provider,price_per_gpu_hour,currency"]
+    rows += [f"o{i},h100-sxm,Cloud {i},{2 + i % 7}.5,USD" for i in range(first, first + count)]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_every_project_that_saves_also_loads(
+    tmp_path: Path, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    size = len(project_to_json(project).encode("utf-8"))
+    path = tmp_path / "p.tokentco"
+    monkeypatch.setattr(project_file, "MAX_PROJECT_BYTES", size)
+    save_project(project, path)
+    assert load_project(path) == project
+    monkeypatch.setattr(project_file, "MAX_PROJECT_BYTES", size - 1)
+    path.write_bytes(b"old")
+    with pytest.raises(InputError, match=r"p\.tokentco: not saved: .* larger than"):
+        save_project(project, path)
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["p.tokentco"]  # no temp left either
+
+
+def test_import_refuses_to_grow_a_project_past_what_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "q.tokentco"
+    assert (
+        main(["import", str(_offers_csv(tmp_path / "a.csv", 0, 20)), "--project", str(target)]) == 0
+    )
+    capsys.readouterr()
+    before = target.read_bytes()
+    monkeypatch.setattr(project_file, "MAX_PROJECT_BYTES", len(before) + 2000)
+    code = main(["import", str(_offers_csv(tmp_path / "b.csv", 20, 40)), "--project", str(target)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "q.tokentco: not saved" in err[0] and "unchanged" in err[0]
+    assert target.read_bytes() == before
+    assert load_project(target).imported.offers  # still the loadable old project
+    assert json.loads(before)["format"] == "tokentco-project"
