@@ -2,6 +2,8 @@
 the lock never writes through a symlink, a failed import creates nothing."""
 
 import json
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -55,3 +57,38 @@ def test_import_refuses_to_grow_a_project_past_what_loads(
     assert target.read_bytes() == before
     assert load_project(target).imported.offers  # still the loadable old project
     assert json.loads(before)["format"] == "tokentco-project"
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="POSIX symlinks")
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_symlinked_lock_is_refused_and_its_target_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], dangling: bool
+) -> None:
+    victim = tmp_path / "victim.txt"
+    if not dangling:
+        victim.write_text("precious\n")
+    link = tmp_path / ".~lock.P.tokentco#"
+    link.symlink_to(victim.name)
+    offers = _offers_csv(tmp_path / "off.csv", 0, 3)
+    code = main(["import", str(offers), "--project", str(tmp_path / "P.tokentco")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "symbolic link" in err[0] and "remove the link" in err[0]
+    if dangling:
+        assert not victim.exists()
+    else:
+        assert victim.read_text() == "precious\n"
+    assert link.is_symlink()
+    assert not (tmp_path / "P.tokentco").exists()
+
+
+def test_a_stale_lock_file_is_still_taken_over(tmp_path: Path) -> None:
+    from tokentco.io.project_lock import acquire, lock_path_for
+
+    target = tmp_path / "P.tokentco"
+    lock = lock_path_for(target)
+    dead = {"user": "x", "host": socket.gethostname(), "pid": 2**31 - 1, "since": "2020"}
+    lock.write_text(json.dumps(dead))  # left by a process of this host that died
+    with acquire(target) as held:
+        assert json.loads(lock.read_text())["pid"] == os.getpid() and held.held
+    assert not lock.exists()

@@ -14,6 +14,7 @@ The GUI/app session and every CLI command that rewrites a project use this modul
 ``holder(path)``; ``project_file.changed_on_disk`` tells whether the file moved under us.
 """
 
+import errno
 import getpass
 import hashlib
 import json
@@ -137,7 +138,7 @@ def _same_file(handle: IO[bytes], path: Path) -> bool:
     """Whether ``handle`` is still the file at ``path`` (the holder may have removed it
     between our open and our lock; locking a removed file would lock nothing)."""
     try:
-        on_disk = path.stat()
+        on_disk = path.lstat()
     except FileNotFoundError:
         return False
     mine = os.fstat(handle.fileno())
@@ -189,13 +190,63 @@ class ProjectLock:
         self.release()
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def _symlinked_lock(project: Path, lock_path: Path) -> InputError:
+    return InputError(
+        f"the lock file {lock_path.name} is a symbolic link, which TokenTCO never creates: "
+        "refusing to write through it (its target is left untouched); remove the link "
+        "itself and retry",
+        Location(file=str(project)),
+    )
+
+
+def _open_lock_file(project: Path, lock_path: Path) -> IO[bytes]:
+    """The lock file opened for reading and writing, never through a symbolic link: a new
+    one is created with O_CREAT|O_EXCL|O_NOFOLLOW, an existing one (a stale lock to take
+    over, or the holder's) is opened with O_NOFOLLOW. A symlink in its place is refused
+    (``InputError``): writing the lock JSON through it would overwrite whatever it names."""
+    if lock_path.is_symlink():
+        raise _symlinked_lock(project, lock_path)
+    flags = os.O_RDWR | _NOFOLLOW | _BINARY
+    for _ in range(3):  # the holder may remove its lock between our two opens
+        try:
+            fd = os.open(lock_path, flags | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            try:
+                fd = os.open(lock_path, flags)
+            except FileNotFoundError:
+                continue
+        return _fdopen_checked(project, lock_path, fd)
+    fd = os.open(lock_path, flags | os.O_CREAT | os.O_EXCL, 0o644)
+    return _fdopen_checked(project, lock_path, fd)
+
+
+def _fdopen_checked(project: Path, lock_path: Path, fd: int) -> IO[bytes]:
+    import stat
+
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a fifo or device named like a lock
+        os.close(fd)
+        raise InputError(
+            f"the lock file {lock_path.name} is not a regular file: remove it and retry",
+            Location(file=str(project)),
+        )
+    return os.fdopen(fd, "r+b")
+
+
 def _attempt(project: Path, lock_path: Path) -> ProjectLock | LockInfo | None:
     """One try: the lock, or the holder's info (None when it is being written)."""
     try:
-        handle = open(lock_path, "a+b")  # noqa: SIM115 - kept open while the lock is held
+        handle = _open_lock_file(project, lock_path)
+    except InputError:
+        raise
     except FileNotFoundError as exc:
         raise InputError("folder does not exist", Location(file=str(project))) from exc
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # became a symlink between the check and the open
+            raise _symlinked_lock(project, lock_path) from exc
         raise InputError(
             f"cannot create the lock file {lock_path.name}: {exc.strerror or exc}",
             Location(file=str(project)),
@@ -258,7 +309,7 @@ def holder(path: Path) -> LockInfo | None:
     """Who holds ``path`` now, or None when nobody does (no lock, or a stale one)."""
     lock_path = lock_path_for(Path(path))
     try:
-        handle = open(lock_path, "rb")  # noqa: SIM115
+        handle = os.fdopen(os.open(lock_path, os.O_RDONLY | _NOFOLLOW | _BINARY), "rb")
     except OSError:
         return None
     with handle:
