@@ -106,3 +106,29 @@ def test_infeasible_tornado_says_the_option_cannot_meet_the_workload(
     text = chart.message.textItem.toPlainText()
     assert "cannot meet the workload" in text
     assert option.point.reason in text
+
+
+def test_empty_charts_show_no_made_up_categories(
+    qtbot, catalogue: Catalogue, project: Project
+) -> None:  # type: ignore[no-untyped-def]
+    """No options: no -0.5/0/0.5 ticks on the category axes, the cost breakdown's legend is
+    not greyed out (its stacks stay visible) and the tornado says why it is empty."""
+    shown = project.model_copy(update={"options": ()})
+    data = ChartData(evaluate(shown, catalogue), shown, "", catalogue=catalogue)
+    for chart_type in (CostChart, BreakdownChart, EnergyChart, WaterfallChart, TornadoChart):
+        chart = chart_type()
+        qtbot.addWidget(chart)
+        chart.show_data(data)
+        chart.flush()
+        # pyqtgraph draws the levels set (none) instead of its own numeric ticks
+        levels = chart.axis._tickLevels
+        assert levels is not None and not any(levels), chart_type.__name__
+    breakdown = BreakdownChart()
+    qtbot.addWidget(breakdown)
+    breakdown.show_data(data)
+    assert all(s.isVisible() for s in breakdown.stacks.values())
+    tornado = TornadoChart()
+    qtbot.addWidget(tornado)
+    tornado.show_data(data)
+    tornado.flush()
+    assert "No options" in tornado.message.textItem.toPlainText()

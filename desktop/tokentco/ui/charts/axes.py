@@ -170,6 +170,7 @@ class CategoryAxis(Axis):
     def __init__(self, orientation: str) -> None:
         super().__init__(orientation)
         self._labels: list[str] = []
+        self.setTicks([[], []])  # no categories: no ticks (not pyqtgraph's -0.5, 0, 0.5)
         self.setStyle(autoExpandTextSpace=True, tickTextOffset=6)
 
     def set_categories(self, labels: list[str]) -> None:

@@ -20,7 +20,6 @@ from tokentco.ui.charts.base import (
 )
 from tokentco.ui.charts.overlays import (
     Labels,
-    set_bars,
 )
 
 COMPONENTS = (("rental", "rental"), ("capex", "capex"), ("energy", "energy"), ("opex", "opex"))
@@ -67,7 +66,9 @@ class BreakdownChart(Chart):
         left = np.zeros(n)
         for key, _ in COMPONENTS:
             width = np.array([float(getattr(r.cost, f"{key}_usd")) for r in results])
-            set_bars(self.stacks[key], left.copy(), y, width, 0.7)
+            # one shared pen and brush per stack: no options is fine (and the stack stays
+            # visible, or its legend entry would be greyed out)
+            self.stacks[key].setOpts(x0=left.copy(), y=y, height=0.7, width=width)
             left += width
         self.totals = [r.cost.usd_per_gpu_hour for r in results]
         self.axis.set_categories([data.short_label(r.option_id) for r in results])

@@ -138,6 +138,8 @@ class TornadoChart(Chart):
             result = None
         base_finite = all(math.isfinite(b.base_usd_per_mtok) for b in bars)
         if result is None:
+            if not data.comparison.options:
+                return "No options yet: add one to see what moves its cost"
             return "" if base_finite else "No cost to vary: the option cannot be priced"
         if result.point.feasible and math.isfinite(result.usd_per_mtok) and base_finite:
             return ""
