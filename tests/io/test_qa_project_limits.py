@@ -92,3 +92,31 @@ def test_a_stale_lock_file_is_still_taken_over(tmp_path: Path) -> None:
     with acquire(target) as held:
         assert json.loads(lock.read_text())["pid"] == os.getpid() and held.held
     assert not lock.exists()
+
+
+def test_import_with_an_unknown_precision_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    offers = _offers_csv(tmp_path / "off.csv", 0, 3)
+    target = tmp_path / "P.tokentco"
+    code = main(["import", str(offers), "--project", str(target), "--precision", "fp3"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "--precision" in err[0] and "'fp3'" in err[0]
+    assert not target.exists()
+    assert main(["import", str(offers), "--project", str(target), "--precision", "FP8"]) == 0
+
+
+def test_a_failed_import_creates_no_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "new.tokentco"
+    code = main(["import", str(tmp_path / "nosuch.csv"), "--project", str(target)])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert not target.exists() and "created" not in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no lock or temp left either
+    empty = tmp_path / "empty.csv"
+    empty.write_text("offer_id,accelerator_id,provider,price_per_gpu_hour,currency\n")
+    assert main(["import", str(empty), "--project", str(target)]) == 0
+    assert target.exists()  # a clean import of no rows still creates the project

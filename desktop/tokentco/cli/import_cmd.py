@@ -1,7 +1,8 @@
 """``tokentco import FILE... --project P.tokentco``: add good rows to a project file.
 
-The project is created when absent; otherwise only its imported catalogue changes (rows
-with the same id are replaced, so re-importing a file is idempotent). The file is written
+The project is created when absent (an import that fails creates nothing); otherwise only
+its imported catalogue changes (rows with the same id are replaced, so re-importing a file
+is idempotent). The file is written
 atomically, under the project's lock (``io.project_lock``) from reading it to saving it, so
 two imports at once never lose one; a project open elsewhere is refused (exit 2) unless
 ``--wait`` gives its holder time. Problems are printed like ``tokentco validate``; exit
@@ -15,7 +16,8 @@ from tokentco.app.edits import apply_import
 from tokentco.cli.bench_args import add_bench_arguments, bench_from_args
 from tokentco.cli.mapping_args import add_mapping_arguments, mapping_from_args
 from tokentco.cli.validate import exit_code, print_result
-from tokentco.domain import TABLE_KINDS, Project
+from tokentco.domain import TABLE_KINDS, Precision, Project
+from tokentco.io.errors import InputError
 from tokentco.io.importer import import_files
 from tokentco.io.project_file import load_project, save_project
 from tokentco.io.project_lock import acquire
@@ -60,7 +62,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _check_precision(text: str | None) -> None:
+    """``--precision`` must be one we know: an unknown one is bad input (exit 2), as in
+    ``compare``, not a note that leaves the precision unset."""
+    if text is None:
+        return
+    try:
+        Precision.parse(text)
+    except ValueError as exc:
+        raise InputError(f"--precision: {exc}") from exc
+
+
 def run(args: argparse.Namespace) -> int:
+    _check_precision(getattr(args, "precision", None))
     mapping = mapping_from_args(args)
     path: Path = args.project
     with writing(path, force=True), acquire(path, wait_s=args.wait):
@@ -77,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             merged = apply_import(project, result, add_offer_options=args.add_options)
             save_project(merged, path)
             print(f"saved {result.rows_loaded} imported rows to {path}")
-        elif not path.exists():
+        elif not path.exists() and exit_code(result) == 0:  # a failed import creates nothing
             save_project(project, path)
             print(f"created {path} (no rows imported)")
     return exit_code(result)
