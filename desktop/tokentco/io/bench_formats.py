@@ -241,10 +241,31 @@ def _label(fmt: str) -> str:
     return FORMAT_LABELS.get(fmt, fmt)
 
 
+class _DuplicateKeyError(Exception):
+    """A JSON object states one key twice (not a ValueError: ``_json`` reports it)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` refusing a key stated twice: ``json`` would keep the last
+    value silently, and which of two throughputs was measured is not ours to pick."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
+    return obj
+
+
 def _json(text: str, path: Path, line: int | None = None) -> dict[str, Any]:
     where = Location(file=path.name, row=line)
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKeyError as exc:
+        key = str(exc.args[0])[:MAX_TEXT_CHARS]
+        message = f'duplicate key "{key}": the file states it twice, so its value is ambiguous'
+        raise InputError(message, where) from None
     except RecursionError:
         raise InputError("not a benchmark result: JSON nested too deeply", where) from None
     except ValueError as exc:  # JSONDecodeError, or an integer with thousands of digits
@@ -329,6 +350,78 @@ def _count(value: Any) -> int | None:
     return int(number)
 
 
+def _shown(value: Any) -> str:
+    """A bad value as a problem line quotes it (short: a value, not a payload)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**18:
+        return f"an integer of {len(str(abs(value)))} digits"
+    text = repr(value.strip() if isinstance(value, str) else value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _fail(run: BenchRun, message: str) -> None:
+    """Mark the run unusable (the first reason found is the one reported)."""
+    if run.problem is None:
+        run.problem = message
+
+
+def _given(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _whole_field(run: BenchRun, obj: dict[str, Any], *names: str, minimum: int = 1) -> int | None:
+    """The first stated of ``names`` as a whole number ≥ ``minimum``. A stated value that is
+    not one ("0", "-8", "inf", "2.5") makes the run a located problem naming it: falling
+    back to another figure would report a measurement the file does not make."""
+    for name in names:
+        value = obj.get(name)
+        if not _given(value):
+            continue
+        whole = _whole(value, minimum)
+        if whole is None:
+            _fail(run, f"{name}: expected a whole number ≥ {minimum}, got {_shown(value)}")
+        return whole
+    return None
+
+
+def _whole(value: Any, minimum: int) -> int | None:
+    number = _number(value)
+    if number is None or number < minimum or number != int(number):
+        return None
+    return int(number)
+
+
+def _length(run: BenchRun, name: str, value: float | None) -> int | None:
+    """A mean sequence length (tokens; a mean may be fractional), rounded; a stated one
+    below 1 token is a located problem, not a length left unset."""
+    if value is None:
+        return None
+    if not value >= 1:
+        _fail(run, f"{name}: expected a length of at least 1 token, got {_shown(value)}")
+        return None
+    return round(value)
+
+
+def _latency(
+    run: BenchRun, label: str, candidates: list[tuple[str, Any]], scale: float = 1.0
+) -> tuple[float | None, str]:
+    """The first usable (finite, > 0) of ``candidates`` (name, raw value) times ``scale``,
+    and the name used. A stated value skipped is noted with the one used instead, so the
+    provenance never names a figure that was not used."""
+    skipped: list[str] = []
+    for name, value in candidates:
+        if not _given(value):
+            continue
+        number = _number(value)
+        if number is not None and number > 0:
+            if skipped:
+                run.notes[f"import: {label}"] = f"{'; '.join(skipped)}; {name} used"
+            return number * scale, name
+        skipped.append(f"{name} is not a positive number ({_shown(value)})")
+    if skipped:
+        run.notes[f"import: {label}"] = f"{'; '.join(skipped)}: not recorded"
+    return None, ""
+
+
 def _metadata(obj: dict[str, Any], *names: str) -> Any:
     for name in names:
         if obj.get(name) not in (None, ""):
@@ -355,54 +448,81 @@ def _from_serving(
     run = BenchRun(format=fmt, file=path.name, line=line)
     run.model = _text(_metadata(obj, "model_id", "model", "served_model_name", "tokenizer_id"))
     run.hardware = _text(_metadata(obj, "hardware", "hardware_id", "gpu", "accelerator"))
-    gpus = _metadata(obj, "num_gpus", "gpus", "gpu_count")
-    run.num_gpus = _count(gpus)
-    if gpus is not None and run.num_gpus is None:
-        run.notes["import: num_gpus"] = f"{gpus!r} is not a whole number of GPUs: not used"
-    run.tp = _int(_metadata(obj, "tensor_parallel_size", "tp", "tp_size"))
-    if run.num_gpus is None and run.tp is not None:
-        run.num_gpus = run.tp
-        run.notes["import: num_gpus"] = f"{run.tp} (from the tensor-parallel size)"
+    run.num_gpus = _whole_field(run, obj, "num_gpus", "gpus", "gpu_count")
+    run.tp = _whole_field(run, obj, "tensor_parallel_size", "tp", "tp_size")
     backend = str(obj.get("backend") or "")
     engine = _text(_metadata(obj, "engine"))
     run.engine = engine or ("sglang" if fmt == "sglang" and backend.startswith("sglang") else "")
     if not run.engine and fmt == "vllm" and backend in ("vllm", "openai", "openai-chat", ""):
         run.engine = "vllm"
     run.precision = _text(_metadata(obj, "precision", "dtype", "quantization"))
-    concurrency = _int(obj.get("max_concurrency"))
+    concurrency = _whole_field(run, obj, "max_concurrency")
     rate = obj.get("request_rate")
     if concurrency is not None:
         run.scenario = f"max concurrency {concurrency}"
-    elif rate not in (None, "", "inf", float("inf")):
-        run.scenario = f"{rate} requests/s"
-    run.tokens_per_s = _number(obj.get("output_throughput"))
-    completed = _number(obj.get("completed"))
+    elif _given(rate) and not _unlimited(rate):
+        number = _number(rate)
+        if number is None or number <= 0:
+            _fail(run, f'request_rate: expected a positive number or "inf", got {_shown(rate)}')
+        else:
+            run.scenario = f"{number:g} requests/s"
+    raw_throughput = obj.get("output_throughput")
+    run.tokens_per_s = _number(raw_throughput)
+    completed = _whole_field(run, obj, "completed", minimum=0)
     if completed == 0 and obj.get("failed"):
-        run.problem = "no request completed (all failed): not a measurement"
+        _fail(run, "no request completed (all failed): not a measurement")
+    least = 1 if completed else 0
+    total_in = _whole_field(run, obj, "total_input_tokens", minimum=least)
+    total_out = _whole_field(run, obj, "total_output_tokens", minimum=least)
     if completed:
-        total_in, total_out = (
-            _number(obj.get("total_input_tokens")),
-            _number(obj.get("total_output_tokens")),
-        )
-        run.isl_tokens = _int(total_in / completed) if total_in else None
-        run.osl_tokens = _int(total_out / completed) if total_out else None
-    run.isl_tokens = _int(obj.get("random_input_len")) or run.isl_tokens
-    run.osl_tokens = _int(obj.get("random_output_len")) or run.osl_tokens
-    ttft = _number(obj.get("median_ttft_ms"))
-    run.ttft_ms = ttft if ttft else _number(obj.get("mean_ttft_ms"))
-    tpot = _number(obj.get("median_tpot_ms")) or _number(obj.get("mean_tpot_ms"))
+        run.isl_tokens = round(total_in / completed) or None if total_in else None
+        run.osl_tokens = round(total_out / completed) or None if total_out else None
+    run.isl_tokens = _whole_field(run, obj, "random_input_len") or run.isl_tokens
+    run.osl_tokens = _whole_field(run, obj, "random_output_len") or run.osl_tokens
+    run.ttft_ms, ttft_name = _latency(
+        run, "ttft_ms", [(k, obj.get(k)) for k in ("median_ttft_ms", "mean_ttft_ms")]
+    )
+    tpot, tpot_name = _latency(
+        run,
+        "tokens_per_s_per_user",
+        [(k, obj.get(k)) for k in ("median_tpot_ms", "mean_tpot_ms")],
+    )
     run.tokens_per_s_per_user = 1000.0 / tpot if tpot else None
     run.notes["import: format"] = _label(fmt)
-    run.notes["import: figures"] = (
-        "output_throughput (tok/s, all GPUs); TTFT = median_ttft_ms; "
-        "tokens/s per user = 1000 / median_tpot_ms"
-    )
+    figures = ["output_throughput (tok/s, all GPUs)"]
+    if ttft_name:
+        figures.append(f"TTFT = {ttft_name}")
+    if tpot_name:
+        figures.append(f"tokens/s per user = 1000 / {tpot_name}")
+    run.notes["import: figures"] = "; ".join(figures)
     if obj.get("failed"):
         run.notes["import: failed requests"] = str(obj.get("failed"))[:MAX_TEXT_CHARS]
-    run.problem = run.problem or _throughput_problem(
-        obj.get("output_throughput"), "output_throughput"
-    )
-    return _apply_defaults(run, defaults)
+    run.problem = run.problem or _throughput_problem(raw_throughput, "output_throughput")
+    if _given(raw_throughput) and not (run.tokens_per_s is not None and run.tokens_per_s > 0):
+        _fail(
+            run,
+            f"output_throughput: expected a positive number of tokens/s, got "
+            f"{_shown(raw_throughput)}",
+        )
+    _apply_defaults(run, defaults)  # a GPU count stated on import beats one inferred
+    if run.num_gpus is None and run.tp is not None and run.problem is None:
+        run.num_gpus = run.tp
+        run.notes["import: num_gpus"] = f"{run.tp} (from the tensor-parallel size)"
+    _check_tp(run, "tensor_parallel_size")
+    return run
+
+
+def _unlimited(rate: Any) -> bool:
+    """vLLM and SGLang write an unthrottled request rate as "inf" (or Infinity)."""
+    if isinstance(rate, float):
+        return rate == math.inf
+    return isinstance(rate, str) and rate.strip().lower() in ("inf", "infinity")
+
+
+def _check_tp(run: BenchRun, name: str) -> None:
+    """A tensor-parallel group spans GPUs of the system: more than it has is a wrong figure."""
+    if run.tp is not None and run.num_gpus is not None and run.tp > run.num_gpus:
+        _fail(run, f"{name} {run.tp} is larger than the {run.num_gpus} GPUs that served the run")
 
 
 def _text(value: Any) -> str | None:
