@@ -1,5 +1,7 @@
 """A comparison project: the model, workload, options and scorecard an analyst saves."""
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
 from tokentco.domain.base import Frozen
@@ -12,6 +14,16 @@ from tokentco.domain.serving import ServingOptions
 from tokentco.domain.workload import Demand, Workload
 
 SCHEMA_VERSION = 1
+
+MAX_LEAD_TIME_WEEKS = 520
+"""Ten years, as for an offer's lead time (``money.Offer``)."""
+MAX_MANUAL_MAGNITUDE = 1e12
+"""An analyst-entered criterion value (a score, a $/Mtok, a count) is far below this;
+beyond it is a typo or a hostile file, and would overflow the scorecard's arithmetic."""
+
+ManualValue = Annotated[
+    float, Field(ge=-MAX_MANUAL_MAGNITUDE, le=MAX_MANUAL_MAGNITUDE, allow_inf_nan=False)
+]
 
 
 class ComparisonOption(Frozen):
@@ -30,9 +42,11 @@ class ComparisonOption(Frozen):
     lock_in: LockInRubric = LockInRubric()
     accuracy_validated: bool = False
     accuracy_evidence: str = ""
-    lead_time_weeks: float | None = Field(default=None, ge=0)
+    lead_time_weeks: float | None = Field(
+        default=None, ge=0, le=MAX_LEAD_TIME_WEEKS, description="≤ 10 years"
+    )
     use_measured: bool = Field(default=True, description="prefer a matching measured point")
-    manual_values: dict[str, float] = Field(
+    manual_values: dict[str, ManualValue] = Field(
         default_factory=dict, description="analyst-entered values for added criteria"
     )
     quoted: MeasuredPoint | None = Field(
