@@ -130,6 +130,32 @@ def _per_what(project: Project) -> str:
     return f"{basis}, blended over the workload mix ({len(classes)} classes by output share)"
 
 
+UNKNOWN_OFFER = "unknown offer"
+UNKNOWN_HARDWARE = "unknown hardware"
+"""How the engine's reason starts when an option points at something not in the catalogue
+(:func:`tokentco.engine.option_eval.unknown_result`)."""
+
+
+def infeasible_advice(reason: str) -> str:
+    """What to do about an option that cannot run, for the reason it cannot."""
+    if reason.startswith(UNKNOWN_OFFER):
+        return (
+            "The option's offer is not in the catalogue: pick one of the catalogue's offers "
+            "for it (Comparison ▸ Add option…, Catalogue tab) or import the price list it "
+            "came from (File ▸ Import spreadsheets…)."
+        )
+    if reason.startswith(UNKNOWN_HARDWARE):
+        return (
+            "The option's hardware is not in the catalogue: pick hardware the catalogue has "
+            "(Comparison ▸ Add option…, Catalogue tab) or import its specification "
+            "(File ▸ Import spreadsheets…)."
+        )
+    return (
+        "Relax the latency targets, choose a lower precision, allow more GPUs per "
+        "replica (tensor/expert parallel) or turn on KV offload."
+    )
+
+
 def describe(result: OptionResult, comparison: Comparison, project: Project) -> str:
     """HTML for one option: headline, operating point, binding resource, fleet, caveats."""
     p = result.point
@@ -145,8 +171,7 @@ def describe(result: OptionResult, comparison: Comparison, project: Project) -> 
     if not p.feasible:
         parts.append(
             f"<p style='color:{theme.INCREASE}'><b>Cannot meet this workload.</b> {e(p.reason)}</p>"
-            "<p>Relax the latency targets, choose a lower precision, allow more GPUs per "
-            "replica (tensor/expert parallel) or turn on KV offload.</p>"
+            f"<p>{e(infeasible_advice(p.reason))}</p>"
         )
     else:
         cheapest = comparison.cheapest
