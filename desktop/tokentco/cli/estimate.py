@@ -1,8 +1,10 @@
 """``tokentco estimate --points IN.csv --out OUT.csv``: estimate published load points."""
 
 import argparse
+import gc
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -156,7 +158,27 @@ def _leads_at_starts(body: str) -> str:
     return bytes(text[at[starts]]).decode("ascii") if starts.any() else ""
 
 
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the command's work: a file's hundreds of
+    thousands of cells, lists and tuples hold no reference cycles, yet building them runs
+    the collector's full passes over every object the interpreter holds (about 0.1 s per
+    10,000 rows in a fresh process). Reference counting still frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run(args: argparse.Namespace) -> int:
+    with _cycle_collector_paused():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     source = Path(args.points)
     table = read_points_table(source)
     out_path = Path(args.out)

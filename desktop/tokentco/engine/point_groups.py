@@ -20,9 +20,10 @@ and load; many rows are the very same case. So here:
 estimates (``tests/unit/test_point_groups.py`` checks both on randomised tables).
 """
 
+import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from annotated_types import Ge, Le
@@ -110,7 +111,10 @@ class PointColumns:
         a time: ``column(name)`` gives that column's cells (None where a row has none)."""
 
         def text(name: str) -> list[str]:
-            return _mapped(column(name), size, lambda t: t.strip())
+            cells = column(name)
+            if cells and None not in cells:  # str.strip at C speed, per cell
+                return list(map(str.strip, cast(Sequence[str], cells)))
+            return _mapped(cells, size, lambda t: t.strip())
 
         numbers: dict[str, list[float | None]] = {}
         problems: dict[str, list[str]] = {}
@@ -174,7 +178,7 @@ def _number(key: str, raw: str) -> tuple[float | None, str]:
         value = float(text)
     except ValueError:
         return None, f"{key} {text!r} is not a number"
-    if not np.isfinite(value) or value <= 0:
+    if not math.isfinite(value) or value <= 0:
         return None, f"{key} {text!r} must be positive"
     return value, ""
 
