@@ -49,13 +49,27 @@ COMMAND_HELP: dict[str, str] = {
 
 EXIT_BAD_INPUT = 2
 PROJECT_SUFFIX = ".tokentco"
+MAX_PROBLEM_CHARS = 300
+"""Every problem line the dispatcher prints (bad arguments, bad input, OS refusals) is cut
+to this many characters with "…" and has control characters escaped, whatever the command:
+a 5,000-digit argument must not become a 5,000-character line."""
+
+
+def problem_line(text: str) -> str:
+    """``tokentco: TEXT`` as printed on stderr: one line of at most MAX_PROBLEM_CHARS."""
+    return capped(f"tokentco: {text}")
+
+
+def capped(line: str) -> str:
+    """``line`` with control characters escaped, cut to MAX_PROBLEM_CHARS with "…"."""
+    return one_line(line, MAX_PROBLEM_CHARS)
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad argument as one line and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_BAD_INPUT, capped(f"{self.prog}: error: {message}") + "\n")
 
 
 def _command_list() -> str:
@@ -121,11 +135,36 @@ def _looks_like_path(word: str) -> bool:
     return word.endswith(PROJECT_SUFFIX) or os.sep in word or (os.altsep or os.sep) in word
 
 
+_PEEK_BYTES = 65536
+
+
+def _is_project_file(path: Path) -> bool:
+    """A ``.tokentco`` file (the loader then names any damage), or a JSON file carrying the
+    project format tag near its start (a project saved under another name). Decided from
+    the name and the first bytes only, before Qt is loaded."""
+    if path.suffix.lower() == PROJECT_SUFFIX:
+        return True
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_PEEK_BYTES)
+    except OSError:
+        return False
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b"{") and b'"tokentco-project"' in head
+
+
 def check_project_argument(word: str) -> None:
-    """The GUI's positional must be an existing file; anything else is an error, so a
-    mistyped command never opens a window (nor aborts Qt on a machine with no display)."""
+    """The GUI's positional must be an existing project file; anything else (a CSV, a
+    folder, a missing file, a mistyped command) is an error, so it never opens a window
+    (nor aborts Qt on a machine with no display)."""
     path = Path(word)
     if path.is_file():
+        if not _is_project_file(path):
+            raise InputError(
+                f"{word}: not a TokenTCO project (a {PROJECT_SUFFIX} file); to read its rows "
+                f"use tokentco validate {word}, or tokentco import {word} --project "
+                f"P{PROJECT_SUFFIX}"
+            )
         return
     if path.is_dir():
         raise InputError(f"{word}: is a folder, not a {PROJECT_SUFFIX} project file")
@@ -194,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return selftest.run(args)
         return _launch_gui(args)
     except InputError as exc:
-        print(f"tokentco: {exc}", file=sys.stderr)
+        print(problem_line(str(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -202,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:  # a file the system refuses (name too long, no space…): one line
-        print(f"tokentco: {os_error_text(exc)}", file=sys.stderr)
+        print(problem_line(os_error_text(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT
 
 
