@@ -142,3 +142,114 @@ def test_sglang_lines_are_held_to_the_same_rules(tmp_path):
         'sweep.jsonl:R3: duplicate key "median_ttft_ms": the file states it twice, '
         "so its value is ambiguous"
     )
+
+
+GENAI = json.loads((SAMPLES / "profile_export_genai_perf.json").read_text())
+H200x8 = BenchDefaults(hardware="h200-sxm", num_gpus=8, model="qwen3-32b")
+
+
+def _genai(tmp_path: Path, change: Any) -> ImportResult:
+    data = json.loads(json.dumps(GENAI))
+    change(data)
+    path = tmp_path / "profile_export_genai_perf.json"
+    path.write_text(json.dumps(data))
+    return import_files([path], ExchangeRates(), bench=H200x8)
+
+
+def test_genai_perf_bad_values_are_named(tmp_path):
+    def concurrency(data: dict[str, Any]) -> None:
+        data["input_config"]["concurrency"] = -5
+
+    def length(data: dict[str, Any]) -> None:
+        data["output_sequence_length"]["avg"] = -512
+
+    def throughput(data: dict[str, Any]) -> None:
+        data["output_token_throughput"]["avg"] = 0
+
+    assert _problem(_genai(tmp_path, concurrency)).endswith(
+        "concurrency: expected a whole number ≥ 1, got -5"
+    )
+    assert _problem(_genai(tmp_path, length)).endswith(
+        "output_sequence_length avg: expected a length of at least 1 token, got -512"
+    )
+    assert _problem(_genai(tmp_path, throughput)).endswith(
+        "output_token_throughput avg: expected a positive number of tokens/s, got 0"
+    )
+
+
+def test_genai_perf_nan_p50_ttft_uses_the_average_and_says_so(tmp_path):
+    def nan(data: dict[str, Any]) -> None:
+        data["time_to_first_token"]["p50"] = float("nan")
+
+    result = _genai(tmp_path, nan)
+    (row,) = result.rows["measured"]
+    assert row.item.ttft_ms == GENAI["time_to_first_token"]["avg"]
+    assert row.provenance.notes["import: figures"].endswith("TTFT = time_to_first_token avg")
+    assert row.provenance.notes["import: ttft_ms"] == (
+        "time_to_first_token p50 is not a positive number (nan); time_to_first_token avg used"
+    )
+
+
+def test_genai_perf_csv_bad_values_are_named(tmp_path):
+    text = (SAMPLES / "profile_export_genai_perf.csv").read_text()
+    bad_length = text.replace(
+        "Output Sequence Length (tokens),512.00", "Output Sequence Length (tokens),-1"
+    )
+    path = tmp_path / "profile_export_genai_perf.csv"
+    path.write_text(bad_length)
+    assert _problem(import_files([path], ExchangeRates(), bench=H200x8)).endswith(
+        "Output Sequence Length avg: expected a length of at least 1 token, got '-1'"
+    )
+    path.write_text(text.replace("300.40,231.70", "300.40,nan"))
+    (row,) = import_files([path], ExchangeRates(), bench=H200x8).rows["measured"]
+    assert row.item.ttft_ms == 255.3
+    assert "TTFT = Time To First Token avg" in row.provenance.notes["import: figures"]
+
+
+MLPERF = SAMPLES / "mlperf"
+SUMMARY = (
+    MLPERF
+    / "results/Fictional-8xB200/llama2-70b-99/Offline/performance/run_1/mlperf_log_summary.txt"
+)
+SYSTEM = MLPERF / "systems/Fictional-8xB200.json"
+
+
+def test_mlperf_system_description_alone_says_what_it_needs(tmp_path, capsys):
+    result = import_files([SYSTEM], ExchangeRates())
+    assert _problem(result) == (
+        "Fictional-8xB200.json: an MLPerf system description, not a result: import it "
+        "together with its results' mlperf_log_summary.txt "
+        "(results/<system>/<benchmark>/<scenario>/performance/run_1/)"
+    )
+    assert main(["import", str(SYSTEM), "--project", str(tmp_path / "p.tokentco")]) == 1
+    assert "0 rows loaded, 1 problems" in capsys.readouterr().out
+
+
+def test_mlperf_summary_alone_mentions_its_system_description():
+    message = _problem(import_files([SUMMARY], ExchangeRates()))
+    assert message.endswith(
+        "the file does not say which GPU ran it: give its MLPerf system description "
+        "(systems/<system>.json) in the same import, or pass --hardware ID (e.g. h100-sxm) "
+        "and --gpus N"
+    )
+
+
+def test_mlperf_bad_accelerator_count_is_a_problem_naming_the_system_file(tmp_path):
+    data = json.loads(SYSTEM.read_text())
+    data["accelerators_per_node"] = "-8"
+    system = tmp_path / "Fictional-8xB200.json"
+    system.write_text(json.dumps(data))
+    message = _problem(import_files([SUMMARY, system], ExchangeRates()))
+    assert message == (
+        "llama2-70b-99/Offline/mlperf_log_summary.txt: Fictional-8xB200.json: "
+        "accelerators_per_node: expected a whole number ≥ 1, got '-8'"
+    )
+
+
+def test_mlperf_negative_tokens_per_second_is_named(tmp_path):
+    summary = tmp_path / "mlperf_log_summary.txt"
+    summary.write_text(
+        SUMMARY.read_text().replace("Tokens per second: 29812.44", "Tokens per second: -5")
+    )
+    message = _problem(import_files([summary, SYSTEM], ExchangeRates()))
+    assert message.endswith("Tokens per second: expected a positive number of tokens/s, got '-5'")

@@ -337,19 +337,6 @@ def _throughput_problem(value: Any, name: str) -> str | None:
     return f"{name} is not a finite number ({shown}): not a measurement"
 
 
-def _int(value: Any) -> int | None:
-    number = _number(value)
-    return round(number) if number is not None and number >= 1 else None
-
-
-def _count(value: Any) -> int | None:
-    """A whole count (GPUs): "2.5" is not one, so it is left unknown rather than rounded."""
-    number = _number(value)
-    if number is None or number < 1 or number != int(number):
-        return None
-    return int(number)
-
-
 def _shown(value: Any) -> str:
     """A bad value as a problem line quotes it (short: a value, not a payload)."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**18:
@@ -374,13 +361,26 @@ def _whole_field(run: BenchRun, obj: dict[str, Any], *names: str, minimum: int =
     back to another figure would report a measurement the file does not make."""
     for name in names:
         value = obj.get(name)
-        if not _given(value):
-            continue
-        whole = _whole(value, minimum)
-        if whole is None:
-            _fail(run, f"{name}: expected a whole number ≥ {minimum}, got {_shown(value)}")
-        return whole
+        if _given(value):
+            return _whole_value(run, name, value, minimum)
     return None
+
+
+def _whole_value(run: BenchRun, name: str, value: Any, minimum: int = 1) -> int | None:
+    """``value`` (stated as ``name``) as a whole number ≥ ``minimum``, else a problem."""
+    if not _given(value):
+        return None
+    whole = _whole(value, minimum)
+    if whole is None:
+        _fail(run, f"{name}: expected a whole number ≥ {minimum}, got {_shown(value)}")
+    return whole
+
+
+def _positive_throughput(run: BenchRun, name: str, raw: Any, number: float | None) -> None:
+    """A stated throughput must be a positive figure: a named problem, never "no figure"."""
+    run.problem = run.problem or _throughput_problem(raw, name)
+    if _given(raw) and not (number is not None and number > 0):
+        _fail(run, f"{name}: expected a positive number of tokens/s, got {_shown(raw)}")
 
 
 def _whole(value: Any, minimum: int) -> int | None:
@@ -390,15 +390,16 @@ def _whole(value: Any, minimum: int) -> int | None:
     return int(number)
 
 
-def _length(run: BenchRun, name: str, value: float | None) -> int | None:
+def _length(run: BenchRun, name: str, value: Any) -> int | None:
     """A mean sequence length (tokens; a mean may be fractional), rounded; a stated one
-    below 1 token is a located problem, not a length left unset."""
-    if value is None:
+    below 1 token or not a number is a located problem, not a length left unset."""
+    if not _given(value):
         return None
-    if not value >= 1:
+    number = _number(value)
+    if number is None or number < 1:
         _fail(run, f"{name}: expected a length of at least 1 token, got {_shown(value)}")
         return None
-    return round(value)
+    return round(number)
 
 
 def _latency(
@@ -497,13 +498,7 @@ def _from_serving(
     run.notes["import: figures"] = "; ".join(figures)
     if obj.get("failed"):
         run.notes["import: failed requests"] = str(obj.get("failed"))[:MAX_TEXT_CHARS]
-    run.problem = run.problem or _throughput_problem(raw_throughput, "output_throughput")
-    if _given(raw_throughput) and not (run.tokens_per_s is not None and run.tokens_per_s > 0):
-        _fail(
-            run,
-            f"output_throughput: expected a positive number of tokens/s, got "
-            f"{_shown(raw_throughput)}",
-        )
+    _positive_throughput(run, "output_throughput", raw_throughput, run.tokens_per_s)
     _apply_defaults(run, defaults)  # a GPU count stated on import beats one inferred
     if run.num_gpus is None and run.tp is not None and run.problem is None:
         run.num_gpus = run.tp
@@ -534,6 +529,9 @@ def _text(value: Any) -> str | None:
     return text[:MAX_TEXT_CHARS] or None
 
 
+_UNIT_SCALE = {"ns": 1e-6, "us": 1e-3, "s": 1000.0, "sec": 1000.0}
+
+
 def _stat(obj: dict[str, Any], name: str, *keys: str) -> float | None:
     """A GenAI-Perf/AIPerf metric statistic in ms (time) or per second, by its unit."""
     metric = obj.get(name)
@@ -542,9 +540,25 @@ def _stat(obj: dict[str, Any], name: str, *keys: str) -> float | None:
     for key in keys:
         value = _number(metric.get(key))
         if value is not None:
-            unit = str(metric.get("unit", "")).lower()
-            return value * {"ns": 1e-6, "us": 1e-3, "s": 1000.0, "sec": 1000.0}.get(unit, 1.0)
+            return value * _UNIT_SCALE.get(str(metric.get("unit", "")).lower(), 1.0)
     return None
+
+
+def _stat_latency(
+    run: BenchRun, obj: dict[str, Any], label: str, name: str, *keys: str
+) -> tuple[float | None, str]:
+    """The first usable of a metric's statistics (unit-scaled), bad ones noted."""
+    metric = obj.get(name)
+    if not isinstance(metric, dict):
+        return None, ""
+    scale = _UNIT_SCALE.get(str(metric.get("unit", "")).lower(), 1.0)
+    return _latency(run, label, [(f"{name} {key}", metric.get(key)) for key in keys], scale)
+
+
+def _stat_length(run: BenchRun, obj: dict[str, Any], name: str) -> int | None:
+    metric = obj.get(name)
+    raw = metric.get("avg") if isinstance(metric, dict) else None
+    return _length(run, f"{name} avg", raw)
 
 
 def _find(obj: Any, key: str, depth: int = 0) -> Any:
@@ -568,18 +582,25 @@ def _from_perf_json(obj: dict[str, Any], fmt: str, path: Path, defaults: BenchDe
         run.model = _text(models[0])
     elif isinstance(models, str):
         run.model = _text(models)
-    run.scenario = (
-        f"concurrency {c}" if (c := _int(_find(config, "concurrency"))) is not None else ""
-    )
+    concurrency = _whole_value(run, "concurrency", _find(config, "concurrency"))
+    run.scenario = f"concurrency {concurrency}" if concurrency is not None else ""
     run.tokens_per_s = _stat(obj, "output_token_throughput", "avg")
-    run.ttft_ms = _stat(obj, "time_to_first_token", "p50", "avg")
-    per_user = _stat(obj, "output_token_throughput_per_user", "avg")
-    per_user = per_user or _stat(obj, "output_token_throughput_per_request", "avg")
-    if per_user is None and (itl := _stat(obj, "inter_token_latency", "p50", "avg")):
-        per_user = 1000.0 / itl
+    run.ttft_ms, ttft_name = _stat_latency(run, obj, "ttft_ms", "time_to_first_token", "p50", "avg")
+    per_user, _ = _stat_latency(
+        run, obj, "tokens_per_s_per_user", "output_token_throughput_per_user", "avg"
+    )
+    if per_user is None:
+        per_user, _ = _stat_latency(
+            run, obj, "tokens_per_s_per_user", "output_token_throughput_per_request", "avg"
+        )
+    if per_user is None:
+        itl, _ = _stat_latency(
+            run, obj, "tokens_per_s_per_user", "inter_token_latency", "p50", "avg"
+        )
+        per_user = 1000.0 / itl if itl else None
     run.tokens_per_s_per_user = per_user
-    run.isl_tokens = _int(_stat(obj, "input_sequence_length", "avg"))
-    run.osl_tokens = _int(_stat(obj, "output_sequence_length", "avg"))
+    run.isl_tokens = _stat_length(run, obj, "input_sequence_length")
+    run.osl_tokens = _stat_length(run, obj, "output_sequence_length")
     gpus = _telemetry_gpus(obj)
     if gpus:
         names = sorted({name for name in gpus if name})
@@ -590,16 +611,15 @@ def _from_perf_json(obj: dict[str, Any], fmt: str, path: Path, defaults: BenchDe
         else:
             run.notes["import: telemetry"] = f"mixed GPUs {', '.join(names)}: not used"
     run.notes["import: format"] = _label(fmt)
-    run.notes["import: figures"] = (
-        "output_token_throughput avg (tok/s, all GPUs); TTFT = time_to_first_token p50"
+    run.notes["import: figures"] = "output_token_throughput avg (tok/s, all GPUs)" + (
+        f"; TTFT = {ttft_name}" if ttft_name else ""
     )
     if obj.get("was_cancelled") is True:
         run.problem = "the benchmark was cancelled before it completed: not a measurement"
     throughput = obj.get("output_token_throughput")
     if isinstance(throughput, dict):
-        run.problem = run.problem or _throughput_problem(
-            throughput.get("avg"), "output_token_throughput avg"
-        )
+        raw = throughput.get("avg")
+        _positive_throughput(run, "output_token_throughput avg", raw, _number(raw))
     return _apply_defaults(run, defaults)
 
 
@@ -651,23 +671,37 @@ def _from_perf_csv(text: str, fmt: str, path: Path, defaults: BenchDefaults) -> 
     run.tokens_per_s = _number(values.get("output token throughput")) or stat(
         "output token throughput", "avg"
     )
-    run.ttft_ms = stat("time to first token", "p50", "avg")
-    per_user = _number(values.get("output token throughput per user")) or stat(
-        "output token throughput per user", "avg"
-    )
-    per_user = per_user or stat("output token throughput per request", "avg")
-    if per_user is None and (itl := stat("inter token latency", "p50", "avg")):
-        per_user = 1000.0 / itl
+
+    def latency(label: str, name: str, *keys: str) -> tuple[float | None, str]:
+        row = stats.get(name, {})
+        return _latency(run, label, [(f"{name.title()} {key}", row.get(key)) for key in keys])
+
+    run.ttft_ms, ttft_name = latency("ttft_ms", "time to first token", "p50", "avg")
+    candidates = [
+        ("Output Token Throughput Per User", values.get("output token throughput per user"))
+    ]
+    candidates += [
+        (f"{name.title()} avg", stats.get(name, {}).get("avg"))
+        for name in ("output token throughput per user", "output token throughput per request")
+    ]
+    per_user, _ = _latency(run, "tokens_per_s_per_user", candidates)
+    if per_user is None:
+        itl, _ = latency("tokens_per_s_per_user", "inter token latency", "p50", "avg")
+        per_user = 1000.0 / itl if itl else None
     run.tokens_per_s_per_user = per_user
-    run.isl_tokens = _int(stat("input sequence length", "avg"))
-    run.osl_tokens = _int(stat("output sequence length", "avg"))
+    for attr, name in (
+        ("isl_tokens", "input sequence length"),
+        ("osl_tokens", "output sequence length"),
+    ):
+        setattr(run, attr, _length(run, f"{name.title()} avg", stats.get(name, {}).get("avg")))
     run.notes["import: format"] = f"{_label(fmt)} (CSV)"
-    run.notes["import: figures"] = "Output Token Throughput (tok/s, all GPUs); TTFT p50"
-    if run.tokens_per_s is None:
-        raw = values.get("output token throughput") or stats.get("output token throughput", {}).get(
-            "avg"
-        )
-        run.problem = _throughput_problem(raw, "Output Token Throughput")
+    run.notes["import: figures"] = "Output Token Throughput (tok/s, all GPUs)" + (
+        f"; TTFT = {ttft_name}" if ttft_name else ""
+    )
+    raw = values.get("output token throughput") or stats.get("output token throughput", {}).get(
+        "avg"
+    )
+    _positive_throughput(run, "Output Token Throughput", raw, run.tokens_per_s)
     return _apply_defaults(run, defaults)
 
 
@@ -697,8 +731,8 @@ def _from_mlperf(text: str, path: Path, defaults: BenchDefaults) -> BenchRun:
         fields.get("completed tokens per second")
     )
     raw_tokens = fields.get("tokens per second") or fields.get("completed tokens per second")
-    if run.tokens_per_s is None and _not_finite(raw_tokens):
-        run.problem = _throughput_problem(raw_tokens, "Tokens per second")
+    if _given(raw_tokens):
+        _positive_throughput(run, "Tokens per second", raw_tokens, run.tokens_per_s)
     elif run.tokens_per_s is None:
         samples = fields.get("samples per second") or fields.get("completed samples per second")
         run.problem = (
@@ -710,18 +744,15 @@ def _from_mlperf(text: str, path: Path, defaults: BenchDefaults) -> BenchRun:
     validity = fields.get("result is", "")
     if validity and validity.upper() != "VALID":
         run.problem = f"the result is {validity} (LoadGen's constraints not met): not imported"
-    ttft_ns = _number(fields.get("50.00 percentile first token latency (ns)")) or _number(
-        fields.get("mean first token latency (ns)")
-    )
-    run.ttft_ms = ttft_ns / 1e6 if ttft_ns else None
-    tpot_ns = _number(fields.get("50.00 percentile time to output token (ns)")) or _number(
-        fields.get("mean time to output token (ns)")
-    )
+    ttft_keys = ("50.00 percentile first token latency (ns)", "mean first token latency (ns)")
+    run.ttft_ms, ttft_name = _latency(run, "ttft_ms", [(k, fields.get(k)) for k in ttft_keys], 1e-6)
+    tpot_keys = ("50.00 percentile time to output token (ns)", "mean time to output token (ns)")
+    tpot_ns, _ = _latency(run, "tokens_per_s_per_user", [(k, fields.get(k)) for k in tpot_keys])
     run.tokens_per_s_per_user = 1e9 / tpot_ns if tpot_ns else None
     run.notes["import: format"] = _label("mlperf")
     run.notes["import: figures"] = (
         f"tokens per second ({scenario}, all accelerators); result {validity}"
-    )
+    ) + (f"; TTFT = {ttft_name}" if ttft_name else "")
     if fields.get("sut name"):
         run.notes["import: SUT"] = fields["sut name"]
     run.notes["import: path"] = str(PurePath(*path.parts[-6:]))
@@ -753,6 +784,7 @@ def join_mlperf(runs: list[BenchRun], defaults: BenchDefaults) -> list[BenchRun]
     """Attach each MLPerf summary to its system description (the one given, or the one
     whose ``system_name`` or file name appears in the summary's path), then the options."""
     systems = [r for r in runs if r.format == "mlperf_system" and r.system is not None]
+    used: set[int] = set()
     out: list[BenchRun] = []
     for run in runs:
         if run.format == "mlperf_system":
@@ -760,18 +792,42 @@ def join_mlperf(runs: list[BenchRun], defaults: BenchDefaults) -> list[BenchRun]
         if run.format == "mlperf":
             system = _system_for(run, systems)
             if system is not None:
-                desc = system.system or {}
-                run.hardware = _text(desc.get("accelerator_model_name"))
-                per_node = _int(desc.get("accelerators_per_node"))
-                nodes = _int(desc.get("number_of_nodes")) or 1
-                run.num_gpus = per_node * nodes if per_node else None
-                run.engine = _text(desc.get("framework")) or ""
-                run.notes["import: system"] = (
-                    f"{system.file}: {desc.get('system_name', '')}, {per_node} × {nodes} node(s)"
-                ).strip()
+                used.add(id(system))
+                _join_system(run, system)
             _apply_defaults(run, defaults)
         out.append(run)
+    for system in systems:
+        if id(system) not in used:
+            out.append(
+                BenchRun(
+                    format="mlperf_system",
+                    file=system.file,
+                    problem=(
+                        "an MLPerf system description, not a result: import it together "
+                        "with its results' mlperf_log_summary.txt "
+                        "(results/<system>/<benchmark>/<scenario>/performance/run_1/)"
+                    ),
+                )
+            )
     return out
+
+
+def _join_system(run: BenchRun, system: BenchRun) -> None:
+    """The GPU, GPU count and framework of a summary from its system description; a count
+    that is not a whole number ≥ 1 is the summary's problem, naming the system file."""
+    desc = system.system or {}
+    run.hardware = _text(desc.get("accelerator_model_name"))
+    checked = BenchRun(format="mlperf_system", file=system.file)
+    per_node = _whole_value(checked, "accelerators_per_node", desc.get("accelerators_per_node"))
+    nodes = _whole_value(checked, "number_of_nodes", desc.get("number_of_nodes"))
+    if checked.problem:
+        _fail(run, f"{system.file}: {checked.problem}")
+    nodes = nodes or 1
+    run.num_gpus = per_node * nodes if per_node else None
+    run.engine = _text(desc.get("framework")) or ""
+    run.notes["import: system"] = (
+        f"{system.file}: {desc.get('system_name', '')}, {per_node} × {nodes} node(s)"
+    ).strip()
 
 
 def _system_for(run: BenchRun, systems: list[BenchRun]) -> BenchRun | None:

@@ -163,15 +163,20 @@ def _missing(run: BenchRun) -> str:
         return run.problem
     if run.tokens_per_s is None or run.tokens_per_s <= 0:
         return "no output-token throughput in this result (expected tokens per second)"
+    system = (
+        "give its MLPerf system description (systems/<system>.json) in the same import, or "
+        if run.format == "mlperf"
+        else ""
+    )
     if not run.hardware:
         return (
-            "the file does not say which GPU ran it: pass --hardware ID (e.g. h100-sxm) "
-            "and --gpus N"
+            f"the file does not say which GPU ran it: {system}pass --hardware ID "
+            "(e.g. h100-sxm) and --gpus N"
         )
     if not run.num_gpus:
         return (
             f"the file does not say how many GPUs served {run.tokens_per_s:.6g} tok/s: "
-            "pass --gpus N"
+            f"{system}pass --gpus N"
         )
     if not run.model:
         return "the file does not say which model was served: pass --model ID"
