@@ -18,9 +18,14 @@ class Efficiency:
     """Share of dense peak FLOPS the decode GEMMs achieve at large batch."""
     eta_prefill: float = 0.55
     """Share of dense peak FLOPS prefill achieves."""
-    step_overhead_s: float = 0.002
+    step_overhead_s: float = 0.0005
     """Fixed per-step cost (kernel launches and gaps, synchronisation, the scheduler's
-    per-iteration work) for a whole step, whatever the batch."""
+    per-iteration work) for a whole step, whatever the batch. Engines replay decode steps
+    as CUDA/HIP graphs, so launches cost tens of µs and the host's per-iteration
+    scheduling a few hundred: 0.5 ms (was 2 ms). The public rows do not identify it — the
+    fit leaves it at this prior centre (±1 %) — so it is an assumption, chosen among 2, 1,
+    0.5 and 0.3 ms by leave-one-source-out (tests/benchmarks/bench_fit_selection.py
+    overhead; docs/estimator.md, estimator-7)."""
     seq_overhead_s: float = 10e-6
     """Per-step cost of each running sequence on its attention rank (sampling, stop checks,
     detokenisation and scheduler bookkeeping, per-sequence metadata of the attention
