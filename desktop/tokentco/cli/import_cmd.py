@@ -14,10 +14,14 @@ from pathlib import Path
 
 from tokentco.app.edits import apply_import
 from tokentco.cli.bench_args import add_bench_arguments, bench_from_args
-from tokentco.cli.mapping_args import add_mapping_arguments, mapping_from_args
+from tokentco.cli.mapping_args import (
+    add_mapping_arguments,
+    mapping_from_args,
+    unmatched_map_warnings,
+)
 from tokentco.cli.validate import exit_code, print_result
 from tokentco.domain import TABLE_KINDS, Precision, Project
-from tokentco.io.errors import InputError
+from tokentco.io.errors import InputError, one_line
 from tokentco.io.importer import import_files
 from tokentco.io.project_file import load_project, save_project
 from tokentco.io.project_lock import acquire
@@ -87,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
             bench=bench_from_args(args),
         )
         print_result(result, args.verbose)
+        for warning in unmatched_map_warnings(args, result):
+            print(one_line(warning))
         if result.rows_loaded:
             merged = apply_import(project, result, add_offer_options=args.add_options)
             save_project(merged, path)

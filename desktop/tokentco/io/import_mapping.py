@@ -32,6 +32,7 @@ Mapping file (JSON, shareable; written by the GUI's "Save mapping…" and by
 
 import difflib
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -46,6 +47,7 @@ from tokentco.io.import_match import ColumnMatch, HeaderProblem, Matcher, match_
 from tokentco.io.project_file import atomic_write_bytes
 
 MAPPING_FORMAT = "tokentco-column-mapping"
+MAPPING_VERSION = 1
 STORE_FORMAT = "tokentco-column-mapping-store"
 IGNORE = "ignore"
 MAX_MAPPING_BYTES = 5_000_000
@@ -104,7 +106,7 @@ class ColumnMapping:
         return ColumnMapping(columns=columns, kind=other.kind or self.kind)
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"format": MAPPING_FORMAT, "version": 1}
+        out: dict[str, Any] = {"format": MAPPING_FORMAT, "version": MAPPING_VERSION}
         if self.kind:
             out["kind"] = self.kind
         out["columns"] = {
@@ -170,6 +172,31 @@ def check_unit(unit: str, where: Location) -> str:
     return text
 
 
+_UNITLESS_KINDS = ("text", "enum", "bool", "date", "precision")
+
+
+def _mapped(
+    name: str, unit: str, kind: TableKind | None, where: Location, header: str = ""
+) -> MappedColumn:
+    """The column a ``field[:unit]`` target names, refusing a unit on a field that takes
+    none (a name, a date, a choice): the unit would be silently meaningless."""
+    field_name = _resolve_field(name, kind, where)
+    unit = check_unit(unit, where)
+    column = f'"{header}": ' if header else ""
+    if unit and field_name != IGNORE:
+        kinds = (kind,) if kind else TABLE_KINDS
+        specs = [spec for k in kinds if (spec := field_spec(k, field_name)) is not None]
+        if specs and all(spec.kind in _UNITLESS_KINDS for spec in specs):
+            raise InputError(
+                f"{column}{field_name} is a {specs[0].kind} field and takes no unit "
+                f'(drop ":{unit}")',
+                where,
+            )
+    if unit and field_name == IGNORE:
+        raise InputError(f'{column}an ignored column takes no unit (drop ":{unit}")', where)
+    return MappedColumn(field_name, unit)
+
+
 def parse_map_option(text: str, kind: TableKind | None = None) -> tuple[str, MappedColumn]:
     """``"Header=field[:unit]"`` → (header, MappedColumn); an InputError naming the option
     otherwise. The last ``=`` separates, so a header may itself contain ``=``; the first
@@ -183,7 +210,7 @@ def parse_map_option(text: str, kind: TableKind | None = None) -> tuple[str, Map
     if not header.strip():
         raise InputError(f'"{text}" has no header before "="', where)
     name, _, unit = target.partition(":")
-    return header.strip(), MappedColumn(_resolve_field(name, kind, where), check_unit(unit, where))
+    return header.strip(), _mapped(name, unit, kind, where, header.strip())
 
 
 def mapping_from_options(
@@ -206,6 +233,13 @@ def mapping_from_json(data: Any, where: Location) -> ColumnMapping:
         raise InputError('expected a JSON object with a "columns" object', where)
     if data.get("format", MAPPING_FORMAT) != MAPPING_FORMAT:
         raise InputError(f'"format" is {data.get("format")!r}, expected "{MAPPING_FORMAT}"', where)
+    version = data.get("version", MAPPING_VERSION)
+    if type(version) is not int or not 1 <= version <= MAPPING_VERSION:
+        raise InputError(
+            f'"version" is {version!r}: this TokenTCO reads mapping files of version '
+            f"{MAPPING_VERSION}",
+            where,
+        )
     kind = data.get("kind")
     if kind is not None and kind not in TABLE_KINDS:
         raise InputError(f'"kind" is {kind!r}, expected one of {", ".join(TABLE_KINDS)}', where)
@@ -223,8 +257,32 @@ def mapping_from_json(data: Any, where: Location) -> ColumnMapping:
                 raise InputError('"unit" must be text such as "GiB"', at)
         else:
             raise InputError('expected "field[:unit]" or {"field": …, "unit": …}', at)
-        out[str(header)] = MappedColumn(_resolve_field(name, kind, at), check_unit(unit, at))
+        out[str(header)] = _mapped(name, unit, kind, at)
     return ColumnMapping(columns=out, kind=kind)
+
+
+class _BadMappingJson(ValueError):
+    """JSON that parses but a mapping must not accept (a doubled key, an infinite number)."""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _BadMappingJson(f'key "{key}" appears twice in one object (which one is meant?)')
+        seen[key] = value
+    return seen
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadMappingJson(f"number {text[:20]} is too large (not a finite number)")
+    return value
+
+
+def _no_constant(text: str) -> float:
+    raise _BadMappingJson(f"{text} is not a number a mapping file may hold")
 
 
 def load_mapping(path: Path | str) -> ColumnMapping:
@@ -242,7 +300,14 @@ def load_mapping(path: Path | str) -> ColumnMapping:
             f"mapping file could not be read: {exc.__class__.__name__}", where
         ) from None
     try:
-        data = json.loads(text)
+        data = json.loads(
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_float=_finite_float,
+            parse_constant=_no_constant,
+        )
+    except _BadMappingJson as exc:
+        raise InputError(str(exc), where) from None
     except (json.JSONDecodeError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         raise InputError(
