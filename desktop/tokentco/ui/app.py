@@ -70,25 +70,31 @@ def _install_excepthook(window: Any) -> None:
 
 
 def build_window(project_path: str | None, *, persist: bool = True) -> tuple[Any, str]:
-    """The main window on ``project_path`` (or the default comparison) and an open error."""
+    """The main window on ``project_path`` (or the default comparison) and an open error.
+
+    The file is opened the way File ▸ Open opens it (:meth:`Session.open_file`): its lock
+    is taken and held while the window has it open, so another TokenTCO or ``tokentco
+    import`` does not write it meanwhile; a file open in another writer (``ProjectLocked``)
+    or a damaged one is the error, and the window shows the default comparison."""
+    from tokentco.app.session import Session
     from tokentco.io.bundled import bundled_catalogue
     from tokentco.io.defaults import default_project
     from tokentco.io.errors import InputError
-    from tokentco.io.project_file import load_project
     from tokentco.ui import features
     from tokentco.ui.mainwindow import MainWindow
 
     catalogue = bundled_catalogue()
     error, path = "", None
-    project = None
+    project = default_project(catalogue)
+    opened: Session | None = None
     if project_path:
+        session = Session(catalogue, project)
         try:
-            project = load_project(Path(project_path))
-            path = Path(project_path)
-        except InputError as exc:
+            session.open_file(Path(project_path))  # lock, then load (and its disk stamp)
+        except InputError as exc:  # damaged, or open in another TokenTCO (ProjectLocked)
             error = str(exc)
-    if project is None:
-        project = default_project(catalogue)
+        else:
+            opened, project, path = session, session.project, Path(project_path)
     loaded = features.load_calibration()
     window = MainWindow(
         catalogue,
@@ -98,6 +104,11 @@ def build_window(project_path: str | None, *, persist: bool = True) -> tuple[Any
         persist=persist,
         path=path,
     )
+    if opened is not None:
+        # the window's session holds the lock from here (released when the window closes
+        # or opens another project) and knows the file as loaded ("changed on disk")
+        window.doc.session.lock, window.doc.session.stamp = opened.lock, opened.stamp
+        opened.lock = None
     if path is not None and persist:
         from tokentco.ui import settings
 
