@@ -348,8 +348,10 @@ def _bench_cases(at: Callable[[str], Path]) -> None:
     at("bench_huge_line.jsonl").write_text(
         sglang + '{"output_throughput": 1.0, "generated_text": "' + "x" * 20_000_000 + "\n"
     )
-    at("bench_huge_name.json").write_text(  # a later key wins: a 10 MB model name
-        "{" + VLLM_RUN + '1205.3, "model_id": "' + "llama" * 2_000_000 + '"}'
+    # a 10 MB model name, stated last (once: a key given twice is refused as ambiguous)
+    unnamed = VLLM_RUN.replace('"model_id": "meta-llama/Llama-3.1-70B-Instruct", ', "")
+    at("bench_huge_name.json").write_text(
+        "{" + unnamed + '1205.3, "model_id": "' + "llama" * 2_000_000 + '"}'
     )
     at("bench_truncated.json").write_text(("{" + VLLM_RUN + '1205.3, "duration": 212.4}')[:-12])
     at("bench_invalid_utf8.json").write_bytes(

@@ -312,13 +312,17 @@ def parse_numbers(
             if not decimal_comma:
                 try:
                     f = float(v)
-                    if (
-                        math.isfinite(f)
-                        and "_" not in v
-                        and ("." not in v or not _DOT_GROUPS.fullmatch(v.strip()))
-                    ):
-                        values[i] = f
-                        continue
+                    if math.isfinite(f) and "_" not in v:
+                        if "." not in v or not _DOT_GROUPS.fullmatch(v.strip()):
+                            values[i] = f
+                            continue
+                        # "1.234": a decimal point unless the column writes decimal
+                        # commas (the slow path would say the same, 50x slower per cell)
+                        if not locale_known:
+                            locale, locale_known = column_locale(cells, decimal_comma), True
+                        if locale is not True:
+                            values[i] = f
+                            continue
                 except ValueError:
                     pass
         if not locale_known:
