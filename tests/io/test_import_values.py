@@ -110,3 +110,14 @@ def test_bools_and_enums():
     )
     assert values[:4] == ["on_demand", "spot", "reserved_1y", "on_demand"]
     assert errors[4] == '"weekly" is not one of on_demand, spot, reserved_1y'
+
+
+def test_dot_thousands_text_is_a_decimal_point_unless_the_column_writes_commas() -> None:
+    """ "1.234" is 1.234 in a column that writes decimal points (or says nothing), and
+    ambiguous in one that writes decimal commas: the fast path and the slow path agree."""
+    point = parse_numbers(["1.234", "12.345", "2.5"], "a price", True)
+    assert point.values == [1.234, 12.345, 2.5] and not point.errors
+    unknown = parse_numbers(["1.234"] * 3, "a price", True)
+    assert unknown.values == [1.234] * 3 and not unknown.errors
+    comma = parse_numbers(["1.234", "2,5", "3,25"], "a price", True)
+    assert comma.values[1:] == [2.5, 3.25] and "ambiguous" in comma.errors[0]
