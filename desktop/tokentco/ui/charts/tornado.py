@@ -1,6 +1,7 @@
 """Sensitivity of the selected option's $/Mtok to each input moved ±20 %."""
 
 import math
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,9 @@ from tokentco.ui.charts.base import (
     ChartData,
     Drawn,
 )
+
+MESSAGE_CHARS = 40
+"""Characters per line of the message shown instead of bars."""
 
 
 class TornadoChart(Chart):
@@ -123,7 +127,14 @@ class TornadoChart(Chart):
             self.plot.setXRange(lo - span * 0.08, cap + span * 0.05, padding=0)
             self.plot.setYRange(-0.6, n - 0.4, padding=0)
         else:
-            self.message.setText(message)
+            # wrapped to the plot's width (a dashboard chart is about 330 px wide)
+            self.message.setText(
+                "\n".join(
+                    textwrap.wrap(
+                        message, MESSAGE_CHARS, break_long_words=False, break_on_hyphens=False
+                    )
+                )
+            )
             self.plot.setXRange(0, 1, padding=0)
             self.plot.setYRange(-0.6, 0.6, padding=0)
             self.message.setPos(0.5, 0)
