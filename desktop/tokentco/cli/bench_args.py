@@ -38,9 +38,19 @@ def bench_from_args(args: argparse.Namespace) -> BenchDefaults:
     model = getattr(args, "model", None)
     if model is not None and not model.strip():
         raise InputError("--model: empty")
+    precision = getattr(args, "precision", None)
+    if precision is not None:
+        # an unknown precision is bad input (exit 2) for validate as for import/compare,
+        # never a note that leaves it unset
+        from tokentco.domain import Precision
+
+        try:
+            Precision.parse(precision)
+        except ValueError as exc:
+            raise InputError(f"--precision: {exc}") from exc
     return BenchDefaults(
         hardware=getattr(args, "hardware", None),
         num_gpus=getattr(args, "gpus", None),
         model=model,
-        precision=getattr(args, "precision", None),
+        precision=precision,
     )

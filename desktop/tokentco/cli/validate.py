@@ -8,8 +8,13 @@ problems; 2: a file could not be read at all.
 import argparse
 
 from tokentco.cli.bench_args import add_bench_arguments, bench_from_args
-from tokentco.cli.mapping_args import add_mapping_arguments, mapping_from_args
+from tokentco.cli.mapping_args import (
+    add_mapping_arguments,
+    mapping_from_args,
+    unmatched_map_warnings,
+)
 from tokentco.domain import TABLE_KINDS, ExchangeRates
+from tokentco.io.errors import one_line
 from tokentco.io.importer import ImportResult, import_files
 
 HELP = "check .xlsx/.csv files for import and list every problem with its location"
@@ -59,4 +64,6 @@ def run(args: argparse.Namespace) -> int:
     bench = bench_from_args(args)
     result = import_files(args.files, ExchangeRates(), kind=args.kind, mapping=mapping, bench=bench)
     print_result(result, args.verbose)
+    for warning in unmatched_map_warnings(args, result):  # --map for a header not in the file
+        print(one_line(warning))
     return exit_code(result)
