@@ -273,8 +273,9 @@ def test_unwritable_folder_is_one_line(
 
 
 def test_csv_safe_follows_owasp() -> None:
-    for hostile in ("=1+2", "+1+2", "-1+2", "@SUM(A1)", "\tTAB", "\rCR", "=cmd|' /C calc'!A0"):
+    for hostile in ("=1+2", "+1+2", "-1+2", "@SUM(A1)", "\tTAB", "=cmd|' /C calc'!A0"):
         assert csv_safe(hostile) == "'" + hostile
+    assert csv_safe("\rCR") == "'\nCR"  # escaped, and the CR written as LF (test_estimate_cr)
     for plain in ("", "h200", "12.5", "-3", "-1e-3", "a=b", None):
         assert csv_safe(plain) == ("" if plain is None else plain)
 

@@ -120,8 +120,12 @@ _FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 def csv_safe(value: object) -> str:
     """A CSV cell that a spreadsheet will not run as a formula (OWASP "CSV injection"):
     text starting with = + - @ tab or CR gets a leading apostrophe. Plain numbers, negative
-    ones included, are left alone so they stay numbers."""
+    ones included, are left alone so they stay numbers. A carriage return inside a cell is
+    written as a line feed: Python's csv writer (line ends "\n") quotes a field for "\n"
+    but not for a lone "\r", which a reader takes for the end of the row."""
     text = "" if value is None else str(value)
+    if "\r" in text:
+        return _unquoted_cr(text)
     if not text.startswith(_FORMULA_LEADS):
         return text
     try:
@@ -129,6 +133,13 @@ def csv_safe(value: object) -> str:
     except ValueError:
         return "'" + text
     return text
+
+
+def _unquoted_cr(text: str) -> str:
+    """:func:`csv_safe` of a text holding a carriage return: escaped by its first
+    character, then every CR (or CRLF) written as LF."""
+    escaped = "'" + text if text.startswith(_FORMULA_LEADS) else text
+    return escaped.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

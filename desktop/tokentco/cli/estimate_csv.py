@@ -46,8 +46,10 @@ LEADS = _escaped_leads()
 
 
 def _escaped(cells: Sequence[str], distinct: set[str]) -> Sequence[str]:
-    """``csv_safe`` of every cell; the column itself when no first character needs it."""
-    if all(csv_safe(c + "x") == c + "x" for c in {c[:1] for c in distinct}):
+    """``csv_safe`` of every cell; the column itself when no first character needs it and
+    no cell holds a carriage return (which ``csv_safe`` writes as a line feed)."""
+    leads_safe = all(csv_safe(c + "x") == c + "x" for c in {c[:1] for c in distinct})
+    if leads_safe and not any("\r" in c for c in distinct):
         return cells
     memo = {c: csv_safe(c) for c in distinct}
     return list(map(memo.__getitem__, cells))
