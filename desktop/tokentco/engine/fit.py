@@ -394,14 +394,6 @@ def stats(errors: FloatArray) -> ErrorStats:
     return ErrorStats(int(finite.size), float(np.median(finite)), float(np.percentile(finite, 90)))
 
 
-def by_key(errors: FloatArray, keys: Sequence[str]) -> dict[str, ErrorStats]:
-    out: dict[str, ErrorStats] = {}
-    labels = np.array(keys)
-    for key in sorted(set(keys)):
-        out[key] = stats(errors[labels == key])
-    return out
-
-
 @dataclass(frozen=True)
 class AccuracyReport:
     """Errors of the fitted model on the usable rows (same rows in every column)."""
