@@ -296,6 +296,8 @@ def parse_numbers(
     values = out.values
     locale: bool | None = None
     locale_known = False
+    # numeric texts that took the fast path (the locale, once known, is fixed per column)
+    fast: dict[str, float] = {}
     for i, v in enumerate(cells):
         t = type(v)
         if t is float or t is int:
@@ -309,19 +311,23 @@ def parse_numbers(
                 if required:
                     out.errors[i] = f"missing: expected {expected}"
                 continue
+            known = fast.get(v)
+            if known is not None:
+                values[i] = known
+                continue
             if not decimal_comma:
                 try:
                     f = float(v)
                     if math.isfinite(f) and "_" not in v:
                         if "." not in v or not _DOT_GROUPS.fullmatch(v.strip()):
-                            values[i] = f
+                            values[i] = fast[v] = f
                             continue
                         # "1.234": a decimal point unless the column writes decimal
                         # commas (the slow path would say the same, 50x slower per cell)
                         if not locale_known:
                             locale, locale_known = column_locale(cells, decimal_comma), True
                         if locale is not True:
-                            values[i] = f
+                            values[i] = fast[v] = f
                             continue
                 except ValueError:
                     pass
@@ -409,7 +415,8 @@ def parse_texts(
     values: list[str | None] = [None] * len(cells)
     errors: dict[int, str] = {}
     for i, v in enumerate(cells):
-        if type(v) is str and v and not isinstance(v, ExcelError | MissingValue):
+        # exact str only: ExcelError and MissingValue (str subclasses) take the slow path
+        if type(v) is str and v:
             s = v.strip()
             if s:
                 values[i] = s
@@ -528,24 +535,37 @@ def parse_enums(
         if target in choices:
             lookup[_enum_key(key)] = target
     cache: dict[str, str | None] = {}
-    for i, v in enumerate(cells):
+
+    def outcome(v: Any) -> tuple[str | None, str | None]:
+        """(value, error) for one cell; both None: a blank cell that may stay blank."""
         special = special_message(v, expected)
         if special:
-            errors[i] = special
-            continue
+            return None, special
         s = text_of(v)
         if not s:
-            if required:
-                errors[i] = f"missing: expected {expected}"
-            continue
+            return None, f"missing: expected {expected}" if required else None
         if s not in cache:
             key = _enum_key(s)
             cache[s] = lookup.get(key) or lookup.get(key.replace(" ", ""))
         found = cache[s]
         if found is None:
-            errors[i] = f"{show(v)} is not one of {', '.join(choices)}"
+            return None, f"{show(v)} is not one of {', '.join(choices)}"
+        return found, None
+
+    # price lists repeat the same few texts: the outcome of a plain str cell is memoised
+    seen: dict[str, tuple[str | None, str | None]] = {}
+    for i, v in enumerate(cells):
+        if type(v) is str:
+            got = seen.get(v)
+            if got is None:
+                got = seen[v] = outcome(v)
         else:
-            values[i] = found
+            got = outcome(v)
+        value, error = got
+        if error is not None:
+            errors[i] = error
+        elif value is not None:
+            values[i] = value
     return values, errors
 
 

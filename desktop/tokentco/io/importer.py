@@ -40,6 +40,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -799,9 +800,12 @@ class _SheetImport:
                 if isinstance(last, str) and mapped >= 3 and _looks_like_note(last):
                     self.report.notes.append(f"row {index + 1} skipped as a note: {last[:60]!r}")
                     continue
+            if first < len(row):
+                lead = row[first]
+                lead_text = lead.strip() if type(lead) is str else text_of(lead)
             if (
                 first < len(row)
-                and text_of(row[first]).lower() == header[first]
+                and lead_text.lower() == header[first]
                 and [text_of(c).lower() for c in row[: len(header)]] == header
             ):
                 continue
@@ -810,7 +814,10 @@ class _SheetImport:
         return rows, indices
 
     def _column(self, rows: list[list[Any]], indices: list[int], col: int) -> list[Any]:
-        cells = [r[col] if col < len(r) else None for r in rows]
+        if rows and min(map(len, rows)) > col:  # every row reaches the column
+            cells = list(map(itemgetter(col), rows))
+        else:
+            cells = [r[col] if col < len(r) else None for r in rows]
         if self.raw.marks:
             pos = {idx: p for p, idx in enumerate(indices)}
             for (r, c), mark in self.raw.marks.items():
@@ -1081,12 +1088,20 @@ class _SheetImport:
         tuples: Iterable[tuple[Any, ...]] = (
             zip(*columns, strict=True) if columns else [()] * len(rows)
         )
+        # per-row constants, hoisted out of the loop
+        is_offers = kind == "offers"
+        is_measured = kind == "measured"
+        is_accelerators = kind == "accelerators"
+        is_models = kind == "models"
+        report_only, partial = self.report_only, self.partial
+        n_rows = len(rows)
+        building = f"building {kind} from {raw.file}:{raw.name}"
+        seen_ids = ctx.seen_ids
+        file, sheet = raw.file, raw.name
+        owned_columns = [(n, values[n]) for n in owned_names]
         for i, (row, cells) in enumerate(zip(rows, tuples, strict=True)):
             if i % CHECK_EVERY == 0:
-                self.tick(
-                    self.start + self.span * (0.5 + 0.5 * i / len(rows)),
-                    f"building {kind} from {raw.file}:{raw.name}",
-                )
+                self.tick(self.start + self.span * (0.5 + 0.5 * i / n_rows), building)
             index = indices[i]
             row_errors = errors.get(i)
             if row_errors:
@@ -1096,27 +1111,37 @@ class _SheetImport:
                 self._reject(values, i, index)
                 skipped += 1
                 continue
-            data = {n: v for n, v in zip(names, cells, strict=True) if v is not None}
+            if None in cells:
+                data = {n: v for n, v in zip(names, cells, strict=True) if v is not None}
+            else:
+                data = dict(zip(names, cells, strict=True))
             notes: dict[str, str] = {}
-            for col, header in note_cols:
-                if col < len(row) and not is_blank(row[col]):
-                    notes[header] = text_of(row[col])
+            if note_cols:
+                for col, header in note_cols:
+                    if col < len(row):
+                        note = row[col]
+                        if type(note) is str:  # is_blank/text_of of a plain str, inlined
+                            note = note.strip()
+                            if note:
+                                notes[header] = note
+                        elif note is not None:
+                            notes[header] = text_of(note)
             if i in cell_notes:
                 notes.update(cell_notes[i])
-            if self.report_only:
+            if report_only:
                 self._reject(values, i, index)
                 skipped += 1
                 continue
-            if self.partial:
+            if partial:
                 known = self._known(index, data, notes)
                 if known is None:
                     skipped += 1
                     continue
                 data = known
-            if kind == "accelerators":
+            if is_accelerators:
                 derive(data, notes)
-            if kind == "offers":
-                owned = {n: values[n][i] for n in owned_names if values[n][i] is not None}
+            if is_offers:
+                owned = {n: c[i] for n, c in owned_columns if c[i] is not None}
                 if owned:
                     for n in owned:
                         data.pop(n, None)
@@ -1141,18 +1166,18 @@ class _SheetImport:
                     notes["import: pricing_model"] = "not stated: on_demand assumed"
                 data["currency"] = "USD"
             if (
-                kind == "measured"
+                is_measured
                 and "_system_output_tok_s" in values
                 and "output_tokens_per_s_per_gpu" not in data
             ):
                 total = values["_system_output_tok_s"][i]
                 if total is not None:
                     data["output_tokens_per_s_per_gpu"] = total
-            if kind == "measured" and "_source_url" in values and values["_source_url"][i]:
+            if is_measured and "_source_url" in values and values["_source_url"][i]:
                 data["source"] = ": ".join(
                     p for p in (data.get("source", ""), values["_source_url"][i]) if p
                 )
-            if kind == "models" and "id" not in data and "name" not in data:
+            if is_models and "id" not in data and "name" not in data:
                 ctx.problem(self.where(index), "missing: expected a model name or id")
                 skipped += 1
                 continue
@@ -1171,7 +1196,7 @@ class _SheetImport:
                     p for p in _ID_PARTS[kind] if data.get(p) is not None
                 )
             key = (kind, row_id)
-            first = ctx.seen_ids.get(key)
+            first = seen_ids.get(key)
             if first is not None:
                 if id_given:
                     ctx.problem(
@@ -1182,7 +1207,7 @@ class _SheetImport:
                     skipped += 1
                     continue
                 suffix = ctx.suffixes.get(key, 2)
-                while (kind, f"{row_id}-{suffix}") in ctx.seen_ids:
+                while (kind, f"{row_id}-{suffix}") in seen_ids:
                     suffix += 1
                 ctx.suffixes[key] = suffix + 1
                 row_id = data["id"] = f"{row_id}-{suffix}"
@@ -1193,8 +1218,8 @@ class _SheetImport:
                 self._reject(values, i, index)
                 skipped += 1
                 continue
-            ctx.seen_ids[(kind, row_id)] = (raw.file, raw.name, index)
-            prov = make_prov(raw.file, raw.name, index + 1, imported_at, notes)
+            seen_ids[(kind, row_id)] = (file, sheet, index)
+            prov = make_prov(file, sheet, index + 1, imported_at, notes)
             out.append(ImportedRow(kind, item, prov))
             if resolver is not None:
                 resolver.add(row_id, item)
