@@ -170,6 +170,17 @@ def load_calibration() -> Calibration:
 # --- points files ---------------------------------------------------------------------------
 
 
+def require_points_columns(header: list[str], path: Path) -> None:
+    """A points CSV (``estimate --points``, ``calibrate``) must have the measured table's
+    key columns; one located line names what is missing."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)} (expected the columns of {MEASURED_NAME})",
+            Location(file=path.name),
+        )
+
+
 def read_points_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of a calibration-format CSV (extra columns kept, never required)."""
     try:
@@ -181,12 +192,7 @@ def read_points_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         raise InputError("file not found", Location(file=str(path))) from exc
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"cannot read CSV: {exc}", Location(file=str(path))) from exc
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise InputError(
-            f"missing column(s) {', '.join(missing)} (expected the columns of {MEASURED_NAME})",
-            Location(file=path.name),
-        )
+    require_points_columns(header, path)
     return header, rows
 
 

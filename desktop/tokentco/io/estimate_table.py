@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
 
-from tokentco.io.calibration_file import MEASURED_NAME, REQUIRED_COLUMNS
+from tokentco.io.calibration_file import require_points_columns
 from tokentco.io.errors import InputError, Location
 
 
@@ -93,12 +93,7 @@ def read_points_table(path: Path) -> PointsTable:
         raise InputError("file not found", Location(file=str(path))) from exc
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"cannot read CSV: {exc}", Location(file=str(path))) from exc
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise InputError(
-            f"missing column(s) {', '.join(missing)} (expected the columns of {MEASURED_NAME})",
-            Location(file=path.name),
-        )
+    require_points_columns(header, path)
     return PointsTable(header, records, lines, body)
 
 
