@@ -499,7 +499,7 @@ def _plan_request(
     family = engine_family(request.engine)
     key = (request.hardware_id, request.precision.lower(), family)
     if request.problem:
-        return key, f"{Status.BAD_VALUE}: {request.problem}"
+        return key, f"{Status.BAD_VALUE}: {_capped(request.problem)}"
     accelerator = catalogue.accelerators.get(request.hardware_id)
     if accelerator is None:
         return key, Status.UNKNOWN_HARDWARE
@@ -514,7 +514,7 @@ def _plan_request(
         serving = serving_for(request, precision)
         workload = Workload(isl_tokens=max(round(isl), 1), osl_tokens=max(int(osl), 1))
     except ValueError as exc:
-        return key, f"{Status.BAD_VALUE}: {str(exc).splitlines()[0]}"
+        return key, f"{Status.BAD_VALUE}: {_capped(_first_error(exc))}"
     key = (accelerator.id, precision.value, family)
     eff = override or cal.lookup(accelerator.id, precision, request.engine)
     limit = request.num_gpus or min(MAX_REPLICA_GPUS_UNSTATED, accelerator.scaleup_domain_gpus)
@@ -540,3 +540,27 @@ def _plan_request(
             models.append(terms[model.id])
             owner.append(index)
     return key, ""
+
+
+_COLUMN_OF = {"isl_tokens": "isl", "osl_tokens": "osl"}
+MAX_REASON_CHARS = 200
+"""A status reason quotes the bad value, not the whole cell (a 32,000-digit length)."""
+
+
+def _first_error(exc: ValueError) -> str:
+    """A validation error as "column: what was expected" (pydantic's first error), else the
+    error's first line: the status names the CSV column, not an internal model."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        return f"{_COLUMN_OF.get(field, field)}: {first['msg']}"
+    return str(exc).splitlines()[0]
+
+
+def _capped(text: str) -> str:
+    """One line of at most :data:`MAX_REASON_CHARS` characters."""
+    flat = " ".join(text.split())
+    if len(flat) <= MAX_REASON_CHARS:
+        return flat
+    return flat[: MAX_REASON_CHARS - 1] + "…"
