@@ -124,22 +124,17 @@ def csv_safe(value: object) -> str:
     written as a line feed: Python's csv writer (line ends "\n") quotes a field for "\n"
     but not for a lone "\r", which a reader takes for the end of the row."""
     text = "" if value is None else str(value)
-    if "\r" in text:
-        return _unquoted_cr(text)
-    if not text.startswith(_FORMULA_LEADS):
-        return text
+    if text.startswith(_FORMULA_LEADS) and not _is_number(text):
+        text = "'" + text
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _is_number(text: str) -> bool:
     try:
         float(text)
     except ValueError:
-        return "'" + text
-    return text
-
-
-def _unquoted_cr(text: str) -> str:
-    """:func:`csv_safe` of a text holding a carriage return: escaped by its first
-    character, then every CR (or CRLF) written as LF."""
-    escaped = "'" + text if text.startswith(_FORMULA_LEADS) else text
-    return escaped.replace("\r\n", "\n").replace("\r", "\n")
+        return False
+    return True
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -463,6 +463,7 @@ def restated_for_mix(plain: Comparison, mix: MixComparison) -> Comparison:
                 if band and speed
                 else None
             )
+        per_mw, kwh = _energy(result, pool.output_tokens_per_s_per_gpu)
         options.append(
             replace(
                 result,
@@ -471,8 +472,8 @@ def restated_for_mix(plain: Comparison, mix: MixComparison) -> Comparison:
                 usd_per_mtok_output=pool.usd_per_mtok_output,
                 fleet=fleet,
                 uncertainty=uncertainty,
-                tokens_per_s_per_mw=_energy(result, pool.output_tokens_per_s_per_gpu)[0],
-                kwh_per_mtok=_energy(result, pool.output_tokens_per_s_per_gpu)[1],
+                tokens_per_s_per_mw=per_mw,
+                kwh_per_mtok=kwh,
             )
         )
     return replace(plain, options=tuple(options), p_winner_cheapest=None)
