@@ -13,11 +13,11 @@ and the tab all show it (offscreen). Target: the restate adds ≤ 300 ms for six
 """
 
 import os
-import statistics
 import time
-from collections.abc import Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench_plan import timed  # best and median ms of a few runs (run from this folder)
 
 from tokentco.app.workload import restate, workload_outcome
 from tokentco.domain.mix import PRESETS, business_hours, with_class
@@ -26,15 +26,6 @@ from tokentco.engine.mix import blended_comparison
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.calibration_file import load_calibration
 from tokentco.io.defaults import default_project
-
-
-def timed(fn: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times) * 1000.0, statistics.median(times) * 1000.0
 
 
 def main() -> None:
@@ -61,9 +52,9 @@ def main() -> None:
             blended_comparison(p, c, calibration)  # the table
             return workload_outcome(p, c, calibration)  # the tab on its own channel
 
-        plain = timed(lambda p=project, c=cat: evaluate(p, c, calibration))
-        one = timed(once)
-        two = timed(twice)
+        plain = timed(lambda p=project, c=cat: evaluate(p, c, calibration), repeat=5)
+        one = timed(once, repeat=5)
+        two = timed(twice, repeat=5)
         print(f"{name}:")
         for label, (best, median) in (
             ("plain evaluate", plain),
