@@ -6,6 +6,8 @@ considered and why each was or was not used, and which inputs were assumed."""
 import html
 import math
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from tokentco import MODEL_VERSION
@@ -279,7 +281,35 @@ class DetailsPanel(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.setAccessibleName("Details of the selected option")
         self.setMinimumWidth(280)
+        self._html: str | None = None
         self.setHtml("<p>Computing…</p>")
+
+    def setHtml(self, text: str) -> None:
+        """Show ``text`` (unchanged text is left alone: no relayout, no repaint).
+
+        A document taller than the panel is laid out with the scroll bar held on: with
+        "as needed", Qt first lays the emptied document out without the bar, then the new
+        one with it, at two widths — two or three layouts of the whole text, the
+        dearest part of a refresh during a drag. The bar is "as needed" again as soon as
+        the text fits (:meth:`_fit_scroll_bar`), so it shows exactly when it did before.
+        """
+        if text == self._html:
+            return
+        self._html = text
+        if self.verticalScrollBar().isVisible():
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        super().setHtml(text)
+        self._fit_scroll_bar()
+
+    def _fit_scroll_bar(self) -> None:
+        """The scroll bar back to "as needed" when the text fits the panel."""
+        held = self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOn
+        if held and self.document().size().height() <= self.viewport().height():
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_scroll_bar()  # a taller panel may now hold the whole text
 
     def show_result(self, comparison: Comparison, project: Project, option_id: str) -> None:
         try:
