@@ -52,6 +52,11 @@ class Column:
     """Print the whole column on one scale (:func:`shared_scale`), so "$582k" never stands
     beside "$1.92M"; ``text`` is then a scaled formatter of :mod:`tokentco.present.formats`."""
 
+    @property
+    def basis_tip(self) -> bool:
+        """Whether the cell's tooltip says where the throughput comes from."""
+        return self.header in ("Provenance", "Basis") or self.header.endswith("p10–p90")
+
     def texts(self, values: Sequence[Any]) -> list[str]:
         """The text of every row of this column, for the column's ``values``."""
         if self.shared:
@@ -280,6 +285,8 @@ class ResultsModel(QStandardItemModel):
         r: OptionResult, values: Sequence[Any], texts: Sequence[str], own_serving: bool = False
     ) -> list[tuple[str, Any, str | None]]:
         cells = []
+        basis: str | None = None  # one option's basis tip, shared by four columns
+        warnings = "\n".join(r.warnings) if r.warnings else None
         for column, col in enumerate(RESULT_COLUMNS):
             value = values[column]
             sort = col.sort(value) if col.sort is not None else value
@@ -290,10 +297,12 @@ class ResultsModel(QStandardItemModel):
                 tip = f"Infeasible: {r.point.reason}"
             elif col.header == "Binding":
                 tip = r.point.binding.explanation
-            elif col.header in ("Provenance", "Basis") or col.header.endswith("p10–p90"):
-                tip = basis_tip(r)
-            elif r.warnings:
-                tip = "\n".join(r.warnings)
+            elif col.basis_tip:
+                if basis is None:
+                    basis = basis_tip(r)
+                tip = basis
+            else:
+                tip = warnings
             text = texts[column]
             if column == 0 and r.assumptions:
                 text += ASSUMED_MARK
