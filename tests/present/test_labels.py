@@ -64,3 +64,16 @@ def test_project_labels_unique_in_both_forms_with_duplicated_offers(
     for label in labels.values():
         base = label.short.rsplit(" #", 1)[0].split(" · ")[0]
         assert len(base) <= SHORT_CHARS, label
+
+
+def test_kept_labels_are_the_ones_made_anew_and_a_caller_cannot_change_them() -> None:
+    parts = [_parts("a", "H100 on demand", region="eu"), _parts("b", "H100 on demand", region="us")]
+    first = unique_labels(parts)
+    first["a"] = first["b"]  # a caller's own copy
+    del first["b"]
+    again = unique_labels(list(parts))
+    assert again["a"].full == "H100 on demand · eu"
+    assert again["b"].full == "H100 on demand · us"
+    # different parts are not answered from the kept set
+    changed = unique_labels([parts[0], _parts("b", "B200")])
+    assert changed["a"].full == "H100 on demand" and changed["b"].full == "B200"

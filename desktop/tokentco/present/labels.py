@@ -12,6 +12,7 @@ enough, otherwise from the GPU's short name, provider and term; it is made uniqu
 same way. Nothing is cut with "…": a label that is still long wraps where it is drawn.
 """
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -109,7 +110,15 @@ def _groups(labels: Sequence[str]) -> list[list[int]]:
 
 
 def unique_labels(parts: Sequence[LabelParts]) -> dict[str, OptionLabel]:
-    """Full and short labels of every option, each unique within ``parts``, keyed by id."""
+    """Full and short labels of every option, each unique within ``parts``, keyed by id.
+
+    The labels depend on the parts alone, which an edit of a figure (a slider drag) leaves
+    as they were: the last few sets are kept, so a repaint does not make them again."""
+    return dict(_unique_labels(tuple(parts)))
+
+
+@functools.lru_cache(maxsize=8)
+def _unique_labels(parts: tuple[LabelParts, ...]) -> dict[str, OptionLabel]:
     full = _disambiguate(
         [p.name for p in parts],
         parts,
