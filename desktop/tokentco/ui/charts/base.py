@@ -20,7 +20,13 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGraphicsItem,
+    QGraphicsView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tokentco.domain import Catalogue, Project
 from tokentco.engine.results import Comparison, OptionResult
@@ -167,6 +173,10 @@ class Chart(QWidget):
         self.setObjectName(type(self).__name__)
         self.view = pg.GraphicsLayoutWidget()
         self.view.setAntialiasing(True)
+        # one rectangle around what changed is repainted: pyqtgraph's "minimal" update
+        # paints a region of many small rectangles, each clipping every item again (a
+        # data change dirties most of the plot anyway)
+        self.view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view.setMinimumSize(280, 200)
         self.view.ci.setContentsMargins(6, 4, 10, 6)

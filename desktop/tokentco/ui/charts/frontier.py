@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from tokentco.engine.results import Frontier
 from tokentco.present import formats as fmt
 from tokentco.ui import theme
 from tokentco.ui.charts.axes import (
@@ -116,9 +117,7 @@ class FrontierChart(Chart):
                 r.point.tokens_per_s_per_user,
                 r.point.output_tokens_per_s_per_gpu,
                 r.uncertainty.tokens_per_s_per_gpu if r.uncertainty else None,
-                len(r.frontier.tokens_per_s_per_user),
-                float(np.nansum(r.frontier.tokens_per_s_per_user)),
-                float(np.nansum(r.frontier.output_tokens_per_s_per_gpu)),
+                _curve_key(r.frontier),
             )
             for r in data.comparison.options
         )
@@ -278,3 +277,13 @@ class FrontierChart(Chart):
             f"{fmt.tokens_per_s(float(self._xs[k]), unit='tok/s/user')}\n"
             f"concurrency {fmt.integer(float(self._conc[k]))}"
         )
+
+
+def _curve_key(frontier: Frontier) -> tuple[bytes, bytes, bytes]:
+    """The curve's exact values (and the concurrencies hover reads out), as bytes: an
+    exact test, and cheaper than summing the arrays (which two curves could share)."""
+    return (
+        np.asarray(frontier.tokens_per_s_per_user, dtype=float).tobytes(),
+        np.asarray(frontier.output_tokens_per_s_per_gpu, dtype=float).tobytes(),
+        np.asarray(frontier.concurrency, dtype=float).tobytes(),
+    )

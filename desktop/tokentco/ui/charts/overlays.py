@@ -3,6 +3,7 @@ pens and brushes: drawing 100 options as one item is what keeps a repaint in bud
 
 import functools
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from PySide6.QtGui import (
 
 from tokentco.engine.results import OptionResult
 from tokentco.ui import theme
-from tokentco.ui.charts.axes import Axis
+from tokentco.ui.charts.axes import PICTURES_KEPT, Axis
 
 if TYPE_CHECKING:
     from tokentco.ui.charts.base import ChartData
@@ -64,7 +65,7 @@ class Grid(Overlay):
         self._pen = QPen()
         self._pen.setCosmetic(True)
         self._pen.setWidth(1)
-        self._cache: tuple[Any, list[tuple[float, list[QLineF]]]] | None = None
+        self._cache: OrderedDict[Any, list[tuple[float, list[QLineF]]]] = OrderedDict()
 
     def _levels(self, name: str, low: float, high: float, pixels: float) -> list[list[float]]:
         axis = self.plot.getAxis(name)
@@ -74,7 +75,9 @@ class Grid(Overlay):
         return [list(values) for _, values in axis.tickValues(low, high, pixels)]
 
     def _lines(self, vb: pg.ViewBox, transform: QTransform) -> list[tuple[float, list[QLineF]]]:
-        """(alpha, device-pixel lines) per tick level, recomputed only when the view moves."""
+        """(alpha, device-pixel lines) per tick level, recomputed only when the view moves
+        to a range not among the last few (a drag back and forth across a range step
+        computes none)."""
         rect = vb.viewRect()
         spans = []
         for name, vertical in (("bottom", True), ("left", False)):
@@ -90,10 +93,12 @@ class Grid(Overlay):
             rect.getRect(),
             (transform.m11(), transform.m22(), transform.dx(), transform.dy()),
             tuple(s[2:] for s in spans),
-            tuple(id(getattr(self.plot.getAxis(s[0]), "_tickLevels", None)) for s in spans),
+            tuple(_fixed_ticks(self.plot.getAxis(s[0])) for s in spans),
         )
-        if self._cache is not None and self._cache[0] == key:
-            return self._cache[1]
+        kept = self._cache.get(key)
+        if kept is not None:
+            self._cache.move_to_end(key)
+            return kept
         out: list[tuple[float, list[QLineF]]] = []
         for name, vertical, low, high, pixels in spans:
             if not pixels or high <= low:
@@ -106,7 +111,9 @@ class Grid(Overlay):
                     ends = [(QPointF(rect.left(), v), QPointF(rect.right(), v)) for v in inside]
                 lines = [QLineF(transform.map(a), transform.map(b)) for a, b in ends]
                 out.append((self.ALPHA / (1 + level), lines))
-        self._cache = (key, out)
+        self._cache[key] = out
+        while len(self._cache) > PICTURES_KEPT:  # as the axes keep their tick pictures
+            self._cache.popitem(last=False)
         return out
 
     def paint(self, painter: QPainter, *_: Any) -> None:
@@ -124,6 +131,15 @@ class Grid(Overlay):
             painter.setPen(self._pen)
             painter.drawLines(level)
         painter.restore()
+
+
+def _fixed_ticks(axis: pg.AxisItem) -> tuple[tuple[float, ...], ...] | None:
+    """The positions of an axis' explicitly set ticks (category axes), None for automatic
+    ones: by value, so a grid kept for other categories is never taken for these."""
+    fixed = getattr(axis, "_tickLevels", None)
+    if fixed is None:
+        return None
+    return tuple(tuple(float(v) for v, _ in level) for level in fixed)
 
 
 class Labels(Overlay):
