@@ -93,9 +93,9 @@ class Session:
     @property
     def selected_option_id(self) -> str:
         """The selected option, falling back to the first one when it was removed."""
-        ids = [o.id for o in self.project.options]
-        if self._selected not in ids:
-            self._selected = ids[0] if ids else ""
+        options = self.project.options
+        if not any(o.id == self._selected for o in options):  # read on every repaint
+            self._selected = options[0].id if options else ""
         return self._selected
 
     def select_option(self, option_id: str) -> bool:
