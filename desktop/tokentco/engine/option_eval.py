@@ -8,7 +8,8 @@ recompute run (``engine/stages.py`` composes them: the sweep stage plans every o
 """
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import TypedDict
 
 import numpy as np
 
@@ -39,6 +40,8 @@ from tokentco.engine.results import (
     OperatingPoint,
     OptionResult,
     Sweep,
+    Uncertainty,
+    evolve,
 )
 from tokentco.engine.terms import case_row
 
@@ -100,16 +103,27 @@ def with_uncertainty(
     result: OptionResult, plan: OptionPlan, model: ModelSpec, cal: Calibration, project: Project
 ) -> OptionResult:
     """The option's p10–p90 ranges from its residual group's band (None without bands)."""
+    found = _band_of(result, plan, model, cal, project)
+    if found is None:
+        return result
+    return evolve(result, uncertainty=_ranges(result, *found))
+
+
+def _band_of(
+    result: OptionResult, plan: OptionPlan, model: ModelSpec, cal: Calibration, project: Project
+) -> tuple[tuple[float, float], str, dict[str, float]] | None:
+    """The option's band, residual group and fleet at the band's ends (None when it has no
+    range: infeasible, or its group has no band); none of them depends on utilization."""
     p = result.point
     if not p.feasible:
-        return result
+        return None
     used = [a.distance for a in result.anchors if a.weight > 0]
     group = uncertainty.group_name(
         p.provenance, model.moe, plan.accelerator.vendor, min(used) if used else None
     )
     band = uncertainty.band_for(cal, group)
     if band is None:
-        return result
+        return None
     gpus: dict[str, float] = {}
     if result.fleet is not None:
         for key, scale in (("low", math.exp(band[1])), ("high", math.exp(band[0]))):
@@ -126,10 +140,101 @@ def with_uncertainty(
             if fleet is not None:
                 gpus[f"gpus_{key}"] = float(fleet.gpus)
                 gpus[f"cost_{key}"] = fleet.annual_cost_usd
+    return band, group, gpus
+
+
+def _ranges(
+    result: OptionResult, band: tuple[float, float], group: str, gpus: dict[str, float]
+) -> Uncertainty:
+    p = result.point
     central = uncertainty.Central(
         p.output_tokens_per_s_per_gpu, result.usd_per_mtok, result.tokens_per_s_per_mw, gpus
     )
-    return replace(result, uncertainty=uncertainty.uncertainty(central, band, group))
+    return uncertainty.uncertainty(central, band, group)
+
+
+@dataclass(frozen=True)
+class Priced:
+    """One option's result with what a new utilization needs kept beside it.
+
+    Utilization moves only the option's $/Mtok figures (and their p10–p90 range and its
+    waterfall steps); :func:`at_utilization` recomputes those, with the functions that
+    made them, and copies the rest."""
+
+    result: OptionResult
+    variant_tps: tuple[float, ...]
+    """Output tokens/s/GPU of each waterfall step before the last (0 where infeasible)."""
+    band: tuple[tuple[float, float], str, dict[str, float]] | None
+    """What :func:`_band_of` found (None: the result has no range)."""
+
+
+def price_option(
+    project: Project,
+    catalogue: Catalogue,
+    plan: OptionPlan,
+    variant_points: list[OperatingPoint],
+    curve: Frontier,
+    anchored: Anchored,
+    model: ModelSpec,
+    cal: Calibration,
+    waterfall: bool = True,
+) -> Priced:
+    """:func:`assemble` then :func:`with_uncertainty`, kept as a :class:`Priced`; without
+    ``waterfall`` the result's waterfall is empty (not computed)."""
+    result, variant_tps = _assembled(
+        project, catalogue, plan, variant_points, curve, anchored, waterfall
+    )
+    found = _band_of(result, plan, model, cal, project)
+    if found is not None:
+        result = evolve(result, uncertainty=_ranges(result, *found))
+    return Priced(result, variant_tps, found)
+
+
+def at_utilization(priced: Priced, project: Project, util: float) -> OptionResult:
+    """``priced``'s result at utilization ``util`` (``project`` holding the same workload
+    as when it was priced): the figures :func:`price_option` would give."""
+    old = priced.result
+    labels = [label for label, _ in old.waterfall]
+    money = _money(project, old.point, old.cost.usd_per_gpu_hour, util, labels, priced.variant_tps)
+    result = evolve(old, **money)
+    if priced.band is not None:
+        result = evolve(result, uncertainty=_ranges(result, *priced.band))
+    return result
+
+
+class _Money(TypedDict):
+    utilization: float
+    usd_per_mtok: float
+    usd_per_mtok_output: float
+    usd_per_mtok_total: float
+    waterfall: tuple[tuple[str, float], ...]
+
+
+def _money(
+    project: Project,
+    point: OperatingPoint,
+    usd_per_gpu_hour: float,
+    util: float,
+    labels: list[str],
+    variant_tps: tuple[float, ...],
+) -> "_Money":
+    """The result's fields that depend on utilization (``labels`` empty: no waterfall)."""
+    tps = point.output_tokens_per_s_per_gpu if point.feasible else 0.0
+    total = point.total_tokens_per_s_per_gpu if point.feasible else 0.0
+    usd_per_mtok = _cost_at(project, tps, usd_per_gpu_hour, util)
+    steps = [
+        (label, _cost_at(project, vt, usd_per_gpu_hour, util))
+        for label, vt in zip(labels[:-1], variant_tps, strict=True)
+    ]
+    if labels:
+        steps.append((labels[-1], usd_per_mtok))
+    return _Money(
+        utilization=util,
+        usd_per_mtok=usd_per_mtok,
+        usd_per_mtok_output=_per_mtok(usd_per_gpu_hour, tps, util),
+        usd_per_mtok_total=_per_mtok(usd_per_gpu_hour, total, util),
+        waterfall=tuple(steps),
+    )
 
 
 def anchoring_of(result: OptionResult) -> Anchored:
@@ -199,6 +304,18 @@ def assemble(
 ) -> OptionResult:
     """One option's result from its variants' operating points (the last is the real one);
     every figure is scaled by the option's anchor factor, so none mixes bases."""
+    return _assembled(project, catalogue, plan, variant_points, curve, anchored, True)[0]
+
+
+def _assembled(
+    project: Project,
+    catalogue: Catalogue,
+    plan: OptionPlan,
+    variant_points: list[OperatingPoint],
+    curve: Frontier,
+    anchored: Anchored,
+    waterfall: bool,
+) -> tuple[OptionResult, tuple[float, ...]]:
     variant_points = [_scale_point(p, anchored.factor) for p in variant_points]
     curve = _scaled(curve, anchored.factor)
     point = _labelled(variant_points[-1], anchored, project.workload)
@@ -208,14 +325,13 @@ def assemble(
     cost = economics.gpu_hour_cost(plan.offer, project.exchange_rates, watts or 0.0)
     util = plan.serving.utilization
     tps = point.output_tokens_per_s_per_gpu if point.feasible else 0.0
-    steps = [
-        (label, _variant_cost(project, vp, cost.usd_per_gpu_hour, util))
-        for (label, _), vp in zip(plan.variants[:-1], variant_points[:-1], strict=True)
-    ]
-    steps.append((plan.variants[-1][0], _cost_at(project, tps, cost.usd_per_gpu_hour, util)))
-    waterfall = tuple(steps)
+    variant_tps = tuple(
+        vp.output_tokens_per_s_per_gpu if vp.feasible else 0.0 for vp in variant_points[:-1]
+    )
+    labels = [label for label, _ in plan.variants] if waterfall else []
+    money = _money(project, point, cost.usd_per_gpu_hour, util, labels, variant_tps)
     gpus_per_system = system.gpus_per_system if system else max(8, point.gpus_per_replica)
-    return OptionResult(
+    result = OptionResult(
         option_id=plan.option.id,
         label=plan.option.display_name,
         accelerator_id=plan.accelerator.id,
@@ -223,11 +339,9 @@ def assemble(
         point=point,
         cost=cost,
         utilization=util,
-        usd_per_mtok=_cost_at(project, tps, cost.usd_per_gpu_hour, util),
-        usd_per_mtok_output=_per_mtok(cost.usd_per_gpu_hour, tps, util),
-        usd_per_mtok_total=_per_mtok(
-            cost.usd_per_gpu_hour, point.total_tokens_per_s_per_gpu if point.feasible else 0.0, util
-        ),
+        usd_per_mtok=money["usd_per_mtok"],
+        usd_per_mtok_output=money["usd_per_mtok_output"],
+        usd_per_mtok_total=money["usd_per_mtok_total"],
         watts_per_gpu_all_in=watts,
         pue=pue,
         tokens_per_s_per_mw=economics.tokens_per_s_per_mw(tps, watts, pue) if watts else None,
@@ -253,7 +367,7 @@ def assemble(
         lead_time_weeks=plan.option.lead_time_weeks
         if plan.option.lead_time_weeks is not None
         else plan.offer.lead_time_weeks,
-        waterfall=waterfall,
+        waterfall=money["waterfall"],
         warnings=_warnings(plan, watts),
         anchors=anchored.candidates,
         measured_point=anchored.exact if point.provenance == "measured" else None,
@@ -261,6 +375,7 @@ def assemble(
             plan.accelerator, plan.offer, system, watts, pue, anchored.candidates
         ),
     )
+    return result, variant_tps
 
 
 def _per_mtok(usd_per_gpu_hour: float, tps: float, util: float) -> float:
@@ -270,13 +385,6 @@ def _per_mtok(usd_per_gpu_hour: float, tps: float, util: float) -> float:
 def _cost_at(project: Project, output_tps: float, usd_per_gpu_hour: float, util: float) -> float:
     counted = economics.counted_tokens_per_s(output_tps, project.workload)
     return _per_mtok(usd_per_gpu_hour, counted, util)
-
-
-def _variant_cost(
-    project: Project, point: OperatingPoint, usd_per_gpu_hour: float, util: float
-) -> float:
-    tps = point.output_tokens_per_s_per_gpu if point.feasible else 0.0
-    return _cost_at(project, tps, usd_per_gpu_hour, util)
 
 
 def plan_anchors(
@@ -372,21 +480,21 @@ def anchor_option(
             model_tps = math.nan
         if not math.isfinite(model_tps) or model_tps <= 0:
             if cand.distance <= 1e-12:
-                listed.append(replace(cand, why="measured at the requested configuration"))
+                listed.append(evolve(cand, why="measured at the requested configuration"))
                 continue
             why = "not used: the model cannot run the measured configuration"
-            listed.append(replace(cand, used=False, why=why))
+            listed.append(evolve(cand, used=False, why=why))
             continue
         factor = cand.measured_tokens_per_s_per_gpu / model_tps
         doubt = anchoring.implausible(factor, point) if cand.distance > 1e-12 else ""
         if doubt:
             listed.append(
-                replace(
+                evolve(
                     cand, used=False, why=doubt, model_tokens_per_s_per_gpu=model_tps, factor=factor
                 )
             )
             continue
-        listed.append(replace(cand, model_tokens_per_s_per_gpu=model_tps, factor=factor))
+        listed.append(evolve(cand, model_tokens_per_s_per_gpu=model_tps, factor=factor))
         anchors.append(anchoring.anchor_at(wanted, point, cand.distance, model_tps, here))
     if exact is not None:
         factor = (
@@ -395,9 +503,9 @@ def anchor_option(
             else 1.0
         )
         final = [
-            replace(c, weight=1.0 if c.point_id == exact.id else 0.0, factor=factor)
+            evolve(c, weight=1.0 if c.point_id == exact.id else 0.0, factor=factor)
             if c.point_id == exact.id
-            else replace(c, weight=0.0, used=False, why="an exact measurement is used")
+            else evolve(c, weight=0.0, used=False, why="an exact measurement is used")
             if c.used
             else c
             for c in listed
@@ -432,14 +540,14 @@ def _repinned(plan: OptionPlan, workload: Workload) -> Anchored:
         config, _ = anchoring.measured_config(pinned.exact)
         if anchoring.distance(wanted, config)[0] <= 1e-12:
             return pinned
-        return replace(pinned, provenance="anchored", exact=None)
+        return evolve(pinned, provenance="anchored", exact=None)
     return pinned
 
 
 def _scale_point(point: OperatingPoint, factor: float) -> OperatingPoint:
     if factor == 1.0 or not point.feasible:
         return point
-    return replace(
+    return evolve(
         point,
         output_tokens_per_s_per_gpu=point.output_tokens_per_s_per_gpu * factor,
         total_tokens_per_s_per_gpu=point.total_tokens_per_s_per_gpu * factor,
@@ -452,7 +560,7 @@ def _labelled(point: OperatingPoint, anchored: Anchored, workload: Workload) -> 
     if anchored.provenance == "estimated":
         return point
     if anchored.provenance == "anchored":
-        return replace(
+        return evolve(
             point,
             provenance="anchored",
             source=f"anchored ×{anchored.factor:.3g} to {anchored.source}; model {point.source}",
@@ -463,7 +571,7 @@ def _labelled(point: OperatingPoint, anchored: Anchored, workload: Workload) -> 
     assert found is not None
     isl, osl = workload.isl_tokens, workload.osl_tokens
     total = found.output_tokens_per_s_per_gpu * (isl + osl) / osl
-    return replace(
+    return evolve(
         point,
         feasible=True,
         reason="",

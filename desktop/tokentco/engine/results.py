@@ -10,6 +10,7 @@ input the engine assumed rather than read is listed (``Assumption``).
 import math
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,6 +21,24 @@ from tokentco.engine.calibration import Calibration
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+
+_D = TypeVar("_D")
+
+
+def evolve(obj: _D, **changes: Any) -> _D:
+    """``dataclasses.replace(obj, **changes)`` for the engine's frozen dataclasses, about
+    twenty times faster: a copy of ``obj``'s fields with ``changes`` put in, built without
+    calling ``__init__`` (none of these classes has a ``__post_init__``, an ``init=False``
+    field or ``__slots__``; ``tests/engine/test_evolve.py`` checks that, and that the result
+    equals ``replace``'s). The economics of 100 options made ~560 ``replace`` calls per
+    utilization move, a third of its time."""
+    fields = type(obj).__dataclass_fields__  # type: ignore[attr-defined]
+    assert changes.keys() <= fields.keys(), f"unknown fields {set(changes) - set(fields)}"
+    new = object.__new__(type(obj))
+    state = new.__dict__  # a frozen dataclass blocks setattr, not its __dict__
+    state.update(obj.__dict__)
+    state.update(changes)
+    return new
 
 
 class Binding(IntEnum):

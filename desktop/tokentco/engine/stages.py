@@ -26,8 +26,9 @@ every option at once.
 """
 
 import math
+import threading
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -49,23 +50,26 @@ from tokentco.engine.option_eval import (
     CONCURRENCY_LEVELS,
     Anchored,
     OptionPlan,
+    Priced,
     SharedWork,
     anchor_option,
-    assemble,
+    at_utilization,
     estimate_source,
     measured_index,
     plan_anchors,
     plan_option,
-    with_uncertainty,
+    price_option,
 )
 from tokentco.engine.option_eval import unknown_result as unknown_result
 from tokentco.engine.results import (
     Comparison,
     FloatArray,
     Frontier,
+    IntArray,
     OperatingPoint,
     OptionResult,
     Sweep,
+    evolve,
 )
 from tokentco.engine.terms import model_terms, stack_blocks
 
@@ -87,6 +91,14 @@ class OptionSweep:
     anchored: Anchored
     variants: bool
     """Whether ``points`` holds every waterfall variant (else only the last)."""
+    priced: "dict[tuple[bool, str], tuple[tuple[object, ...], Priced]]" = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Per option using this sweep (options on the same hardware and serving stack share
+    one) and ``variants`` (a copy made with ``dataclasses.replace`` shares the dict): the
+    last :func:`economics_stage` answer and the inputs it read besides the utilization. A
+    utilization move with the same inputs reprices it (``option_eval.at_utilization``)
+    instead of assembling it again."""
 
 
 def sweep_key(
@@ -102,7 +114,7 @@ def sweep_key(
     Utilization and every money input are left out on purpose — the estimator never sees
     them — as are the workload's token basis (an economics choice). ``measured`` is the
     model's measurements of this hardware, which can anchor the option."""
-    kept = tuple(v for k, v in serving.__dict__.items() if k != "utilization")
+    kept = _without_utilization(serving)
     load = (
         workload.isl_tokens,
         workload.osl_tokens,
@@ -113,7 +125,51 @@ def sweep_key(
     anchors: tuple[object, ...] = ()
     if option.use_measured:
         anchors = (tuple(measured), option.quoted)
-    return (model, accelerator, kept, load, option.use_measured, anchors)
+    parts = (model, accelerator, kept, load, option.use_measured, anchors)
+    # the hash of a pydantic row walks every field, and the cache hashes a key several
+    # times per edit: hashed once here, each row's hash looked up by identity
+    hashed = (_hash_of(model), _hash_of(accelerator), _hash_of(kept), load, anchors)
+    return SweepKey(parts, hash(hashed))
+
+
+class SweepKey:
+    """:func:`sweep_key`'s value: its parts, compared as a tuple, and their hash, kept."""
+
+    __slots__ = ("_hash", "parts")
+
+    def __init__(self, parts: tuple[object, ...], hashed: int) -> None:
+        self.parts = parts
+        self._hash = hashed
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SweepKey):
+            return NotImplemented
+        return self is other or (self._hash == other._hash and self.parts == other.parts)
+
+    def __repr__(self) -> str:
+        return f"SweepKey{self.parts!r}"
+
+
+_HASHES: dict[int, tuple[object, int]] = {}
+"""id → (object, its hash) of the rows keys were made of lately (the object is held, so
+its id is not reused while it is here)."""
+
+
+def _hash_of(value: object) -> int:
+    found = _HASHES.get(id(value))
+    if found is not None and found[0] is value:
+        return found[1]
+    if len(_HASHES) >= 1024:
+        _HASHES.clear()
+    hashed = hash(value)
+    _HASHES[id(value)] = (value, hashed)
+    return hashed
+
+
+_LAST_SERVING: list[tuple[ServingOptions, tuple[object, ...]]] = []
 
 
 def measured_by_hardware(catalogue: Catalogue, model_id: str) -> dict[str, list[MeasuredPoint]]:
@@ -148,9 +204,9 @@ def sweep_stage(
         if not isinstance(plan, str):
             start = plan.variants[-1][1].stop
             if pinned is not None and option.id in pinned:
-                plan = replace(plan, pinned=pinned[option.id])
+                plan = evolve(plan, pinned=pinned[option.id])
             elif option.use_measured:
-                plan = replace(plan, shared=shared)
+                plan = evolve(plan, shared=shared)
                 start = plan_anchors(
                     project, model, plan, index, calibration, blocks, start, option.quoted
                 )
@@ -233,14 +289,50 @@ def economics_stage(
     computed, which the workbench asks for only for the selected option)."""
     model = catalogue.models[project.model_id]
     offer = catalogue.offers[option.offer_id]
-    plan = replace(swept.plan, option=option, offer=offer, serving=project.serving_for(option))
+    serving = project.serving_for(option)
+    # everything the result reads but the utilization (the sweep's own inputs are fixed)
+    inputs = (
+        option,
+        offer,
+        _without_utilization(serving),
+        project.workload,
+        project.demand,
+        project.exchange_rates,
+        catalogue.systems,
+        model,
+        calibration,
+    )
+    kept = swept.priced.get((swept.variants, option.id))
+    if kept is not None and kept[0] == inputs:
+        return at_utilization(kept[1], project, serving.utilization)
+    plan = evolve(swept.plan, option=option, offer=offer, serving=serving)
     if not swept.variants:
-        plan = replace(plan, variants=plan.variants[-1:])
+        plan = evolve(plan, variants=plan.variants[-1:])
     points = list(swept.points[-len(plan.variants) :])
-    result = assemble(project, catalogue, plan, points, swept.frontier, swept.anchored)
-    if not swept.variants:
-        result = replace(result, waterfall=())
-    return with_uncertainty(result, plan, model, calibration, project)
+    priced = price_option(
+        project,
+        catalogue,
+        plan,
+        points,
+        swept.frontier,
+        swept.anchored,
+        model,
+        calibration,
+        waterfall=swept.variants,
+    )
+    swept.priced[(swept.variants, option.id)] = (inputs, priced)
+    return priced.result
+
+
+def _without_utilization(serving: ServingOptions) -> tuple[object, ...]:
+    """The serving stack's field values but its utilization (the same tuple object for
+    the same stack as the last call: every option of a project shares one)."""
+    last = _LAST_SERVING[-1] if _LAST_SERVING else None
+    if last is not None and last[0] is serving:
+        return last[1]
+    kept = tuple(v for k, v in serving.__dict__.items() if k != "utilization")
+    _LAST_SERVING[:] = [(serving, kept)]
+    return kept
 
 
 class WinnerOdds:
@@ -249,16 +341,21 @@ class WinnerOdds:
     ``uncertainty.p_winner_cheapest`` draws ``DRAWS`` × clusters standard normals with a
     fixed seed and turns them into per-option error factors; those depend only on the
     bands and the hardware clusters, not on the costs. A utilization or price move changes
-    only the costs, so the factors are kept (for the last bands and clusters) and each
-    call is one multiply and a minimum per draw; when one option's band changes (an edit
-    turned it from estimated to anchored) only its row of factors is recomputed, from the
-    kept normals. The same floats as a fresh call."""
+    only the costs, so the factors are kept (for the last bands and clusters); when one
+    option's band changes (an edit turned it from estimated to anchored) only its row of
+    factors is recomputed, from the kept normals. Options of one cluster with one band
+    share one row of factors: for each row only the cheapest of its options before the
+    winner and the cheapest after it are compared (a product with a positive factor is
+    monotone in the cost, so that row's minimum is the same float). The same floats as a
+    fresh call; the work per call grows with the distinct (cluster, band) rows, not with
+    the options."""
 
     def __init__(self, draws: int = uncertainty.DRAWS, seed: int = uncertainty.SEED) -> None:
         self.draws = draws
         self.seed = seed
         self._key: Hashable = None
         self._factors: FloatArray | None = None
+        self._row_of: IntArray = np.zeros(0, np.int64)
         self._normals: dict[int, FloatArray] = {}
         self._rows: dict[Hashable, FloatArray] = {}
 
@@ -293,26 +390,30 @@ class WinnerOdds:
         chosen = tuple(tuple(bands[int(i)]) for i in index)
         key = (names, chosen)
         if key != self._key or self._factors is None:
-            self._factors = self._error_factors(names, chosen)
+            self._factors, self._row_of = self._error_factors(names, chosen)
             self._key = key
+        factors, row_of = self._factors, self._row_of
         kept = cost[index]
-        # options × draws, so each comparison below runs along contiguous draws; "the
-        # winner is the first minimum" (argmin's rule) without an argmin over 20,000 rows
-        sampled = kept[:, None] * self._factors
+        # "the winner is the first minimum" (argmin's rule): it must be strictly below
+        # every option before it and no higher than every option after it, in each draw
         winner = int(np.argmin(kept))
-        mine = sampled[winner]
+        mine = kept[winner] * factors[row_of[winner]]
         wins = np.ones(mine.shape, dtype=bool)
-        if winner > 0:
-            wins &= mine < sampled[:winner].min(axis=0)
-        if winner + 1 < len(kept):
-            wins &= mine <= sampled[winner + 1 :].min(axis=0)
+        for part, strict in ((slice(0, winner), True), (slice(winner + 1, None), False)):
+            if not kept[part].size:
+                continue
+            cheapest = np.full(factors.shape[0], np.inf)
+            np.minimum.at(cheapest, row_of[part], kept[part])
+            rows = np.flatnonzero(np.isfinite(cheapest))
+            others = (cheapest[rows, None] * factors[rows]).min(axis=0)
+            wins &= (mine < others) if strict else (mine <= others)
         return float(np.mean(wins))
 
     def _error_factors(
         self, names: tuple[str, ...], bands: tuple[tuple[float, ...], ...]
-    ) -> FloatArray:
-        """Options × draws factors exp(−error): one row per option, each row computed once
-        per (cluster, band) and kept while some option still uses it."""
+    ) -> tuple[FloatArray, IntArray]:
+        """Rows × draws factors exp(−error), one row per distinct (cluster, band), and each
+        option's row; a row is computed once and kept while some option still uses it."""
         unique = sorted(set(names))
         normals = self._normals.get(len(unique))
         if normals is None:
@@ -322,23 +423,31 @@ class WinnerOdds:
             normals = np.ascontiguousarray(rng.standard_normal((self.draws, len(unique))).T)
             self._normals = {len(unique): normals}
             self._rows = {}
+        column = {name: i for i, name in enumerate(unique)}
         rows: dict[Hashable, FloatArray] = {}
+        order: dict[Hashable, int] = {}
+        row_of = []
         for name, band in zip(names, bands, strict=True):
-            key = (unique.index(name), band)
-            if key in rows:
-                continue
-            row = self._rows.get(key)
-            if row is None:
-                lo, hi = np.float64(band[0]), np.float64(band[1])
-                mean = (lo + hi) / 2.0
-                sigma = (hi - lo) / (2.0 * uncertainty.Z90)
-                row = np.exp(-(mean + sigma * normals[key[0]]))
-            rows[key] = row
+            key = (column[name], band)
+            if key not in order:
+                row = self._rows.get(key)
+                if row is None:
+                    lo, hi = np.float64(band[0]), np.float64(band[1])
+                    mean = (lo + hi) / 2.0
+                    sigma = (hi - lo) / (2.0 * uncertainty.Z90)
+                    row = np.exp(-(mean + sigma * normals[column[name]]))
+                rows[key] = row
+                order[key] = len(order)
+            row_of.append(order[key])
         self._rows = rows
-        factors: FloatArray = np.stack(
-            [rows[(unique.index(n), b)] for n, b in zip(names, bands, strict=True)]
-        )
-        return factors
+        factors: FloatArray = np.stack(list(rows.values()))
+        return factors, np.array(row_of, np.int64)
+
+
+_SHARED_ODDS = WinnerOdds()
+"""The odds of calls without their own :class:`WinnerOdds` (``evaluate()``): its normals
+and rows are kept between evaluations, which draw the same ones (fixed seed)."""
+_SHARED_LOCK = threading.Lock()
 
 
 def comparison_stage(
@@ -352,5 +461,13 @@ def comparison_stage(
         model_id=model_id,
         options=tuple(results),
         calibration=calibration,
-        p_winner_cheapest=(odds or WinnerOdds()).of(results, calibration),
+        p_winner_cheapest=_shared_odds(results, calibration)
+        if odds is None
+        else odds.of(results, calibration),
     )
+
+
+def _shared_odds(results: Sequence[OptionResult], calibration: Calibration) -> float | None:
+    # evaluations may run on several background threads at once: one at a time here
+    with _SHARED_LOCK:
+        return _SHARED_ODDS.of(results, calibration)
