@@ -74,6 +74,8 @@ def decimals_for(value: float, figures: int = FIGURES) -> int:
     magnitude = abs(value)
     if magnitude == 0 or not math.isfinite(magnitude):
         return 0
+    if magnitude >= 10.0 ** (figures - 1):
+        return 0  # as many digits as figures, or more: whole (rounding only adds a digit)
     # Round first so 9.996 (→ "10.0") is treated as a two-digit number.
     digits = math.floor(math.log10(magnitude)) + 1
     rounded = round(magnitude, max(figures - digits, 0))
@@ -97,11 +99,12 @@ def number(
     scaled = value / used.factor
     places = decimals if decimals is not None else decimals_for(scaled, figures)
     text = f"{scaled:,.{places}f}"
-    if text.lstrip("-").strip("0.,") == "" and value != 0:
-        # Too small for the shared decimals: give it its own rather than print 0.
-        text = f"{scaled:,.{decimals_for(scaled, figures)}f}"
-    if text.startswith("-") and text.lstrip("-").strip("0.,") == "":
-        text = text[1:]
+    if not text.lstrip("-").strip("0.,"):  # prints as zero
+        if value != 0:
+            # Too small for the shared decimals: give it its own rather than print 0.
+            text = f"{scaled:,.{decimals_for(scaled, figures)}f}"
+        if text.startswith("-") and not text.lstrip("-").strip("0.,"):
+            text = text[1:]
     return text + used.suffix
 
 

@@ -52,11 +52,6 @@ class Column:
     """Print the whole column on one scale (:func:`shared_scale`), so "$582k" never stands
     beside "$1.92M"; ``text`` is then a scaled formatter of :mod:`tokentco.present.formats`."""
 
-    @property
-    def basis_tip(self) -> bool:
-        """Whether the cell's tooltip says where the throughput comes from."""
-        return self.header in ("Provenance", "Basis") or self.header.endswith("p10–p90")
-
     def texts(self, values: Sequence[Any]) -> list[str]:
         """The text of every row of this column, for the column's ``values``."""
         if self.shared:
@@ -122,9 +117,10 @@ def assumed_tip(r: OptionResult) -> str:
     return "\n".join(lines)
 
 
-def basis_tip(r: OptionResult) -> str:
-    """Where the throughput comes from (source, factor, model version) and its range group."""
-    text = sentences.basis(r)
+def basis_tip(r: OptionResult, basis: str | None = None) -> str:
+    """Where the throughput comes from (source, factor, model version) and its range group;
+    ``basis`` is :func:`~tokentco.present.sentences.basis` of ``r`` if the caller has it."""
+    text = sentences.basis(r) if basis is None else basis
     if r.uncertainty is not None and r.uncertainty.group:
         text += f"\nRange from out-of-sample errors of: {r.uncertainty.group}"
     return text
@@ -249,6 +245,15 @@ RESULT_COLUMNS: tuple[Column, ...] = (
 )
 
 
+BASIS_TIPS = tuple(
+    c.header in ("Provenance", "Basis") or c.header.endswith("p10–p90") for c in RESULT_COLUMNS
+)
+"""Per column: whether its tooltip says where the throughput comes from."""
+BINDING_COLUMN = next(i for i, c in enumerate(RESULT_COLUMNS) if c.header == "Binding")
+PROVENANCE_COLUMN = next(i for i, c in enumerate(RESULT_COLUMNS) if c.header == "Provenance")
+assert RESULT_COLUMNS[PROVENANCE_COLUMN].value is provenance_text  # the basis sentence
+
+
 class ResultsModel(QStandardItemModel):
     """Key figures of every option; raw values under ``SORT_ROLE`` for numeric sorting.
 
@@ -287,19 +292,20 @@ class ResultsModel(QStandardItemModel):
         cells = []
         basis: str | None = None  # one option's basis tip, shared by four columns
         warnings = "\n".join(r.warnings) if r.warnings else None
+        infeasible = None if r.point.feasible else f"Infeasible: {r.point.reason}"
         for column, col in enumerate(RESULT_COLUMNS):
             value = values[column]
             sort = col.sort(value) if col.sort is not None else value
             if value is None or (isinstance(value, float) and not math.isfinite(value)):
                 sort = float("inf")
             tip: str | None = None
-            if not r.point.feasible:
-                tip = f"Infeasible: {r.point.reason}"
-            elif col.header == "Binding":
+            if infeasible is not None:
+                tip = infeasible
+            elif column == BINDING_COLUMN:
                 tip = r.point.binding.explanation
-            elif col.basis_tip:
+            elif BASIS_TIPS[column]:
                 if basis is None:
-                    basis = basis_tip(r)
+                    basis = basis_tip(r, values[PROVENANCE_COLUMN])
                 tip = basis
             else:
                 tip = warnings
@@ -325,7 +331,8 @@ class ResultsModel(QStandardItemModel):
         option_id = self.comparison.options[row].option_id
         font = self._bold if option_id == self._cheapest else self._plain
         for column, cell in enumerate(cells):
-            if old is not None and old[column] == cell and not restyle:
+            before = old[column] if old is not None else None
+            if before == cell and not restyle:
                 continue
             item = self.item(row, column)
             if item is None:
@@ -334,9 +341,12 @@ class ResultsModel(QStandardItemModel):
                 item.setTextAlignment(self._align[column])
                 self.setItem(row, column, item)
             text, sort, tip = cell
-            if old is None or old[column] != cell:
+            # only the parts that changed (a new length changes the figures, rarely a tip)
+            if before is None or before[0] != text:
                 item.setText(text)
+            if before is None or before[1] != sort:
                 item.setData(sort, SORT_ROLE)
+            if before is None or before[2] != tip:
                 item.setToolTip(tip or "")
             if restyle:
                 item.setFont(font)
