@@ -11,32 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokentco import MODEL_VERSION
 from tokentco.domain import Catalogue
 from tokentco.engine.calibration import Calibration
 from tokentco.engine.efficiency import Efficiency
-from tokentco.engine.fit import (
-    AccuracyReport,
-    FitData,
-    FitResult,
-    accuracy_report,
-    efficiency_to_dict,
-    fit_calibration,
-    fit_data,
-)
-from tokentco.engine.intervals import (
-    Coverage,
-    LosoMatrix,
-    Residuals,
-    bands_from,
-    calibrate_scales,
-    loso_matrix,
-    nested_coverage,
-    residuals,
-)
-from tokentco.engine.points import PointRequest, plan_points
+
+if TYPE_CHECKING:  # the fit itself loads only for calibrate / accuracy (not at app start)
+    from tokentco.engine.fit import AccuracyReport, FitData, FitResult
+    from tokentco.engine.intervals import Coverage, LosoMatrix, Residuals
+
 from tokentco.io.bundled import bundled_catalogue, resource_path
 from tokentco.io.errors import InputError, Location
 from tokentco.io.project_file import atomic_write_bytes
@@ -57,15 +42,23 @@ class UncertaintyFit:
 
     bands: dict[str, tuple[float, float]]
     scales: dict[str, float]
-    coverage: list[Coverage]
-    residuals: Residuals
-    matrix: LosoMatrix
+    coverage: "list[Coverage]"
+    residuals: "Residuals"
+    matrix: "LosoMatrix"
 
 
 def fit_uncertainty(
-    data: FitData, catalogue: Catalogue, progress: Callable[[str], None] | None = None
+    data: "FitData", catalogue: Catalogue, progress: Callable[[str], None] | None = None
 ) -> UncertaintyFit:
     """LOSO refits (one per source), residuals, widened bands and their nested coverage."""
+    from tokentco.engine.intervals import (
+        bands_from,
+        calibrate_scales,
+        loso_matrix,
+        nested_coverage,
+        residuals,
+    )
+
     matrix = loso_matrix(data, catalogue, progress)
     res = residuals(data, catalogue, matrix)
     scales = calibrate_scales(res)
@@ -75,8 +68,10 @@ def fit_uncertainty(
 
 
 def calibration_to_json(
-    result: FitResult, measured_rows: int, spread: UncertaintyFit | None = None
+    result: "FitResult", measured_rows: int, spread: UncertaintyFit | None = None
 ) -> dict[str, Any]:
+    from tokentco.engine.fit import efficiency_to_dict
+
     cal = result.calibration
     table = [
         {
@@ -196,8 +191,11 @@ def read_points_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return header, rows
 
 
-def measured_set(catalogue: Catalogue | None = None) -> FitData:
+def measured_set(catalogue: Catalogue | None = None) -> "FitData":
     """The public calibration set (rows with a measured output throughput) as fit data."""
+    from tokentco.engine.fit import fit_data
+    from tokentco.engine.points import PointRequest, plan_points
+
     cat = catalogue or bundled_catalogue()
     _, rows = read_points_csv(resource_path("calibration", MEASURED_NAME))
     rows = [r for r in rows if (r.get("output_tok_s_per_gpu") or "").strip()]
@@ -206,15 +204,17 @@ def measured_set(catalogue: Catalogue | None = None) -> FitData:
     return fit_data(plan_points(requests, cat), measured, cat)
 
 
-def refit(progress: Callable[[str], None] | None = None) -> tuple[FitData, FitResult]:
+def refit(progress: Callable[[str], None] | None = None) -> "tuple[FitData, FitResult]":
+    from tokentco.engine.fit import fit_calibration
+
     catalogue = bundled_catalogue()
     data = measured_set(catalogue)
     return data, fit_calibration(data, catalogue, progress=progress)
 
 
 def write_calibration(
-    result: FitResult,
-    data: FitData,
+    result: "FitResult",
+    data: "FitData",
     path: Path | None = None,
     spread: UncertaintyFit | None = None,
 ) -> Path:
@@ -227,10 +227,12 @@ def write_calibration(
 
 def shipped_accuracy(
     progress: Callable[[str], None] | None = None, spread: UncertaintyFit | None = None
-) -> AccuracyReport:
+) -> "AccuracyReport":
     """Accuracy of the shipped table on the public set (in-sample), with LOSO refits,
     the pure roofline and the engine defaults: the figures the benchmark prints. With
     ``spread`` its LOSO predictions are reused instead of refitting again."""
+    from tokentco.engine.fit import accuracy_report
+
     catalogue = bundled_catalogue()
     data = measured_set(catalogue)
     loso = spread.matrix.held_out() if spread is not None else None

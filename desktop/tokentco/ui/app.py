@@ -18,6 +18,9 @@ APP_STARTED = time.perf_counter()
 def _qt_setup(offscreen: bool) -> Any:
     if offscreen and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from tokentco.ui import startup
+
+    startup.preload_core()  # before PySide6: see ui/startup.py
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
@@ -42,8 +45,7 @@ def _qt_setup(offscreen: bool) -> Any:
         app.setWindowIcon(QIcon(str(icon)))
     if offscreen:
         app.setStyle("Fusion")
-    import pyqtgraph as pg
-
+    pg = startup.import_pyqtgraph()  # lazy Qt mirrors: see ui/startup.py
     pg.setConfigOptions(antialias=True, foreground="k", background="w")
     return app
 

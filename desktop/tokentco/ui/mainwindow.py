@@ -57,11 +57,6 @@ from tokentco.ui.controllers.exports import ExportController
 from tokentco.ui.controllers.files import FilesController
 from tokentco.ui.controllers.imports import ImportController
 from tokentco.ui.controllers.workload import WorkloadController
-from tokentco.ui.dialogs import questions
-from tokentco.ui.dialogs.about import show_about
-from tokentco.ui.dialogs.preferences import PreferencesDialog
-from tokentco.ui.dialogs.quoted_throughput import QuotedThroughputDialog
-from tokentco.ui.dialogs.shortcuts import ShortcutsDialog
 from tokentco.ui.document import ProjectDocument
 from tokentco.ui.frozen_table import FrozenColumnTable
 from tokentco.ui.knobs import KnobPanel
@@ -810,14 +805,20 @@ class MainWindow(QMainWindow):
 
     def ask_save_changes(self) -> QMessageBox.StandardButton:
         """Save / Discard / Cancel before losing unsaved work (tests replace this)."""
+        from tokentco.ui.dialogs import questions  # dialogs load when first needed
+
         return questions.ask_save_changes(self)
 
     def ask_recovery(self, when: str, original: str) -> QMessageBox.StandardButton:
         """Offer autosaved work from a session that did not close properly (tests replace this)."""
+        from tokentco.ui.dialogs import questions
+
         return questions.ask_recovery(self, when, original)
 
     def ask_overwrite_changed(self, problem: str) -> QMessageBox.StandardButton:
         """Save over a file changed on disk since it was opened? (tests replace this)."""
+        from tokentco.ui.dialogs import questions
+
         return questions.ask_overwrite_changed(self, problem)
 
     # ================================================================ files, import, export
@@ -862,13 +863,19 @@ class MainWindow(QMainWindow):
 
     # ================================================================ views & dialogs
     def about(self) -> None:
+        from tokentco.ui.dialogs.about import show_about
+
         show_about(self)
 
     def show_shortcuts(self) -> None:
+        from tokentco.ui.dialogs.shortcuts import ShortcutsDialog
+
         self.shortcuts_dialog = ShortcutsDialog(self.menuBar())
         self.shortcuts_dialog.open()
 
     def preferences(self) -> None:
+        from tokentco.ui.dialogs.preferences import PreferencesDialog
+
         dialog = PreferencesDialog(self)
 
         def accepted() -> None:
@@ -886,6 +893,8 @@ class MainWindow(QMainWindow):
         if not option_id:
             self.show_message("Add an option first: a quote belongs to one option.")
             return
+        from tokentco.ui.dialogs.quoted_throughput import QuotedThroughputDialog
+
         dialog = QuotedThroughputDialog(self.doc.project, option_id, self.doc.apply, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

@@ -1,0 +1,140 @@
+"""Cold-start import order (ui/startup.py): the Qt-free core before PySide6, and pyqtgraph's
+lazy Qt mirrors giving the very objects its copied mirrors would.
+
+Each check runs in a fresh interpreter: the order of first imports is what is tested."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(code: str, **env: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **env},
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_core_modules_load_without_qt() -> None:
+    """Every preloaded module is Qt-free (one that pulled PySide6 in would undo the point)."""
+    out = run(
+        """
+        import sys
+        from tokentco.ui.startup import CORE_MODULES, preload_core
+        preload_core()
+        missing = [m for m in CORE_MODULES if m not in sys.modules]
+        qt_roots = ("PySide6", "shiboken6", "pyqtgraph")
+        qt = sorted(m for m in sys.modules if m.split(".")[0] in qt_roots)
+        print("MISSING", missing)
+        print("QT", qt)
+        """
+    )
+    assert "MISSING []" in out
+    assert "QT []" in out
+
+
+def test_window_imports_no_qt_free_module_after_pyside() -> None:
+    """The window's Qt-free modules are all in CORE_MODULES' closure: none is first imported
+    after PySide6 (where PySide6 would read its source again)."""
+    out = run(
+        """
+        import sys
+        from tokentco.ui.app import _qt_setup
+        _qt_setup(True)
+        before = set(sys.modules)
+        import tokentco.ui.mainwindow
+        late = sorted(
+            m for m in set(sys.modules) - before
+            if m.startswith("tokentco.") and not m.startswith("tokentco.ui")
+        )
+        print("LATE", late)
+        """
+    )
+    assert "LATE []" in out
+
+
+def test_lazy_mirrors_hold_pyside6_objects() -> None:
+    """Each name pyqtgraph's copy would hold resolves to PySide6's own object; the names
+    pyqtgraph adds (QOpenGLWidget, QFileSystemModel on QtGui) are there as before."""
+    out = run(
+        """
+        import PySide6
+        from PySide6 import QtCore, QtGui, QtWidgets, QtOpenGLWidgets
+        from tokentco.ui.startup import import_pyqtgraph, lazy_mirrors_active
+        pg = import_pyqtgraph()
+        from pyqtgraph import Qt
+        print("ACTIVE", lazy_mirrors_active())
+        print("REAL", PySide6.QtCore is QtCore and PySide6.QtGui is QtGui)
+        bad = []
+        for mirror, real in ((Qt.QtCore, QtCore), (Qt.QtGui, QtGui), (Qt.QtWidgets, QtWidgets)):
+            for name in dir(real):
+                if name.startswith("__") and name != "__version__":
+                    continue
+                if getattr(mirror, name) is not getattr(real, name):
+                    bad.append(name)
+            if not set(dir(real)) <= set(dir(mirror)):
+                bad.append(mirror.__name__ + ": names missing")
+        print("BAD", bad)
+        print("ADDED", Qt.QtWidgets.QOpenGLWidget is QtOpenGLWidgets.QOpenGLWidget,
+              Qt.QtGui.QFileSystemModel is QtWidgets.QFileSystemModel)
+        print("VERSION", Qt.QtVersion == QtCore.__version__)
+        """
+    )
+    assert "ACTIVE True" in out
+    assert "REAL True" in out
+    assert "BAD []" in out
+    assert "ADDED True True" in out
+    assert "VERSION True" in out
+
+
+CHART_GRAB = """
+import hashlib
+from tokentco.ui import startup
+if {plain}:
+    startup._lazy_mirrors_apply = lambda: False
+from tokentco.ui.app import _qt_setup, build_window, wait_for_first_paint
+app = _qt_setup(True)
+print("ACTIVE", startup.lazy_mirrors_active())
+window, _ = build_window(None, persist=False)
+window.resize(1600, 1000)
+window.show()
+assert wait_for_first_paint(window)
+window.repaint()
+for chart in window.charts:
+    image = chart.grab().toImage()
+    bits = image.constBits()
+    print(chart.title, image.width(), image.height(), hashlib.sha256(bytes(bits)).hexdigest())
+"""
+
+
+@pytest.mark.slow
+def test_charts_paint_the_same_with_lazy_mirrors() -> None:
+    """The first painted dashboard is pixel for pixel the one the plain import paints."""
+    lazy = run(CHART_GRAB.format(plain=False)).splitlines()
+    plain = run(CHART_GRAB.format(plain=True)).splitlines()
+    assert lazy[0] == "ACTIVE True" and plain[0] == "ACTIVE False"
+    assert len(lazy) == 7
+    assert lazy[1:] == plain[1:]
+
+
+def test_already_imported_pyqtgraph_is_kept() -> None:
+    out = run(
+        """
+        import pyqtgraph
+        from tokentco.ui.startup import import_pyqtgraph, lazy_mirrors_active
+        print("SAME", import_pyqtgraph() is pyqtgraph, lazy_mirrors_active())
+        """
+    )
+    assert "SAME True False" in out
