@@ -5,6 +5,7 @@ diamond when anchored to a measurement, a circle when estimated — and a vertic
 spans its p10–p90 range, so the basis and the uncertainty never rely on colour alone."""
 
 import math
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from tokentco.engine.results import Frontier
 from tokentco.present import formats as fmt
 from tokentco.ui import theme
 from tokentco.ui.charts.axes import (
+    PICTURES_KEPT,
     Axis,
     NumberAxis,
     set_axis_label,
@@ -77,7 +79,8 @@ class FrontierChart(Chart):
         )
         self.plot.setLabel("left", "tok/s/GPU (log)")
         self.curves = Curves(self.plot)
-        self._paths: dict[str, tuple[Any, QPainterPath]] = {}
+        self._paths: dict[str, OrderedDict[tuple[bytes, bytes], QPainterPath]] = {}
+        """Per option, the paths of its last few curves by their exact values."""
         self._samples: list[pg.PlotDataItem] = []  # legend swatches (never drawn in the plot)
         self.points = pg.ScatterPlotItem(size=13, pxMode=True)
         self.points.setZValue(20)
@@ -154,14 +157,19 @@ class FrontierChart(Chart):
             x, y = x[ok], y[ok]
             state = (index, r.option_id == data.selected_id)
             pen = self._pen(*state)
-            known = self._paths.get(r.option_id)
-            if known is None or not (
-                np.array_equal(known[0][0], x) and np.array_equal(known[0][1], y)
-            ):  # utilization and prices do not move the frontier: keep unchanged paths
+            # utilization and prices do not move the frontier, and a drag back and forth
+            # returns to curves drawn a moment ago: their paths are kept
+            kept = self._paths.setdefault(r.option_id, OrderedDict())
+            curve = (x.tobytes(), y.tobytes())
+            path = kept.get(curve)
+            if path is None:
                 path = pg.arrayToQPath(x, np.log10(y)) if x.size else QPainterPath()
-                known = ((x, y), path)
-                self._paths[r.option_id] = known
-            paths.append((known[1], pen))
+                kept[curve] = path
+                while len(kept) > PICTURES_KEPT:
+                    kept.popitem(last=False)
+            else:
+                kept.move_to_end(curve)
+            paths.append((path, pen))
             if show_legend and rebuild:
                 sample = pg.PlotDataItem(pen=self._pen(index, False))
                 self._samples.append(sample)
