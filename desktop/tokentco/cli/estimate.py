@@ -57,11 +57,8 @@ def _band(
 def _figures(values: FloatArray, ok: Sequence[bool], digits: int) -> list[str]:
     """Each value with ``digits`` decimals where ``ok`` and finite, else empty."""
     spec = f"%.{digits}f"
-    shown = np.isfinite(values).tolist()
-    return [
-        spec % v if good and finite else ""
-        for v, good, finite in zip(values.tolist(), ok, shown, strict=True)
-    ]
+    shown = (np.isfinite(values) & np.asarray(ok, bool).reshape(values.shape)).tolist()
+    return [spec % v if show else "" for v, show in zip(values.tolist(), shown, strict=True)]
 
 
 def estimated_columns(
@@ -147,15 +144,17 @@ def _leads_at_starts(body: str) -> str:
     """The characters of ``LEADS`` that may start a cell of ``body`` (a file split without
     the csv module, whose cells hold no CR or LF): those found at its start or after a
     comma, quote or line feed (a comma inside a quoted cell may add some that start none).
-    Searched in its UTF-8 bytes (other characters' bytes are all >= 0x80)."""
+    Searched in its UTF-8 bytes (other characters' bytes are all >= 0x80): the byte after
+    each comma, quote and line feed (a few per row; a lead such as "-" is common inside
+    cells, so looking at every lead's position was slower)."""
     text = np.frombuffer(body.encode("utf-8"), np.uint8)
-    found = np.zeros(text.shape, bool)
-    for lead in (c for c in LEADS if c not in "\r\n"):
-        found |= text == ord(lead)
-    at = np.flatnonzero(found)
-    before = text[np.maximum(at - 1, 0)]
-    starts = (at == 0) | (before == ord(",")) | (before == ord('"')) | (before == ord("\n"))
-    return bytes(text[at[starts]]).decode("ascii") if starts.any() else ""
+    if not text.size:
+        return ""
+    head = text[:-1]
+    after = np.flatnonzero((head == ord(",")) | (head == ord('"')) | (head == ord("\n"))) + 1
+    seen = np.bincount(text[after], minlength=256)
+    seen[text[0]] += 1
+    return "".join(c for c in LEADS if c not in "\r\n" and seen[ord(c)])
 
 
 @contextmanager
