@@ -245,6 +245,9 @@ def set_title(plot: pg.PlotItem, text: str, tip: str = "") -> None:
     and is never cut at the plot's edge: :func:`fit_title` elides it to the plot's width.
     The tooltip gives ``tip`` (the chart's full wording), and the whole title if elided."""
     label = plot.titleLabel
+    if getattr(label, "_set", None) == (text, tip):
+        return  # as it is (a repaint during a drag sets the same title): fitted already
+    label._set = (text, tip)
     if not getattr(label, "_narrow", False):
         original = label.updateMin
 
@@ -265,6 +268,7 @@ def set_title(plot: pg.PlotItem, text: str, tip: str = "") -> None:
 def untitled(plot: pg.PlotItem) -> None:
     """No title row over ``plot`` (the chart has one title over several plots)."""
     plot.titleLabel._full = ""
+    plot.titleLabel._set = None
     plot.setTitle(None)
 
 
