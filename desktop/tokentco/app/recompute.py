@@ -153,7 +153,7 @@ class Recomputer:
                 continue
             serving = project.serving_for(option)
             pool = measured.get(accelerator.id, [])
-            key = _Hashed(sweep_key(model, accelerator, serving, workload, option, pool))
+            key = sweep_key(model, accelerator, serving, workload, option, pool)
             variants = want_variants and option.id == selected
             system = _system_id(catalogue, option, offer.system_id, accelerator.id)
             money = (
@@ -263,28 +263,6 @@ class Recomputer:
             self._measured = measured_by_hardware(catalogue, model_id)
             self._measured_for = (catalogue, model_id)
         return self._measured
-
-
-class _Hashed:
-    """A sweep key that hashes once: the key holds frozen pydantic models, which hash
-    every field (nested models too) on each dict lookup, and one update looks a key up
-    several times (plan, sweep, price) — about a millisecond with 100 options."""
-
-    __slots__ = ("_hash", "value")
-
-    def __init__(self, value: Hashable) -> None:
-        self.value = value
-        self._hash = hash(value)
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        if self is other:
-            return True
-        if not isinstance(other, _Hashed):
-            return NotImplemented
-        return self._hash == other._hash and self.value == other.value
 
 
 def _system_id(
