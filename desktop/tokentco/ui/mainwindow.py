@@ -53,9 +53,7 @@ from tokentco.ui.charts import (
     WaterfallChart,
 )
 from tokentco.ui.charts.mix_cost import MixCostChart
-from tokentco.ui.controllers.exports import ExportController
 from tokentco.ui.controllers.files import FilesController
-from tokentco.ui.controllers.imports import ImportController
 from tokentco.ui.controllers.workload import WorkloadController
 from tokentco.ui.document import ProjectDocument
 from tokentco.ui.frozen_table import FrozenColumnTable
@@ -67,6 +65,8 @@ from tokentco.ui.tables import SORT_ROLE, ResultsModel
 if TYPE_CHECKING:
     from tokentco.app.workload import WorkloadOutcome
     from tokentco.ui.catalogue import CatalogueBrowser
+    from tokentco.ui.controllers.exports import ExportController
+    from tokentco.ui.controllers.imports import ImportController
     from tokentco.ui.scorecard import ScorecardTab
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt", ".xlsm", ".xls", ".ods")
@@ -121,8 +121,8 @@ class MainWindow(QMainWindow):
         self.files = FilesController(
             self, Autosaver(settings.autosave_dir(), uuid.uuid4().hex[:12])
         )
-        self.imports = ImportController(self)
-        self.exports = ExportController(self)
+        self._imports: ImportController | None = None  # import and export: built on use
+        self._exports: ExportController | None = None
         self._closing = False
 
         self.setWindowTitle("TokenTCO")
@@ -234,6 +234,24 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._scorecard_holder, "Scorecard")  # Ctrl+4; every Alt letter is taken
         self.tabs.currentChanged.connect(self._tab_shown)
         self.setCentralWidget(self.tabs)
+
+    @property
+    def imports(self) -> "ImportController":
+        """Spreadsheet import (loaded on first use: nothing of it is needed to start)."""
+        if self._imports is None:
+            from tokentco.ui.controllers.imports import ImportController
+
+            self._imports = ImportController(self)
+        return self._imports
+
+    @property
+    def exports(self) -> "ExportController":
+        """Scorecard, report and print (loaded on first use)."""
+        if self._exports is None:
+            from tokentco.ui.controllers.exports import ExportController
+
+            self._exports = ExportController(self)
+        return self._exports
 
     @property
     def catalogue(self) -> "CatalogueBrowser":
@@ -366,28 +384,28 @@ class MainWindow(QMainWindow):
         self.act_save_as = self._action("Save &As…", self.files.save_as, K.SaveAs)
         self.act_import = self._action(
             "&Import spreadsheets…",
-            self.imports.import_dialog,
+            lambda: self.imports.import_dialog(),
             "Ctrl+I",
             "Load offers, hardware, models or measured results from .xlsx/.csv",
         )
         self.act_template = self._action(
             "Save import &template…",
-            self.imports.save_template,
+            lambda: self.imports.save_template(),
             None,
             "A blank .xlsx with headers, units, validation and an example row, to send to vendors",
         )
         self.act_scorecard = self._action(
             "Export s&corecard…",
-            self.exports.export_scorecard,
+            lambda: self.exports.export_scorecard(),
             "Ctrl+E",
             "Write the RFP scorecard workbook (.xlsx)",
         )
         self.act_report = self._action(
-            "Export &report (PDF)…", self.exports.export_report, "Ctrl+Shift+E"
+            "Export &report (PDF)…", lambda: self.exports.export_report(), "Ctrl+Shift+E"
         )
-        self.act_print = self._action("&Print…", self.exports.print_report, K.Print)
+        self.act_print = self._action("&Print…", lambda: self.exports.print_report(), K.Print)
         self.act_preview = self._action(
-            "Print pre&view…", self.exports.print_preview, "Ctrl+Shift+P"
+            "Print pre&view…", lambda: self.exports.print_preview(), "Ctrl+Shift+P"
         )
         self.act_prefs = self._action("Pre&ferences…", self.preferences, K.Preferences)
         self.act_quit = self._action("&Quit", self.close, K.Quit)

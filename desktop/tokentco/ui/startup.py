@@ -35,7 +35,6 @@ CORE_MODULES = (
     "tokentco.io.project_file",
     "tokentco.io.project_lock",
     "tokentco.io.calibration_file",
-    "tokentco.io.import_columns",
     "tokentco.engine.evaluate",
     "tokentco.engine.results",
     "tokentco.engine.sensitivity",

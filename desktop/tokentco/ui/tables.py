@@ -26,7 +26,6 @@ from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from tokentco.app.fieldpath import validation_message
 from tokentco.domain import Catalogue, TableKind
 from tokentco.engine.results import Comparison, OptionResult
-from tokentco.io.import_columns import FIELDS
 from tokentco.present import formats as fmt
 from tokentco.present import sentences
 from tokentco.present.report_tables import basis_text
@@ -502,6 +501,8 @@ class CatalogueModel(QAbstractTableModel):
         fields.remove("id")
         long_text = [f for f in fields if f == "source"]
         self.fields = ["id", *[f for f in fields if f not in long_text], *long_text]
+        from tokentco.io.import_columns import FIELDS  # loaded with the Catalogue tab
+
         # the same "Label (unit)" headers the import templates use, so a sheet and the
         # catalogue read alike
         self._headers = {spec.name: spec.header for spec in FIELDS[self.kind]}
