@@ -47,6 +47,34 @@ print(f"PAINTED {time.perf_counter() - t0:.4f}", flush=True)
 """
 
 
+COLD_START_PHASES = """
+import time
+t0 = time.perf_counter()
+marks = []
+def mark(name):
+    marks.append((name, time.perf_counter() - t0, time.process_time()))
+from tokentco.ui import startup
+startup.preload_core()
+mark("Qt-free core (numpy, pydantic, domain, engine, app)")
+from tokentco.ui.app import _qt_setup, build_window, wait_for_first_paint
+app = _qt_setup(True)
+mark("PySide6, pyqtgraph, QApplication")
+import tokentco.ui.mainwindow
+mark("window modules")
+window, _ = build_window(None, persist=False)
+mark("catalogue, calibration, window built")
+window.resize(1600, 1000)
+window.show()
+wait_for_first_paint(window, tornado=False)
+window.repaint()
+mark("first comparison computed and painted")
+for name, at, cpu in marks:
+    print(f"PHASE {at:.4f} {cpu:.4f} {name}", flush=True)
+"""
+"""The same start as ``COLD_START`` (the same calls in the same order), with the time at
+the end of each phase: the breakdown printed under the cold-start figure."""
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
@@ -186,6 +214,35 @@ def bench_cold_start(runs: int = 3) -> tuple[float, float]:
     return statistics.median(inside), statistics.median(outside)
 
 
+def bench_cold_start_phases(runs: int = 3) -> list[tuple[str, float, float]]:
+    """Median end time (wall, process CPU) of each phase of ``COLD_START_PHASES``."""
+    table: dict[str, tuple[list[float], list[float]]] = {}
+    for _ in range(runs):
+        result = subprocess.run(
+            [sys.executable, "-c", COLD_START_PHASES],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            cwd=Path(__file__).resolve().parents[2],
+            check=True,
+        )
+        for line in result.stdout.splitlines():
+            if line.startswith("PHASE "):
+                _, at, cpu, name = line.split(" ", 3)
+                walls, cpus = table.setdefault(name, ([], []))
+                walls.append(float(at))
+                cpus.append(float(cpu))
+    return [(name, statistics.median(w), statistics.median(c)) for name, (w, c) in table.items()]
+
+
+def print_cold_start_breakdown() -> None:
+    previous = 0.0
+    print(f"  breakdown (median of 3 more starts; load average {os.getloadavg()[0]:.1f}):")
+    for name, at, cpu in bench_cold_start_phases():
+        print(f"    {name}: +{at - previous:.2f} s (ends at {at:.2f} s, CPU {cpu:.2f} s)")
+        previous = at
+
+
 def _repaint_target(knob: str, options: int) -> int:
     """Issue 14: a utilization move ≤ 8 ms and an input-length move ≤ 16 ms at 10 options;
     100 options share the slider's 50 ms."""
@@ -214,6 +271,7 @@ def main() -> None:
         f"cold start to first painted comparison: {inside:.2f} s after interpreter start, "
         f"{outside:.2f} s including process exit (target ≤ 1.0 s)"
     )
+    print_cold_start_breakdown()
 
 
 if __name__ == "__main__":
