@@ -15,6 +15,8 @@ Run: python tests/benchmarks/bench_engine.py
   - serving toggle: KV-aware routing flipped on the project's serving stack — "cold"
     with the sweep cache emptied first (every option re-swept), "warm" when the state was
     seen before (the second flip back and forth).
+  - tornado: ``sensitivity.tornado`` of the selected option after each utilization move
+    (what ``TornadoCache`` recomputes while the tornado chart is shown).
   p50/p95 in ms per edit kind. Targets (issue 14): utilization ≤ 8 ms p95 at 10
   options; ISL ≤ 16 ms p95 at 10 options (compute side); a slider move well inside
   16 ms at 10 options and 50 ms at 100 options. The full ``evaluate()`` of the same
@@ -41,6 +43,7 @@ from tokentco.app.recompute import Recomputer
 from tokentco.domain import Project, ServingOptions
 from tokentco.engine.estimator import sweep
 from tokentco.engine.evaluate import evaluate
+from tokentco.engine.sensitivity import tornado
 from tokentco.engine.terms import case_row, model_terms, stack_cases
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.calibration_file import load_calibration
@@ -118,6 +121,14 @@ def bench_edits(n: int) -> None:
     recomputer.update(project, selected, want_variants=True)
     warm = timed_edits(recomputer, flips, selected)
     line("serving toggle (KV-aware routing), warm", n, warm, " (state seen before)")
+
+    tornado(project, catalogue, selected, calibration=calibration)
+    times = []
+    for p in utils[:20]:
+        start = time.perf_counter()
+        tornado(p, catalogue, selected, calibration=calibration)
+        times.append((time.perf_counter() - start) * 1000.0)
+    line("tornado of the selected option (utilization moves)", n, times, " (while it is shown)")
 
     evaluate(project, catalogue, calibration)
     times = []

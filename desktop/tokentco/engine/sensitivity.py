@@ -1,10 +1,14 @@
 """Tornado sensitivity: $/Mtok of one option with each input moved by ±X %.
 
 Option-level inputs (utilization, price or capex, power price, PUE, speculative acceptance
-…) become copies of the option — each with its own offer id where the offer changes — and
-go through :func:`evaluate` in a single vectorised call; workload inputs (ISL, OSL,
-latency targets, prefix hits) change the project, so each side is one more small call on
-a project holding only this option.
+…) become copies of the option — each with its own offer id where the offer changes;
+workload inputs (ISL, OSL, latency targets, prefix hits) move the workload. Every end is
+what ``evaluate()`` gives a project holding only that copy (or only the option, at the
+moved workload), pinned to the base's anchoring — computed as its stages: one sweep of the
+base option, then one estimator call for the option as it is, the ends whose serving stack
+changes (speculative acceptance) and every moved workload end, then each end's economics.
+An end that changes only money or utilization is priced from the option's own sweep (the
+estimator never sees those), and no P(winner) Monte Carlo is run.
 """
 
 import math
@@ -13,8 +17,10 @@ from dataclasses import dataclass
 
 from tokentco.domain import Catalogue, ComparisonOption, Offer, Project, ServingOptions, Workload
 from tokentco.domain.catalogue import Provenance
-from tokentco.engine.calibration import Calibration
-from tokentco.engine.evaluate import anchoring_of, evaluate
+from tokentco.engine import stages
+from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration
+from tokentco.engine.option_eval import anchoring_of
+from tokentco.engine.results import OptionResult
 
 
 @dataclass(frozen=True)
@@ -250,8 +256,10 @@ def tornado(
     offer = catalogue.offers.get(option.offer_id)
     if offer is None:
         raise ValueError(f"unknown offer {option.offer_id!r}")
+    cal = calibration or DEFAULT_CALIBRATION
     alone = project.model_copy(update={"options": (option,)})
-    base_result = evaluate(alone, catalogue, calibration).options[0]
+    (first,) = stages.sweep_stage(alone, catalogue, [option], cal, [False])
+    base_result = _priced(alone, catalogue, option, first, cal)
     base = base_result.usd_per_mtok
     # every end of every bar keeps the base's anchoring (same measurements, same factor),
     # so a bar never jumps between measured, anchored and estimated bases
@@ -259,7 +267,9 @@ def tornado(
     serving = project.serving_for(option)
     factors = (1.0 - fraction, 1.0 + fraction)
 
-    # option-level inputs: every variant is one more option in a single evaluate() call
+    # option-level inputs: every end is a copy of the option (with its own offer where
+    # that changes); an end whose serving stack differs from the option's only in its
+    # utilization (the estimator never sees it) is priced from the option's own sweep
     variants: list[ComparisonOption] = []
     offers: list[Offer] = []
     option_rows = _option_inputs(serving, offer)
@@ -285,12 +295,28 @@ def tornado(
     cat = catalogue
     if offers:
         cat = catalogue.merged("offers", list(offers), [Provenance(origin="user")] * len(offers))
-    results = evaluate(
-        project.model_copy(update={"options": tuple(variants)}),
-        cat,
-        calibration,
-        pinned={v.id: anchor for v in variants},
-    ).options
+    same = stages.without_utilization(serving)
+    own_sweep = [stages.without_utilization(alone.serving_for(v)) == same for v in variants]
+    workload_rows = _workload_inputs(project.workload)
+    moved = [wedit(project.workload, k) for *_, wedit in workload_rows for k in factors]
+
+    # one estimator call: the option as it is, the ends with a serving stack of their own,
+    # and the option at each moved workload, every one pinned to the base's anchoring
+    swept_options = [option] + [v for v, own in zip(variants, own_sweep, strict=True) if not own]
+    swept_options += [option] * len(moved)
+    loads = [project.workload] * (len(swept_options) - len(moved)) + moved
+    pinned = {o.id: anchor for o in swept_options}
+    swept = iter(
+        stages.sweep_stage(
+            alone, cat, swept_options, cal, [False] * len(swept_options), pinned=pinned,
+            workloads=loads,
+        )
+    )  # fmt: skip
+    as_is = next(swept)
+    results = [
+        _priced(alone, cat, v, as_is if own else next(swept), cal).usd_per_mtok
+        for v, own in zip(variants, own_sweep, strict=True)
+    ]
     bars = []
     for i, (key, label, unit, read, _) in enumerate(option_rows):
         bars.append(
@@ -301,19 +327,19 @@ def tornado(
                 read(serving, offer),
                 used[i][0],
                 used[i][1],
-                results[2 * i].usd_per_mtok,
-                results[2 * i + 1].usd_per_mtok,
+                results[2 * i],
+                results[2 * i + 1],
                 base,
             )
         )
 
-    for key, label, unit, value, wedit in _workload_inputs(project.workload):
+    ends_at = iter(moved)
+    for key, label, unit, value, _ in workload_rows:
         ends_cost, ends_value = [], []
-        for k in factors:
-            workload = wedit(project.workload, k)
-            moved = alone.model_copy(update={"workload": workload})
-            again = evaluate(moved, catalogue, calibration, pinned={option.id: anchor})
-            ends_cost.append(again.options[0].usd_per_mtok)
+        for _ in factors:
+            workload = next(ends_at)
+            at = alone.model_copy(update={"workload": workload})
+            ends_cost.append(_priced(at, catalogue, option, next(swept), cal).usd_per_mtok)
             ends_value.append(float(getattr(workload, _WORKLOAD_FIELD[key])))
         bars.append(
             TornadoBar(
@@ -329,6 +355,19 @@ def tornado(
             )
         )
     return sorted(bars, key=lambda b: b.swing if math.isfinite(b.swing) else math.inf, reverse=True)
+
+
+def _priced(
+    project: Project,
+    catalogue: Catalogue,
+    option: ComparisonOption,
+    swept: "stages.OptionSweep | str",
+    calibration: Calibration,
+) -> OptionResult:
+    """What ``evaluate()`` gives ``option`` from this sweep (its waterfall aside)."""
+    if isinstance(swept, str):
+        return stages.unknown_result(option, swept)
+    return stages.economics_stage(project, catalogue, option, swept, calibration)
 
 
 _WORKLOAD_FIELD = {

@@ -114,7 +114,7 @@ def sweep_key(
     Utilization and every money input are left out on purpose — the estimator never sees
     them — as are the workload's token basis (an economics choice). ``measured`` is the
     model's measurements of this hardware, which can anchor the option."""
-    kept = _without_utilization(serving)
+    kept = without_utilization(serving)
     load = (
         workload.isl_tokens,
         workload.osl_tokens,
@@ -186,29 +186,35 @@ def sweep_stage(
     *,
     pinned: Mapping[str, Anchored] | None = None,
     measured: Mapping[str, list[MeasuredPoint]] | None = None,
+    workloads: Sequence[Workload] | None = None,
 ) -> list[OptionSweep | str]:
     """Sweep ``options`` of ``project`` in one estimator call (a reason string for an
     option whose hardware or offer is unknown). ``variants[i]`` asks for option ``i``'s
-    waterfall variants too; ``pinned`` keeps an earlier anchoring (the tornado's)."""
+    waterfall variants too; ``pinned`` keeps an earlier anchoring (the tornado's).
+    ``workloads[i]``, when given, is the workload option ``i`` is swept at instead of the
+    project's (the tornado's moved workload ends, all in one call); each option's figures
+    are still its own rows' alone."""
     model = catalogue.models.get(project.model_id)
     if model is None:
         raise ValueError(f"unknown model {project.model_id!r}")
     source = estimate_source(calibration)
     index = dict(measured) if measured is not None else measured_index(catalogue, model.id)
+    loads = list(workloads) if workloads is not None else [project.workload] * len(options)
     blocks: list[Block] = []
     plans: list[OptionPlan | str] = []
     start = 0
-    shared = SharedWork()
-    for option, waterfall in zip(options, variants, strict=True):
-        plan = plan_option(project, catalogue, model, option, calibration, blocks, start, waterfall)
+    shared: dict[Workload, SharedWork] = {}  # the candidates depend on the workload
+    for option, waterfall, load in zip(options, variants, loads, strict=True):
+        at = project if load is project.workload else project.model_copy(update={"workload": load})
+        plan = plan_option(at, catalogue, model, option, calibration, blocks, start, waterfall)
         if not isinstance(plan, str):
             start = plan.variants[-1][1].stop
             if pinned is not None and option.id in pinned:
                 plan = evolve(plan, pinned=pinned[option.id])
             elif option.use_measured:
-                plan = evolve(plan, shared=shared)
+                plan = evolve(plan, shared=shared.setdefault(load, SharedWork()))
                 start = plan_anchors(
-                    project, model, plan, index, calibration, blocks, start, option.quoted
+                    at, model, plan, index, calibration, blocks, start, option.quoted
                 )
         plans.append(plan)
     if not blocks:  # every option was unknown
@@ -216,18 +222,24 @@ def sweep_stage(
     cases = stack_blocks(blocks)
     levels: FloatArray = np.geomspace(1.0, cases.max_concurrency, CONCURRENCY_LEVELS, axis=1)
     grid = sweep(cases, model_terms(model), levels)
-    known = [plan for plan in plans if not isinstance(plan, str)]
-    groups = [rows for plan in known for _, rows in plan.variants]
-    points = iter(operating_points(grid, project.workload, groups, source))
-    curves = iter(option_frontiers(grid, [plan.variants[-1][1] for plan in known]))
+    known = [(p, load) for p, load in zip(plans, loads, strict=True) if not isinstance(p, str)]
+    points: list[tuple[OperatingPoint, ...]] = [()] * len(known)
+    for load in dict.fromkeys(load for _, load in known):  # each workload's targets once
+        members = [i for i, (_, at) in enumerate(known) if at == load]
+        groups = [rows for i in members for _, rows in known[i][0].variants]
+        found = iter(operating_points(grid, load, groups, source))
+        for i in members:
+            points[i] = tuple(next(found) for _ in known[i][0].variants)
+    curves = option_frontiers(grid, [plan.variants[-1][1] for plan, _ in known])
     out: list[OptionSweep | str] = []
+    done = iter(zip(known, points, curves, strict=True))
     for plan, waterfall in zip(plans, variants, strict=True):
         if isinstance(plan, str):
             out.append(plan)
             continue
-        own = tuple(next(points) for _ in plan.variants)
-        anchored = anchor_option(plan, grid, own[-1], project.workload, source)
-        out.append(OptionSweep(plan, own, next(curves), anchored, waterfall))
+        (_, load), own, curve = next(done)
+        anchored = anchor_option(plan, grid, own[-1], load, source)
+        out.append(OptionSweep(plan, own, curve, anchored, waterfall))
     return out
 
 
@@ -294,7 +306,7 @@ def economics_stage(
     inputs = (
         option,
         offer,
-        _without_utilization(serving),
+        without_utilization(serving),
         project.workload,
         project.demand,
         project.exchange_rates,
@@ -324,9 +336,9 @@ def economics_stage(
     return priced.result
 
 
-def _without_utilization(serving: ServingOptions) -> tuple[object, ...]:
-    """The serving stack's field values but its utilization (the same tuple object for
-    the same stack as the last call: every option of a project shares one)."""
+def without_utilization(serving: ServingOptions) -> tuple[object, ...]:
+    """What the sweep reads of a serving stack: its field values but its utilization
+    (the same tuple object for the same stack as the last call: options share one)."""
     last = _LAST_SERVING[-1] if _LAST_SERVING else None
     if last is not None and last[0] is serving:
         return last[1]
