@@ -81,3 +81,21 @@ def test_only_a_few_pictures_are_kept(qtbot) -> None:  # type: ignore[no-untyped
         plot.setXRange(0, top * 10, padding=0)
         _image(view)
     assert len(axis.__dict__["_pictures"]) == PICTURES_KEPT
+
+
+def test_style_and_font_changes_record_new_ticks(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFont
+
+    view, plot, axis = _plot(qtbot)
+    plot.setXRange(0, 10, padding=0)
+    first = _image(view)
+    calls = _counting(axis)
+    axis.setStyle(tickLength=-12)  # the style part of the key is kept between paints
+    longer = _image(view)
+    assert calls and longer != first
+    calls.clear()
+    font = QFont()
+    font.setPointSizeF(14)
+    axis.setTickFont(font)
+    assert _image(view) != longer
+    assert calls

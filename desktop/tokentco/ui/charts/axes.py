@@ -85,10 +85,13 @@ class Axis(pg.AxisItem):
 
     def _picture_key(self) -> tuple[Any, ...]:
         """Everything the recorded ticks depend on (the title is a separate item)."""
-        style = tuple(
-            (name, value.toString() if isinstance(value, QFont) else repr(value))
-            for name, value in sorted(self.style.items())
-        )
+        style = self.__dict__.get("_style_key")
+        if style is None:  # made again only after setStyle / setTickFont
+            style = tuple(
+                (name, value.toString() if isinstance(value, QFont) else repr(value))
+                for name, value in sorted(self.style.items())
+            )
+            self.__dict__["_style_key"] = style
         levels = getattr(self, "_tickLevels", None)
         return (
             tuple(self.range),
@@ -138,6 +141,14 @@ class Axis(pg.AxisItem):
                     pictures.popitem(last=False)
                 return
         self.picture.play(p)
+
+    def setStyle(self, **kwargs: Any) -> None:
+        self.__dict__["_style_key"] = None  # the style part of the picture key
+        super().setStyle(**kwargs)
+
+    def setTickFont(self, font: QFont | None) -> None:
+        self.__dict__["_style_key"] = None
+        super().setTickFont(font)
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> Any:
         key = (min(minVal, maxVal), max(minVal, maxVal), round(size, 6), self.logMode)
