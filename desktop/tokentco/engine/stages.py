@@ -416,8 +416,13 @@ class WinnerOdds:
                 continue
             cheapest = np.full(factors.shape[0], np.inf)
             np.minimum.at(cheapest, row_of[part], kept[part])
-            rows = np.flatnonzero(np.isfinite(cheapest))
-            others = (cheapest[rows, None] * factors[rows]).min(axis=0)
+            rows = np.flatnonzero(np.isfinite(cheapest)).tolist()
+            # row by row into one buffer (a rows × draws temporary cost more than the sums)
+            others = factors[rows[0]] * cheapest[rows[0]]
+            scratch = np.empty_like(others)
+            for row in rows[1:]:
+                np.multiply(factors[row], cheapest[row], out=scratch)
+                np.minimum(others, scratch, out=others)
             wins &= (mine < others) if strict else (mine <= others)
         return float(np.mean(wins))
 
