@@ -138,3 +138,25 @@ def test_already_imported_pyqtgraph_is_kept() -> None:
         """
     )
     assert "SAME True False" in out
+
+
+def test_imports_frozen_pauses_collection_and_freezes() -> None:
+    """While collection is automatic: paused in the block, what it created frozen after,
+    and automatic again. Once collection is off (a window's timer collects), untouched."""
+    out = run(
+        """
+        import gc
+        from tokentco.ui.startup import imports_frozen
+        with imports_frozen():
+            inside = gc.isenabled()
+            made = [[] for _ in range(1000)]
+        print("AUTO", inside, gc.isenabled(), gc.get_freeze_count() >= 1000)
+        gc.unfreeze()
+        gc.disable()
+        with imports_frozen():
+            made = [[] for _ in range(1000)]
+        print("OFF", gc.isenabled(), gc.get_freeze_count())
+        """
+    )
+    assert "AUTO False True True" in out
+    assert "OFF False 0" in out

@@ -20,32 +20,33 @@ def _qt_setup(offscreen: bool) -> Any:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from tokentco.ui import startup
 
-    startup.preload_core()  # before PySide6: see ui/startup.py
-    from PySide6.QtCore import QSettings, Qt
-    from PySide6.QtGui import QGuiApplication, QIcon
-    from PySide6.QtWidgets import QApplication
+    with startup.imports_frozen():  # no collection of what the imports create
+        startup.preload_core()  # before PySide6: see ui/startup.py
+        from PySide6.QtCore import QSettings, Qt
+        from PySide6.QtGui import QGuiApplication, QIcon
+        from PySide6.QtWidgets import QApplication
 
-    from tokentco import __version__
-    from tokentco.io.bundled import resource_path
-    from tokentco.ui import settings
+        from tokentco import __version__
+        from tokentco.io.bundled import resource_path
+        from tokentco.ui import settings
 
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setOrganizationName(settings.ORGANISATION)
-    app.setOrganizationDomain(settings.DOMAIN)
-    app.setApplicationName(settings.APPLICATION)
-    app.setApplicationDisplayName("TokenTCO")
-    app.setApplicationVersion(__version__)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    icon = resource_path("icons", "tokentco.svg")
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
-    if offscreen:
-        app.setStyle("Fusion")
-    pg = startup.import_pyqtgraph()  # lazy Qt mirrors: see ui/startup.py
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        assert isinstance(app, QApplication)
+        app.setOrganizationName(settings.ORGANISATION)
+        app.setOrganizationDomain(settings.DOMAIN)
+        app.setApplicationName(settings.APPLICATION)
+        app.setApplicationDisplayName("TokenTCO")
+        app.setApplicationVersion(__version__)
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        icon = resource_path("icons", "tokentco.svg")
+        if icon.exists():
+            app.setWindowIcon(QIcon(str(icon)))
+        if offscreen:
+            app.setStyle("Fusion")
+        pg = startup.import_pyqtgraph()  # lazy Qt mirrors: see ui/startup.py
     pg.setConfigOptions(antialias=True, foreground="k", background="w")
     return app
 
@@ -78,12 +79,15 @@ def build_window(project_path: str | None, *, persist: bool = True) -> tuple[Any
     is taken and held while the window has it open, so another TokenTCO or ``tokentco
     import`` does not write it meanwhile; a file open in another writer (``ProjectLocked``)
     or a damaged one is the error, and the window shows the default comparison."""
-    from tokentco.app.session import Session
-    from tokentco.io.bundled import bundled_catalogue
-    from tokentco.io.defaults import default_project
-    from tokentco.io.errors import InputError
-    from tokentco.ui import features
-    from tokentco.ui.mainwindow import MainWindow
+    from tokentco.ui import startup
+
+    with startup.imports_frozen():
+        from tokentco.app.session import Session
+        from tokentco.io.bundled import bundled_catalogue
+        from tokentco.io.defaults import default_project
+        from tokentco.io.errors import InputError
+        from tokentco.ui import features
+        from tokentco.ui.mainwindow import MainWindow
 
     catalogue = bundled_catalogue()
     error, path = "", None
