@@ -528,7 +528,31 @@ def measured_serving(
 ) -> ServingOptions:
     """The option's serving stack switched to the measurement's configuration (its
     precision, engine, features and layout — searched where it states none; no prefix
-    hits, routing or offload)."""
+    hits, routing or offload).
+
+    Kept for the last few (point, accelerator, stack) objects: every workload edit asks
+    again for the same ones, and the rows are immutable (the same answer, not rebuilt
+    with three ``model_copy`` calls each time)."""
+    key = (id(point), id(accelerator), id(base))
+    kept = _MEASURED_SERVING.get(key)
+    if kept is not None and kept[0] is point and kept[1] is accelerator and kept[2] is base:
+        return kept[3]
+    made = _measured_serving(point, accelerator, base)
+    if len(_MEASURED_SERVING) >= 256:
+        _MEASURED_SERVING.clear()
+    _MEASURED_SERVING[key] = (point, accelerator, base, made)
+    return made
+
+
+_MEASURED_SERVING: dict[
+    tuple[int, int, int], tuple[MeasuredPoint, Accelerator, ServingOptions, ServingOptions]
+] = {}
+"""id triple → the objects (held, so their ids are not reused while here) and the answer."""
+
+
+def _measured_serving(
+    point: MeasuredPoint, accelerator: Accelerator, base: ServingOptions
+) -> ServingOptions:
     precision = compute_precision(point.precision.value if point.precision else "", accelerator)
     kv = Precision.FP16 if precision is Precision.FP16 else Precision.FP8
     if point.spec_decoding and not base.speculative.enabled:
