@@ -291,55 +291,7 @@ def parse_numbers(
 
     ``decimal_comma`` is the sheet's locale (:func:`sheet_locale`; None: unknown); the
     column's own cells decide first (:func:`column_locale`). They are scanned only when a
-    cell needs it (a comma, or "1.234" that a decimal-comma file would mean as 1234).
-
-    Column-wise: a column of finite real numbers is taken in one pass; a column of text
-    is parsed once per distinct text (a price list repeats a few hundred prices) and the
-    outcomes are spread back to the cells — the same outcome per cell as the per-cell
-    loop, which reads each cell on its own (its locale is the whole column's)."""
-    n = len(cells)
-    if n and set(map(type, cells)) <= _REAL_TYPES and all(map(math.isfinite, cells)):
-        out = NumberColumn(0)
-        out.values = list(map(float, cells))
-        return out
-    if n > 1 and _all_plain_str(cells):
-        distinct = list(dict.fromkeys(cells))  # exact str keys: equal means the same text
-        if len(distinct) < n:
-            once = _parse_number_cells(distinct, expected, required, decimal_comma, cells)
-            return _spread(once, distinct, cells)
-    return _parse_number_cells(cells, expected, required, decimal_comma, cells)
-
-
-_REAL_TYPES = frozenset({float, int})
-
-
-def _spread(once: NumberColumn, distinct: list[Any], cells: Sequence[Any]) -> NumberColumn:
-    """``once`` (the outcome per distinct cell) as the outcome per cell of ``cells``."""
-    code = {v: j for j, v in enumerate(distinct)}
-    idx = list(map(code.__getitem__, cells))
-    out = NumberColumn(0)
-    out.values = list(map(once.values.__getitem__, idx))
-    if once.errors:
-        errors = once.errors
-        out.errors = {i: errors[j] for i, j in enumerate(idx) if j in errors}
-    if once.currencies:
-        currencies = once.currencies
-        out.currencies = {i: currencies[j] for i, j in enumerate(idx) if j in currencies}
-    if once.units:
-        units = once.units
-        out.units = {i: units[j] for i, j in enumerate(idx) if j in units}
-    return out
-
-
-def _parse_number_cells(
-    cells: Sequence[Any],
-    expected: str,
-    required: bool,
-    decimal_comma: bool | None,
-    column: Sequence[Any],
-) -> NumberColumn:
-    """The per-cell loop of :func:`parse_numbers`; ``column`` (all the column's cells)
-    decides the locale."""
+    cell needs it (a comma, or "1.234" that a decimal-comma file would mean as 1234)."""
     out = NumberColumn(len(cells))
     values = out.values
     locale: bool | None = None
@@ -373,14 +325,14 @@ def _parse_number_cells(
                         # "1.234": a decimal point unless the column writes decimal
                         # commas (the slow path would say the same, 50x slower per cell)
                         if not locale_known:
-                            locale, locale_known = column_locale(column, decimal_comma), True
+                            locale, locale_known = column_locale(cells, decimal_comma), True
                         if locale is not True:
                             values[i] = fast[v] = f
                             continue
                 except ValueError:
                     pass
         if not locale_known:
-            locale, locale_known = column_locale(column, decimal_comma), True
+            locale, locale_known = column_locale(cells, decimal_comma), True
         _slow_number(out, i, v, expected, required, locale)
     return out
 
@@ -457,20 +409,9 @@ def text_of(v: Any) -> str:
     return str(v).strip()
 
 
-def _all_plain_str(cells: Sequence[Any]) -> bool:
-    """Every cell is exactly a ``str`` (not ExcelError/MissingValue, which subclass it)."""
-    return bool(cells) and set(map(type, cells)) == {str}
-
-
 def parse_texts(
     cells: Sequence[Any], expected: str, required: bool
 ) -> tuple[list[str | None], dict[int, str]]:
-    if _all_plain_str(cells):
-        # the common column: the per-cell loop below keeps a plain str's strip() unless
-        # it is empty; here that is one C-level pass (and no cell is empty)
-        stripped: list[str | None] = list(map(str.strip, cells))
-        if "" not in stripped:
-            return stripped, {}
     values: list[str | None] = [None] * len(cells)
     errors: dict[int, str] = {}
     for i, v in enumerate(cells):
@@ -611,15 +552,7 @@ def parse_enums(
             return None, f"{show(v)} is not one of {', '.join(choices)}"
         return found, None
 
-    if _all_plain_str(cells):  # a price list repeats a few texts: each is read once
-        table = {v: outcome(v) for v in dict.fromkeys(cells)}
-        value_of = {v: got[0] for v, got in table.items()}
-        bad = {v: got[1] for v, got in table.items() if got[1] is not None}
-        values = list(map(value_of.__getitem__, cells))
-        if bad:
-            errors = {i: bad[v] for i, v in enumerate(cells) if v in bad}
-        return values, errors
-    # the outcome of a plain str cell is memoised
+    # price lists repeat the same few texts: the outcome of a plain str cell is memoised
     seen: dict[str, tuple[str | None, str | None]] = {}
     for i, v in enumerate(cells):
         if type(v) is str:

@@ -111,6 +111,9 @@ BLANK_ROWS_SKIPPED = 100_000
 """Rows searched in all, blank or not, before giving up on finding a header."""
 MIN_KIND_SCORE = 3.0
 CHECK_EVERY = 5000
+_COLUMNWISE = True
+"""Column-wise range checks and reference resolution; False: the row-by-row loops, which
+define the outcome (tests/io/test_import_columnwise.py compares both)."""
 
 ProgressFn = Callable[[float, str], None]
 CancelLike = threading.Event | Callable[[], bool] | None
@@ -968,6 +971,8 @@ class _SheetImport:
         target = _REFERENCES.get(spec.name)
         if target is not None:
             resolver = self.ctx.resolver(target)
+            if not _COLUMNWISE:
+                return self._resolve_rows(plan, texts, resolver, target, err, cell_notes)
             # each distinct text is resolved once: (id, None) / (None, problem), and the
             # note a row gets when the text is not the id itself
             outcome: dict[str | None, tuple[str | None, str | None]] = {None: (None, None)}
@@ -994,6 +999,31 @@ class _SheetImport:
             return resolved
         return texts
 
+    def _resolve_rows(
+        self,
+        plan: ColumnPlan,
+        texts: list[str | None],
+        resolver: "_Resolver",
+        target: TableKind,
+        err: Callable[[int, ColumnPlan | None, str], None],
+        cell_notes: dict[int, dict[str, str]],
+    ) -> list[Any]:
+        """References resolved row by row (the reference for the column-wise path)."""
+        resolved: list[Any] = [None] * len(texts)
+        for i, text in enumerate(texts):
+            if text is None:
+                continue
+            row_id, message = resolver.resolve(text)
+            if row_id is None:
+                err(i, plan, self.ctx.rejected.pointer(target, text) or message)
+            else:
+                resolved[i] = row_id
+                if row_id != text:
+                    cell_notes.setdefault(i, {})[f"import: {plan.spec.name}"] = (
+                        f'"{text}" matched {row_id}'
+                    )
+        return resolved
+
     def _convert(
         self,
         plan: ColumnPlan,
@@ -1014,7 +1044,8 @@ class _SheetImport:
         node_gpus = plan.header_node_gpus
         lo, hi = spec.plausible or (float("-inf"), float("inf"))
         if (
-            not col.units
+            _COLUMNWISE
+            and not col.units
             and not col.currencies
             and not plan.divide_by_gpus
             and spec.name != "_system_output_tok_s"
@@ -1106,7 +1137,7 @@ class _SheetImport:
         model_fields = set(builder.model_fields)
         names = [n for n in values if n in model_fields]
         owned_names = [n for n in _OWNED_FIELDS if n in values]
-        note_texts = [(header, _note_texts(rows, col)) for col, header in self.note_columns]
+        note_cols = self.note_columns
         out = ctx.result.rows[kind]
         imported_at = ctx.result.imported_at
         resolver = ctx.resolvers.get(kind)
@@ -1130,7 +1161,7 @@ class _SheetImport:
         seen_ids = ctx.seen_ids
         file, sheet = raw.file, raw.name
         owned_columns = [(n, values[n]) for n in owned_names]
-        for i, cells in enumerate(tuples):
+        for i, (row, cells) in enumerate(zip(rows, tuples, strict=True)):
             if i % CHECK_EVERY == 0:
                 self.tick(self.start + self.span * (0.5 + 0.5 * i / n_rows), building)
             index = indices[i]
@@ -1147,10 +1178,16 @@ class _SheetImport:
             else:
                 data = dict(zip(names, cells, strict=True))
             notes: dict[str, str] = {}
-            for header, texts in note_texts:
-                note = texts[i]
-                if note is not None:
-                    notes[header] = note
+            if note_cols:
+                for col, header in note_cols:
+                    if col < len(row):
+                        note = row[col]
+                        if type(note) is str:  # is_blank/text_of of a plain str, inlined
+                            note = note.strip()
+                            if note:
+                                notes[header] = note
+                        elif note is not None:
+                            notes[header] = text_of(note)
             if i in cell_notes:
                 notes.update(cell_notes[i])
             if report_only:
@@ -1303,21 +1340,9 @@ class _SheetImport:
             self.ctx.problem(self.where(index, plan), message)
 
 
-def _note_texts(rows: list[list[Any]], col: int) -> list[str | None]:
-    """Per row, the note a note column holds (None: the row has none): a plain text
-    stripped (blank: none), another value as text (:func:`text_of`)."""
-    cells = [row[col] if col < len(row) else None for row in rows]
-    if set(map(type, cells)) <= {str, type(None)}:  # the usual note column: one C pass
-        return [c.strip() or None if c is not None else None for c in cells]
-    return [
-        (c.strip() or None if type(c) is str else text_of(c)) if c is not None else None
-        for c in cells
-    ]
-
-
 def _validator(builder: type[Frozen]) -> Callable[[dict[str, Any]], Frozen]:
     """``builder(**data)`` without BaseModel.__init__'s Python frame around the same
-    validation (the model's own schema, errors and validators), ~0.7 µs of ~5 per row."""
+    validation (the model's own schema, errors and validators): ~0.7 µs of ~5 per row."""
     if cast(object, builder.__init__) is not BaseModel.__init__:  # a custom one must run
         return lambda data: builder(**data)
     validate = builder.__pydantic_validator__.validate_python
