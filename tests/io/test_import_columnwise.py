@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from tokentco.domain import ExchangeRates
+from tokentco.domain import ExchangeRates, Provenance
 from tokentco.io import importer
 from tokentco.io.import_read import ExcelError, MissingValue, RawSheet
 from tokentco.io.importer import ImportResult, import_files
@@ -172,7 +172,14 @@ def test_column_wise_import_matches_row_by_row(
 ) -> None:
     rates = ExchangeRates(usd_per_unit={"USD": 1.0, "EUR": 1.1, "GBP": 1.25})
     files = _files(tmp_path, seed)
-    fast = _dump(import_files(files, rates))
+    result = import_files(files, rates)
+    for row in (r for rows in result.rows.values() for r in rows):
+        # the provenance built without re-validation is what validation would build
+        validated = Provenance(**row.provenance.model_dump())
+        assert row.provenance == validated
+        assert row.provenance.model_fields_set == validated.model_fields_set
+        assert type(row.item).model_validate(row.item.model_dump()) == row.item
+    fast = _dump(result)
     monkeypatch.setattr(importer, "_COLUMNWISE", False)
     slow = _dump(import_files(files, rates))
     assert fast == slow

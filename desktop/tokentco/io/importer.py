@@ -1388,12 +1388,27 @@ class _ProvenanceFactory:
             if set(first.__dict__) == set(values):
                 self.fields = set(values)
             return first
-        item = object.__new__(Provenance)
-        object.__setattr__(item, "__dict__", values)
-        object.__setattr__(item, "__pydantic_fields_set__", self.fields)
-        object.__setattr__(item, "__pydantic_extra__", None)
-        object.__setattr__(item, "__pydantic_private__", None)
+        item = _new(Provenance)
+        _set_dict(item, "__dict__", values)
+        _set_fields_set(item, self.fields)
+        _set_extra(item, None)
+        _set_private(item, None)
         return item
+
+
+def _slot_setter(name: str) -> Callable[[Any, Any], None]:
+    """The setter of BaseModel's ``name`` slot (what object.__setattr__ reaches by name)."""
+    slot = BaseModel.__dict__.get(name)
+    if slot is not None and hasattr(slot, "__set__"):
+        return cast(Callable[[Any, Any], None], slot.__set__)
+    return lambda item, value: object.__setattr__(item, name, value)
+
+
+_new = object.__new__
+_set_dict = object.__setattr__
+_set_fields_set = _slot_setter("__pydantic_fields_set__")
+_set_extra = _slot_setter("__pydantic_extra__")
+_set_private = _slot_setter("__pydantic_private__")
 
 
 def _looks_like_note(text: str) -> bool:
