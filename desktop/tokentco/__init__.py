@@ -7,5 +7,5 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+source"
 
-MODEL_VERSION = "estimator-7"
+MODEL_VERSION = "estimator-8"
 """Version of the throughput model; printed beside every *estimated* figure."""

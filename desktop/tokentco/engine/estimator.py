@@ -33,6 +33,13 @@ at tens of tokens per expert (small MoE models at large batch on one GPU, wide E
 expert GEMMs cost up to several times their useful FLOPs. Taken from the instruction
 shape, not fitted (64 and 96 were measured too: leave-one-source-out 19.9/42.7 and
 18.5/43.4 % against 18.8/41.6 % for 128, see docs/estimator.md)."""
+P99_OVER_MEAN_TTFT = 2.2
+"""p99 / mean TTFT of a server-style run (Poisson arrivals queue behind variable-length
+prefills): the median over the 60 MLPerf Server/Interactive runs in the public set that
+report both (spread 1.5–5.3). ``points`` holds a mean TTFT to a p99 limit by it, and
+``_open_loop`` holds the prefill part of an open-loop TTFT to it."""
+QUEUE_QUANTILE = 0.99
+"""Quantile of TTFT an open-loop run's TTFT limit bounds (MLPerf Server/Interactive: p99)."""
 AGGREGATED_PREFILL_PENALTY = 0.8
 """Chunked prefill sharing steps with decode runs at this share of standalone efficiency."""
 
@@ -78,6 +85,10 @@ def sweep(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> Sweep:
     decode_tps_replica = batch * emitted / step
     prefill_gpu_s = _prefill_gpu_seconds(c, m)
     out_gpu, tpot, ttft = _serve(c, m, step, emitted, decode_tps_replica, prefill_gpu_s)
+    if np.any(c["queue_ttft_s"] > 0):
+        out_gpu, tpot, ttft = _open_loop(
+            c, m, (batch, dp, kv_shard, free_hbm), (emitted, tpot, ttft, prefill_gpu_s), out_gpu
+        )
 
     binding = _PART_BINDING[np.argmax(np.stack(parts), axis=0)]
     binding = np.where(capacity_bound, Binding.CAPACITY, binding).astype(np.int64)
@@ -137,6 +148,8 @@ def _decode_step(
     host_share = np.clip(1.0 - np.maximum(free_hbm, 1.0) * kv_shard / kv_resident, 0.0, 1.0)
     memory = (weight_read + kv_read * (1.0 - host_share)) / (c["bw_bytes_s"] * c["eta_mem"])
     memory = memory + kv_read * host_share / c["offload_bw_bytes_s"]
+    permute, streamed = _expert_activation_bytes(c, m, tokens)
+    memory = memory + streamed / (c["bw_bytes_s"] * c["eta_mem"])
     per_gpu = tokens / c["gpus"]
     dense = 2.0 * (m["active_params"] - m["routed_active_params"])
     gemm = dense / (c["peak_flops"] * c["eta_flops"])
@@ -164,8 +177,33 @@ def _decode_step(
     # collectives of its layer — even when its weight and FLOP cost is small.
     passes = c["spec_verify_tokens"] - 1.0
     repeated = passes * SPEC_PASS_OVERHEAD * (overhead + comm)
-    step = core * (1.0 + c["spec_draft_cost"]) + comm + overhead + repeated
+    shuffle = permute / (c["bw_bytes_s"] * c["eta_mem"])
+    step = core * (1.0 + c["spec_draft_cost"]) + comm + overhead + repeated + shuffle
     return step, [memory, compute, comm, overhead]
+
+
+def _expert_activation_bytes(
+    c: dict[str, FloatArray], m: dict[str, FloatArray], tokens: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """HBM bytes per GPU the routed experts move besides their weights, per step of
+    ``tokens`` tokens per replica: (permute/combine, grouped-GEMM activations).
+
+    Each routed pick's hidden vector is written to its expert's contiguous buffer and read
+    back (permute), and its output is read and scattered back to the token (combine):
+    2 · hidden activation bytes per pick per MoE layer, by kernels of their own between
+    the router, the GEMMs and the next layer, so this time adds to the step. The grouped
+    GEMMs read the permuted input, write and read the SwiGLU intermediate and write the
+    output, hidden + 2 · intermediate + hidden per pick (the intermediate split over the
+    expert's tensor-parallel GPUs), streamed next to the weights inside the roofline's
+    memory term. An EP rank handles tokens · k / ep picks. Counted from the kernels, not
+    fitted; dense models have none. Decode only: charging prefill the same permute per
+    prompt token was measured too (leave-one-source-out median 17.8 → 18.1 %, p90 39.6 →
+    39.3 %) and left out (docs/estimator.md, estimator-8)."""
+    picks = m["moe_layers"] * tokens * m["experts_per_token"] / c["ep"]
+    intermediate = m["expert_params"] / (3.0 * m["hidden"]) / (c["gpus"] / c["ep"])
+    permute = picks * 2.0 * m["hidden"] * c["act_bytes"]
+    streamed = picks * (2.0 * m["hidden"] + 2.0 * intermediate) * c["act_bytes"]
+    return np.asarray(permute), np.asarray(streamed)
 
 
 def _speculate_where_it_pays(
@@ -330,6 +368,85 @@ def _serve(
         np.where(disagg, tpot_dis, tpot_agg),
         np.where(disagg, ttft_dis, ttft_agg),
     )
+
+
+def _open_loop(
+    c: dict[str, FloatArray],
+    m: dict[str, FloatArray],
+    state: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    timing: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    out_gpu: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Output tokens/s per GPU, TPOT and TTFT of a run with Poisson arrivals and a tail
+    TTFT limit (``queue_ttft_s`` > 0); other cases pass through. The sweep's concurrency
+    stays the cap c (a level is read only through its batch, see ``point_groups``).
+
+    Closed loop (a benchmark client keeping N requests in flight) the batch is the
+    concurrency. Open loop (MLPerf Server/Interactive: Poisson arrivals) the concurrency
+    level is the replica's batch cap c, its slots: a request that arrives while all c are
+    busy waits for one to free. A slot is held for S = OSL · TPOT (TPOT of a full batch,
+    the upper bound); with R sequences running on average, a busy system frees slots at
+    c/S and its queue drains at (c − R)/S, so a queued request's wait is exponential at
+    that rate (M/M/c; MLPerf output lengths are exponential-like). Holding the q quantile
+    of TTFT within the limit L leaves t = L − P99_OVER_MEAN_TTFT · TTFT(prefill) for the
+    wait:
+
+        P(wait) · exp(−(c − R) · t / S) ≤ 1 − q,
+
+    solved for the headroom H = c − R with P(wait) from the Halfin–Whitt approximation
+    (``_headroom``). A cap of hundreds of slots needs H ≈ 2.4 √c idle on average, a few
+    percent; a small cap, a long service time (long outputs, slow tokens) or a tight TTFT
+    limit need far more. The replica carries R = c − H sequences on average: throughput,
+    TPOT and TTFT are those of batch R (the mean TPOT, which ``points`` holds to a p99
+    limit by the runs' tail ratio). A cap that cannot keep its TTFT within the limit
+    (t ≤ 0 or R < 1) gets an infinite TTFT. No parameter is fitted: q is the limit's
+    quantile, the ratio the runs' median."""
+    batch, dp, kv_shard, free_hbm = state
+    emitted, tpot, ttft, prefill_gpu_s = timing
+    limit = c["queue_ttft_s"]
+    queued = limit > 0
+    service = c["osl"] * tpot
+    budget = limit - P99_OVER_MEAN_TTFT * ttft
+    headroom = _headroom(batch, service / np.maximum(budget, 1e-9))
+    running = batch - headroom
+    fits = (budget > 0) & (running >= 1.0)
+    running = np.clip(running, 1.0, batch)
+    step, _ = _decode_step(c, m, running, dp, kv_shard, free_hbm)
+    out_r, tpot_r, ttft_r = _serve(c, m, step, emitted, running * emitted / step, prefill_gpu_s)
+    return (
+        np.where(queued, out_r, out_gpu),
+        np.where(queued, tpot_r, tpot),
+        np.where(queued & ~fits, np.inf, np.where(queued, ttft_r, ttft)),
+    )
+
+
+def _std_normal_cdf(x: FloatArray) -> FloatArray:
+    """Φ(x) for x ≥ 0 via erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7)."""
+    z = x / np.sqrt(2.0)
+    t = 1.0 / (1.0 + 0.3275911 * z)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    return np.asarray(0.5 * (2.0 - poly * np.exp(-z * z)))
+
+
+def _headroom(slots: FloatArray, ratio: FloatArray) -> FloatArray:
+    """Idle slots H an M/M/c queue with c = ``slots`` needs so that the wait exceeds
+    t only with probability 1 − q, ``ratio`` = S / t:  H / ratio = ln(P(wait) / (1 − q)).
+    P(wait) = 1 / (1 + β Φ(β) / φ(β)), β = H / √c (Halfin–Whitt); the left side grows and
+    the right falls with H, so bisection on [0, ratio · ln(1/(1 − q))] finds the root."""
+    tail = np.log(1.0 / (1.0 - QUEUE_QUANTILE))
+    high = ratio * tail
+    low = np.zeros_like(high)
+    root = np.sqrt(slots)
+    for _ in range(30):
+        mid = 0.5 * (low + high)
+        beta = np.minimum(mid / root, 30.0)
+        odds = beta * _std_normal_cdf(beta) * np.sqrt(2.0 * np.pi) * np.exp(0.5 * beta * beta)
+        excess = mid / ratio + np.log1p(odds) - tail
+        low = np.where(excess < 0, mid, low)
+        high = np.where(excess < 0, high, mid)
+    return np.asarray(0.5 * (low + high))
 
 
 def _reasons(

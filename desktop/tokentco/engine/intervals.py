@@ -200,19 +200,37 @@ def bands_from(
     return fit_bands(values, groups, scales)
 
 
+SCALE_STEPS = np.round(np.arange(0.5, 4.0001, 0.01), 2)
+"""Widenings ``calibrate_scales`` chooses from (below 1: a pool whose raw bands over-cover)."""
+
+
 def calibrate_scales(res: Residuals, target: float = 0.80) -> dict[str, float]:
-    """Per pool, the smallest widening (1.0, 1.05, …, 4.0) whose nested coverage of that
-    pool reaches ``target``: for the dense and MoE pools, of the rows whose shown figure is
-    estimated (the rows anchoring can correct are the harder ones, so calibrating on every
-    row's estimate would over-cover the figures the app shows estimated)."""
+    """Per pool, the smallest widening in ``SCALE_STEPS`` whose nested coverage reaches
+    ``target`` both for the pool's rows whose shown figure is estimated (the rows anchoring
+    can correct are the harder ones, so calibrating on every row's estimate alone would
+    over-cover the figures the app shows estimated) and for all its rows (the dense / MoE
+    coverage the issue's target judges); the anchored pool on its anchored rows. Coverage
+    only grows with the widening (bands widen about their median), so the first step that
+    qualifies is found by bisection."""
     scales = dict.fromkeys(POOLS, 1.0)
     for pool in POOLS:
-        key = pool if pool == "anchored" else f"shown {pool}"
-        for scale in np.arange(1.0, 4.0001, 0.05):
-            scales[pool] = float(round(scale, 2))
-            flags = _nested_hits(res, scales)[key]
-            if not flags or float(np.mean(flags)) >= target:
-                break
+        keys = (pool,) if pool == "anchored" else (pool, f"shown {pool}")
+
+        def reaches(index: int, pool: str = pool, keys: tuple[str, ...] = keys) -> bool:
+            scales[pool] = float(SCALE_STEPS[index])
+            hits = _nested_hits(res, scales)
+            return all(not hits[k] or float(np.mean(hits[k])) >= target for k in keys)
+
+        low, high = 0, SCALE_STEPS.size - 1
+        if not reaches(high):
+            low = high
+        while low < high:
+            mid = (low + high) // 2
+            if reaches(mid):
+                high = mid
+            else:
+                low = mid + 1
+        scales[pool] = float(SCALE_STEPS[low])
     return scales
 
 

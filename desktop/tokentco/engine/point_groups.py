@@ -348,6 +348,10 @@ def plan_columns(
     columns_u = {f.name: getattr(base, f.name)[pick] for f in fields(CaseTerms)}
     columns_u["isl"] = case_isl[unique]
     columns_u["osl"] = case_osl[unique]
+    # the open-loop queue's TTFT limit belongs to the load target, not the configuration
+    columns_u["queue_ttft_s"] = _target_column(targets, lambda t: t.queue_ttft_s)[
+        case_target[unique]
+    ]
     per_row = stack_models(models)
     chosen = case_target[unique]
     return GroupedPlan(

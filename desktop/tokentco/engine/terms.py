@@ -119,6 +119,7 @@ class CaseTerms:
     isl: FloatArray
     osl: FloatArray
     osl_spread: FloatArray  # 1 + squared coefficient of variation of the output length
+    queue_ttft_s: FloatArray  # p99 TTFT limit of an open-loop (Poisson) run; 0: closed loop
     eta_mem: FloatArray
     eta_flops: FloatArray
     eta_prefill: FloatArray
@@ -216,6 +217,7 @@ def case_row(
         "isl": float(workload.isl_tokens),
         "osl": float(workload.osl_tokens),
         "osl_spread": 1.0,
+        "queue_ttft_s": 0.0,
         "eta_mem": efficiency.eta_mem,
         "eta_flops": efficiency.eta_flops,
         "eta_prefill": efficiency.eta_prefill,
