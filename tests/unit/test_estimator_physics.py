@@ -82,7 +82,7 @@ def test_moe_never_reads_more_than_all_experts(model: str) -> None:
     dp = c["gpus"] / (c["tp"] * c["pp"])
     parts = _decode_step(c, m, batch, dp, np.ones_like(dp), np.full_like(dp, 1e12))[1]
     # the routed experts' activation stream (estimator-8) rides in the memory term too
-    streamed = _expert_activation_bytes(c, m, batch)[1]
+    streamed = batch * _expert_activation_bytes(c, m)[1]
     memory = parts[0] - streamed / case.bw_bytes_s[:, None]
     all_weights = terms.replicated_params / 1 + terms.moe_layers * terms.routed_params_per_layer / 8
     kv = batch / dp * 1.5 * terms.kv_elements_per_token * case.kv_bytes[:, None]

@@ -85,10 +85,10 @@ def sweep(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> Sweep:
     decode_tps_replica = batch * emitted / step
     prefill_gpu_s = _prefill_gpu_seconds(c, m)
     out_gpu, tpot, ttft = _serve(c, m, step, emitted, decode_tps_replica, prefill_gpu_s)
-    if np.any(c["queue_ttft_s"] > 0):
-        out_gpu, tpot, ttft = _open_loop(
-            c, m, (batch, dp, kv_shard, free_hbm), (emitted, tpot, ttft, prefill_gpu_s), out_gpu
-        )
+    queued = np.flatnonzero(case.queue_ttft_s > 0)
+    if queued.size:
+        state = (batch, dp, kv_shard, free_hbm, emitted, prefill_gpu_s)
+        out_gpu, tpot, ttft = _open_loop(c, m, queued, state, (out_gpu, tpot, ttft))
 
     binding = _PART_BINDING[np.argmax(np.stack(parts), axis=0)]
     binding = np.where(capacity_bound, Binding.CAPACITY, binding).astype(np.int64)
@@ -148,8 +148,12 @@ def _decode_step(
     host_share = np.clip(1.0 - np.maximum(free_hbm, 1.0) * kv_shard / kv_resident, 0.0, 1.0)
     memory = (weight_read + kv_read * (1.0 - host_share)) / (c["bw_bytes_s"] * c["eta_mem"])
     memory = memory + kv_read * host_share / c["offload_bw_bytes_s"]
-    permute, streamed = _expert_activation_bytes(c, m, tokens)
-    memory = memory + streamed / (c["bw_bytes_s"] * c["eta_mem"])
+    shuffle: FloatArray | float = 0.0
+    if np.any(m["moe_layers"] > 0):
+        permute, streamed = _expert_activation_bytes(c, m)
+        rate = c["bw_bytes_s"] * c["eta_mem"]
+        memory = memory + tokens * (streamed / rate)
+        shuffle = tokens * (permute / rate)
     per_gpu = tokens / c["gpus"]
     dense = 2.0 * (m["active_params"] - m["routed_active_params"])
     gemm = dense / (c["peak_flops"] * c["eta_flops"])
@@ -177,16 +181,15 @@ def _decode_step(
     # collectives of its layer — even when its weight and FLOP cost is small.
     passes = c["spec_verify_tokens"] - 1.0
     repeated = passes * SPEC_PASS_OVERHEAD * (overhead + comm)
-    shuffle = permute / (c["bw_bytes_s"] * c["eta_mem"])
     step = core * (1.0 + c["spec_draft_cost"]) + comm + overhead + repeated + shuffle
     return step, [memory, compute, comm, overhead]
 
 
 def _expert_activation_bytes(
-    c: dict[str, FloatArray], m: dict[str, FloatArray], tokens: FloatArray
+    c: dict[str, FloatArray], m: dict[str, FloatArray]
 ) -> tuple[FloatArray, FloatArray]:
-    """HBM bytes per GPU the routed experts move besides their weights, per step of
-    ``tokens`` tokens per replica: (permute/combine, grouped-GEMM activations).
+    """HBM bytes per GPU the routed experts move besides their weights, per token of the
+    replica's step: (permute/combine, grouped-GEMM activations).
 
     Each routed pick's hidden vector is written to its expert's contiguous buffer and read
     back (permute), and its output is read and scattered back to the token (combine):
@@ -199,11 +202,11 @@ def _expert_activation_bytes(
     fitted; dense models have none. Decode only: charging prefill the same permute per
     prompt token was measured too (leave-one-source-out median 17.8 → 18.1 %, p90 39.6 →
     39.3 %) and left out (docs/estimator.md, estimator-8)."""
-    picks = m["moe_layers"] * tokens * m["experts_per_token"] / c["ep"]
+    picks = m["moe_layers"] * m["experts_per_token"] / c["ep"] * c["act_bytes"]
     intermediate = m["expert_params"] / (3.0 * m["hidden"]) / (c["gpus"] / c["ep"])
-    permute = picks * 2.0 * m["hidden"] * c["act_bytes"]
-    streamed = picks * (2.0 * m["hidden"] + 2.0 * intermediate) * c["act_bytes"]
-    return np.asarray(permute), np.asarray(streamed)
+    return np.asarray(picks * 2.0 * m["hidden"]), np.asarray(
+        picks * (2.0 * m["hidden"] + 2.0 * intermediate)
+    )
 
 
 def _speculate_where_it_pays(
@@ -373,9 +376,9 @@ def _serve(
 def _open_loop(
     c: dict[str, FloatArray],
     m: dict[str, FloatArray],
-    state: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
-    timing: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
-    out_gpu: FloatArray,
+    queued: IntArray,
+    state: tuple[FloatArray, ...],
+    figures: tuple[FloatArray, FloatArray, FloatArray],
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Output tokens/s per GPU, TPOT and TTFT of a run with Poisson arrivals and a tail
     TTFT limit (``queue_ttft_s`` > 0); other cases pass through. The sweep's concurrency
@@ -394,30 +397,32 @@ def _open_loop(
         P(wait) · exp(−(c − R) · t / S) ≤ 1 − q,
 
     solved for the headroom H = c − R with P(wait) from the Halfin–Whitt approximation
-    (``_headroom``). A cap of hundreds of slots needs H ≈ 2.4 √c idle on average, a few
-    percent; a small cap, a long service time (long outputs, slow tokens) or a tight TTFT
-    limit need far more. The replica carries R = c − H sequences on average: throughput,
-    TPOT and TTFT are those of batch R (the mean TPOT, which ``points`` holds to a p99
-    limit by the runs' tail ratio). A cap that cannot keep its TTFT within the limit
-    (t ≤ 0 or R < 1) gets an infinite TTFT. No parameter is fitted: q is the limit's
-    quantile, the ratio the runs' median."""
-    batch, dp, kv_shard, free_hbm = state
-    emitted, tpot, ttft, prefill_gpu_s = timing
-    limit = c["queue_ttft_s"]
-    queued = limit > 0
-    service = c["osl"] * tpot
-    budget = limit - P99_OVER_MEAN_TTFT * ttft
+    (``_headroom``): at most H ≈ 2.4 √c idle on average, a few percent of a cap of hundreds
+    of slots but a large share of a small one (tens of slots). The replica carries R = c − H
+    sequences on average: throughput, TPOT and TTFT are those of batch R (the mean TPOT,
+    which ``points`` holds to a p99 limit by the runs' tail ratio). A cap that cannot keep
+    its TTFT within the limit (t ≤ 0 or R < 1) gets an infinite TTFT. No parameter is
+    fitted: q is the limit's quantile, the ratio the runs' median."""
+    size = c["gpus"].shape[0]
+
+    def rows(v: FloatArray) -> FloatArray:  # the queued cases of a per-case array
+        return v[queued] if v.ndim and v.shape[0] == size else v
+
+    cq, mq = {k: rows(v) for k, v in c.items()}, {k: rows(v) for k, v in m.items()}
+    batch, dp, kv_shard, free_hbm, emitted, prefill_gpu_s = (rows(v) for v in state)
+    tpot, ttft = rows(figures[1]), rows(figures[2])
+    service = cq["osl"] * tpot
+    budget = cq["queue_ttft_s"] - P99_OVER_MEAN_TTFT * ttft
     headroom = _headroom(batch, service / np.maximum(budget, 1e-9))
     running = batch - headroom
     fits = (budget > 0) & (running >= 1.0)
     running = np.clip(running, 1.0, batch)
-    step, _ = _decode_step(c, m, running, dp, kv_shard, free_hbm)
-    out_r, tpot_r, ttft_r = _serve(c, m, step, emitted, running * emitted / step, prefill_gpu_s)
-    return (
-        np.where(queued, out_r, out_gpu),
-        np.where(queued, tpot_r, tpot),
-        np.where(queued & ~fits, np.inf, np.where(queued, ttft_r, ttft)),
-    )
+    step, _ = _decode_step(cq, mq, running, dp, kv_shard, free_hbm)
+    out_r, tpot_r, ttft_r = _serve(cq, mq, step, emitted, running * emitted / step, prefill_gpu_s)
+    out = [np.array(f, dtype=np.float64) for f in figures]
+    out[0][queued], out[1][queued] = out_r, tpot_r
+    out[2][queued] = np.where(fits, ttft_r, np.inf)
+    return out[0], out[1], out[2]
 
 
 def _std_normal_cdf(x: FloatArray) -> FloatArray:
@@ -430,22 +435,45 @@ def _std_normal_cdf(x: FloatArray) -> FloatArray:
     return np.asarray(0.5 * (2.0 - poly * np.exp(-z * z)))
 
 
+def _wait_odds(beta: FloatArray) -> FloatArray:
+    """β Φ(β) / φ(β): P(wait) = 1 / (1 + this) in the Halfin–Whitt approximation."""
+    beta = np.minimum(beta, 30.0)
+    return np.asarray(
+        beta * _std_normal_cdf(beta) * np.sqrt(2.0 * np.pi) * np.exp(0.5 * beta * beta)
+    )
+
+
+def _bisect_beta(odds: float) -> float:
+    """β with ``_wait_odds(β)`` = odds (it grows with β)."""
+    low, high = 0.0, 30.0
+    for _ in range(60):
+        mid = 0.5 * (low + high)
+        low, high = (mid, high) if float(_wait_odds(np.array(mid))) < odds else (low, mid)
+    return 0.5 * (low + high)
+
+
+_STAFFING_BETA = _bisect_beta(1.0 / (1.0 - QUEUE_QUANTILE) - 1.0)
+"""β at which P(wait) itself is 1 − q (≈ 2.37 for q = 0.99): no headroom beyond β √c."""
+_HEADROOM_STEPS = 18
+"""Bisection steps of ``_headroom``: the bracket (at most β √c ≈ 150 slots at 4,096) is
+cut to well under a hundredth of a slot."""
+
+
 def _headroom(slots: FloatArray, ratio: FloatArray) -> FloatArray:
     """Idle slots H an M/M/c queue with c = ``slots`` needs so that the wait exceeds
     t only with probability 1 − q, ``ratio`` = S / t:  H / ratio = ln(P(wait) / (1 − q)).
     P(wait) = 1 / (1 + β Φ(β) / φ(β)), β = H / √c (Halfin–Whitt); the left side grows and
-    the right falls with H, so bisection on [0, ratio · ln(1/(1 − q))] finds the root."""
+    the right falls with H, so the root lies in [0, min(ratio · ln(1/(1 − q)), β* √c)]
+    (β*: P(wait) = 1 − q) and bisection finds it."""
     tail = np.log(1.0 / (1.0 - QUEUE_QUANTILE))
-    high = ratio * tail
-    low = np.zeros_like(high)
     root = np.sqrt(slots)
-    for _ in range(30):
+    high = np.minimum(ratio * tail, _STAFFING_BETA * root)
+    low = np.zeros_like(high)
+    for _ in range(_HEADROOM_STEPS):
         mid = 0.5 * (low + high)
-        beta = np.minimum(mid / root, 30.0)
-        odds = beta * _std_normal_cdf(beta) * np.sqrt(2.0 * np.pi) * np.exp(0.5 * beta * beta)
-        excess = mid / ratio + np.log1p(odds) - tail
-        low = np.where(excess < 0, mid, low)
-        high = np.where(excess < 0, high, mid)
+        below = mid / ratio + np.log1p(_wait_odds(mid / root)) < tail
+        low = np.where(below, mid, low)
+        high = np.where(below, high, mid)
     return np.asarray(0.5 * (low + high))
 
 
