@@ -1,6 +1,8 @@
-"""One version, from pyproject.toml, everywhere."""
+"""One version, written in tokentco/_version.py (pyproject.toml reads it), everywhere."""
 
+import ast
 import tomllib
+from importlib.metadata import version
 from pathlib import Path
 
 import tokentco
@@ -10,12 +12,30 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _pyproject_version() -> str:
+    """The version setuptools gives the package: pyproject's own, or the attribute its
+    ``[tool.setuptools.dynamic]`` names (read from the source, as setuptools reads it)."""
     with open(ROOT / "pyproject.toml", "rb") as handle:
-        return str(tomllib.load(handle)["project"]["version"])
+        config = tomllib.load(handle)
+    if "version" in config["project"]:
+        return str(config["project"]["version"])
+    assert "version" in config["project"].get("dynamic", [])
+    module, _, name = config["tool"]["setuptools"]["dynamic"]["version"]["attr"].rpartition(".")
+    source = ROOT / "desktop" / Path(*module.split(".")).with_suffix(".py")
+    for node in ast.parse(source.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            return str(ast.literal_eval(node.value))
+    raise AssertionError(f"{name} not found in {source}")
 
 
 def test_package_version_is_the_pyproject_version() -> None:
     assert tokentco.__version__ == _pyproject_version()
+
+
+def test_installed_metadata_has_the_same_version() -> None:
+    # what the PyInstaller spec and the installers' file names read
+    assert version("tokentco") == tokentco.__version__
 
 
 def test_version_flag_prints_it(capsys) -> None:
