@@ -42,6 +42,7 @@ from tokentco.engine.points import (
     Status,
     _plan_request,
     load_target,
+    scenario_problem,
 )
 from tokentco.engine.results import Binding, BoolArray, FloatArray, IntArray, Sweep
 from tokentco.engine.terms import CaseTerms, ModelTerms, stack_cases, stack_models
@@ -126,6 +127,8 @@ class PointColumns:
             if any(p for _, p in memo.values()):
                 said = {t: p for t, (_, p) in memo.items()}
                 problems[name] = list(map(said.__getitem__, cells))
+        scenario = text("concurrency_or_scenario")
+        problems["concurrency_or_scenario"] = _mapped(scenario, size, scenario_problem)
         joined = [""] * size
         for index in {i for said in problems.values() for i, p in enumerate(said) if p}:
             joined[index] = "; ".join(p for said in problems.values() if (p := said[index]))
@@ -146,7 +149,7 @@ class PointColumns:
             pp=integer("pp"),
             isl=numbers["isl"],
             osl=numbers["osl"],
-            scenario=text("concurrency_or_scenario"),
+            scenario=scenario,
             latency_constraint=text("latency_constraint"),
             disaggregated=_mapped(
                 column("disaggregated"), size, lambda t: t.strip().lower().startswith("yes")

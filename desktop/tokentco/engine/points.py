@@ -20,7 +20,11 @@ keeps its best point that honours its load semantics:
   replica). Reading N as a ceiling for the whole deployment (best point at the row's
   interactivity with at most N in flight) was tried and fits worse out of sample (LOSO
   p90 ≈ 70 % vs ≈ 52 %): for the AMD and gpt-oss rows, N × tok/s/user ÷ tok/s/GPU gives
-  the GPUs of one replica (≈ 8.5 and ≈ 4), so N is per replica there.
+  the GPUs of one replica (≈ 8.5 and ≈ 4), so N is per replica there;
+- a bare number ("64"), "64 users", "64 sequences" or "concurrency 64" in the
+  ``concurrency_or_scenario`` column is the same fixed concurrency, not a description;
+- any other text there (or none) is a description of the run: the row is estimated at
+  maximum throughput within its ``latency_constraint``.
 """
 
 import re
@@ -153,6 +157,9 @@ class PointRequest:
 
         disagg = (row.get("disaggregated") or "").strip().lower()
         spec = (row.get("spec_decoding") or "").strip().lower()
+        scenario = (row.get("concurrency_or_scenario") or "").strip()
+        if said := scenario_problem(scenario):
+            problems.append(said)
         return cls(
             id=(row.get("id") or "").strip(),
             hardware_id=(row.get("hardware") or "").strip(),
@@ -165,7 +172,7 @@ class PointRequest:
             pp=integer("pp"),
             isl=number("isl"),
             osl=number("osl"),
-            scenario=(row.get("concurrency_or_scenario") or "").strip(),
+            scenario=scenario,
             latency_constraint=(row.get("latency_constraint") or "").strip(),
             disaggregated=disagg.startswith("yes"),
             spec_decoding=spec not in ("", "no", "none"),
@@ -211,7 +218,21 @@ class LoadTarget:
 _TTFT = re.compile(r"TTFT[^<;]*<=\s*([\d.]+)\s*ms", re.IGNORECASE)
 _TPOT = re.compile(r"TPOT[^<;]*<=\s*([\d.]+)\s*ms", re.IGNORECASE)
 _USER = re.compile(r"([\d.]+)\s*tok(?:ens)?/s/user", re.IGNORECASE)
-_CONC = re.compile(r"~?\s*(\d+)\s+concurrent", re.IGNORECASE)
+_CONC = re.compile(
+    r"~?\s*(\d+)\s+(?:concurrent|users\b|sequences\b)"  # "~64 concurrent requests", "64 users"
+    r"|^\s*~?\s*(\d+)\s*$"  # a bare number: the column's "concurrency" reading
+    r"|concurrency\s*[=:]?\s*(\d+)",  # "concurrency 64", "concurrency=64"
+    re.IGNORECASE,
+)
+
+
+def scenario_problem(scenario: str) -> str:
+    """Why a ``concurrency_or_scenario`` text cannot be used ("" when it can): a fixed
+    concurrency below one sequence (e.g. "0") would otherwise be read as no concurrency."""
+    conc = _CONC.search(scenario)
+    if conc and float(next(g for g in conc.groups() if g)) < 1:
+        return f"concurrency_or_scenario {scenario!r}: a concurrency must be at least 1"
+    return ""
 
 
 def load_target(scenario: str, constraint: str) -> LoadTarget:
@@ -228,7 +249,7 @@ def load_target(scenario: str, constraint: str) -> LoadTarget:
     if user and float(user.group(1)) > 0:
         min_user = float(user.group(1))
     conc = _CONC.search(scenario)
-    concurrency = float(conc.group(1)) if conc else None
+    concurrency = float(next(g for g in conc.groups() if g)) if conc else None
     return LoadTarget(
         max_ttft_ms=float(ttft.group(1)) / ttft_tail if ttft else None,
         min_tokens_per_s_per_user=min_user,
