@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar, overload
 
 import pyqtgraph as pg
 from pyqtgraph import exporters
+from pyqtgraph.graphicsItems.ViewBox.ViewBoxMenu import ViewBoxMenu
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
@@ -154,6 +155,34 @@ class Drawn(Generic[T]):
         chart.__dict__[self.slot] = value
 
 
+class LazyMenuViewBox(pg.ViewBox):
+    """A view box whose right-click menu (View All, the axis and mouse-mode panels) is built
+    when it is first asked for, not with the box: pyqtgraph builds one for every plot at
+    construction, about a tenth of building the window, and most are never opened.
+
+    The menu is the same: enabled by default, shown on a right click and listed when an
+    item inside the box raises its own context menu."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        enabled = kwargs.pop("enableMenu", True)
+        super().__init__(*args, enableMenu=False, **kwargs)
+        self.state["enableMenu"] = enabled
+
+    def _applyMenuEnabled(self) -> None:
+        if not self.menuEnabled() and self.menu is not None:
+            super()._applyMenuEnabled()  # disabling drops a built menu, as pyqtgraph does
+
+    def getMenu(self, ev: Any) -> Any:
+        if self.menu is None and self.menuEnabled():
+            self.menu = ViewBoxMenu(self)
+            self.updateViewLists()
+        return self.menu
+
+    def getContextMenus(self, event: Any) -> Any:
+        menu = self.getMenu(event)
+        return menu.actions() if menu is not None else []
+
+
 LEGEND_SPACING_PX = 14
 LEGEND_MARGIN_PX = 24
 """The chart's side margins and the legend's own."""
@@ -217,7 +246,7 @@ class Chart(QWidget):
             axes["left"] = left
         if bottom is not None:
             axes["bottom"] = bottom
-        plot = self.view.addPlot(row=row, col=col, axisItems=axes)
+        plot = self.view.addPlot(row=row, col=col, axisItems=axes, viewBox=LazyMenuViewBox())
         set_title(plot, title or self.title, self.description)
         Grid(plot)
         plot.setMenuEnabled(True)
