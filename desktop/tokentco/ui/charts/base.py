@@ -163,6 +163,8 @@ class LazyMenuViewBox(pg.ViewBox):
     The menu is the same: enabled by default, shown on a right click and listed when an
     item inside the box raises its own context menu."""
 
+    menu: Any
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         enabled = kwargs.pop("enableMenu", True)
         super().__init__(*args, enableMenu=False, **kwargs)
