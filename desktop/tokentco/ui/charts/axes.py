@@ -111,36 +111,47 @@ class Axis(pg.AxisItem):
 
     def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
         if self.picture is None:
-            pictures: OrderedDict[Any, tuple[QPicture, list[int]]] = self.__dict__.setdefault(
-                "_pictures", OrderedDict()
-            )
-            key = self._picture_key()
-            kept = pictures.get(key)
-            if kept is not None:
-                pictures.move_to_end(key)
-                picture, sizes = kept
-                for size in sizes:  # the text-room bookkeeping drawing the ticks would do
-                    self._updateMaxTextSize(size)  # (it drops self.picture)
-                self.picture = picture
-            else:
-                sizes = []
-                record = self._updateMaxTextSize
-
-                def recording(size: int) -> None:
-                    sizes.append(size)
-                    record(size)
-
-                self.__dict__["_updateMaxTextSize"] = recording  # for this drawing only
-                try:
-                    super().paint(p, opt, widget)  # records self.picture and plays it
-                finally:
-                    del self.__dict__["_updateMaxTextSize"]
-                if self.picture is not None:
-                    pictures[key] = (self.picture, sizes)
-                while len(pictures) > PICTURES_KEPT:
-                    pictures.popitem(last=False)
-                return
+            self.picture = self._current_picture()
         self.picture.play(p)
+
+    def _current_picture(self) -> QPicture:
+        """The ticks as drawn at the current range, size and style: a kept picture (its
+        text-room bookkeeping replayed) or a new recording, as ``AxisItem.paint`` records
+        it (the tick font on the painter, :meth:`generateDrawSpecs`, :meth:`drawPicture`)."""
+        pictures: OrderedDict[Any, tuple[QPicture, list[int]]] = self.__dict__.setdefault(
+            "_pictures", OrderedDict()
+        )
+        key = self._picture_key()
+        kept = pictures.get(key)
+        if kept is not None:
+            pictures.move_to_end(key)
+            picture, kept_sizes = kept
+            for size in kept_sizes:  # the text-room bookkeeping drawing the ticks would do
+                self._updateMaxTextSize(size)  # (it drops self.picture)
+            return picture
+        sizes: list[int] = []
+        record = self._updateMaxTextSize
+
+        def recording(size: int) -> None:
+            sizes.append(size)
+            record(size)
+
+        picture = QPicture()
+        painter = QPainter(picture)
+        self.__dict__["_updateMaxTextSize"] = recording  # for this drawing only
+        try:
+            if self.style["tickFont"]:
+                painter.setFont(self.style["tickFont"])
+            specs = self.generateDrawSpecs(painter)
+            if specs is not None:
+                self.drawPicture(painter, *specs)
+        finally:
+            painter.end()
+            del self.__dict__["_updateMaxTextSize"]
+        pictures[key] = (picture, sizes)
+        while len(pictures) > PICTURES_KEPT:
+            pictures.popitem(last=False)
+        return picture
 
     def setStyle(self, **kwargs: Any) -> None:
         self.__dict__["_style_key"] = None  # the style part of the picture key
@@ -166,6 +177,24 @@ class Axis(pg.AxisItem):
         else:
             self.picture = None
             self.update()
+
+    def fit_text_room(self) -> bool:
+        """Size a left or right axis for its tick labels now; returns whether its width
+        changed.
+
+        pyqtgraph learns the labels' width only while painting them, then widens (or
+        narrows) the axis, lays the plot out again and paints the whole chart a second
+        time. Here the ticks are recorded before the paint (:meth:`_current_picture`, the
+        very picture the paint would record, kept for it), so a plot whose axis changed is
+        laid out once more before its first paint, and an unchanged one paints the kept
+        picture (no extra drawing)."""
+        if self.orientation not in ("left", "right") or not self.style["autoExpandTextSpace"]:
+            return False
+        if not self.isVisible() or self.geometry().height() <= 0:
+            return False
+        before = self.minimumWidth()
+        self._current_picture()
+        return bool(self.minimumWidth() != before)
 
     def tick_span(self) -> tuple[float, float, float]:
         """(low, high, pixels) as the axis passes them to :meth:`tickValues` when painting."""

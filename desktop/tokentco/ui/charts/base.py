@@ -36,6 +36,7 @@ from tokentco.present.labels import LabelParts, OptionLabel, comparison_labels, 
 from tokentco.ui import theme
 from tokentco.ui.charts.axes import (
     TITLE_PT,
+    Axis,
     CategoryAxis,
     NumberAxis,
     fit_title,
@@ -415,6 +416,20 @@ class Chart(QWidget):
                 # apply the new ranges now: pyqtgraph defers the view transform to the paint,
                 # where changing it marks every item dirty again and the view paints twice
                 item.vb.updateMatrix()
+        self.fit_axes()
+
+    def fit_axes(self) -> None:
+        """Left and right axes sized for the new tick labels before the paint
+        (:meth:`Axis.fit_text_room`), and the plots whose axes changed laid out again now:
+        otherwise the first paint of new labels resizes the axis and the chart paints twice."""
+        for plot in self.plots():
+            changed = False
+            for side in ("left", "right"):
+                axis = plot.getAxis(side)
+                if isinstance(axis, Axis) and axis.fit_text_room():
+                    changed = True
+            if changed:
+                plot.layout.activate()
 
     @property
     def pending(self) -> bool:
