@@ -43,3 +43,8 @@ def test_a_concurrency_below_one_is_a_problem_on_both_paths() -> None:
     by_column = PointColumns.from_cells(lambda name: [row.get(name)], 1).request(0)
     assert "concurrency_or_scenario '0': a concurrency must be at least 1" in by_row.problem
     assert by_column == by_row
+
+
+@pytest.mark.parametrize("text", ["-3", "2.5", "1e3", "~-1", "nan", "0"])
+def test_a_number_that_is_not_a_whole_concurrency_is_a_problem(text: str) -> None:
+    assert "concurrency_or_scenario" in scenario_problem(text)

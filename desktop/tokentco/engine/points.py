@@ -158,8 +158,6 @@ class PointRequest:
         disagg = (row.get("disaggregated") or "").strip().lower()
         spec = (row.get("spec_decoding") or "").strip().lower()
         scenario = (row.get("concurrency_or_scenario") or "").strip()
-        if said := scenario_problem(scenario):
-            problems.append(said)
         return cls(
             id=(row.get("id") or "").strip(),
             hardware_id=(row.get("hardware") or "").strip(),
@@ -177,7 +175,8 @@ class PointRequest:
             disaggregated=disagg.startswith("yes"),
             spec_decoding=spec not in ("", "no", "none"),
             source=(row.get("source") or "").strip(),
-            problem="; ".join(problems),
+            # after the numbers' problems (the arguments above are read first)
+            problem="; ".join(filter(None, [*problems, scenario_problem(scenario)])),
         )
 
     @classmethod
@@ -232,7 +231,17 @@ def scenario_problem(scenario: str) -> str:
     conc = _CONC.search(scenario)
     if conc and float(next(g for g in conc.groups() if g)) < 1:
         return f"concurrency_or_scenario {scenario!r}: a concurrency must be at least 1"
+    if not conc and _is_number(scenario.strip().lstrip("~")):  # "-3", "2.5", "1e3"
+        return f"concurrency_or_scenario {scenario!r}: a concurrency is a whole number, at least 1"
     return ""
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def load_target(scenario: str, constraint: str) -> LoadTarget:
