@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tokentco.domain.text import is_number
 from tokentco.io.errors import InputError, Location
 
 if TYPE_CHECKING:
@@ -124,17 +125,9 @@ def csv_safe(value: object) -> str:
     written as a line feed: Python's csv writer (line ends "\n") quotes a field for "\n"
     but not for a lone "\r", which a reader takes for the end of the row."""
     text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_LEADS) and not _is_number(text):
+    if text.startswith(_FORMULA_LEADS) and not is_number(text):
         text = "'" + text
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -11,3 +11,13 @@ def fixed(value: float | None, digits: int = 0, suffix: str = "", missing: str =
     if value is None or not math.isfinite(value):
         return missing
     return f"{value:,.{digits}f}{suffix}"
+
+
+def is_number(text: str) -> bool:
+    """Whether ``float`` reads ``text`` ("nan", "-3" and "1e3" included): a cell that is a
+    number must not be mistaken for a formula or a description."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -44,6 +44,7 @@ from tokentco.domain import (
     SpeculativeDecoding,
     Workload,
 )
+from tokentco.domain.text import is_number
 from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration, engine_family
 from tokentco.engine.efficiency import Efficiency
 from tokentco.engine.estimator import P99_OVER_MEAN_TTFT, sweep
@@ -231,17 +232,9 @@ def scenario_problem(scenario: str) -> str:
     conc = _CONC.search(scenario)
     if conc and float(next(g for g in conc.groups() if g)) < 1:
         return f"concurrency_or_scenario {scenario!r}: a concurrency must be at least 1"
-    if not conc and _is_number(scenario.strip().lstrip("~")):  # "-3", "2.5", "1e3"
+    if not conc and is_number(scenario.strip().lstrip("~")):  # "-3", "2.5", "1e3"
         return f"concurrency_or_scenario {scenario!r}: a concurrency is a whole number, at least 1"
     return ""
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def load_target(scenario: str, constraint: str) -> LoadTarget:
