@@ -160,3 +160,19 @@ def test_imports_frozen_pauses_collection_and_freezes() -> None:
     )
     assert "AUTO False True True" in out
     assert "OFF False 0" in out
+
+
+def test_importing_the_package_reads_no_distribution_metadata() -> None:
+    """``tokentco.__version__`` is written in the source (tokentco/_version.py): importing
+    the package scans no installed distribution's metadata (15–40 ms of every start)."""
+    out = run(
+        """
+        import sys
+        import tokentco
+        from tokentco._version import __version__
+        print("METADATA", "importlib.metadata" in sys.modules)
+        print("SAME", tokentco.__version__ == __version__)
+        """
+    )
+    assert "METADATA False" in out
+    assert "SAME True" in out
