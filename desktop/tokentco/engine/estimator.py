@@ -469,11 +469,13 @@ def _headroom(slots: FloatArray, ratio: FloatArray) -> FloatArray:
     root = np.sqrt(slots)
     high = np.minimum(ratio * tail, _STAFFING_BETA * root)
     low = np.zeros_like(high)
-    for _ in range(_HEADROOM_STEPS):
-        mid = 0.5 * (low + high)
+    mid = np.empty_like(high)
+    for _ in range(_HEADROOM_STEPS):  # in place: the same floats as np.where, no new arrays
+        np.add(low, high, out=mid)
+        mid *= 0.5
         below = mid / ratio + np.log1p(_wait_odds(mid / root)) < tail
-        low = np.where(below, mid, low)
-        high = np.where(below, high, mid)
+        np.copyto(low, mid, where=below)
+        np.copyto(high, mid, where=~below)
     return np.asarray(0.5 * (low + high))
 
 
