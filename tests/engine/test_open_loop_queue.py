@@ -7,9 +7,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import one_case
 
-from tokentco.domain import ServingOptions, Workload
-from tokentco.engine.efficiency import DEFAULT_EFFICIENCY
 from tokentco.engine.estimator import (
     QUEUE_QUANTILE,
     _expert_activation_bytes,
@@ -19,30 +18,11 @@ from tokentco.engine.estimator import (
 )
 from tokentco.engine.point_groups import plan_points_grouped
 from tokentco.engine.points import PointRequest, plan_points
-from tokentco.engine.terms import CaseTerms, ModelTerms, case_row, model_terms, stack_cases
+from tokentco.engine.terms import ModelTerms, model_terms
 from tokentco.io.bundled import bundled_catalogue
 
 CAT = bundled_catalogue()
 LEVELS = np.geomspace(1, 4096, 40)
-
-
-def _case(
-    hardware: str = "h200-sxm",
-    model: str = "llama-3.3-70b",
-    layout: tuple[int, int, int, int] = (8, 8, 1, 1),
-    isl: int = 1024,
-    osl: int = 1024,
-    ttft_limit_s: float = 0.0,
-) -> tuple[CaseTerms, ModelTerms]:
-    row = case_row(
-        CAT.accelerators[hardware],
-        ServingOptions(),
-        Workload(isl_tokens=isl, osl_tokens=osl),
-        layout,
-        DEFAULT_EFFICIENCY,
-    )
-    row["queue_ttft_s"] = ttft_limit_s
-    return stack_cases([row]), model_terms(CAT.models[model])
 
 
 def _wait_tail(headroom: np.ndarray, slots: np.ndarray, ratio: np.ndarray) -> np.ndarray:
@@ -82,7 +62,7 @@ def test_headroom_is_square_root_staffing_when_the_budget_is_short() -> None:
 
 
 def test_closed_loop_cases_are_untouched() -> None:
-    case, terms = _case()
+    case, terms = one_case()
     plain = sweep(case, terms, LEVELS)
     also = sweep(replace(case, queue_ttft_s=np.zeros(1)), terms, LEVELS)
     assert np.array_equal(plain.output_tokens_per_s_per_gpu, also.output_tokens_per_s_per_gpu)
@@ -96,8 +76,8 @@ def test_closed_loop_cases_are_untouched() -> None:
     limit_s=st.floats(0.2, 20.0),
 )
 def test_open_loop_carries_less_than_its_cap(hardware: str, model: str, limit_s: float) -> None:
-    closed_case, terms = _case(hardware, model, (8, 8, 1, 1), 512, 512)
-    open_case, _ = _case(hardware, model, (8, 8, 1, 1), 512, 512, ttft_limit_s=limit_s)
+    closed_case, terms = one_case(hardware, model, (8, 8, 1, 1), 512, 512)
+    open_case, _ = one_case(hardware, model, (8, 8, 1, 1), 512, 512, ttft_limit_s=limit_s)
     closed = sweep(closed_case, terms, LEVELS)
     opened = sweep(open_case, terms, LEVELS)
     ok = closed.feasible & np.isfinite(opened.ttft_ms)
@@ -113,7 +93,7 @@ def test_open_loop_carries_less_than_its_cap(hardware: str, model: str, limit_s:
 def test_a_tighter_ttft_limit_costs_throughput() -> None:
     out = []
     for limit in (0.3, 0.6, 2.0, 10.0):
-        case, terms = _case("h200-sxm", "llama-3.3-70b", (8, 8, 1, 1), 512, 512, limit)
+        case, terms = one_case("h200-sxm", "llama-3.3-70b", (8, 8, 1, 1), 512, 512, limit)
         result = sweep(case, terms, np.array([64.0, 256.0, 1024.0]))
         out.append(result.output_tokens_per_s_per_gpu[0])
     table = np.array(out)
@@ -123,14 +103,14 @@ def test_a_tighter_ttft_limit_costs_throughput() -> None:
 
 
 def test_a_limit_the_prefill_alone_breaks_is_infeasible() -> None:
-    case, terms = _case("h200-sxm", "llama-3.3-70b", (8, 8, 1, 1), 8192, 256, ttft_limit_s=0.001)
+    case, terms = one_case("h200-sxm", "llama-3.3-70b", (8, 8, 1, 1), 8192, 256, ttft_limit_s=0.001)
     result = sweep(case, terms, LEVELS)
     assert np.all(np.isinf(result.ttft_ms))
 
 
 def test_large_caps_with_loose_limits_lose_little() -> None:
-    closed_case, terms = _case("h200-sxm", "llama-3.1-8b", (1, 1, 1, 1), 256, 256)
-    open_case, _ = _case("h200-sxm", "llama-3.1-8b", (1, 1, 1, 1), 256, 256, ttft_limit_s=60.0)
+    closed_case, terms = one_case("h200-sxm", "llama-3.1-8b", (1, 1, 1, 1), 256, 256)
+    open_case, _ = one_case("h200-sxm", "llama-3.1-8b", (1, 1, 1, 1), 256, 256, ttft_limit_s=60.0)
     level = np.array([1024.0])
     closed = sweep(closed_case, terms, level).output_tokens_per_s_per_gpu[0, 0]
     opened = sweep(open_case, terms, level)
@@ -184,7 +164,7 @@ def test_server_rows_queue_and_benchmark_rows_do_not(grouped: bool) -> None:
 def test_expert_activation_traffic() -> None:
     dense = model_terms(CAT.models["llama-3.3-70b"])
     moe = model_terms(CAT.models["qwen3-30b-a3b"])
-    case, _ = _case("b200", "qwen3-30b-a3b", (8, 1, 8, 1))
+    case, _ = one_case("b200", "qwen3-30b-a3b", (8, 1, 8, 1))
     c = {n: getattr(case, n)[:, None] for n in case.__dataclass_fields__}
 
     def of(terms: ModelTerms) -> tuple[np.ndarray, np.ndarray]:
@@ -203,7 +183,7 @@ def test_expert_activation_traffic() -> None:
 def test_expert_activation_traffic_slows_a_large_moe_batch() -> None:
     # the decode step of an MoE model at a large batch is longer with the traffic than its
     # weights, KV and FLOPs alone give: compare against the same step with act bytes ~0
-    case, terms = _case("b200", "qwen3-30b-a3b", (1, 1, 1, 1), 1024, 1024)
+    case, terms = one_case("b200", "qwen3-30b-a3b", (1, 1, 1, 1), 1024, 1024)
     level = np.array([512.0])
     with_traffic = sweep(case, terms, level).tpot_ms[0, 0]
     without = sweep(replace(case, act_bytes=np.array([1e-9])), terms, level).tpot_ms[0, 0]

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import one_case
 
 from tokentco.domain import Precision, ServingOptions, SpeculativeDecoding, Workload
 from tokentco.engine import economics
@@ -23,25 +24,6 @@ from tokentco.io.bundled import bundled_catalogue
 
 CAT = bundled_catalogue()
 LEVELS = np.geomspace(1, 4096, 40)
-
-
-def _case(
-    hardware: str = "h200-sxm",
-    model: str = "llama-3.3-70b",
-    layout: tuple[int, int, int, int] = (8, 8, 1, 1),
-    isl: int = 1024,
-    osl: int = 1024,
-    **serving: object,
-) -> tuple[CaseTerms, ModelTerms]:
-    opts = ServingOptions(**serving)  # type: ignore[arg-type]
-    row = case_row(
-        CAT.accelerators[hardware],
-        opts,
-        Workload(isl_tokens=isl, osl_tokens=osl),
-        layout,
-        DEFAULT_EFFICIENCY,
-    )
-    return stack_cases([row]), model_terms(CAT.models[model])
 
 
 def _columns(case: CaseTerms, model: ModelTerms) -> tuple[dict, dict]:
@@ -65,7 +47,7 @@ MODELS = ["llama-3.1-8b", "llama-3.3-70b", "mixtral-8x7b", "deepseek-r1", "qwen3
 def test_memory_bound_respected(hardware: str, model: str, gpus: int, isl: int, osl: int) -> None:
     spec = CAT.models[model]
     layout = (gpus, gpus, gpus if spec.moe else 1, 1)
-    case, terms = _case(hardware, model, layout, isl, osl)
+    case, terms = one_case(hardware, model, layout, isl, osl)
     result = sweep(case, terms, LEVELS)
     usable = CAT.accelerators[hardware].memory_gb * USABLE_HBM_FRACTION
     feasible = result.feasible
@@ -75,7 +57,7 @@ def test_memory_bound_respected(hardware: str, model: str, gpus: int, isl: int, 
 @settings(max_examples=40, deadline=None)
 @given(model=st.sampled_from(["mixtral-8x7b", "deepseek-r1", "qwen3-30b-a3b", "gpt-oss-120b"]))
 def test_moe_never_reads_more_than_all_experts(model: str) -> None:
-    case, terms = _case("gb200", model, (8, 1, 8, 1), isl=1, osl=1)
+    case, terms = one_case("gb200", model, (8, 1, 8, 1), isl=1, osl=1)
     case = replace(case, eta_mem=np.ones(1))
     c, m = _columns(case, terms)
     batch = np.geomspace(1, 1e6, 30)[None, :]
@@ -100,7 +82,7 @@ def test_moe_never_reads_more_than_all_experts(model: str) -> None:
 )
 def test_more_bandwidth_is_never_slower(hardware: str, model: str, factor: float) -> None:
     spec = CAT.models[model]
-    case, terms = _case(hardware, model, (8, 8, 8 if spec.moe else 1, 1))
+    case, terms = one_case(hardware, model, (8, 8, 8 if spec.moe else 1, 1))
     base = sweep(case, terms, LEVELS)
     faster = sweep(replace(case, bw_bytes_s=case.bw_bytes_s * factor), terms, LEVELS)
     ok = base.feasible
@@ -118,8 +100,8 @@ def test_spec_decoding_tokens_per_step(alpha: float, k: int) -> None:
 
 def test_spec_decoding_speeds_up_a_small_batch() -> None:
     on = SpeculativeDecoding(enabled=True, draft_tokens=3, acceptance_rate=0.7)
-    plain, terms = _case("h200-sxm", "llama-3.3-70b")
-    spec, _ = _case("h200-sxm", "llama-3.3-70b", speculative=on)
+    plain, terms = one_case("h200-sxm", "llama-3.3-70b")
+    spec, _ = one_case("h200-sxm", "llama-3.3-70b", speculative=on)
     a, b = sweep(plain, terms, np.array([1.0])), sweep(spec, terms, np.array([1.0]))
     gain = float(b.tokens_per_s_per_user[0, 0] / a.tokens_per_s_per_user[0, 0])
     # memory-bound at batch 1: the verify step costs about one step, emits ≈2.5 tokens
@@ -146,8 +128,8 @@ def test_spec_gain_is_bounded_by_accepted_length_and_falls_with_batch(
         enabled=True, draft_tokens=k, acceptance_rate=alpha, draft_cost_fraction=draft_cost
     )
     layout = (8, 8, 8 if CAT.models[model].moe else 1, 1)
-    plain, terms = _case(hardware, model, layout)
-    spec, _ = _case(hardware, model, layout, speculative=on)
+    plain, terms = one_case(hardware, model, layout)
+    spec, _ = one_case(hardware, model, layout, speculative=on)
     batches = np.geomspace(1, 8192, 60)
     a, b = sweep(plain, terms, batches), sweep(spec, terms, batches)
     ok = a.feasible & b.feasible
@@ -168,8 +150,8 @@ def test_spec_gain_is_bounded_by_accepted_length_and_falls_with_batch(
 
 def test_spec_gain_reaches_one_at_large_batch() -> None:
     on = SpeculativeDecoding(enabled=True, draft_tokens=3, acceptance_rate=0.7)
-    plain, terms = _case("h200-sxm", "llama-3.1-8b", (1, 1, 1, 1), 128, 128)
-    spec, _ = _case("h200-sxm", "llama-3.1-8b", (1, 1, 1, 1), 128, 128, speculative=on)
+    plain, terms = one_case("h200-sxm", "llama-3.1-8b", (1, 1, 1, 1), 128, 128)
+    spec, _ = one_case("h200-sxm", "llama-3.1-8b", (1, 1, 1, 1), 128, 128, speculative=on)
     batches = np.array([1.0, 1024.0])
     a, b = sweep(plain, terms, batches), sweep(spec, terms, batches)
     assert a.binding[0, 1] == Binding.COMPUTE
@@ -183,11 +165,11 @@ def test_spec_draft_passes_cap_the_gain_at_high_interactivity() -> None:
     drafting more positions than acceptance sustains buys less per-user speed than the
     accepted length alone: with α = 0.5 drafting 8 instead of 2 adds only 0.24 expected
     tokens per step but six more draft passes, and the per-user speed falls."""
-    plain, terms = _case("b200", "deepseek-r1", (8, 8, 8, 1))
+    plain, terms = one_case("b200", "deepseek-r1", (8, 8, 8, 1))
     speeds = []
     for k in (2, 8):
         on = SpeculativeDecoding(enabled=True, draft_tokens=k, acceptance_rate=0.5)
-        spec, _ = _case("b200", "deepseek-r1", (8, 8, 8, 1), speculative=on)
+        spec, _ = one_case("b200", "deepseek-r1", (8, 8, 8, 1), speculative=on)
         speeds.append(float(sweep(spec, terms, np.array([1.0])).tokens_per_s_per_user[0, 0]))
     base = float(sweep(plain, terms, np.array([1.0])).tokens_per_s_per_user[0, 0])
     assert speeds[1] < speeds[0]
@@ -195,8 +177,8 @@ def test_spec_draft_passes_cap_the_gain_at_high_interactivity() -> None:
 
 
 def test_disaggregation_trades_ttft_for_tpot() -> None:
-    agg, terms = _case("h200-sxm", "llama-3.3-70b", isl=8000, osl=500)
-    dis, _ = _case("h200-sxm", "llama-3.3-70b", isl=8000, osl=500, disaggregated=True)
+    agg, terms = one_case("h200-sxm", "llama-3.3-70b", isl=8000, osl=500)
+    dis, _ = one_case("h200-sxm", "llama-3.3-70b", isl=8000, osl=500, disaggregated=True)
     a, d = sweep(agg, terms, LEVELS), sweep(dis, terms, LEVELS)
     # aggregated decode stalls behind interleaved prefill; disaggregated does not
     assert np.all(d.tpot_ms < a.tpot_ms)
@@ -215,7 +197,7 @@ def test_disaggregation_trades_ttft_for_tpot() -> None:
 
 
 def test_capacity_bounds_concurrency() -> None:
-    case, terms = _case("h100-sxm", "llama-3.3-70b", (2, 2, 1, 1), isl=8000, osl=8000)
+    case, terms = one_case("h100-sxm", "llama-3.3-70b", (2, 2, 1, 1), isl=8000, osl=8000)
     case = replace(case, max_batch_per_rank=np.array([1e9]), max_concurrency=np.array([1e9]))
     result = sweep(case, terms, np.array([1.0, 1e5]))
     assert result.concurrency[0, 1] < 1e5
@@ -224,7 +206,7 @@ def test_capacity_bounds_concurrency() -> None:
 
 
 def test_tp_outside_scaleup_domain_costs_more() -> None:
-    inside, terms = _case("h100-sxm", "llama-3.1-405b", (8, 8, 1, 1))
+    inside, terms = one_case("h100-sxm", "llama-3.1-405b", (8, 8, 1, 1))
     outside = replace(inside, scaleup_gpus=np.array([4.0]))  # same layout spans two domains
     c_in, m = _columns(inside, terms)
     c_out, _ = _columns(outside, terms)
@@ -277,7 +259,7 @@ def test_usd_per_mtok_falls_with_throughput_and_doubles_at_half_utilization(
 
 
 def test_attention_runs_at_kv_precision_not_fp4() -> None:
-    fp4, _ = _case(
+    fp4, _ = one_case(
         "b200",
         "deepseek-r1",
         weight_precision=Precision.FP4,
@@ -292,8 +274,8 @@ def test_attention_runs_at_kv_precision_not_fp4() -> None:
 def test_pipeline_parallel_saves_capacity_not_bandwidth() -> None:
     """At batch 1 a PP=8 replica streams a full weight copy per token, like one GPU; TP=8
     splits the bytes eight ways, so its token is much faster."""
-    pp_case, model = _case(layout=(8, 1, 1, 8), tp=1, pp=8)
-    tp_case, _ = _case(layout=(8, 8, 1, 1), tp=8)
+    pp_case, model = one_case(layout=(8, 1, 1, 8), tp=1, pp=8)
+    tp_case, _ = one_case(layout=(8, 8, 1, 1), tp=8)
     one = np.ones((1, 1))
     pp_user = sweep(pp_case, model, one).tokens_per_s_per_user[0, 0]
     tp_user = sweep(tp_case, model, one).tokens_per_s_per_user[0, 0]
@@ -303,7 +285,7 @@ def test_pipeline_parallel_saves_capacity_not_bandwidth() -> None:
 def test_per_sequence_overhead_grows_with_batch_per_rank() -> None:
     """The per-sequence cost is paid per attention rank: more sequences per rank, longer
     steps, whatever the bandwidth and FLOPS."""
-    case, model = _case()
+    case, model = one_case()
     free = replace(case, seq_overhead_s=np.zeros(1))
     costly = replace(case, seq_overhead_s=np.full(1, 50e-6))
     batch = np.array([256.0])
@@ -322,12 +304,12 @@ def test_emulated_fp4_weights_stream_at_the_native_element_rate() -> None:
         "kv_precision": Precision.FP8,
     }
     for hardware, native in (("mi325x", False), ("h200-sxm", False), ("b200", True)):
-        case, _ = _case(hardware=hardware, model="gpt-oss-120b", layout=(4, 4, 4, 1), **fp4)
+        case, _ = one_case(hardware=hardware, model="gpt-oss-120b", layout=(4, 4, 4, 1), **fp4)
         assert case.weight_bytes[0] == Precision.FP4.bytes_per_element
         expected = Precision.FP4 if native else Precision.FP8
         assert case.weight_read_bytes[0] == expected.bytes_per_element
-    emulated, model = _case(hardware="mi325x", model="gpt-oss-120b", layout=(4, 4, 4, 1), **fp4)
-    native_fp8, _ = _case(
+    emulated, model = one_case(hardware="mi325x", model="gpt-oss-120b", layout=(4, 4, 4, 1), **fp4)
+    native_fp8, _ = one_case(
         hardware="mi325x",
         model="gpt-oss-120b",
         layout=(4, 4, 4, 1),
@@ -345,7 +327,7 @@ def test_emulated_fp4_weights_stream_at_the_native_element_rate() -> None:
 def test_variable_output_lengths_lengthen_the_mean_decode_context() -> None:
     """Long requests stay in the batch longer (length-biased sampling): with cv of the output
     length > 0 a decode step reads more KV and is slower; prefill and capacity do not move."""
-    fixed, model = _case(model="llama-3.1-8b", layout=(1, 1, 1, 1), isl=512, osl=2048)
+    fixed, model = one_case(model="llama-3.1-8b", layout=(1, 1, 1, 1), isl=512, osl=2048)
     spread = replace(fixed, osl_spread=np.array([2.0]))
     a, b = sweep(fixed, model, LEVELS), sweep(spread, model, LEVELS)
     assert np.all(b.tpot_ms > a.tpot_ms)
@@ -364,7 +346,7 @@ def test_variable_output_lengths_lengthen_the_mean_decode_context() -> None:
 
 
 def _expert_compute_per_token(ep: int, batches: np.ndarray) -> np.ndarray:
-    case, model = _case(model="qwen3-30b-a3b", layout=(8, 1, ep, 1))
+    case, model = one_case(model="qwen3-30b-a3b", layout=(8, 1, ep, 1))
     c, m = _columns(case, model)
     dp = c["gpus"] / (c["tp"] * c["pp"])
     big = np.full((1, 1), 1e12)
