@@ -36,6 +36,7 @@ from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration
 from tokentco.engine.results import Comparison, OptionResult
 from tokentco.engine.sensitivity import TornadoBar, tornado
 from tokentco.engine.stages import (
+    KeyHashes,
     OptionSweep,
     WinnerOdds,
     comparison_stage,
@@ -96,6 +97,7 @@ class Recomputer:
         self._sweeps: OrderedDict[Hashable, OptionSweep] = OrderedDict()
         self._results: dict[str, tuple[tuple[object, ...], OptionResult]] = {}
         self._odds = WinnerOdds()
+        self._hashes = KeyHashes()
         self._imported: Catalogue | None = None
         self._catalogue = bundled
         self._measured_for: tuple[Catalogue, str] | None = None
@@ -153,7 +155,7 @@ class Recomputer:
                 continue
             serving = project.serving_for(option)
             pool = measured.get(accelerator.id, [])
-            key = sweep_key(model, accelerator, serving, workload, option, pool)
+            key = sweep_key(model, accelerator, serving, workload, option, pool, self._hashes)
             variants = want_variants and option.id == selected
             system = _system_id(catalogue, option, offer.system_id, accelerator.id)
             money = (

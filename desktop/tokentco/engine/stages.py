@@ -108,13 +108,17 @@ def sweep_key(
     workload: Workload,
     option: ComparisonOption,
     measured: Sequence[MeasuredPoint],
+    hashes: "KeyHashes | None" = None,
 ) -> Hashable:
     """Everything one option's sweep reads, as a hashable value (the sweep cache's key).
 
     Utilization and every money input are left out on purpose — the estimator never sees
     them — as are the workload's token basis (an economics choice). ``measured`` is the
-    model's measurements of this hardware, which can anchor the option."""
-    kept = without_utilization(serving)
+    model's measurements of this hardware, which can anchor the option. ``hashes`` (the
+    caller's, kept between edits) remembers the rows' hashes; without it they are hashed
+    afresh."""
+    hashes = hashes or KeyHashes()
+    kept = hashes.without_utilization(serving)
     load = (
         workload.isl_tokens,
         workload.osl_tokens,
@@ -128,7 +132,7 @@ def sweep_key(
     parts = (model, accelerator, kept, load, option.use_measured, anchors)
     # the hash of a pydantic row walks every field, and the cache hashes a key several
     # times per edit: hashed once here, each row's hash looked up by identity
-    hashed = (_hash_of(model), _hash_of(accelerator), _hash_of(kept), load, anchors)
+    hashed = (hashes.of(model), hashes.of(accelerator), hashes.of(kept), load, anchors)
     return SweepKey(parts, hash(hashed))
 
 
@@ -153,23 +157,34 @@ class SweepKey:
         return f"SweepKey{self.parts!r}"
 
 
-_HASHES: dict[int, tuple[object, int]] = {}
-"""id → (object, its hash) of the rows keys were made of lately (the object is held, so
-its id is not reused while it is here)."""
+class KeyHashes:
+    """The hashes of the rows :func:`sweep_key` was given lately, by identity, and the last
+    serving stack's tuple: the hash of a pydantic row walks every field, and a sweep cache
+    hashes each option's key on every edit. Owned by one cache (not thread-safe)."""
 
+    def __init__(self) -> None:
+        self._hashes: dict[int, tuple[object, int]] = {}
+        """id → (object, its hash); the object is held, so its id is not reused here."""
+        self._serving: tuple[ServingOptions, tuple[object, ...]] | None = None
 
-def _hash_of(value: object) -> int:
-    found = _HASHES.get(id(value))
-    if found is not None and found[0] is value:
-        return found[1]
-    if len(_HASHES) >= 1024:
-        _HASHES.clear()
-    hashed = hash(value)
-    _HASHES[id(value)] = (value, hashed)
-    return hashed
+    def of(self, value: object) -> int:
+        found = self._hashes.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        if len(self._hashes) >= 1024:
+            self._hashes.clear()
+        hashed = hash(value)
+        self._hashes[id(value)] = (value, hashed)
+        return hashed
 
-
-_LAST_SERVING: list[tuple[ServingOptions, tuple[object, ...]]] = []
+    def without_utilization(self, serving: ServingOptions) -> tuple[object, ...]:
+        """:func:`without_utilization`, the same tuple object for the same stack as the
+        last call (options share one), so its hash is looked up by identity."""
+        if self._serving is not None and self._serving[0] is serving:
+            return self._serving[1]
+        kept = without_utilization(serving)
+        self._serving = (serving, kept)
+        return kept
 
 
 def measured_by_hardware(catalogue: Catalogue, model_id: str) -> dict[str, list[MeasuredPoint]]:
@@ -337,14 +352,8 @@ def economics_stage(
 
 
 def without_utilization(serving: ServingOptions) -> tuple[object, ...]:
-    """What the sweep reads of a serving stack: its field values but its utilization
-    (the same tuple object for the same stack as the last call: options share one)."""
-    last = _LAST_SERVING[-1] if _LAST_SERVING else None
-    if last is not None and last[0] is serving:
-        return last[1]
-    kept = tuple(v for k, v in serving.__dict__.items() if k != "utilization")
-    _LAST_SERVING[:] = [(serving, kept)]
-    return kept
+    """What the sweep reads of a serving stack: its field values but its utilization."""
+    return tuple(v for k, v in serving.__dict__.items() if k != "utilization")
 
 
 class WinnerOdds:
