@@ -3,6 +3,7 @@ lazy Qt mirrors giving the very objects its copied mirrors would.
 
 Each check runs in a fresh interpreter: the order of first imports is what is tested."""
 
+import json
 import os
 import subprocess
 import sys
@@ -176,3 +177,38 @@ def test_importing_the_package_reads_no_distribution_metadata() -> None:
     )
     assert "METADATA False" in out
     assert "SAME True" in out
+
+
+def test_quick_feature_check_gives_pysides_answers() -> None:
+    """The quick "uses PySide" check marks every module as PySide6's own check does: the
+    feature table of a whole start (window, charts, pyqtgraph) is compared with one made by
+    PySide6's check, and the hook really is replaced."""
+    code = """
+        import json, sys
+        from tokentco.ui import startup
+        if sys.argv[1:] == ["slow"]:
+            startup.quicken_feature_check = lambda: False
+        from tokentco.ui.app import _qt_setup, build_window
+        app = _qt_setup(True)
+        window, _ = build_window(None, persist=False)
+        feature = sys.modules["shibokensupport.feature"]
+        quick = feature.feature_imported.__module__ == "tokentco.ui.startup"
+        print(json.dumps({"quick": quick, "table": feature.pyside_feature_dict}))
+    """
+    outputs = []
+    for mode in ("quick", "slow"):
+        result = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code), mode],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            cwd=ROOT,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append(json.loads(result.stdout.strip().splitlines()[-1]))
+    quick, slow = outputs
+    assert quick["quick"] and not slow["quick"]
+    assert quick["table"]["tokentco.ui.mainwindow"] == 0  # imports PySide6
+    assert quick["table"]["pyqtgraph.colormap"] == -1  # its Qt comes from pyqtgraph.Qt
+    assert quick["table"] == slow["table"]

@@ -26,6 +26,7 @@ def _qt_setup(offscreen: bool) -> Any:
         from PySide6.QtGui import QGuiApplication, QIcon
         from PySide6.QtWidgets import QApplication
 
+        startup.quicken_feature_check()  # before pyqtgraph and the window: ui/startup.py
         from tokentco import __version__
         from tokentco.io.bundled import resource_path
         from tokentco.ui import settings

@@ -17,6 +17,12 @@ and the way modules are imported:
   Anything unexpected (another binding, a pyqtgraph that does not import this way)
   falls back to the plain import.
 
+* The same hook decides whether a module "uses PySide" by ``inspect.getsource`` (linecache,
+  tokenize, a list of lines) for each of the ~250 modules imported after PySide6 (pyqtgraph's
+  and the window's): some 40 ms. :func:`quicken_feature_check` gives it the same answer
+  — whether the module's ``.py`` file contains "PySide6" — from one read of the file's
+  bytes; anything that is not a plain ``.py`` file gets PySide6's own check.
+
 And one cost is the interpreter's: importing creates some 100,000 objects that live as long
 as the process (modules, classes, functions, schemas), and the cyclic garbage collector
 traversed them again and again while they were being created (~160 collections, one of them
@@ -162,6 +168,41 @@ def import_pyqtgraph() -> types.ModuleType:
         return importlib.import_module("pyqtgraph")
 
 
+def _uses_pyside(module: types.ModuleType, slow: Any) -> bool:
+    """PySide6's ``_mod_uses_pyside``: whether the module's source contains "PySide6"."""
+    path = getattr(module, "__file__", None)
+    if not isinstance(path, str) or not path.endswith(".py"):
+        return bool(slow(module))  # built-in, extension, bytecode only: PySide6's answer
+    try:
+        with open(path, "rb") as handle:
+            return b"PySide6" in handle.read()
+    except OSError:
+        return bool(slow(module))
+
+
+def quicken_feature_check() -> bool:
+    """Replace PySide6's per-import "does this module use PySide?" check by
+    :func:`_uses_pyside` (same answers; see the module text). False (nothing changed)
+    when the PySide6 loaded here is not laid out as expected."""
+    feature = sys.modules.get("shibokensupport.feature")
+    loader = sys.modules.get("shibokensupport.signature.loader")
+    table = getattr(feature, "pyside_feature_dict", None)
+    slow = getattr(feature, "_mod_uses_pyside", None)
+    if not isinstance(table, dict) or not callable(slow) or loader is None:
+        return False
+    if not callable(getattr(loader, "feature_imported", None)):
+        return False
+
+    def feature_imported(module: Any) -> None:
+        name = getattr(module, "__name__", None)
+        if name is not None and name not in table:
+            table[name] = 0 if _uses_pyside(module, slow) else -1
+
+    feature.feature_imported = feature_imported  # type: ignore[union-attr]
+    loader.feature_imported = feature_imported  # type: ignore[attr-defined]
+    return True
+
+
 def lazy_mirrors_active() -> bool:
     """Whether the loaded pyqtgraph uses :class:`_LazyMirror` modules (for the tests)."""
     module = sys.modules.get("pyqtgraph.Qt.QtCore")
@@ -174,4 +215,5 @@ __all__ = [
     "imports_frozen",
     "lazy_mirrors_active",
     "preload_core",
+    "quicken_feature_check",
 ]
