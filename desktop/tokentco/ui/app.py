@@ -120,7 +120,32 @@ def build_window(project_path: str | None, *, persist: bool = True) -> tuple[Any
         from tokentco.ui import settings
 
         settings.add_recent_file(path)
+    await_first_comparison(window)
     return window, error
+
+
+FIRST_COMPARISON_WAIT_S = 0.5
+"""How long a new window waits (unshown) for its first comparison before it is shown
+anyway, with "Computing…" (a large project)."""
+
+
+def await_first_comparison(window: Any, limit_s: float = FIRST_COMPARISON_WAIT_S) -> bool:
+    """Deliver the window's first comparison before it is shown, when it comes soon.
+
+    Shown at once, the window would first paint every chart and table empty and then
+    again with the comparison a few tens of milliseconds later: the empty paint is work
+    no one sees for long (some 60 ms of a cold start). The window is not visible while
+    this waits, so the events processed here paint nothing."""
+    from PySide6.QtCore import QCoreApplication
+
+    deadline = time.monotonic() + limit_s
+    while window.comparison is None and not window.last_error:
+        if time.monotonic() > deadline:
+            return False
+        QCoreApplication.processEvents()
+        if window.comparison is None:
+            time.sleep(0.001)
+    return window.comparison is not None
 
 
 def wait_for_first_paint(window: Any, timeout_s: float = 30.0, tornado: bool = True) -> bool:
