@@ -10,10 +10,14 @@ from hypothesis import strategies as st
 from tests.conftest import one_case
 
 from tokentco.engine.estimator import (
+    _STAFFING_BETA,
     QUEUE_QUANTILE,
+    _bisection,
     _expert_activation_bytes,
+    _guide_table,
     _headroom,
     _std_normal_cdf,
+    _wait_odds,
     sweep,
 )
 from tokentco.engine.point_groups import plan_points_grouped
@@ -59,6 +63,35 @@ def test_headroom_is_square_root_staffing_when_the_budget_is_short() -> None:
     assert np.allclose(beta, beta[0], rtol=1e-3)
     assert 2.2 < beta[0] < 2.5
     assert np.all(_headroom(slots, np.full(3, 1e-3)) < 0.01)
+
+
+def test_guided_bisection_gives_the_plain_bisections_floats() -> None:
+    # the root-guided bisection must return the very floats of the plain one, on a wide
+    # spread of caps and ratios, at the grid's levels, and on inputs it hands back to it
+    rng = np.random.default_rng(14)
+    slots = np.exp(rng.uniform(0.0, np.log(1e5), 200_000))
+    ratio = np.exp(rng.uniform(np.log(1e-8), np.log(1e14), 200_000))
+    assert np.array_equal(_headroom(slots, ratio), _bisection(slots, ratio))
+    grid = np.geomspace(1.0, 4096.0, 48)[None, :]
+    ratios = np.exp(rng.uniform(np.log(0.05), np.log(1e4), (500, 48)))
+    assert np.array_equal(_headroom(grid, ratios), _bisection(*np.broadcast_arrays(grid, ratios)))
+    odd = np.array([1.0, 1.0, 1.0, 0.0, np.inf, np.nan, 5.0, 5.0, 1e-200, 1e200])
+    odd_ratio = np.array([0.0, np.inf, np.nan, 1.0, 1.0, 1.0, 1e-300, -1.0, 1.0, 1.0])
+    with np.errstate(all="ignore"):
+        assert np.array_equal(_headroom(odd, odd_ratio), _bisection(odd, odd_ratio), equal_nan=True)
+
+
+def test_the_guides_bound_holds() -> None:
+    # the guided bisection's error bound rests on d ln(1 + odds(β))/dβ ≥ 1.25 for β ≥ 0
+    # (it rises from √(2π)/2 ≈ 1.2533) and on the table solving its equation
+    beta = np.linspace(0.0, 3.0 * _STAFFING_BETA, 300_001)
+    slope = np.diff(np.log1p(_wait_odds(beta))) / np.diff(beta)
+    assert slope.min() >= 1.25
+    table = _guide_table()
+    u = np.linspace(0.0, 1.0, table.size)[1:]
+    b = table[1:] * u
+    residual = b * (1.0 - u) / u + np.log1p(_wait_odds(b)) - np.log(1.0 / (1.0 - QUEUE_QUANTILE))
+    assert np.abs(residual).max() < 1e-12
 
 
 def test_closed_loop_cases_are_untouched() -> None:

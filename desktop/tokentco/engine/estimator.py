@@ -4,9 +4,11 @@ One call evaluates every case (option variant × parallel layout) at every concu
 level as a (cases, levels) grid. All arithmetic is numpy; nothing here allocates per point.
 """
 
+import functools
+
 import numpy as np
 
-from tokentco.engine.results import Binding, FloatArray, Infeasible, IntArray, Sweep
+from tokentco.engine.results import Binding, BoolArray, FloatArray, Infeasible, IntArray, Sweep
 from tokentco.engine.terms import SCALEOUT_LATENCY_FACTOR, CaseTerms, ModelTerms
 
 USABLE_HBM_FRACTION = 0.90
@@ -457,6 +459,11 @@ _STAFFING_BETA = _bisect_beta(1.0 / (1.0 - QUEUE_QUANTILE) - 1.0)
 _HEADROOM_STEPS = 18
 """Bisection steps of ``_headroom``: the bracket (at most β √c ≈ 150 slots at 4,096) is
 cut to well under a hundredth of a slot."""
+_GUIDE_POINTS = 4097
+"""Points of ``_beta_guide``'s table (its error only moves how often the guided bisection
+evaluates the condition itself, never its result)."""
+_SQRT_2PI = float(np.sqrt(2.0 * np.pi))
+_LARGEST = float(np.finfo(np.float64).max)
 
 
 def _headroom(slots: FloatArray, ratio: FloatArray) -> FloatArray:
@@ -464,19 +471,140 @@ def _headroom(slots: FloatArray, ratio: FloatArray) -> FloatArray:
     t only with probability 1 − q, ``ratio`` = S / t:  H / ratio = ln(P(wait) / (1 − q)).
     P(wait) = 1 / (1 + β Φ(β) / φ(β)), β = H / √c (Halfin–Whitt); the left side grows and
     the right falls with H, so the root lies in [0, min(ratio · ln(1/(1 − q)), β* √c)]
-    (β*: P(wait) = 1 − q) and bisection finds it."""
-    tail = np.log(1.0 / (1.0 - QUEUE_QUANTILE))
+    (β*: P(wait) = 1 − q) and bisection finds it (``_bisection``). Where the inputs are
+    ordinary finite numbers the same bisection is run guided by the root, computed
+    apart (``_guided_bisection``): the same floats at a small part of the cost."""
+    shape = np.broadcast_shapes(np.shape(slots), np.shape(ratio))
+    c = np.broadcast_to(slots, shape).ravel()
+    s = np.broadcast_to(ratio, shape).ravel()
+    regular = (c >= 1e-100) & (c <= 1e100) & (s >= 1e-100) & (s <= 1e100)
+    if regular.all():
+        return _guided_bisection(c, s).reshape(shape)
+    out = np.empty(c.size)
+    out[regular] = _guided_bisection(c[regular], s[regular])
+    out[~regular] = _bisection(c[~regular], s[~regular])
+    return out.reshape(shape)
+
+
+def _bracket(slots: FloatArray, ratio: FloatArray) -> tuple[float, FloatArray, FloatArray]:
+    """ln(1/(1 − q)), √c and the top of the bracket the root of ``_headroom`` lies in."""
+    tail = float(np.log(1.0 / (1.0 - QUEUE_QUANTILE)))
     root = np.sqrt(slots)
-    high = np.minimum(ratio * tail, _STAFFING_BETA * root)
+    return tail, root, np.minimum(ratio * tail, _STAFFING_BETA * root)
+
+
+def _below(mid: FloatArray, ratio: FloatArray, root: FloatArray, tail: float) -> BoolArray:
+    """Whether the headroom ``mid`` is below the root (the bisection's test)."""
+    return np.asarray(mid / ratio + np.log1p(_wait_odds(mid / root)) < tail)
+
+
+def _bisection(slots: FloatArray, ratio: FloatArray) -> FloatArray:
+    """``_headroom`` by plain bisection of its bracket (any inputs)."""
+    tail, root, high = _bracket(slots, ratio)
     low = np.zeros_like(high)
     mid = np.empty_like(high)
     for _ in range(_HEADROOM_STEPS):  # in place: the same floats as np.where, no new arrays
         np.add(low, high, out=mid)
         mid *= 0.5
-        below = mid / ratio + np.log1p(_wait_odds(mid / root)) < tail
+        below = _below(mid, ratio, root, tail)
         np.copyto(low, mid, where=below)
         np.copyto(high, mid, where=~below)
     return np.asarray(0.5 * (low + high))
+
+
+def _guided_bisection(slots: FloatArray, ratio: FloatArray) -> FloatArray:
+    """``_bisection``'s result, step for step, for finite positive inputs (1-D).
+
+    Each step's test, whether the midpoint is below the root, is read off an estimate r
+    of the root with a proven error bound w (``_root_estimate``), and evaluated as
+    ``_bisection`` does only for a midpoint within w of r (a few in a thousand points,
+    once). The test changes sign only at the root: the condition it evaluates grows
+    with H (its floats are within ~1e-14 of the exact values, which w allows for), so
+    outside that band its answer is the estimate's. The bracket is updated as
+    ``np.copyto`` would, by max/min (midpoints lie within the bracket, all are ≥ 0)."""
+    tail, root, high = _bracket(slots, ratio)
+    centre, width = _root_estimate(root, ratio, tail)
+    low = np.zeros_like(high)
+    high = np.array(high)
+    mid, spare = np.empty_like(high), np.empty_like(high)
+    below, unsure = np.empty(high.shape, bool), np.empty(high.shape, bool)
+    for _ in range(_HEADROOM_STEPS):
+        np.add(low, high, out=mid)
+        mid *= 0.5
+        np.less(mid, centre, out=below)
+        np.subtract(mid, centre, out=spare)
+        np.abs(spare, out=spare)
+        np.less_equal(spare, width, out=unsure)
+        if unsure.any():
+            at = np.flatnonzero(unsure)
+            below[at] = _below(mid[at], ratio[at], root[at], tail)
+        np.multiply(mid, below, out=spare)  # mid where below, else 0
+        np.maximum(low, spare, out=low)
+        np.multiply(below, _LARGEST, out=spare)  # the largest float where below, else 0
+        np.maximum(spare, mid, out=spare)
+        np.minimum(high, spare, out=high)
+    return np.asarray(0.5 * (low + high))
+
+
+def _root_estimate(
+    root: FloatArray, ratio: FloatArray, tail: float
+) -> tuple[FloatArray, FloatArray]:
+    """The root of ``_headroom``'s condition, estimated (``_beta_guide``), and a bound on
+    how far the true root and the band where the bisection's float test can disagree
+    with the exact one lie from it.
+
+    In β = H/√c and a = √c/ratio the condition is F(β) = β a + ln(1 + odds(β)) − ln(1/(1 − q))
+    = 0, with F' = a + d ln(1 + odds)/dβ ≥ a + 1.25 for β ≥ 0 (the second term rises from
+    √(2π)/2, ``tests/engine/test_open_loop_queue.py`` checks it), so the root lies within
+    |F(β̂)| / (a + 1.25) of the estimate β̂. The floats of F and of the test are within
+    ~1e-14 of their exact values; the bound adds 1e-11 for them, and doubles |F|."""
+    a = root / ratio
+    u = 1.0 / (1.0 + a)
+    beta = _beta_guide(u) * u
+    residual = np.abs(beta * a + np.log1p(_odds_estimate(beta)) - tail)
+    width = root * (2.0 * residual + 1e-11) / (a + 1.25)
+    return beta * root, np.asarray(width)
+
+
+def _odds_estimate(beta: FloatArray) -> FloatArray:
+    """``_wait_odds`` (β ≤ 30) with one exponential: φ's exp(−β²/2) serves Φ's too."""
+    t = 1.0 / (1.0 + 0.3275911 * (beta / np.sqrt(2.0)))
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    decay = np.exp(-0.5 * beta * beta)
+    return np.asarray(beta * (1.0 - 0.5 * poly * decay) * _SQRT_2PI / decay)
+
+
+def _beta_guide(u: FloatArray) -> FloatArray:
+    """w = β (1 + a) at u = 1/(1 + a) ∈ (0, 1], linearly interpolated in ``_guide_table``
+    (w runs smoothly from ln(1/(1 − q)) at u → 0 to β* at u = 1)."""
+    table = _guide_table()
+    spacing = table.size - 1
+    pos = u * spacing
+    cell = np.minimum(pos.astype(np.int64), spacing - 1)
+    left = table[cell]
+    return np.asarray(left + (pos - cell) * (table[cell + 1] - left))
+
+
+@functools.cache
+def _guide_table() -> FloatArray:
+    """w at u = 0, 1/(n − 1), …, 1 (n = ``_GUIDE_POINTS``): the root of
+    G(w) = w (1 − u) + ln(1 + odds(w u)) − ln(1/(1 − q)), by Newton's method from w =
+    ln(1/(1 − q)), where G ≥ 0 (G is convex and rises, so the steps stay above the root).
+    Computed once per process (~1 ms), read only."""
+    tail = float(np.log(1.0 / (1.0 - QUEUE_QUANTILE)))
+    u = np.linspace(0.0, 1.0, _GUIDE_POINTS)
+    w = np.full_like(u, tail)
+    for _ in range(12):
+        beta = w * u
+        odds = _odds_estimate(beta)
+        ratio = odds / np.maximum(beta, 1e-300)  # Φ/φ, √(2π)/2 at β = 0
+        ratio = np.where(beta > 0, ratio, 0.5 * _SQRT_2PI)
+        slope = (ratio * (1.0 + beta * beta) + beta) / (1.0 + odds)  # d ln(1 + odds)/dβ
+        w = w - (w * (1.0 - u) + np.log1p(odds) - tail) / ((1.0 - u) + u * slope)
+    w.setflags(write=False)
+    return w
 
 
 def _reasons(
