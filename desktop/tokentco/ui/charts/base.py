@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
 
 import pyqtgraph as pg
-from pyqtgraph import exporters
 from pyqtgraph.graphicsItems.ViewBox.ViewBoxMenu import ViewBoxMenu
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -497,6 +496,9 @@ class Chart(QWidget):
         else:
             if path.suffix.lower() != ".png":
                 path = path.with_suffix(".png")
+            # on use: pyqtgraph's exporters import its parameter trees (~40 ms of a start)
+            from pyqtgraph import exporters
+
             exporter = exporters.ImageExporter(self.view.scene())
             exporter.parameters()["width"] = max(800, int(self.view.width() * 2))
             exporter.export(str(path))
