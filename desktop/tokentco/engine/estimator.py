@@ -5,6 +5,7 @@ level as a (cases, levels) grid. All arithmetic is numpy; nothing here allocates
 """
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -56,11 +57,105 @@ def _col(values: FloatArray) -> FloatArray:
     return values[:, None] if values.ndim == 1 else values
 
 
+@dataclass(frozen=True)
+class _Grid:
+    """Every case at every level, before a result is assembled from it (``sweep`` and
+    ``sweep_figures`` share this: the same floats)."""
+
+    c: dict[str, FloatArray]
+    batch: FloatArray
+    dp: FloatArray
+    weights: FloatArray
+    kv_per_seq: FloatArray
+    free_hbm: FloatArray
+    capacity_bound: BoolArray
+    parts: list[FloatArray]  # the decode step's memory, compute, communication, overhead
+    out_gpu: FloatArray
+    tpot: FloatArray
+    ttft: FloatArray
+    reason: IntArray  # per case, (P, 1)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What choosing each case's load point needs of a sweep (``sweep_figures``): every
+    array but ``feasible`` has the grid's shape (P, C). The output is not zeroed where a
+    case is infeasible (``Sweep``'s is); ``binding_at`` gives the binding of chosen
+    points only, as ``Sweep.binding`` has it there."""
+
+    concurrency: FloatArray
+    output_tokens_per_s_per_gpu: FloatArray
+    tokens_per_s_per_user: FloatArray
+    ttft_ms: FloatArray
+    feasible: BoolArray  # per case, (P, 1)
+    memory_s: FloatArray
+    compute_s: FloatArray
+    communication_s: FloatArray
+    overhead_s: FloatArray
+    capacity_bound: BoolArray
+
+    def binding_at(self, rows: IntArray, levels: IntArray) -> IntArray:
+        """``Sweep.binding[rows, levels]``: the largest part of the decode step there,
+        or the memory capacity where that bounds the batch."""
+        parts = (self.memory_s, self.compute_s, self.communication_s, self.overhead_s)
+        largest = np.argmax(np.stack([p[rows, levels] for p in parts]), axis=0)
+        code = np.where(self.capacity_bound[rows, levels], Binding.CAPACITY, _PART_BINDING[largest])
+        return code.astype(np.int64)
+
+
 def sweep(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> Sweep:
     """Estimate throughput and latency for every case at every concurrency level.
 
     ``concurrency`` is sequences per replica: shape (C,) for a common grid, or (P, C).
     """
+    g = _grid(case, model, concurrency)
+    c = g.c
+    binding = _PART_BINDING[np.argmax(np.stack(g.parts), axis=0)]
+    binding = np.where(g.capacity_bound, Binding.CAPACITY, binding).astype(np.int64)
+    reason = g.reason
+    shape = g.batch.shape
+    total_gpu = g.out_gpu * (c["isl"] + c["osl"]) / c["osl"]
+    memory_used = g.weights + np.minimum(g.batch / g.dp * g.kv_per_seq, np.maximum(g.free_hbm, 0.0))
+    return Sweep(
+        concurrency=g.batch,
+        tp=np.broadcast_to(c["tp"], shape).astype(np.int64),
+        ep=np.broadcast_to(c["ep"], shape).astype(np.int64),
+        output_tokens_per_s_per_gpu=np.where(reason == 0, g.out_gpu, 0.0),
+        total_tokens_per_s_per_gpu=np.where(reason == 0, total_gpu, 0.0),
+        tokens_per_s_per_user=1.0 / g.tpot,
+        ttft_ms=g.ttft * 1000.0,
+        tpot_ms=g.tpot * 1000.0,
+        memory_used_gb_per_gpu=np.broadcast_to(memory_used + WORKSPACE_BYTES, shape) / 1e9,
+        binding=binding,
+        reason=np.broadcast_to(reason, shape).astype(np.int64),
+        gpus=np.broadcast_to(c["gpus"], shape).astype(np.int64),
+        pp=np.broadcast_to(c["pp"], shape).astype(np.int64),
+    )
+
+
+def sweep_figures(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> Figures:
+    """``sweep``'s figures that choosing a load point reads (the same floats), without
+    the per-point arrays it does not: layouts, memory, total tokens and the binding at
+    every point (``Figures.binding_at`` gives it where asked)."""
+    g = _grid(case, model, concurrency)
+    shape = g.batch.shape
+    memory, compute, comm, overhead = (np.broadcast_to(p, shape) for p in g.parts)
+    return Figures(
+        concurrency=g.batch,
+        output_tokens_per_s_per_gpu=g.out_gpu,
+        tokens_per_s_per_user=1.0 / g.tpot,
+        ttft_ms=g.ttft * 1000.0,
+        feasible=np.asarray(g.reason == Infeasible.OK),
+        memory_s=memory,
+        compute_s=compute,
+        communication_s=comm,
+        overhead_s=overhead,
+        capacity_bound=np.broadcast_to(g.capacity_bound, shape),
+    )
+
+
+def _grid(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> _Grid:
+    """The model at every case and level (see ``sweep``)."""
     c = {name: _col(getattr(case, name)) for name in case.__dataclass_fields__}
     m = {name: _col(np.asarray(getattr(model, name))) for name in model.__dataclass_fields__}
     requested = np.asarray(concurrency, np.float64)
@@ -91,27 +186,19 @@ def sweep(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> Sweep:
     if queued.size:
         state = (batch, dp, kv_shard, free_hbm, emitted, prefill_gpu_s)
         out_gpu, tpot, ttft = _open_loop(c, m, queued, state, (out_gpu, tpot, ttft))
-
-    binding = _PART_BINDING[np.argmax(np.stack(parts), axis=0)]
-    binding = np.where(capacity_bound, Binding.CAPACITY, binding).astype(np.int64)
-    reason = _reasons(c, m, free_hbm, capacity)
-    shape = batch.shape
-    total_gpu = out_gpu * (c["isl"] + c["osl"]) / c["osl"]
-    memory_used = weights + np.minimum(batch / dp * kv_per_seq, np.maximum(free_hbm, 0.0))
-    return Sweep(
-        concurrency=batch,
-        tp=np.broadcast_to(c["tp"], shape).astype(np.int64),
-        ep=np.broadcast_to(c["ep"], shape).astype(np.int64),
-        output_tokens_per_s_per_gpu=np.where(reason == 0, out_gpu, 0.0),
-        total_tokens_per_s_per_gpu=np.where(reason == 0, total_gpu, 0.0),
-        tokens_per_s_per_user=1.0 / tpot,
-        ttft_ms=ttft * 1000.0,
-        tpot_ms=tpot * 1000.0,
-        memory_used_gb_per_gpu=np.broadcast_to(memory_used + WORKSPACE_BYTES, shape) / 1e9,
-        binding=binding,
-        reason=np.broadcast_to(reason, shape).astype(np.int64),
-        gpus=np.broadcast_to(c["gpus"], shape).astype(np.int64),
-        pp=np.broadcast_to(c["pp"], shape).astype(np.int64),
+    return _Grid(
+        c=c,
+        batch=batch,
+        dp=dp,
+        weights=weights,
+        kv_per_seq=kv_per_seq,
+        free_hbm=free_hbm,
+        capacity_bound=capacity_bound,
+        parts=parts,
+        out_gpu=out_gpu,
+        tpot=tpot,
+        ttft=ttft,
+        reason=_reasons(c, m, free_hbm, capacity),
     )
 
 

@@ -31,7 +31,7 @@ from annotated_types import Ge, Le
 from tokentco.domain import Catalogue, Workload
 from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration
 from tokentco.engine.efficiency import Efficiency
-from tokentco.engine.estimator import sweep
+from tokentco.engine.estimator import Figures, sweep_figures
 from tokentco.engine.points import (
     LEVELS,
     MLPERF_MEAN_ISL,
@@ -44,7 +44,7 @@ from tokentco.engine.points import (
     load_target,
     scenario_problem,
 )
-from tokentco.engine.results import Binding, BoolArray, FloatArray, IntArray, Sweep
+from tokentco.engine.results import Binding, BoolArray, FloatArray, IntArray
 from tokentco.engine.terms import CaseTerms, ModelTerms, stack_cases, stack_models
 
 CHUNK_POINTS = 2048 * LEVELS
@@ -505,7 +505,7 @@ def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, Bo
     fixed = plan.unique_fixed_concurrency
     constant = (fixed > 0) | (grids[:, 0] == grids[:, -1])[cap_of]
     alone = np.where(fixed > 0, np.minimum(fixed, cases.max_concurrency), grids[cap_of, 0])
-    once = sweep(cases, models, np.where(constant, alone, grids[cap_of, -1])[:, None])
+    once = sweep_figures(cases, models, np.where(constant, alone, grids[cap_of, -1])[:, None])
     names = ("score", "out", "user", "ttft", "conc", "binding")
     best = {name: np.empty(size) for name in names}
     any_ok = np.empty(size, dtype=bool)
@@ -535,7 +535,7 @@ def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, Bo
         for lo in range(int(where[0]), stop, rows):
             at = slice(lo, min(lo + rows, stop))
             grid = grids[grid_of[at], : int(needed[at.stop - 1])]
-            result = sweep(_cut(in_order[0], at), _cut(in_order[1], at), grid)
+            result = sweep_figures(_cut(in_order[0], at), _cut(in_order[1], at), grid)
             _best_of(result, _aims(aims, at), swept[at], best, any_ok)
     return best, {"any_ok": any_ok}
 
@@ -560,7 +560,7 @@ def _aims(targets: Targets, part: IntArray | slice) -> Targets:
 
 
 def _best_of(
-    result: Sweep,
+    result: Figures,
     targets: Targets,
     where: IntArray,
     best: dict[str, FloatArray],
@@ -570,23 +570,25 @@ def _best_of(
     ``where``) by ``solve_points``' score. ``targets``: the cases' TTFT bound and
     interactivity floor (as columns) and whether each is read off a measured curve."""
     max_ttft, min_user, curve = targets
-    ok = result.feasible
+    ok = result.feasible  # per case
     meets = ok & (result.ttft_ms <= max_ttft) & (result.tokens_per_s_per_user >= min_user)
-    # solve_points' where(meets, out, -1) then where(meets, that, fallback), in one step
+    # solve_points' where(meets, out, -1) then where(meets, that, fallback), in one step;
+    # a point that meets its target is feasible, so its output is Sweep's
+    out = result.output_tokens_per_s_per_gpu
     if curve.any():
         fallback = np.where(ok & curve[:, None], -2.0 + 1e-6 * result.tokens_per_s_per_user, -3.0)
-        score = np.where(meets, result.output_tokens_per_s_per_gpu, fallback)
+        score = np.where(meets, out, fallback)
     else:
-        score = np.where(meets, result.output_tokens_per_s_per_gpu, -3.0)
+        score = np.where(meets, out, -3.0)
     level = np.argmax(score, axis=1)
     rows = np.arange(level.size)
     best["score"][where] = score[rows, level]
-    best["out"][where] = result.output_tokens_per_s_per_gpu[rows, level]
+    best["out"][where] = np.where(ok[:, 0], out[rows, level], 0.0)  # Sweep's, zero if infeasible
     best["user"][where] = result.tokens_per_s_per_user[rows, level]
     best["ttft"][where] = result.ttft_ms[rows, level]
     best["conc"][where] = result.concurrency[rows, level]
-    best["binding"][where] = result.binding[rows, level]
-    any_ok[where] = ok.any(axis=1)
+    best["binding"][where] = result.binding_at(rows, level)
+    any_ok[where] = ok[:, 0]
 
 
 def _cut(obj: Any, part: IntArray | slice) -> Any:
