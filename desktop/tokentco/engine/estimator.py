@@ -216,17 +216,26 @@ def _decode_step(
     kv_shard: FloatArray,
     free_hbm: FloatArray,
 ) -> tuple[FloatArray, list[FloatArray]]:
-    """Seconds per decode step and its parts (memory, compute, communication, overhead)."""
+    """Seconds per decode step and its parts (memory, compute, communication, overhead).
+
+    Terms that are exactly zero for every case of the call (the routed experts' of dense
+    models, the draft passes' without speculation) are left out rather than added: the
+    same floats, fewer passes over the grid (``_routes_nothing``)."""
     tokens = batch * c["spec_verify_tokens"]
-    # (1 − k/E)^T as exp(T·log(1 − k/E)): one log per case, a cheap exp per point
-    miss = np.log1p(-np.minimum(m["experts_per_token"] / m["num_experts"], 1.0 - 1e-12))
-    touched = 1.0 - np.exp(tokens * miss)
-    routed_read = m["moe_layers"] * m["routed_params_per_layer"] * touched / c["ep"]
-    # Pipeline parallelism: a stage holds 1/pp of the weights but must stream them once per
-    # micro-batch, and keeping pp stages busy takes pp micro-batches per decode step, so a
-    # GPU still reads a full TP shard of the weights per step (PP saves capacity, not
-    # bandwidth). Compute and KV traffic do split across stages.
-    weight_read = (m["replicated_params"] / c["tp"] + routed_read) * c["weight_read_bytes"]
+    routed = not _routes_nothing(c, m, tokens)
+    touched: FloatArray | None = None
+    if routed:
+        # (1 − k/E)^T as exp(T·log(1 − k/E)): one log per case, a cheap exp per point
+        miss = np.log1p(-np.minimum(m["experts_per_token"] / m["num_experts"], 1.0 - 1e-12))
+        touched = 1.0 - np.exp(tokens * miss)
+        routed_read = m["moe_layers"] * m["routed_params_per_layer"] * touched / c["ep"]
+        # Pipeline parallelism: a stage holds 1/pp of the weights but must stream them once
+        # per micro-batch, and keeping pp stages busy takes pp micro-batches per decode
+        # step, so a GPU still reads a full TP shard of the weights per step (PP saves
+        # capacity, not bandwidth). Compute and KV traffic do split across stages.
+        weight_read = (m["replicated_params"] / c["tp"] + routed_read) * c["weight_read_bytes"]
+    else:  # routed_read is 0
+        weight_read = m["replicated_params"] / c["tp"] * c["weight_read_bytes"]
     # Mean context of a running sequence: its prompt plus its age. With fixed output lengths
     # the age averages OSL/2; with variable lengths long requests stay in the batch longer
     # (length-biased sampling), so the mean age is E[L²]/(2·E[L]) = OSL·(1 + cv²)/2.
@@ -237,7 +246,7 @@ def _decode_step(
     host_share = np.clip(1.0 - np.maximum(free_hbm, 1.0) * kv_shard / kv_resident, 0.0, 1.0)
     memory = (weight_read + kv_read * (1.0 - host_share)) / (c["bw_bytes_s"] * c["eta_mem"])
     memory = memory + kv_read * host_share / c["offload_bw_bytes_s"]
-    shuffle: FloatArray | float = 0.0
+    shuffle: FloatArray | None = None
     if np.any(m["moe_layers"] > 0):
         permute, streamed = _expert_activation_bytes(c, m)
         rate = c["bw_bytes_s"] * c["eta_mem"]
@@ -246,6 +255,53 @@ def _decode_step(
     per_gpu = tokens / c["gpus"]
     dense = 2.0 * (m["active_params"] - m["routed_active_params"])
     gemm = dense / (c["peak_flops"] * c["eta_flops"])
+    attention = m["attention_flops_per_context"] * _kept(m, context)
+    attention = attention / (c["attn_peak_flops"] * c["eta_attn"])
+    if touched is not None:
+        compute = (gemm + _expert_seconds(c, m, tokens, touched) + attention) * per_gpu
+    else:  # the experts' seconds are 0
+        compute = (gemm + attention) * per_gpu
+    comm = _communication(c, m, tokens, dp)
+    core = _smooth_max(memory, compute)
+    overhead = c["step_overhead_s"] + c["seq_overhead_s"] * (batch / dp)
+    if np.any(c["spec_draft_cost"] != 0.0):
+        core = core * (1.0 + c["spec_draft_cost"])
+    step = core + comm + overhead
+    # without draft passes their share, 0 × (overhead + comm), is +0 wherever the step is
+    # finite (its parts are ≥ 0), and adding it would change nothing
+    if np.any(c["spec_verify_tokens"] != 1.0) or not np.isfinite(step).all():
+        # Each of the k draft passes of speculative decoding (an MTP head or draft model run
+        # once per drafted token, one after the other) is its own small forward step: it
+        # repeats the step's fixed costs — launches, sampling, synchronisation and the
+        # collectives of its layer — even when its weight and FLOP cost is small.
+        passes = c["spec_verify_tokens"] - 1.0
+        step = step + passes * SPEC_PASS_OVERHEAD * (overhead + comm)
+    if shuffle is not None:
+        step = step + shuffle
+    return step, [memory, compute, comm, overhead]
+
+
+def _routes_nothing(c: dict[str, FloatArray], m: dict[str, FloatArray], tokens: FloatArray) -> bool:
+    """Whether no case of the call routes tokens to experts (dense models): then the
+    routed weights read and the experts' seconds are exactly +0 at every point (each is a
+    product with a zero factor over finite, positive others), and adding them changes
+    no float, so ``_decode_step`` leaves them out."""
+    rate = c["peak_flops"] * c["eta_flops"] * c["eta_moe"]
+    return bool(
+        np.all(m["experts_per_token"] == 0.0)
+        and np.all(m["routed_active_params"] == 0.0)
+        and np.all(m["moe_layers"] * m["routed_params_per_layer"] == 0.0)
+        and np.all(m["num_experts"] > 0.0)
+        and np.all(c["ep"] >= 1.0)
+        and np.all((rate > 0.0) & np.isfinite(rate))
+        and np.isfinite(tokens).all()
+    )
+
+
+def _expert_seconds(
+    c: dict[str, FloatArray], m: dict[str, FloatArray], tokens: FloatArray, touched: FloatArray
+) -> FloatArray:
+    """Seconds per token of the replica's step the routed experts' GEMMs take."""
     experts = 2.0 * m["routed_active_params"] / (c["peak_flops"] * c["eta_flops"] * c["eta_moe"])
     # Grouped-GEMM row tiles: every expert that receives tokens computes at least one tile
     # of EXPERT_TILE_ROWS rows, so a few tokens per expert cost a whole tile.
@@ -255,23 +311,11 @@ def _decode_step(
     # Expert parallelism: the step waits for the busiest EP rank. With T·k routed tokens spread
     # at random over ep ranks (mean μ = T·k/ep each), the expected maximum load is about
     # μ + σ·sqrt(2 ln ep) with σ² = μ(1 − 1/ep).
-    mean_load = np.maximum(tokens * m["experts_per_token"] / c["ep"], 1.0)
     spread = 2.0 * np.log(np.maximum(c["ep"], 1.0)) * (1.0 - 1.0 / c["ep"])
-    experts = experts * (1.0 + np.sqrt(spread / mean_load))
-    attention = m["attention_flops_per_context"] * _kept(m, context)
-    attention = attention / (c["attn_peak_flops"] * c["eta_attn"])
-    compute = (gemm + experts + attention) * per_gpu
-    comm = _communication(c, m, tokens, dp)
-    core = _smooth_max(memory, compute)
-    overhead = c["step_overhead_s"] + c["seq_overhead_s"] * (batch / dp)
-    # Each of the k draft passes of speculative decoding (an MTP head or draft model run
-    # once per drafted token, one after the other) is its own small forward step: it
-    # repeats the step's fixed costs — launches, sampling, synchronisation and the
-    # collectives of its layer — even when its weight and FLOP cost is small.
-    passes = c["spec_verify_tokens"] - 1.0
-    repeated = passes * SPEC_PASS_OVERHEAD * (overhead + comm)
-    step = core * (1.0 + c["spec_draft_cost"]) + comm + overhead + repeated + shuffle
-    return step, [memory, compute, comm, overhead]
+    mean_load = np.maximum(tokens * m["experts_per_token"] / c["ep"], 1.0)
+    if np.all(spread == 0.0) and np.isfinite(mean_load).all():
+        return experts  # × (1 + √(0 / μ)) = × 1: no EP rank waits for another
+    return np.asarray(experts * (1.0 + np.sqrt(spread / mean_load)))
 
 
 def _expert_activation_bytes(
@@ -371,14 +415,30 @@ def _communication(
     inside = c["gpus"] <= c["scaleup_gpus"]
     tp_link = np.where(inside, c["scaleup_bw_bytes_s"], c["scaleout_bw_bytes_s"]) * c["eta_comm"]
     tp_latency = c["comm_latency_s"] * np.where(inside, 1.0, SCALEOUT_LATENCY_FACTOR)
-    tp_share = 2.0 * (c["tp"] - 1.0) / c["tp"]
-    tp_bytes = 2.0 * m["layers"] * tp_share * tokens / dp * m["hidden"] * c["act_bytes"]
-    tp_time = np.where(c["tp"] > 1, tp_bytes / tp_link + 2.0 * m["layers"] * tp_latency, 0.0)
-    ep_bytes = 2.0 * m["moe_layers"] * tokens / c["gpus"] * m["experts_per_token"]
-    ep_bytes = ep_bytes * m["hidden"] * c["act_bytes"]
-    ep_time = ep_bytes * _ep_seconds_per_byte(c)
-    ep_time = np.where(c["ep"] > 1, ep_time + 2.0 * m["moe_layers"] * tp_latency, 0.0)
+    tp_time: FloatArray | None = None
+    if np.any(c["tp"] > 1):
+        tp_share = 2.0 * (c["tp"] - 1.0) / c["tp"]
+        tp_bytes = 2.0 * m["layers"] * tp_share * tokens / dp * m["hidden"] * c["act_bytes"]
+        tp_time = _where_many(c["tp"] > 1, tp_bytes / tp_link + 2.0 * m["layers"] * tp_latency)
+    ep_time: FloatArray | None = None
+    if np.any(c["ep"] > 1):
+        ep_bytes = 2.0 * m["moe_layers"] * tokens / c["gpus"] * m["experts_per_token"]
+        ep_bytes = ep_bytes * m["hidden"] * c["act_bytes"]
+        ep_time = ep_bytes * _ep_seconds_per_byte(c)
+        ep_time = _where_many(c["ep"] > 1, ep_time + 2.0 * m["moe_layers"] * tp_latency)
+    # a kind of traffic no case has is 0.0 at every point, and adding it changes no float
+    if tp_time is None or ep_time is None:
+        alone = ep_time if tp_time is None else tp_time
+        return np.zeros(tokens.shape) if alone is None else alone
     return np.asarray(tp_time + ep_time)
+
+
+def _where_many(cases: BoolArray, values: FloatArray) -> FloatArray:
+    """``np.where(cases, values, 0.0)`` (``cases`` per case), without its pass over the
+    grid when every case has the traffic."""
+    if np.all(cases):
+        return values
+    return np.asarray(np.where(cases, values, 0.0))
 
 
 def _ep_seconds_per_byte(c: dict[str, FloatArray]) -> FloatArray:
@@ -447,14 +507,19 @@ def _serve(
     per_request_gpu_s = decode_gpu_s + prefill_gpu_s
     out_gpu = c["osl"] / per_request_gpu_s
     prefill_replica_s = prefill_gpu_s / c["gpus"]
-    rho = prefill_gpu_s / per_request_gpu_s
-    tpot_agg = step / emitted / (1.0 - rho)
-    ttft_agg = prefill_replica_s / (1.0 - rho) + step
+    disagg = c["disaggregated"] > 0
+    if not np.all(disagg):  # some cases aggregated
+        rho = prefill_gpu_s / per_request_gpu_s
+        tpot_agg = step / emitted / (1.0 - rho)
+        ttft_agg = prefill_replica_s / (1.0 - rho) + step
+        if not np.any(disagg):
+            return out_gpu, tpot_agg, ttft_agg
     kv_bytes = _kept(m, c["isl"]) * m["kv_elements_per_token"] * c["kv_bytes"]
     transfer = kv_bytes / (c["scaleout_bw_bytes_s"] * c["gpus"])
     tpot_dis = step / emitted
     ttft_dis = prefill_replica_s + transfer + step
-    disagg = c["disaggregated"] > 0
+    if np.all(disagg):
+        return out_gpu, np.asarray(tpot_dis), np.asarray(ttft_dis)
     return (
         out_gpu,
         np.where(disagg, tpot_dis, tpot_agg),
@@ -493,9 +558,10 @@ def _open_loop(
     its TTFT within the limit (t ≤ 0 or R < 1) gets an infinite TTFT. No parameter is
     fitted: q is the limit's quantile, the ratio the runs' median."""
     size = c["gpus"].shape[0]
+    every = queued.size == size  # then the queued cases are the arrays as they are
 
     def rows(v: FloatArray) -> FloatArray:  # the queued cases of a per-case array
-        return v[queued] if v.ndim and v.shape[0] == size else v
+        return v[queued] if v.ndim and v.shape[0] == size and not every else v
 
     cq, mq = {k: rows(v) for k, v in c.items()}, {k: rows(v) for k, v in m.items()}
     batch, dp, kv_shard, free_hbm, emitted, prefill_gpu_s = (rows(v) for v in state)
@@ -508,9 +574,11 @@ def _open_loop(
     running = np.clip(running, 1.0, batch)
     step, _ = _decode_step(cq, mq, running, dp, kv_shard, free_hbm)
     out_r, tpot_r, ttft_r = _serve(cq, mq, step, emitted, running * emitted / step, prefill_gpu_s)
+    ttft_r = np.where(fits, ttft_r, np.inf)
+    if every:
+        return out_r, tpot_r, ttft_r
     out = [np.array(f, dtype=np.float64) for f in figures]
-    out[0][queued], out[1][queued] = out_r, tpot_r
-    out[2][queued] = np.where(fits, ttft_r, np.inf)
+    out[0][queued], out[1][queued], out[2][queued] = out_r, tpot_r, ttft_r
     return out[0], out[1], out[2]
 
 

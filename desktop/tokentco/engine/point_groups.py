@@ -493,9 +493,8 @@ def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, Bo
     Another case is swept only up to its first level above the batch it runs at its top
     level (see :func:`_levels_needed`): the levels beyond are that same point again. The
     one-level sweeps (the fixed cases' level, the others' top) are one estimator call;
-    then the cases that speculate are swept in chunks of their own (the estimator runs
-    its second, drafting step only for chunks that hold one), the others in chunks of
-    similar level counts, each chunk a slice of the cases put in that order once."""
+    then the cases of each kind (``_kinds``) are swept in chunks of their own, of similar
+    level counts, each chunk a slice of the cases put in that order once."""
     cases, models = plan.unique_cases, plan.unique_models
     size = cases.max_concurrency.size
     # one geometric grid per distinct engine cap (geomspace is elementwise per row)
@@ -520,24 +519,37 @@ def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, Bo
     if not swept.size:
         return best, {"any_ok": any_ok}
     needed = _levels_needed(grids[cap_of[swept]], once.concurrency[swept, 0])
-    speculates = cases.spec_verify_tokens[swept] > 1.0
-    by_levels = np.lexsort((needed, speculates))  # similar level counts side by side
-    swept, needed, speculates = swept[by_levels], needed[by_levels], speculates[by_levels]
+    kind = _kinds(cases, models)[swept]
+    by_levels = np.lexsort((needed, kind))  # similar level counts side by side
+    swept, needed, kind = swept[by_levels], needed[by_levels], kind[by_levels]
     in_order = _cut(cases, swept), _cut(models, swept)
     grid_of = cap_of[swept]
     aims = _aims(targets, swept)
     rows = max(CHUNK_POINTS // LEVELS, 1)
-    for kind in (False, True):
-        where = np.flatnonzero(speculates == kind)
-        if not where.size:
-            continue
-        stop = int(where[-1]) + 1
-        for lo in range(int(where[0]), stop, rows):
+    starts = np.flatnonzero(np.diff(kind, prepend=-1))
+    for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), kind.size], strict=True):
+        for lo in range(start, stop, rows):
             at = slice(lo, min(lo + rows, stop))
             grid = grids[grid_of[at], : int(needed[at.stop - 1])]
             result = sweep_figures(_cut(in_order[0], at), _cut(in_order[1], at), grid)
             _best_of(result, _aims(aims, at), swept[at], best, any_ok)
     return best, {"any_ok": any_ok}
+
+
+def _kinds(cases: CaseTerms, models: ModelTerms) -> IntArray:
+    """Per case, which of the estimator's optional terms it has: drafting, the open-loop
+    queue, routed experts, TP and EP traffic, disaggregation. A chunk of one kind skips
+    every term none of its cases has (the estimator leaves out what is zero for all),
+    while the floats of each case do not depend on the others in its chunk."""
+    flags = (
+        cases.spec_verify_tokens > 1.0,
+        cases.queue_ttft_s > 0.0,
+        models.experts_per_token > 0.0,
+        cases.tp > 1.0,
+        cases.ep > 1.0,
+        cases.disaggregated > 0.0,
+    )
+    return np.asarray(sum(f.astype(np.int64) << bit for bit, f in enumerate(flags)), np.int64)
 
 
 def _levels_needed(grid: FloatArray, batch: FloatArray) -> IntArray:
