@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tokentco.ui.startup import DEFERRED_PYQTGRAPH
+
 ROOT = Path(__file__).resolve().parents[2]
+DEFERRED = DEFERRED_PYQTGRAPH
 
 
 def run(code: str, **env: str) -> str:
@@ -212,3 +215,50 @@ def test_quick_feature_check_gives_pysides_answers() -> None:
     assert quick["table"]["tokentco.ui.mainwindow"] == 0  # imports PySide6
     assert quick["table"]["pyqtgraph.colormap"] == -1  # its Qt comes from pyqtgraph.Qt
     assert quick["table"] == slow["table"]
+
+
+PYQTGRAPH_NAMES = """
+import json, sys
+from tokentco.ui import startup
+if {plain}:
+    startup.DEFERRED_PYQTGRAPH = ()
+from tokentco.ui.app import _qt_setup
+app = _qt_setup(True)
+import pyqtgraph as pg
+names = {names!r} or sorted(n for n in vars(pg) if not n.startswith("_"))
+def ident(obj):
+    name = getattr(obj, "__qualname__", type(obj).__name__)
+    return f"{{getattr(obj, '__module__', '')}}.{{name}}"
+idents = {{n: ident(getattr(pg, n)) for n in names}}
+print(json.dumps({{"held": len(startup.held_back_modules()), "names": idents}}))
+"""
+
+
+@pytest.mark.slow
+def test_held_back_pyqtgraph_modules_give_every_name() -> None:
+    """Every public name of a plain ``import pyqtgraph`` is, through the held-back
+    modules, the same object (by module and qualified name) in the app's import."""
+    plain = json.loads(run(PYQTGRAPH_NAMES.format(plain=True, names=[])).splitlines()[-1])
+    names = sorted(plain["names"])
+    lazy = json.loads(run(PYQTGRAPH_NAMES.format(plain=False, names=names)).splitlines()[-1])
+    assert lazy["held"] == 0  # every name asked for: every held-back module loaded
+    assert lazy["names"] == plain["names"]
+    assert "ImageView" in names and "SpinBox" in names and "TreeWidgetItem" in names
+
+
+def test_first_painted_comparison_loads_no_held_back_module() -> None:
+    """The held-back modules are really not needed to show the first comparison and its
+    tornado (else holding them back would only move their cost)."""
+    out = run(
+        """
+        from tokentco.ui import startup
+        from tokentco.ui.app import _qt_setup, build_window, wait_for_first_paint
+        app = _qt_setup(True)
+        window, _ = build_window(None, persist=False)
+        window.resize(1366, 768)
+        window.show()
+        assert wait_for_first_paint(window, tornado=True)
+        print("HELD", len(startup.held_back_modules()), len(startup.DEFERRED_PYQTGRAPH))
+        """
+    )
+    assert f"HELD {len(DEFERRED)} {len(DEFERRED)}" in out

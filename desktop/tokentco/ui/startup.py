@@ -17,6 +17,12 @@ and the way modules are imported:
   Anything unexpected (another binding, a pyqtgraph that does not import this way)
   falls back to the plain import.
 
+* ``import pyqtgraph`` also imports every graphics item and widget it has (image views,
+  colour bars, ROIs, parameter trees, spin boxes, tables…) for its flat namespace, about
+  a third of its import. The modules in :data:`DEFERRED_PYQTGRAPH`, which the window does
+  not use, are held back while pyqtgraph imports (an empty stand-in answers its
+  ``from .X import *``) and load, all of them, the first time a name of theirs is asked
+  of ``pyqtgraph`` (a module ``__getattr__``) or they are imported by name.
 * The same hook decides whether a module "uses PySide" by ``inspect.getsource`` (linecache,
   tokenize, a list of lines) for each of the ~250 modules imported after PySide6 (pyqtgraph's
   and the window's): some 40 ms. :func:`quicken_feature_check` gives it the same answer
@@ -31,13 +37,17 @@ while the start-up imports run and then moves what they created to the permanent
 generation (``gc.freeze``), so no later collection traverses it either.
 """
 
+import ast
 import contextlib
 import gc
 import importlib
+import importlib.util
 import os
+import re
 import sys
 import types
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 CORE_MODULES = (
@@ -69,6 +79,49 @@ A name missing here is only slower to import; a module here must never import Qt
 (tests/ui/test_startup.py checks both)."""
 
 MIRRORED = ("QtCore", "QtGui", "QtWidgets")
+
+DEFERRED_PYQTGRAPH = tuple(
+    f"pyqtgraph.{name}"
+    for name in (
+        "graphicsItems.BoxplotItem",
+        "graphicsItems.ColorBarItem",
+        "graphicsItems.DateAxisItem",
+        "graphicsItems.FillBetweenItem",
+        "graphicsItems.GradientEditorItem",
+        "graphicsItems.GradientLegend",
+        "graphicsItems.GraphItem",
+        "graphicsItems.HistogramLUTItem",
+        "graphicsItems.IsocurveItem",
+        "graphicsItems.PColorMeshItem",
+        "graphicsItems.ROI",
+        "graphicsItems.ScaleBar",
+        "graphicsItems.TargetItem",
+        "imageview",
+        "widgets.BusyCursor",
+        "widgets.CheckTable",
+        "widgets.ColorButton",
+        "widgets.ColorMapWidget",
+        "widgets.DataFilterWidget",
+        "widgets.DataTreeWidget",
+        "widgets.DiffTreeWidget",
+        "widgets.FeedbackButton",
+        "widgets.GradientWidget",
+        "widgets.HistogramLUTWidget",
+        "widgets.JoystickButton",
+        "widgets.LayoutWidget",
+        "widgets.ProgressDialog",
+        "widgets.RawImageWidget",
+        "widgets.ScatterPlotWidget",
+        "widgets.SpinBox",
+        "widgets.TableWidget",
+        "widgets.TreeWidget",
+        "widgets.ValueLabel",
+        "widgets.VerticalLabel",
+    )
+)
+"""pyqtgraph modules its ``__init__`` star-imports that the window does not use (see the
+module text); tests/ui/test_startup.py checks that none of them is loaded by the first
+painted comparison and that ``pyqtgraph`` still gives every name of the plain import."""
 
 
 def preload_core() -> None:
@@ -134,6 +187,95 @@ class _Unlisted(types.ModuleType):
         return []
 
 
+class _HeldBack(types.ModuleType):
+    """Stands in for a :data:`DEFERRED_PYQTGRAPH` module while pyqtgraph imports: exports
+    nothing to ``from X import *``; any other use imports the real module."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.__dict__["__all__"] = []
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        real = self.__dict__.get("_real")
+        if real is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = self.__dict__["_real"] = importlib.import_module(self.__name__)
+        return getattr(real, name)
+
+
+def _declared_names(package_dir: Path, name: str) -> list[str] | None:
+    """The ``__all__`` list a pyqtgraph module's source declares, read without importing
+    it (None when it declares none this reader can see: that module is not held back)."""
+    relative = Path(*name.split(".")[1:])
+    for path in (package_dir / relative.with_suffix(".py"), package_dir / relative / "__init__.py"):
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeError):
+            continue
+        match = re.search(r"^__all__\s*=\s*(\[[^\]]*\])", source, re.MULTILINE)
+        if match is None:
+            return None
+        try:
+            names = ast.literal_eval(match.group(1))
+        except (ValueError, SyntaxError):
+            return None
+        return [n for n in names if isinstance(n, str)]
+    return None
+
+
+def _deferred_loader(pg: types.ModuleType, owners: dict[str, str]) -> Any:
+    """The ``__getattr__`` of ``pyqtgraph``: a name of a held-back module imports that
+    module and binds its names as ``from X import *`` would; any other is missing."""
+
+    def load_held(name: str) -> Any:
+        owner = owners.get(name)
+        if owner is None:
+            raise AttributeError(f"module 'pyqtgraph' has no attribute {name!r}")
+        module = importlib.import_module(owner)
+        for exported in [n for n, o in owners.items() if o == owner]:
+            owners.pop(exported, None)
+            if exported not in pg.__dict__:
+                pg.__dict__[exported] = getattr(module, exported)
+        return getattr(pg, name)
+
+    return load_held
+
+
+@contextlib.contextmanager
+def _holding_back() -> Iterator[None]:
+    """Within the block, ``import pyqtgraph`` holds :data:`DEFERRED_PYQTGRAPH` back (module
+    text); at its end the held-back modules are left to load when asked for."""
+    spec = importlib.util.find_spec("pyqtgraph")
+    origin = spec.origin if spec is not None else None
+    owners: dict[str, str] = {}
+    stand_ins: dict[str, _HeldBack] = {}
+    for name in DEFERRED_PYQTGRAPH:
+        names = None if origin is None else _declared_names(Path(origin).parent, name)
+        if names is not None and name not in sys.modules:
+            stand_ins[name] = _HeldBack(name)
+            owners.update(dict.fromkeys(names, name))
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+    pg = sys.modules.get("pyqtgraph")
+    if pg is None:
+        return
+    for name, stand_in in stand_ins.items():
+        if "_real" in vars(stand_in):  # loaded meanwhile: its names, as ``import *`` binds
+            for exported in [n for n, o in owners.items() if o == name]:
+                pg.__dict__.setdefault(exported, getattr(vars(stand_in)["_real"], exported))
+                del owners[exported]
+    if owners:
+        pg.__dict__["__getattr__"] = _deferred_loader(pg, owners)
+
+
 def _lazy_mirrors_apply() -> bool:
     binding = os.environ.get("PYQTGRAPH_QT_LIB")
     return "pyqtgraph" not in sys.modules and binding in (None, "", "PySide6")
@@ -153,7 +295,8 @@ def import_pyqtgraph() -> types.ModuleType:
             sys.modules[f"pyqtgraph.Qt.{name}"] = mirrors[name]
             setattr(PySide6, name, _Unlisted(module))
         try:
-            import pyqtgraph.Qt as pgqt
+            with _holding_back():
+                import pyqtgraph.Qt as pgqt
         finally:
             for name, module in real.items():
                 setattr(PySide6, name, module)
@@ -203,6 +346,11 @@ def quicken_feature_check() -> bool:
     return True
 
 
+def held_back_modules() -> list[str]:
+    """The :data:`DEFERRED_PYQTGRAPH` modules not loaded (yet) in this process."""
+    return [name for name in DEFERRED_PYQTGRAPH if name not in sys.modules]
+
+
 def lazy_mirrors_active() -> bool:
     """Whether the loaded pyqtgraph uses :class:`_LazyMirror` modules (for the tests)."""
     module = sys.modules.get("pyqtgraph.Qt.QtCore")
@@ -211,6 +359,8 @@ def lazy_mirrors_active() -> bool:
 
 __all__ = [
     "CORE_MODULES",
+    "DEFERRED_PYQTGRAPH",
+    "held_back_modules",
     "import_pyqtgraph",
     "imports_frozen",
     "lazy_mirrors_active",
