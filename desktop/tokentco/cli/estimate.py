@@ -56,9 +56,11 @@ def _band(
 
 def _figures(values: FloatArray, ok: Sequence[bool], digits: int) -> list[str]:
     """Each value with ``digits`` decimals where ``ok`` and finite, else empty."""
-    spec = f"%.{digits}f"
-    shown = (np.isfinite(values) & np.asarray(ok, bool).reshape(values.shape)).tolist()
-    return [spec % v if show else "" for v, show in zip(values.tolist(), shown, strict=True)]
+    cells = list(map(f"%.{digits}f".__mod__, values.tolist()))  # one C loop, no bytecode
+    shown = np.isfinite(values) & np.asarray(ok, bool).reshape(values.shape)
+    for hidden in np.flatnonzero(~shown).tolist():
+        cells[hidden] = ""
+    return cells
 
 
 def estimated_columns(

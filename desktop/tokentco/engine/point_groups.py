@@ -247,8 +247,8 @@ def _configuration(columns: PointColumns, mlperf: Sequence[bool]) -> list[Hashab
             columns.spec_decoding,
             mlperf,
             columns.problem,
-            [v is None for v in columns.isl],
-            [v is None for v in columns.osl],
+            np.isnan(_floats(columns.isl, len(columns))).tolist(),
+            np.isnan(_floats(columns.osl, len(columns))).tolist(),
             strict=True,
         )
     )
@@ -282,48 +282,49 @@ def plan_columns(
         columns.source, columns.scenario, lambda s, c: "mlperf" in (s + " " + c).lower()
     )
     isl, osl, valid = _workload_lengths(columns, mlperf, catalogue)
-    target_of: dict[tuple[str, str], int] = {}
-    target_index = np.array(
-        [
-            target_of.setdefault(pair, len(target_of))
-            for pair in zip(columns.scenario, columns.latency_constraint, strict=True)
-        ],
-        np.int64,
-    ).reshape(n)
-    targets = [load_target(*pair) for pair in target_of]
-    group_of: dict[Hashable, int] = {}
-    group = [group_of.setdefault(c, len(group_of)) for c in _configuration(columns, mlperf)]
+    target_index, target_pairs = _factorize(
+        list(zip(columns.scenario, columns.latency_constraint, strict=True))
+    )
+    targets = [load_target(*pair) for pair in target_pairs]
+    gid, _ = _factorize(_configuration(columns, mlperf))
 
     rows: list[dict[str, float]] = []  # the representatives' cases only
     models: list[ModelTerms] = []
     terms: dict[str, ModelTerms] = {}
     # planned one by one: each configuration's first row with a workload, and every row
     # without one; the configuration's other rows take its outcome
-    gid = np.asarray(group, np.int64).reshape(n)
     with_workload = np.flatnonzero(valid)
-    _, first = np.unique(gid[with_workload], return_index=True)
+    groups, first = np.unique(gid[with_workload], return_index=True)
     alone = np.union1d(np.flatnonzero(~valid), with_workload[first])
-    outcome: dict[int, tuple[tuple[str, str, str], str, int, int]] = {}  # per row alone
-    for index in alone.tolist():
+    key_of: list[tuple[str, str, str]] = []
+    reason_of: list[str] = []
+    span_of = np.zeros((alone.size, 2), np.int64)  # per row alone: its cases' start, count
+    for at, index in enumerate(alone.tolist()):
         start = len(rows)
         key, reason = _plan_request(
             index, columns.request(index), catalogue, cal, efficiency_override, rows, models, [],
             terms,
         )  # fmt: skip
-        outcome[index] = (key, reason, start, len(rows) - start)
-    by_group = {group[i]: found for i, found in outcome.items() if valid[i]}
-    found_of = [outcome[i] if i in outcome else by_group[g] for i, g in enumerate(group)]
-    keys = [f[0] for f in found_of]
-    status = [f[1] for f in found_of]
-    span_start = np.array([f[2] for f in found_of], np.int64).reshape(n)
-    span_size = np.array([f[3] for f in found_of], np.int64).reshape(n)
+        key_of.append(key)
+        reason_of.append(reason or Status.OK)
+        span_of[at] = start, len(rows) - start
+    # each row's outcome: its own if planned alone, else its configuration's representative's
+    representative = np.full(int(gid.max()) + 1 if n else 0, -1, np.int64)
+    representative[groups] = np.searchsorted(alone, with_workload[first])
+    planned = np.full(n, -1, np.int64)
+    planned[alone] = np.arange(alone.size)
+    found = np.where(planned >= 0, planned, representative[gid]).tolist()
+    keys = list(map(key_of.__getitem__, found))
+    status = list(map(reason_of.__getitem__, found))
+    span_start = span_of[found, 0].reshape(n)
+    span_size = span_of[found, 1].reshape(n)
     if not rows:
         empty_cases = CaseTerms(**{f.name: np.zeros(0) for f in fields(CaseTerms)})
         empty_models = ModelTerms(**{f.name: np.zeros(0) for f in fields(ModelTerms)})
         none = np.zeros(0, np.int64)
         return GroupedPlan(
             tuple(columns.id),
-            tuple(s or Status.OK for s in status),
+            tuple(status),
             tuple(keys),
             empty_cases,
             empty_models,
@@ -359,7 +360,7 @@ def plan_columns(
     chosen = case_target[unique]
     return GroupedPlan(
         ids=tuple(columns.id),
-        status=tuple(s or Status.OK for s in status),
+        status=tuple(status),
         keys=tuple(keys),
         unique_cases=CaseTerms(**columns_u),
         unique_models=ModelTerms(
@@ -377,13 +378,19 @@ def plan_columns(
 
 
 def _mapped_pairs(a: Sequence[str], b: Sequence[str], f: Callable[[str, str], T]) -> list[T]:
-    memo: dict[tuple[str, str], T] = {}
-    out = []
-    for pair in zip(a, b, strict=True):
-        if pair not in memo:
-            memo[pair] = f(*pair)
-        out.append(memo[pair])
-    return out
+    """``f`` of each pair of cells, each distinct pair computed once."""
+    pairs = list(zip(a, b, strict=True))
+    memo = {pair: f(*pair) for pair in dict.fromkeys(pairs)}
+    return list(map(memo.__getitem__, pairs))
+
+
+def _factorize(keys: Sequence[Hashable]) -> tuple[IntArray, list[Any]]:
+    """Each key's index among the distinct keys (in first-seen order), and those keys: a
+    dict's C loops instead of a Python one per row."""
+    distinct = list(dict.fromkeys(keys))
+    index = {key: at for at, key in enumerate(distinct)}
+    codes = np.fromiter(map(index.__getitem__, keys), np.int64, len(keys))
+    return codes, distinct
 
 
 def _workload_lengths(
@@ -393,25 +400,30 @@ def _workload_lengths(
     (``max(round(isl), 1)``, ``max(int(osl), 1)``, the MLPerf dataset mean where the row
     has no input length) and whether they make a valid ``Workload`` of a known model."""
     n = len(columns)
-    known = {m for m in set(columns.model_id) if catalogue.models.get(m) is not None}
-    isl_in = [
-        v if v is not None else (MLPERF_MEAN_ISL.get(m) if is_ml else None)
-        for v, m, is_ml in zip(columns.isl, columns.model_id, mlperf, strict=True)
-    ]
-    raw_isl = np.array([np.nan if v is None else v for v in isl_in], np.float64).reshape(n)
-    raw_osl = np.array([np.nan if v is None else v for v in columns.osl], np.float64).reshape(n)
+    model, models = _factorize(columns.model_id)
+    known = np.array([catalogue.models.get(m) is not None for m in models], bool)
+    dataset_isl = np.array([MLPERF_MEAN_ISL.get(m, np.nan) for m in models], np.float64)
+    raw_isl = _floats(columns.isl, n)
+    raw_osl = _floats(columns.osl, n)
+    unstated = np.isnan(raw_isl) & np.asarray(mlperf, bool).reshape(n)
+    raw_isl[unstated] = dataset_isl[model[unstated]]
     isl = np.maximum(np.rint(raw_isl), 1.0)  # round() halves to even, as rint does
     osl = np.maximum(np.trunc(raw_osl), 1.0)
     (isl_low, isl_high), (osl_low, osl_high) = map(_length_bounds, ("isl_tokens", "osl_tokens"))
     with np.errstate(invalid="ignore"):
         valid = (
-            np.array([m in known for m in columns.model_id], dtype=bool).reshape(n)
+            known[model]
             & (isl >= isl_low)
             & (isl <= isl_high)
             & (osl >= osl_low)
             & (osl <= osl_high)
         )
     return isl, osl, valid
+
+
+def _floats(values: Sequence[float | None], size: int) -> FloatArray:
+    """The values as floats, NaN for None (numpy's own conversion of None)."""
+    return np.array(values, np.float64).reshape(size)
 
 
 def _distinct(
