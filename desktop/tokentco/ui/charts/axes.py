@@ -161,6 +161,16 @@ class Axis(pg.AxisItem):
         self.__dict__["_style_key"] = None
         super().setTickFont(font)
 
+    tick_positions: tuple[tuple[float, ...], ...] | None = None
+    """The positions of the explicitly set ticks (:meth:`setTicks`), None for automatic
+    ones: kept by value when they are set, not rebuilt by the grid on every paint."""
+
+    def setTicks(self, ticks: Any) -> None:
+        self.tick_positions = (
+            None if ticks is None else tuple(tuple(float(v) for v, _ in level) for level in ticks)
+        )
+        super().setTicks(ticks)
+
     def tickValues(self, minVal: float, maxVal: float, size: float) -> Any:
         key = (min(minVal, maxVal), max(minVal, maxVal), round(size, 6), self.logMode)
         if self._memo[0] != key:

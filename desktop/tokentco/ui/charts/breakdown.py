@@ -19,6 +19,7 @@ from tokentco.ui.charts.base import (
     shared_scale,
 )
 from tokentco.ui.charts.overlays import (
+    Bars,
     Labels,
 )
 
@@ -39,9 +40,9 @@ class BreakdownChart(Chart):
         super().__init__(parent)
         self.axis, self.plot = self._bar_plot("$ per GPU-hour, all-in")
         self.legend = self._legend(1, 0, 4)
-        self.stacks: dict[str, pg.BarGraphItem] = {}
+        self.stacks: dict[str, Bars] = {}
         for key, name in COMPONENTS:
-            bars = pg.BarGraphItem(
+            bars = Bars(
                 x0=[],
                 y=[],
                 height=0.7,

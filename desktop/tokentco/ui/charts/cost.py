@@ -28,6 +28,7 @@ from tokentco.ui.charts.base import (
 )
 from tokentco.ui.charts.overlays import (
     ANCHORED_ALPHA,
+    Bars,
     Labels,
     bar_brushes,
     bar_pens,
@@ -52,7 +53,7 @@ class CostChart(Chart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.axis, self.plot = self._bar_plot("$/Mtok · whiskers: p10–p90")
-        self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.bars = Bars(x0=[], y=[], height=0.7, width=[])
         self.plot.addItem(self.bars)
         self.whiskers = pg.ErrorBarItem(pen=pg.mkPen(theme.chart_foreground(), width=1.2))
         self.whiskers.setZValue(30)

@@ -23,6 +23,7 @@ from tokentco.ui.charts.base import (
     shared_scale,
 )
 from tokentco.ui.charts.overlays import (
+    Bars,
     Labels,
     bar_brushes,
     bar_pens,
@@ -59,10 +60,10 @@ class EnergyChart(Chart):
         self.kwh.setLabel("bottom", "kWh per Mtok")
         self.view.ci.layout.setColumnStretchFactor(0, 3)
         self.view.ci.layout.setColumnStretchFactor(1, 2)
-        self.mw_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.mw_bars = Bars(x0=[], y=[], height=0.7, width=[])
         self.mw_whiskers = pg.ErrorBarItem(pen=pg.mkPen(theme.chart_foreground(), width=1.2))
         self.mw_whiskers.setZValue(30)
-        self.kwh_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.kwh_bars = Bars(x0=[], y=[], height=0.7, width=[])
         self.mw.addItem(self.mw_bars)
         self.mw.addItem(self.mw_whiskers)
         self.kwh.addItem(self.kwh_bars)

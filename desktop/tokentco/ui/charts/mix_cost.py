@@ -26,7 +26,7 @@ from tokentco.present import formats as fmt
 from tokentco.ui import theme
 from tokentco.ui.charts.base import ChartData, Drawn
 from tokentco.ui.charts.cost import CostChart
-from tokentco.ui.charts.overlays import ANCHORED_ALPHA, set_bars
+from tokentco.ui.charts.overlays import ANCHORED_ALPHA, Bars, set_bars
 
 if TYPE_CHECKING:  # the mix engine loads with the first mix, not at start-up
     from tokentco.engine.mix import MixComparison, MixResult
@@ -77,7 +77,7 @@ class MixCostChart(CostChart):
         super().__init__(parent)
         self.mix: MixComparison | None = None
         """The mix of the comparison shown next (set by the window with the comparison)."""
-        self.segments = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.segments = Bars(x0=[], y=[], height=0.7, width=[])
         self.segments.setZValue(SEGMENT_Z)
         self.plot.addItem(self.segments)
         self.class_names = ()

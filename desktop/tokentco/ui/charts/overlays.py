@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QStaticText,
     QTransform,
 )
 
@@ -66,9 +67,17 @@ class Grid(Overlay):
         self._pen.setCosmetic(True)
         self._pen.setWidth(1)
         self._cache: OrderedDict[Any, list[tuple[float, list[QLineF]]]] = OrderedDict()
+        self._colour_of: tuple[Any, QColor] = (None, QColor())
+        """The bottom axis' pen and the grid colour taken from it."""
 
-    def _levels(self, name: str, low: float, high: float, pixels: float) -> list[list[float]]:
-        axis = self.plot.getAxis(name)
+    def _axes(self) -> tuple[tuple[pg.AxisItem, bool], tuple[pg.AxisItem, bool]]:
+        """(axis, vertical lines?) for the bottom and left axes."""
+        axes = self.plot.axes
+        return (axes["bottom"]["item"], True), (axes["left"]["item"], False)
+
+    def _levels(
+        self, axis: pg.AxisItem, low: float, high: float, pixels: float
+    ) -> list[list[float]]:
         fixed = getattr(axis, "_tickLevels", None)
         if fixed is not None:  # category axes: ticks set explicitly as (position, text)
             return [[float(v) for v, _ in level] for level in fixed]
@@ -80,30 +89,29 @@ class Grid(Overlay):
         computes none)."""
         rect = vb.viewRect()
         spans = []
-        for name, vertical in (("bottom", True), ("left", False)):
-            axis = self.plot.getAxis(name)
+        for axis, vertical in self._axes():
             if isinstance(axis, Axis):
                 low, high, pixels = axis.tick_span()
             elif vertical:
                 low, high, pixels = rect.left(), rect.right(), vb.width()
             else:
                 low, high, pixels = rect.top(), rect.bottom(), vb.height()
-            spans.append((name, vertical, min(low, high), max(low, high), pixels))
+            spans.append((axis, vertical, min(low, high), max(low, high), pixels))
         key = (
             rect.getRect(),
             (transform.m11(), transform.m22(), transform.dx(), transform.dy()),
             tuple(s[2:] for s in spans),
-            tuple(_fixed_ticks(self.plot.getAxis(s[0])) for s in spans),
+            tuple(_fixed_ticks(s[0]) for s in spans),
         )
         kept = self._cache.get(key)
         if kept is not None:
             self._cache.move_to_end(key)
             return kept
         out: list[tuple[float, list[QLineF]]] = []
-        for name, vertical, low, high, pixels in spans:
+        for axis, vertical, low, high, pixels in spans:
             if not pixels or high <= low:
                 continue
-            for level, values in enumerate(self._levels(name, low, high, pixels)[:2]):
+            for level, values in enumerate(self._levels(axis, low, high, pixels)[:2]):
                 inside = [v for v in values if low <= v <= high]
                 if vertical:
                     ends = [(QPointF(v, rect.top()), QPointF(v, rect.bottom())) for v in inside]
@@ -116,12 +124,21 @@ class Grid(Overlay):
             self._cache.popitem(last=False)
         return out
 
+    def _colour(self) -> QColor:
+        """The bottom axis' line colour (it follows the theme), read again only when the
+        axis gets a new pen (``AxisItem.pen()`` makes a new QPen on every call)."""
+        axis = self.plot.axes["bottom"]["item"]
+        source = getattr(axis, "_pen", None)
+        if source is None or source is not self._colour_of[0]:
+            self._colour_of = (source, QColor(axis.pen().color()))
+        return QColor(self._colour_of[1])
+
     def paint(self, painter: QPainter, *_: Any) -> None:
         vb = self.getViewBox()
         if vb is None:
             return
         lines = self._lines(vb, painter.transform())
-        colour = QColor(self.plot.getAxis("bottom").pen().color())
+        colour = self._colour()
         painter.save()
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -136,17 +153,31 @@ class Grid(Overlay):
 def _fixed_ticks(axis: pg.AxisItem) -> tuple[tuple[float, ...], ...] | None:
     """The positions of an axis' explicitly set ticks (category axes), None for automatic
     ones: by value, so a grid kept for other categories is never taken for these."""
+    if isinstance(axis, Axis):
+        return axis.tick_positions
     fixed = getattr(axis, "_tickLevels", None)
     if fixed is None:
         return None
     return tuple(tuple(float(v) for v, _ in level) for level in fixed)
 
 
+LABEL_BOX_PX = 18
+"""Height of the box a value label is centred in, on its bar's centre line."""
+STATIC_TEXT_NUDGE = 6.5 / 64
+"""Laid-out text (QStaticText) moves to the next pixel row 6.5/64 px later than
+``drawText`` does; nudged by this, a label falls on exactly the pixels
+``drawText(rect, AlignVCenter)`` drew (measured for the label font at 1×, 1.5× and 2×
+device pixel ratios)."""
+LAID_OUT_KEPT = 64
+"""Laid-out label texts a plot keeps at least (more with more bars)."""
+
+
 class Labels(Overlay):
     """Every value label of one plot in a single item, drawn as text in device pixels.
 
-    One item with a handful of ``drawText`` calls repaints far faster than a TextItem per
-    bar (each TextItem relayouts a QTextDocument whenever its text changes).
+    One item repaints far faster than a TextItem per bar (each TextItem relayouts a
+    QTextDocument whenever its text changes), and each text is laid out once (a
+    QStaticText, kept while it is shown or was a moment ago): a repaint only places glyphs.
     """
 
     def __init__(self, plot: pg.PlotItem) -> None:
@@ -155,6 +186,8 @@ class Labels(Overlay):
         self._colour = QColor()
         self._font = QFont()
         self._font.setPointSizeF(8.5)
+        self._laid_out: OrderedDict[str, QStaticText] = OrderedDict()
+        """Each text laid out once (a drag back and forth shows the same few again)."""
 
     def set_entries(self, entries: list[tuple[float, float, str]], colour: QColor) -> None:
         if entries == self.entries and colour == self._colour:
@@ -173,11 +206,33 @@ class Labels(Overlay):
         painter.resetTransform()
         painter.setFont(self._font)
         painter.setPen(self._colour)
-        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for x, y, text in self.entries:
             at = transform.map(QPointF(x, y))
-            painter.drawText(QRectF(at.x() + 2, at.y() - 9, 400, 18), flags, text)
+            laid = self._layout(text)
+            # centred on the bar as drawText(rect, AlignVCenter) centres it in 18 px
+            top = (
+                at.y()
+                - LABEL_BOX_PX / 2
+                + (LABEL_BOX_PX - laid.size().height()) / 2
+                + STATIC_TEXT_NUDGE
+            )
+            painter.drawStaticText(QPointF(at.x() + 2, top), laid)
         painter.restore()
+
+    def _layout(self, text: str) -> QStaticText:
+        """``text`` laid out in the label font, kept: drawing laid-out text skips the
+        shaping and line layout ``drawText`` does on every call."""
+        laid = self._laid_out.get(text)
+        if laid is not None:
+            self._laid_out.move_to_end(text)
+            return laid
+        laid = QStaticText(text)
+        laid.setTextFormat(Qt.TextFormat.PlainText)
+        laid.prepare(QTransform(), self._font)
+        self._laid_out[text] = laid
+        while len(self._laid_out) > max(LAID_OUT_KEPT, PICTURES_KEPT * len(self.entries)):
+            self._laid_out.popitem(last=False)
+        return laid
 
 
 class Curves(Overlay):
@@ -201,6 +256,61 @@ class Curves(Overlay):
         for path, pen in self.paths:
             painter.setPen(pen)
             painter.drawPath(path)
+
+
+class Bars(pg.BarGraphItem):
+    """pyqtgraph's bars (same options, same drawing calls), cheaper to repaint.
+
+    ``BarGraphItem`` with a pen or brush per bar records its bars into a QPicture on each
+    data change and replays it on every paint, and recomputes its bounding rect (two
+    pixel vectors through the view transform) each time the scene asks for it, several
+    times a frame. Here the bars are drawn straight from their rectangles, a pen or brush
+    set only when it differs from the previous bar's (the per-bar pens and brushes are
+    shared, cached objects), and the bounding rect is kept until the data or the view
+    transform changes."""
+
+    def __init__(self, **opts: Any) -> None:
+        self._bounds: QRectF | None = None
+        super().__init__(**opts)
+
+    def setOpts(self, **opts: Any) -> None:
+        self._bounds = None
+        super().setOpts(**opts)
+
+    def viewTransformChanged(self) -> None:
+        # the pen's padding is in pixels: a new scale moves the bounds
+        self._bounds = None
+        self.prepareGeometryChange()
+        super().viewTransformChanged()
+
+    def boundingRect(self) -> QRectF:
+        if self._bounds is None:
+            self._bounds = QRectF(super().boundingRect())
+        return self._bounds
+
+    def paint(self, painter: QPainter, *args: Any) -> None:
+        if self._singleColor:
+            super().paint(painter, *args)
+            return
+        rects = self._rectarray.instances()
+        pens, brushes = self._pens, self._brushes
+        if pens is None and brushes is not None and self._sharedPen.style() == Qt.PenStyle.NoPen:
+            for rect, brush in zip(rects, brushes, strict=False):
+                painter.fillRect(rect, brush)
+            return
+        if pens is None:
+            painter.setPen(self._sharedPen)
+        if brushes is None:
+            painter.setBrush(self._sharedBrush)
+        pen = brush = None
+        for i, rect in enumerate(rects):
+            if pens is not None and pens[i] is not pen:
+                pen = pens[i]
+                painter.setPen(pen)
+            if brushes is not None and brushes[i] is not brush:
+                brush = brushes[i]
+                painter.setBrush(brush)
+            painter.drawRect(rect)
 
 
 @functools.lru_cache(maxsize=256)

@@ -19,6 +19,7 @@ from tokentco.ui.charts.base import (
     ChartData,
     Drawn,
 )
+from tokentco.ui.charts.overlays import Bars
 
 MESSAGE_CHARS = 40
 """Characters per line of the message shown instead of bars."""
@@ -38,12 +39,8 @@ class TornadoChart(Chart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.axis, self.plot = self._bar_plot("$ per million tokens")
-        self.low = pg.BarGraphItem(
-            x0=[], y=[], height=0.65, width=[], brush=pg.mkBrush(theme.OKABE_ITO[4])
-        )
-        self.high = pg.BarGraphItem(
-            x0=[], y=[], height=0.65, width=[], brush=pg.mkBrush(theme.OKABE_ITO[1])
-        )
+        self.low = Bars(x0=[], y=[], height=0.65, width=[], brush=pg.mkBrush(theme.OKABE_ITO[4]))
+        self.high = Bars(x0=[], y=[], height=0.65, width=[], brush=pg.mkBrush(theme.OKABE_ITO[1]))
         self.plot.addItem(self.low)
         self.plot.addItem(self.high)
         self.base = pg.InfiniteLine(

@@ -24,6 +24,7 @@ from tokentco.ui.charts.base import (
     shared_scale,
 )
 from tokentco.ui.charts.overlays import (
+    Bars,
     Labels,
     cached_pen,
     set_bars,
@@ -44,7 +45,7 @@ class WaterfallChart(Chart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.axis, self.plot = self._bar_plot("$ per million tokens")
-        self.bars = pg.BarGraphItem(x0=[], y=[], height=0.65, width=[])
+        self.bars = Bars(x0=[], y=[], height=0.65, width=[])
         self.plot.addItem(self.bars)
         self.labels = Labels(self.plot)
         self._attach_hover(self.plot)
