@@ -130,7 +130,10 @@ class PointColumns:
         scenario = text("concurrency_or_scenario")
         problems["concurrency_or_scenario"] = _mapped(scenario, size, scenario_problem)
         joined = [""] * size
-        for index in {i for said in problems.values() for i, p in enumerate(said) if p}:
+        flagged = np.zeros(size, bool)
+        for reported in problems.values():
+            flagged |= np.fromiter(map(bool, reported), bool, size)
+        for index in np.flatnonzero(flagged).tolist():
             joined[index] = "; ".join(p for said in problems.values() if (p := said[index]))
 
         def integer(name: str) -> list[int | None]:
