@@ -74,8 +74,7 @@ def read_points_table(path: Path) -> PointsTable:
     """Header and records of a calibration-format CSV (extra columns kept)."""
     try:
         try:
-            with open(path, newline="", encoding="utf-8-sig") as handle:
-                text = handle.read()
+            text = Path(path).read_bytes().decode("utf-8-sig")  # one decode, no newline pass
         except UnicodeDecodeError:  # the csv reader's message (its decoder's positions)
             with open(path, newline="", encoding="utf-8-sig") as handle:
                 text = "".join(handle)
