@@ -5,7 +5,6 @@ import gc
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -125,8 +124,7 @@ def _lines_kept(table: PointsTable) -> bool:
     writes them) is its output's first columns: the file was split without the csv
     module, every record has the header's width, no column is named twice or after an
     added one, and ``csv_safe`` changes no cell (a first character it could escape is
-    looked for among the cells' first characters, then, if there is one, the cells that
-    start with it are asked of ``csv_safe``)."""
+    looked for in the text, then, if there is one, asked of ``csv_safe`` per column)."""
     header = table.header
     if table.lines is None or not set(QUOTED) <= {",", '"', "\r", "\n"}:
         return False
@@ -134,7 +132,7 @@ def _lines_kept(table: PointsTable) -> bool:
         return False
     if not table.uniform:
         return False
-    leads = _leads_at_starts(table)
+    leads = _leads_at_starts(table.body)
     if not leads:
         return True
     return all(
@@ -144,14 +142,21 @@ def _lines_kept(table: PointsTable) -> bool:
     )
 
 
-def _leads_at_starts(table: PointsTable) -> str:
-    """The characters of ``LEADS`` that start a cell of ``table`` (whose header names each
-    column once): the first characters of its columns' non-empty cells, one C loop per
-    column."""
-    firsts: set[str] = set()
-    for name in table.header:
-        firsts.update(map(itemgetter(0), filter(None, table.column(name))))
-    return "".join(c for c in LEADS if c not in "\r\n" and c in firsts)
+def _leads_at_starts(body: str) -> str:
+    """The characters of ``LEADS`` that may start a cell of ``body`` (a file split without
+    the csv module, whose cells hold no CR or LF): those found at its start or after a
+    comma, quote or line feed (a comma inside a quoted cell may add some that start none).
+    Searched in its UTF-8 bytes (other characters' bytes are all >= 0x80): the byte after
+    each comma, quote and line feed (a few per row; a lead such as "-" is common inside
+    cells, so looking at every lead's position was slower)."""
+    text = np.frombuffer(body.encode("utf-8"), np.uint8)
+    if not text.size:
+        return ""
+    head = text[:-1]
+    after = np.flatnonzero((head == ord(",")) | (head == ord('"')) | (head == ord("\n"))) + 1
+    seen = np.bincount(text[after], minlength=256)
+    seen[text[0]] += 1
+    return "".join(c for c in LEADS if c not in "\r\n" and seen[ord(c)])
 
 
 @contextmanager

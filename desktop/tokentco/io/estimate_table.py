@@ -36,6 +36,8 @@ class PointsTable:
     """Per record (when the file was split without the csv module): its fields as
     ``csv.writer`` writes them in a row of several fields, the commas between them, no
     line end. Such a file has no quote, CR or NUL in a field."""
+    body: str = ""
+    """The file's text after the header line (with ``lines``; else empty)."""
     _columns: dict[int, tuple[str | None, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -83,19 +85,19 @@ def read_points_table(path: Path) -> PointsTable:
             reader = csv.reader(io.StringIO(text, newline=""))
             header = next(reader, None) or []
             records = [record for record in reader if record]
-            lines = None
+            lines, body = None, ""
         else:
-            header, records, lines = split
+            header, records, lines, body = split
     except FileNotFoundError as exc:
         raise InputError("file not found", Location(file=str(path))) from exc
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"cannot read CSV: {exc}", Location(file=str(path))) from exc
     require_points_columns(header, path)
-    return PointsTable(header, records, lines)
+    return PointsTable(header, records, lines, body)
 
 
-def _split(text: str) -> tuple[list[str], list[list[str]], list[str]] | None:
-    """Header, records and written lines of ``text`` split without the csv module,
+def _split(text: str) -> tuple[list[str], list[list[str]], list[str], str] | None:
+    """Header, records, written lines and body of ``text`` split without the csv module,
     or None where the file is not of the simple form (see the module's note): its lines
     end all in "\\n" or all in "\\r\\n", and a line's fields are unquoted (no quote) or
     wholly quoted (no quote inside)."""
@@ -135,7 +137,8 @@ def _split(text: str) -> tuple[list[str], list[list[str]], list[str]] | None:
         written.append(found[1])
     header = records[0]
     keep = [i for i in range(1, len(records)) if records[i]]
-    return header, [records[i] for i in keep], [written[i] for i in keep]
+    body = text[len(lines[0]) + len(end) :] if len(lines) > 1 else ""
+    return header, [records[i] for i in keep], [written[i] for i in keep], body
 
 
 def _quoted_fields(pieces: list[str]) -> tuple[list[str], str] | None:
