@@ -267,6 +267,8 @@ class ResultsModel(QStandardItemModel):
         self.comparison: Comparison | None = None
         self.colours: dict[str, int] = {}
         self._cells: list[list[tuple[str, Any, str | None]]] = []
+        self._texts_of: dict[int, tuple[list[Any], list[str]]] = {}
+        """Per column, its last values and their texts."""
         self._cheapest = ""
         self._bold = QFont()
         self._bold.setBold(True)
@@ -394,8 +396,12 @@ class ResultsModel(QStandardItemModel):
                         self._fill_row(row, cells[row], old[row], restyle)
                 finally:
                     self.blockSignals(blocked)
-                last = self.columnCount() - 1
-                self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
+                first, last = self._changed_columns(
+                    [old[row] for row in changed], [cells[row] for row in changed]
+                )
+                if cheapest_id != old_cheapest:  # a restyled row: every cell of it
+                    first, last = 0, self.columnCount() - 1
+                self.dataChanged.emit(self.index(changed[0], first), self.index(changed[-1], last))
         else:
             self.beginResetModel()
             blocked = self.blockSignals(True)
@@ -409,6 +415,21 @@ class ResultsModel(QStandardItemModel):
                 self.blockSignals(blocked)
             self.endResetModel()
 
+    @staticmethod
+    def _changed_columns(
+        old: list[list[tuple[str, Any, str | None]]],
+        new: list[list[tuple[str, Any, str | None]]],
+    ) -> tuple[int, int]:
+        """The first and last column whose cells differ in these rows: the views repaint
+        only that part of the rows (a utilization drag changes the $/Mtok column alone,
+        and repainting every cell of the table was most of a text refresh)."""
+        columns = [
+            column
+            for column in range(len(new[0]))
+            if any(before[column] != after[column] for before, after in zip(old, new, strict=True))
+        ]
+        return (columns[0], columns[-1]) if columns else (0, len(new[0]) - 1)
+
     def _cells_of(
         self, comparison: Comparison, own_serving: frozenset[str], labels: Mapping[str, str]
     ) -> list[list[tuple[str, Any, str | None]]]:
@@ -418,11 +439,24 @@ class ResultsModel(QStandardItemModel):
         values = [[col.value(r) for col in RESULT_COLUMNS] for r in results]
         for r, row in zip(results, values, strict=True):
             row[0] = labels.get(r.option_id, row[0])
-        by_column = [col.texts([row[c] for row in values]) for c, col in enumerate(RESULT_COLUMNS)]
+        by_column = [
+            self._column_texts(c, col, [row[c] for row in values])
+            for c, col in enumerate(RESULT_COLUMNS)
+        ]
         return [
             self._row(r, row, [texts[i] for texts in by_column], r.option_id in own_serving)
             for i, (r, row) in enumerate(zip(results, values, strict=True))
         ]
+
+    def _column_texts(self, index: int, column: Column, values: list[Any]) -> list[str]:
+        """The column's texts for ``values``, formatted again only when they differ from
+        the column's last values (a utilization drag moves one column of twenty)."""
+        kept = self._texts_of.get(index)
+        if kept is not None and kept[0] == values:
+            return kept[1]
+        texts = column.texts(values)
+        self._texts_of[index] = (values, texts)
+        return texts
 
     def result(self, row: int) -> OptionResult:
         assert self.comparison is not None
