@@ -12,9 +12,9 @@ import numpy as np
 from tokentco import MODEL_VERSION
 from tokentco.domain import Catalogue
 from tokentco.engine.calibration import Calibration
-from tokentco.engine.point_groups import PointColumns, plan_columns, solve_grouped
+from tokentco.engine.point_groups import PointColumns, factorize, plan_columns, solve_grouped
 from tokentco.engine.points import PointEstimates
-from tokentco.engine.results import FloatArray
+from tokentco.engine.results import BoolArray, FloatArray
 from tokentco.engine.uncertainty import band_for, group_name
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.calibration_file import load_calibration
@@ -54,7 +54,7 @@ def _band(
     return band_for(calibration, group)
 
 
-def _figures(values: FloatArray, ok: Sequence[bool], digits: int) -> list[str]:
+def _figures(values: FloatArray, ok: Sequence[bool] | BoolArray, digits: int) -> list[str]:
     """Each value with ``digits`` decimals where ``ok`` and finite, else empty."""
     cells = list(map(f"%.{digits}f".__mod__, values.tolist()))  # one C loop, no bytecode
     shown = np.isfinite(values) & np.asarray(ok, bool).reshape(values.shape)
@@ -72,19 +72,13 @@ def estimated_columns(
     """The cells of the columns ``estimate`` adds, one per row. The p10/p90 band is the
     row's model and hardware group's (looked up once per pair); a row without a band, or
     not estimated, has empty band cells."""
-    ok = [s == "ok" for s in estimates.status]
-    pair_of: dict[tuple[str, str], int] = {}
-    pair = np.array(
-        [
-            pair_of.setdefault(key, len(pair_of))
-            for key in zip(columns.model_id, columns.hardware_id, strict=True)
-        ],
-        np.int64,
-    ).reshape(len(ok))
-    bands = [_band(*key, catalogue, calibration) for key in pair_of]
+    n = len(estimates.status)
+    ok = np.fromiter(map("ok".__eq__, estimates.status), bool, n)
+    pair, pairs = factorize(list(zip(columns.model_id, columns.hardware_id, strict=True)))
+    bands = [_band(model, hardware, catalogue, calibration) for model, hardware in pairs]
     low = np.array([math.exp(b[0]) if b else math.nan for b in bands] or [0.0])[pair]
     high = np.array([math.exp(b[1]) if b else math.nan for b in bands] or [0.0])[pair]
-    banded = [good and bands[p] is not None for good, p in zip(ok, pair.tolist(), strict=True)]
+    banded = ok & np.array([b is not None for b in bands] or [False], bool)[pair]
     central = estimates.output_tokens_per_s_per_gpu
     return {
         "est_output_tok_s_per_gpu": _figures(central, ok, 1),

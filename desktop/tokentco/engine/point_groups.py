@@ -285,11 +285,11 @@ def plan_columns(
         columns.source, columns.scenario, lambda s, c: "mlperf" in (s + " " + c).lower()
     )
     isl, osl, valid = _workload_lengths(columns, mlperf, catalogue)
-    target_index, target_pairs = _factorize(
+    target_index, target_pairs = factorize(
         list(zip(columns.scenario, columns.latency_constraint, strict=True))
     )
     targets = [load_target(*pair) for pair in target_pairs]
-    gid, _ = _factorize(_configuration(columns, mlperf))
+    gid, _ = factorize(_configuration(columns, mlperf))
 
     rows: list[dict[str, float]] = []  # the representatives' cases only
     models: list[ModelTerms] = []
@@ -387,7 +387,7 @@ def _mapped_pairs(a: Sequence[str], b: Sequence[str], f: Callable[[str, str], T]
     return list(map(memo.__getitem__, pairs))
 
 
-def _factorize(keys: Sequence[Hashable]) -> tuple[IntArray, list[Any]]:
+def factorize(keys: Sequence[Hashable]) -> tuple[IntArray, list[Any]]:
     """Each key's index among the distinct keys (in first-seen order), and those keys: a
     dict's C loops instead of a Python one per row."""
     distinct = list(dict.fromkeys(keys))
@@ -403,7 +403,7 @@ def _workload_lengths(
     (``max(round(isl), 1)``, ``max(int(osl), 1)``, the MLPerf dataset mean where the row
     has no input length) and whether they make a valid ``Workload`` of a known model."""
     n = len(columns)
-    model, models = _factorize(columns.model_id)
+    model, models = factorize(columns.model_id)
     known = np.array([catalogue.models.get(m) is not None for m in models], bool)
     dataset_isl = np.array([MLPERF_MEAN_ISL.get(m, np.nan) for m in models], np.float64)
     raw_isl = _floats(columns.isl, n)
