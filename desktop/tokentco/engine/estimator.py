@@ -670,35 +670,35 @@ def _bisection(slots: FloatArray, ratio: FloatArray) -> FloatArray:
 def _guided_bisection(slots: FloatArray, ratio: FloatArray) -> FloatArray:
     """``_bisection``'s result, step for step, for finite positive inputs (1-D).
 
-    Each step's test, whether the midpoint is below the root, is read off an estimate r
-    of the root with a proven error bound w (``_root_estimate``), and evaluated as
-    ``_bisection`` does only for a midpoint within w of r (a few in a thousand points,
-    once). The test changes sign only at the root: the condition it evaluates grows
-    with H (its floats are within ~1e-14 of the exact values, which w allows for), so
-    outside that band its answer is the estimate's. The bracket is updated as
+    Each step's test, whether the midpoint is below the root, is answered by comparing it
+    with an estimate r of the root that has a proven error bound w (``_root_estimate``).
+    The test changes sign only at the root: the condition it evaluates grows with H (its
+    floats are within ~1e-14 of the exact values, which w allows for), so for a midpoint
+    farther than w from r the comparison is the test's own answer. Low only rises and high
+    only falls, each midpoint becoming one of them, so the midpoints nearest r are the
+    final bracket's ends: a point whose final bracket has an end within w of r (a few in a
+    thousand) is bisected again as ``_bisection`` does. The bracket is updated as
     ``np.copyto`` would, by max/min (midpoints lie within the bracket, all are ≥ 0)."""
-    tail, root, high = _bracket(slots, ratio)
+    tail, root, top = _bracket(slots, ratio)
     centre, width = _root_estimate(root, ratio, tail)
-    low = np.zeros_like(high)
-    high = np.array(high)
+    low = np.zeros_like(top)
+    high = np.array(top)
     mid, spare = np.empty_like(high), np.empty_like(high)
-    below, unsure = np.empty(high.shape, bool), np.empty(high.shape, bool)
+    below = np.empty(high.shape, bool)
     for _ in range(_HEADROOM_STEPS):
         np.add(low, high, out=mid)
         mid *= 0.5
         np.less(mid, centre, out=below)
-        np.subtract(mid, centre, out=spare)
-        np.abs(spare, out=spare)
-        np.less_equal(spare, width, out=unsure)
-        if unsure.any():
-            at = np.flatnonzero(unsure)
-            below[at] = _below(mid[at], ratio[at], root[at], tail)
         np.multiply(mid, below, out=spare)  # mid where below, else 0
         np.maximum(low, spare, out=low)
         np.multiply(below, _LARGEST, out=spare)  # the largest float where below, else 0
         np.maximum(spare, mid, out=spare)
         np.minimum(high, spare, out=high)
-    return np.asarray(0.5 * (low + high))
+    result = np.asarray(0.5 * (low + high))
+    near = np.flatnonzero(~((centre - low > width) & (high - centre > width)))
+    if near.size:
+        result[near] = _bisection(slots[near], ratio[near])
+    return result
 
 
 def _root_estimate(
@@ -734,12 +734,18 @@ def _odds_estimate(beta: FloatArray) -> FloatArray:
 def _beta_guide(u: FloatArray) -> FloatArray:
     """w = β (1 + a) at u = 1/(1 + a) ∈ (0, 1], linearly interpolated in ``_guide_table``
     (w runs smoothly from ln(1/(1 − q)) at u → 0 to β* at u = 1)."""
-    table = _guide_table()
-    spacing = table.size - 1
-    pos = u * spacing
-    cell = np.minimum(pos.astype(np.int64), spacing - 1)
-    left = table[cell]
-    return np.asarray(left + (pos - cell) * (table[cell + 1] - left))
+    table, steps = _guide_table(), _guide_steps()
+    pos = u * (table.size - 1)
+    cell = pos.astype(np.intp)  # ≤ the last point (u ≤ 1), whose step is 0
+    return np.asarray(table.take(cell) + (pos - np.floor(pos)) * steps.take(cell))
+
+
+@functools.cache
+def _guide_steps() -> FloatArray:
+    """The rise of ``_guide_table`` from each point to the next (0 after the last)."""
+    steps = np.append(np.diff(_guide_table()), 0.0)
+    steps.setflags(write=False)
+    return steps
 
 
 @functools.cache
