@@ -1205,7 +1205,11 @@ class _SheetImport:
             if is_accelerators:
                 derive(data, notes)
             if is_offers:
-                owned = {n: c[i] for n, c in owned_columns if c[i] is not None}
+                owned = (
+                    {n: c[i] for n, c in owned_columns if c[i] is not None}
+                    if owned_columns
+                    else None
+                )
                 if owned:
                     for n in owned:
                         data.pop(n, None)
@@ -1275,6 +1279,7 @@ class _SheetImport:
                     suffix += 1
                 ctx.suffixes[key] = suffix + 1
                 row_id = data["id"] = f"{row_id}-{suffix}"
+                key = (kind, row_id)
             try:
                 item = validate(data)
             except ValidationError as exc:
@@ -1282,7 +1287,7 @@ class _SheetImport:
                 self._reject(values, i, index)
                 skipped += 1
                 continue
-            seen_ids[(kind, row_id)] = (file, sheet, index)
+            seen_ids[key] = (file, sheet, index)
             prov = make_prov(file, sheet, index + 1, imported_at, notes)
             out.append(ImportedRow(kind, item, prov))
             if resolver is not None:
@@ -1347,8 +1352,8 @@ def _validator(builder: type[Frozen]) -> Callable[[dict[str, Any]], Frozen]:
     validation (the model's own schema, errors and validators): ~0.7 µs of ~5 per row."""
     if cast(object, builder.__init__) is not BaseModel.__init__:  # a custom one must run
         return lambda data: builder(**data)
-    validate = builder.__pydantic_validator__.validate_python
-    return lambda data: cast(Frozen, validate(data))
+    # the bound method itself: a wrapper would add a Python frame per row
+    return cast(Callable[[dict[str, Any]], Frozen], builder.__pydantic_validator__.validate_python)
 
 
 def _outside(cell: Any, read: float, value: float, lo: float, hi: float, unit: str) -> str:
