@@ -509,7 +509,7 @@ def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, Bo
     level (see :func:`_levels_needed`): the levels beyond are that same point again. The
     one-level sweeps (the fixed cases' level, the others' top) are one estimator call;
     then the cases of each kind (``_kinds``) are swept in chunks of their own, of similar
-    level counts, each chunk a slice of the cases put in that order once."""
+    level counts."""
     cases, models = plan.unique_cases, plan.unique_models
     size = cases.max_concurrency.size
     # one geometric grid per distinct engine cap (geomspace is elementwise per row)
@@ -537,7 +537,6 @@ def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, Bo
     kind = _kinds(cases, models)[swept]
     by_levels = np.lexsort((needed, kind))  # similar level counts side by side
     swept, needed, kind = swept[by_levels], needed[by_levels], kind[by_levels]
-    in_order = _cut(cases, swept), _cut(models, swept)
     grid_of = cap_of[swept]
     aims = _aims(targets, swept)
     rows = max(CHUNK_POINTS // LEVELS, 1)
@@ -546,7 +545,8 @@ def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, Bo
         for lo in range(start, stop, rows):
             at = slice(lo, min(lo + rows, stop))
             grid = grids[grid_of[at], : int(needed[at.stop - 1])]
-            result = sweep_figures(_cut(in_order[0], at), _cut(in_order[1], at), grid)
+            chunk = swept[at]  # gathered per chunk: no copy of every case's terms
+            result = sweep_figures(_cut(cases, chunk), _cut(models, chunk), grid)
             _best_of(result, _aims(aims, at), swept[at], best, any_ok)
     return best, {"any_ok": any_ok}
 
