@@ -65,9 +65,29 @@ def set_value_range(plot: pg.PlotItem, low: float, high: float, rows: int | None
         current = (0.0, 0.0)
     x = stable_range(current, low, high)
     if rows is None:
+        set_view_range(vb, x)
+    else:
+        set_view_range(vb, x, (-0.6, max(rows, 1) - 0.4))
+
+
+def set_view_range(
+    vb: pg.ViewBox, x: tuple[float, float], y: tuple[float, float] | None = None
+) -> None:
+    """``vb.setRange(xRange=x, yRange=y, padding=0)``, skipped when the view already shows
+    exactly that (no auto-range to switch off): pyqtgraph would recompute the same range
+    and announce a state change anyway, and a drag keeps its stable range most frames."""
+    state = vb.state
+    wanted = {0: x} if y is None else {0: x, 1: y}
+    unchanged = all(a is False for a in state["autoRange"]) and all(
+        low < high and state["targetRange"][axis] == [low, high]
+        for axis, (low, high) in wanted.items()
+    )
+    if unchanged:
+        return
+    if y is None:
         vb.setXRange(*x, padding=0)
     else:
-        vb.setRange(xRange=x, yRange=(-0.6, max(rows, 1) - 0.4), padding=0)
+        vb.setRange(xRange=x, yRange=y, padding=0)
 
 
 PICTURES_KEPT = 4
@@ -103,11 +123,16 @@ class Axis(pg.AxisItem):
             self._tickSpacing,
             self._tickDensity,
             None if levels is None else tuple(tuple(level) for level in levels),
-            self.pen().color().rgba(),
-            self.pen().widthF(),
-            self.textPen().color().rgba(),
+            *self._pens_key(),
             style,
         )
+
+    def _pens_key(self) -> tuple[int, float, int]:
+        """The line colour, line width and text colour the ticks are drawn with: from the
+        pens set on the axis (``pen()`` and ``textPen()`` copy them on every call)."""
+        pen = self._pen if self._pen is not None else self.pen()
+        text = self._textPen if self._textPen is not None else self.textPen()
+        return pen.color().rgba(), pen.widthF(), text.color().rgba()
 
     def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
         if self.picture is None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGraphicsItem,
     QGraphicsView,
+    QGraphicsWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -185,6 +186,32 @@ class LazyMenuViewBox(pg.ViewBox):
         return menu.actions() if menu is not None else []
 
 
+def cache_text(item: QGraphicsItem) -> None:
+    """Keep ``item``'s text (a title, an axis title, a legend entry) as device pixels.
+
+    The text of a pyqtgraph label is a QGraphicsTextItem child, which a cache on the label
+    itself does not cover: each repaint of the area under it lays out and draws its
+    QTextDocument again (a chart whose layout moves repaints all of them). Cached, an
+    unchanged text is one blit. The cache is drawn again whenever the text or any widget
+    around it moves (Qt would shift a kept picture by whole pixels only), so the text
+    lands on exactly the pixels it would be drawn on; call it once ``item`` is in the
+    chart's layout."""
+    item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    holder = item.parentItem()
+    while holder is not None:
+        if isinstance(holder, QGraphicsWidget):
+            holder.geometryChanged.connect(item.update)
+        holder = holder.parentItem()
+
+
+class CachedLegend(pg.LegendItem):
+    """A legend whose entries' texts are cached as device pixels (:func:`cache_text`)."""
+
+    def addItem(self, item: Any, name: str) -> None:
+        super().addItem(item, name)
+        cache_text(self.items[-1][1].item)
+
+
 LEGEND_SPACING_PX = 14
 LEGEND_MARGIN_PX = 24
 """The chart's side margins and the legend's own."""
@@ -267,6 +294,9 @@ class Chart(QWidget):
             # title's HTML and resizes them
             plot.getAxis(name).enableAutoSIPrefix(False)
         plot.titleLabel.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        cache_text(plot.titleLabel.item)
+        for name in ("left", "bottom"):
+            cache_text(plot.getAxis(name).label)
         # a narrower plot (a smaller screen, a dragged splitter) elides its title anew
         plot.geometryChanged.connect(lambda p=plot: fit_title(p))
         return plot
@@ -277,7 +307,7 @@ class Chart(QWidget):
         (:meth:`fit_legends`), so no entry is cut at the chart's edge. A legend that
         would need more than ``max_rows`` lines (the plot would be squeezed flat) is
         hidden (``legend_hidden``); the chart's description says where else the key is."""
-        legend = pg.LegendItem(
+        legend = CachedLegend(
             colCount=columns, labelTextSize="8pt", verSpacing=-4, horSpacing=LEGEND_SPACING_PX
         )
         legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -293,6 +323,7 @@ class Chart(QWidget):
         )
         heading.setToolTip(self.description)
         self.view.addItem(heading, row=row, col=0, colspan=colspan)
+        cache_text(heading.item)
         return heading
 
     def legends(self) -> list[pg.LegendItem]:

@@ -26,6 +26,7 @@ from tokentco.ui.charts.axes import (
     Axis,
     NumberAxis,
     set_axis_label,
+    set_view_range,
     stable_range,
 )
 from tokentco.ui.charts.base import (
@@ -225,12 +226,10 @@ class FrontierChart(Chart):
             logs = np.log10(self._ys)
             x_max = max(float(self._xs.max()), min_speed) * 1.05
             (x_range, y_range) = self.plot.vb.viewRange()
-            self.plot.vb.setRange(
-                xRange=stable_range(tuple(x_range), 0.0, x_max),
-                yRange=stable_range(
-                    tuple(y_range), float(logs.min()) - 0.15, float(logs.max()) + 0.25
-                ),
-                padding=0,
+            set_view_range(
+                self.plot.vb,
+                stable_range(tuple(x_range), 0.0, x_max),
+                stable_range(tuple(y_range), float(logs.min()) - 0.15, float(logs.max()) + 0.25),
             )
         target = data.project.workload.min_tokens_per_s_per_user
         if target == getattr(self, "_target", -1.0):

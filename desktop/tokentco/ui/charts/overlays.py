@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from tokentco.ui.charts.base import ChartData
 
 
+ANTIALIASING = QPainter.RenderHint.Antialiasing
+"""Looked up once: a PySide6 enum member costs an attribute walk on every access."""
+
+
 class Overlay(pg.GraphicsObject):
     """An item that covers its plot's visible area and paints in device pixels."""
 
@@ -69,6 +73,16 @@ class Grid(Overlay):
         self._cache: OrderedDict[Any, list[tuple[float, list[QLineF]]]] = OrderedDict()
         self._colour_of: tuple[Any, QColor] = (None, QColor())
         """The bottom axis' pen and the grid colour taken from it."""
+        self._drawn: tuple[Any, list[tuple[float, list[QLineF]]]] | None = None
+        """The lines of the last paint and what they were drawn for (see :meth:`_lines`)."""
+        plot.vb.sigResized.connect(self._moved)
+
+    def _range_changed(self, *_: object) -> None:
+        super()._range_changed()
+        self._moved()
+
+    def _moved(self, *_: object) -> None:
+        self._drawn = None
 
     def _axes(self) -> tuple[tuple[pg.AxisItem, bool], tuple[pg.AxisItem, bool]]:
         """(axis, vertical lines?) for the bottom and left axes."""
@@ -86,7 +100,30 @@ class Grid(Overlay):
     def _lines(self, vb: pg.ViewBox, transform: QTransform) -> list[tuple[float, list[QLineF]]]:
         """(alpha, device-pixel lines) per tick level, recomputed only when the view moves
         to a range not among the last few (a drag back and forth across a range step
-        computes none)."""
+        computes none).
+
+        The lines of the last paint are reused as they are while the view has neither a
+        new range nor a new size (the signals clear them), the plot sits at the same
+        device position and the axes keep their explicit ticks: most paints of a plot are
+        of its bars or labels, and finding the lines again took longer than drawing them.
+        """
+        at = (transform.m11(), transform.m22(), transform.dx(), transform.dy())
+        ticks = tuple(getattr(axis, "tick_positions", None) for axis, _ in self._axes())
+        drawn = self._drawn
+        if (
+            drawn is not None
+            and drawn[0][0] == at
+            and all(a is b for a, b in zip(drawn[0][1], ticks, strict=True))
+        ):
+            return drawn[1]
+        lines = self._find_lines(vb, transform)
+        if all(isinstance(axis, Axis) for axis, _ in self._axes()):
+            self._drawn = ((at, ticks), lines)
+        return lines
+
+    def _find_lines(
+        self, vb: pg.ViewBox, transform: QTransform
+    ) -> list[tuple[float, list[QLineF]]]:
         rect = vb.viewRect()
         spans = []
         for axis, vertical in self._axes():
@@ -141,7 +178,7 @@ class Grid(Overlay):
         colour = self._colour()
         painter.save()
         painter.resetTransform()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setRenderHint(ANTIALIASING, False)
         for alpha, level in lines:
             colour.setAlphaF(alpha)
             self._pen.setColor(colour)
@@ -252,7 +289,7 @@ class Curves(Overlay):
         self.update()
 
     def paint(self, painter: QPainter, *_: Any) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(ANTIALIASING, True)
         for path, pen in self.paths:
             painter.setPen(pen)
             painter.drawPath(path)
@@ -271,10 +308,13 @@ class Bars(pg.BarGraphItem):
 
     def __init__(self, **opts: Any) -> None:
         self._bounds: QRectF | None = None
+        self.cleared = False
+        """Whether :func:`set_bars` emptied and hid the item (and nothing was set since)."""
         super().__init__(**opts)
 
     def setOpts(self, **opts: Any) -> None:
         self._bounds = None
+        self.cleared = False
         super().setOpts(**opts)
 
     def viewTransformChanged(self) -> None:
@@ -413,6 +453,8 @@ def set_bars(
     ``_updateColors``), so no bars clears the lists (its single pen and brush apply) and
     hides the item; the next data shows it again."""
     empty = len(y) == 0
+    if empty and isinstance(item, Bars) and item.cleared:
+        return  # emptied already (a chart without a workload mix, every frame)
     colours: dict[str, Any] = {}
     if brushes is not None or empty:
         colours["brushes"] = None if empty else list(brushes or [])
@@ -427,3 +469,5 @@ def set_bars(
         **opts,
     )
     item.setVisible(not empty)
+    if isinstance(item, Bars):
+        item.cleared = empty
