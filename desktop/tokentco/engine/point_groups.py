@@ -20,6 +20,7 @@ and load; many rows are the very same case. So here:
 estimates (``tests/unit/test_point_groups.py`` checks both on randomised tables).
 """
 
+import itertools
 import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, fields
@@ -382,18 +383,19 @@ def plan_columns(
 
 def _mapped_pairs(a: Sequence[str], b: Sequence[str], f: Callable[[str, str], T]) -> list[T]:
     """``f`` of each pair of cells, each distinct pair computed once."""
-    pairs = list(zip(a, b, strict=True))
-    memo = {pair: f(*pair) for pair in dict.fromkeys(pairs)}
-    return list(map(memo.__getitem__, pairs))
+    code, pairs = factorize(list(zip(a, b, strict=True)))
+    values = [f(*pair) for pair in pairs]
+    return list(map(values.__getitem__, code.tolist()))
 
 
 def factorize(keys: Sequence[Hashable]) -> tuple[IntArray, list[Any]]:
-    """Each key's index among the distinct keys (in first-seen order), and those keys: a
-    dict's C loops instead of a Python one per row."""
-    distinct = list(dict.fromkeys(keys))
-    index = {key: at for at, key in enumerate(distinct)}
-    codes = np.fromiter(map(index.__getitem__, keys), np.int64, len(keys))
-    return codes, distinct
+    """Each key's index among the distinct keys (in first-seen order), and those keys.
+    Each key is hashed once, in a C loop: ``setdefault`` keeps the row where a key is
+    first seen (tuples do not cache their hash, so a second lookup would hash again)."""
+    first: dict[Hashable, int] = {}
+    seen = np.fromiter(map(first.setdefault, keys, itertools.count()), np.int64, len(keys))
+    rows, code = np.unique(seen, return_inverse=True)  # first rows ascend: first-seen order
+    return code.reshape(-1).astype(np.int64), [keys[row] for row in rows.tolist()]
 
 
 def _workload_lengths(
