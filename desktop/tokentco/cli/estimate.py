@@ -56,11 +56,9 @@ def _band(
 
 def _figures(values: FloatArray, ok: Sequence[bool] | BoolArray, digits: int) -> list[str]:
     """Each value with ``digits`` decimals where ``ok`` and finite, else empty."""
-    cells = list(map(f"%.{digits}f".__mod__, values.tolist()))  # one C loop, no bytecode
-    shown = np.isfinite(values) & np.asarray(ok, bool).reshape(values.shape)
-    for hidden in np.flatnonzero(~shown).tolist():
-        cells[hidden] = ""
-    return cells
+    spec = f"%.{digits}f"
+    shown = (np.isfinite(values) & np.asarray(ok, bool).reshape(values.shape)).tolist()
+    return [spec % v if show else "" for v, show in zip(values.tolist(), shown, strict=True)]
 
 
 def estimated_columns(
@@ -73,7 +71,7 @@ def estimated_columns(
     row's model and hardware group's (looked up once per pair); a row without a band, or
     not estimated, has empty band cells."""
     n = len(estimates.status)
-    ok = np.fromiter(map("ok".__eq__, estimates.status), bool, n)
+    ok = np.array([s == "ok" for s in estimates.status], bool).reshape(n)
     pair, pairs = factorize(list(zip(columns.model_id, columns.hardware_id, strict=True)))
     bands = [_band(model, hardware, catalogue, calibration) for model, hardware in pairs]
     low = np.array([math.exp(b[0]) if b else math.nan for b in bands] or [0.0])[pair]

@@ -13,7 +13,7 @@ theirs (``tests/cli/test_estimate_csv.py`` compares them on hostile tables).
 import csv
 import io
 from collections.abc import Sequence
-from itertools import chain, repeat
+from itertools import repeat
 from operator import contains
 from typing import cast
 
@@ -99,11 +99,4 @@ def write_table(names: Sequence[str], columns: Sequence[Sequence[str]]) -> str:
     csv.writer(buffer, lineterminator="\n").writerow(names)
     if not columns or not columns[0]:
         return buffer.getvalue()
-    first, rest = columns[0], columns[1:]
-    if not rest or any(len(c) != len(first) for c in rest):
-        return buffer.getvalue() + "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
-    # the first column (the input's lines, most of the text) is copied once, into the
-    # result, not first into a string per row
-    tails = map(",".join, zip(*rest, strict=True))
-    pieces = zip(first, repeat(","), tails, repeat("\n"))
-    return buffer.getvalue() + "".join(chain.from_iterable(pieces))
+    return buffer.getvalue() + "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
