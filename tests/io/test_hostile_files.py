@@ -303,3 +303,11 @@ def test_spawn_launcher_used_by_frozen_builds_behaves_the_same(corpus, tmp_path)
         read_isolated(
             _rows_csv(tmp_path / "big.csv", 300_000), cancelled=lambda: True, launcher="spawn"
         )
+
+
+def test_reading_a_csv_leaves_the_process_wide_field_limit_alone(tmp_path):
+    import csv
+
+    before = csv.field_size_limit()
+    import_read.read_tables(_rows_csv(tmp_path / "small.csv", 3))
+    assert csv.field_size_limit() == before

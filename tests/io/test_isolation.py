@@ -264,3 +264,81 @@ def test_spawn_launcher_of_frozen_builds_reads_benchmark_files_too(tmp_path):
     runs, problem = read_bench_isolated(files, BenchDefaults(), launcher="spawn")
     assert runs == read_runs(SAMPLES / "vllm_bench_serve.json", "vllm", BenchDefaults())
     assert isinstance(problem, InputError) and "cut.json: not valid JSON" in str(problem)
+
+
+# --- a workbook's checks and cells, read by two children at once ---------------------
+
+
+def _book(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Prices"
+    sheet.append(["GPU", "Price per GPU-hour"])
+    sheet.append(["h100-sxm", 2.5])
+    sheet["C2"] = "=1/0"
+    book.save(path)
+    return path
+
+
+def _scripted(outcomes, seen, cells_wait=None):
+    """A _run_jobs whose checks/cells jobs end as ``outcomes`` says (an exception type is
+    raised); records what each job's cancelled() said at its end; the cells job first
+    waits for ``cells_wait`` (an Event) if given."""
+
+    def run(jobs, names, tick, cancelled, limits, launcher):
+        (job,) = jobs
+        if job.kind == "xlsx_cells" and cells_wait is not None:
+            cells_wait.wait(5)
+        seen.setdefault(job.kind, []).append(cancelled())
+        got = outcomes[job.kind]
+        if isinstance(got, type) and issubclass(got, BaseException):
+            raise got("stopped")
+        return [got]
+
+    return run
+
+
+def test_a_workbooks_checks_and_cells_merge_as_read_in_turn(tmp_path):
+    path = _book(tmp_path / "b.xlsx")
+    from tokentco.io.import_read import read_tables
+
+    assert [(s.name, s.rows, s.marks) for s in isolation.read_isolated(path)] == [
+        (s.name, s.rows, s.marks) for s in read_tables(path)
+    ]
+
+
+def test_the_checks_problem_comes_first_and_stops_the_cells_child(tmp_path, monkeypatch):
+    path = _book(tmp_path / "b.xlsx")
+    refused = InputError("refused: checks", None)
+    crashed = InputError("could not be read: the spreadsheet reader stopped", None)
+    seen: dict[str, list[bool]] = {}
+    done = threading.Event()
+    outcomes = {"xlsx_checks": refused, "xlsx_cells": crashed}
+    monkeypatch.setattr(isolation, "_run_jobs", _scripted(outcomes, seen, done))
+    threading.Timer(0.2, done.set).start()
+    with pytest.raises(InputError, match="refused: checks"):
+        isolation.read_isolated(path)
+    assert seen["xlsx_cells"] == [True]  # told to stop once the checks refused
+
+
+def test_the_cells_problem_when_the_checks_pass(tmp_path, monkeypatch):
+    path = _book(tmp_path / "b.xlsx")
+    seen: dict[str, list[bool]] = {}
+    bad = InputError("sheet cannot be read: x", None)
+    outcomes = {"xlsx_checks": {}, "xlsx_cells": bad}
+    monkeypatch.setattr(isolation, "_run_jobs", _scripted(outcomes, seen))
+    with pytest.raises(InputError, match="sheet cannot be read"):
+        isolation.read_isolated(path)
+
+
+def test_cancelling_a_workbook_read_stops_both_children(tmp_path, monkeypatch):
+    path = _book(tmp_path / "b.xlsx")
+    seen: dict[str, list[bool]] = {}
+    outcomes = {"xlsx_checks": ReadCancelled, "xlsx_cells": ReadCancelled}
+    monkeypatch.setattr(isolation, "_run_jobs", _scripted(outcomes, seen))
+    with pytest.raises(ReadCancelled):
+        isolation.read_isolated(path, cancelled=lambda: True)
+    assert seen == {"xlsx_checks": [True], "xlsx_cells": [True]}

@@ -242,14 +242,16 @@ def read_csv(path: Path) -> RawSheet:
     delimiter = _sniff_delimiter(sample)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Cell]] = []
-    csv.field_size_limit(MAX_CSV_FIELD_CHARS)
+    # the limit is process-wide: restored after, so other CSV readers keep theirs
+    previous = csv.field_size_limit(MAX_CSV_FIELD_CHARS)
     try:
-        for row in reader:
-            rows.append(list(row))
+        rows.extend(reader)  # each row is a new list already
     except csv.Error as exc:
         raise InputError(
             f"not a readable CSV file: {exc}", Location(file=path.name, row=reader.line_num)
         ) from exc
+    finally:
+        csv.field_size_limit(previous)
     sheet = RawSheet(file=path.name, name="", rows=rows, decimal_comma=delimiter == ";")
     if encoding_note:
         sheet.notes.append(encoding_note)
@@ -612,15 +614,28 @@ def _patched_book(archive: zipfile.ZipFile, parts: dict[str, str]) -> Any:
     return python_calamine.CalamineWorkbook.from_filelike(buffer)
 
 
-def read_xlsx(path: Path, tick: Tick = _noop) -> list[RawSheet]:
-    import python_calamine
+SheetMarks = dict[str, dict[tuple[int, int], Cell]]
+"""Sheet name → its marked cells (Excel errors, formulas without a cached value)."""
 
+
+def read_xlsx(path: Path, tick: Tick = _noop) -> list[RawSheet]:
+    """The checks of :func:`check_xlsx`, then the cells of :func:`read_xlsx_cells`."""
+    marks = check_xlsx(path)
+    sheets = read_xlsx_cells(path, tick)
+    for sheet in sheets:
+        sheet.marks = marks.get(sheet.name, {})
+    return sheets
+
+
+def check_xlsx(path: Path) -> SheetMarks:
+    """Everything to refuse before calamine may see the workbook (zip structure and
+    damage, declared sizes, each sheet's used area), and each sheet's marks."""
     where = Location(file=path.name)
     archive = inspect_zip(path)
     try:
         parts = _sheet_parts(archive)
         present = set(archive.namelist())
-        sheet_marks: dict[str, dict[tuple[int, int], Cell]] = {}
+        sheet_marks: SheetMarks = {}
         for name, part in parts.items():
             if part not in present:
                 continue
@@ -628,14 +643,27 @@ def read_xlsx(path: Path, tick: Tick = _noop) -> list[RawSheet]:
             check_used_area(data, Location(file=path.name, sheet=name))
             sheet_marks[name] = _scan_marks(data)
             del data
-        try:
-            book = python_calamine.CalamineWorkbook.from_path(str(path))
-        except python_calamine.PasswordError:
-            raise InputError(PASSWORD_MESSAGE, where) from None
-        except Exception as exc:
-            raise InputError(f"not a readable .xlsx workbook: {exc}", where) from exc
-        patched: Any = None
-        sheets: list[RawSheet] = []
+    finally:
+        archive.close()
+    return sheet_marks
+
+
+def read_xlsx_cells(path: Path, tick: Tick = _noop) -> list[RawSheet]:
+    """Each sheet's cells as calamine reads them (no marks). Only for a workbook that
+    :func:`check_xlsx` accepts, or in a child process whose outcome is dropped when the
+    checks refuse the file (:mod:`tokentco.io.isolation` runs both at once)."""
+    import python_calamine
+
+    where = Location(file=path.name)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError:
+        raise InputError(PASSWORD_MESSAGE, where) from None
+    except Exception as exc:
+        raise InputError(f"not a readable .xlsx workbook: {exc}", where) from exc
+    patched: Any = None
+    sheets: list[RawSheet] = []
+    try:
         names = list(book.sheet_names)
         for number, name in enumerate(names):
             tick(number / max(len(names), 1), f"reading {path.name}:{name}")
@@ -648,16 +676,24 @@ def read_xlsx(path: Path, tick: Tick = _noop) -> list[RawSheet]:
                 if "error value" not in str(exc):
                     raise InputError(f"sheet cannot be read: {exc}", located) from exc
                 if patched is None:
-                    patched = _patched_book(archive, parts)
+                    patched = _patched_copy(path, where)
                 try:
                     rows = patched.get_sheet_by_name(name).to_python(skip_empty_area=False)
                 except Exception as again:
                     raise InputError(f"sheet cannot be read: {again}", located) from again
-            marks = sheet_marks.get(name, {})
-            sheets.append(RawSheet(file=path.name, name=name, rows=rows, marks=marks))
+            sheets.append(RawSheet(file=path.name, name=name, rows=rows))
+    finally:
         book.close()
         if patched is not None:
             patched.close()
-    finally:
-        archive.close()
     return sheets
+
+
+def _patched_copy(path: Path, where: Location) -> Any:
+    """:func:`_patched_book` of the workbook at ``path``."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError("not an .xlsx workbook (not a zip archive)", where) from exc
+    with archive:
+        return _patched_book(archive, _sheet_parts(archive))

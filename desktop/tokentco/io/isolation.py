@@ -25,7 +25,11 @@ types; everything that interprets them runs in the parent. The child re-applies 
 parent's current safety limits of ``import_read`` and ``bench_formats`` (so a caller or a
 test that lowers ``MAX_FILE_BYTES`` is obeyed). Several benchmark files are read by one
 child in turn (one start-up, ~0.1 s, not one per file); if it dies on one of them, that file
-is the problem and a fresh child reads the rest.
+is the problem and a fresh child reads the rest. A workbook is read by two children at once:
+one runs the checks that must come before calamine (zip structure and damage, declared
+sizes, used areas) and finds the marked cells, the other runs calamine; the checks' problem
+wins and stops the other child, so the outcome is the one reading them in turn gives
+(:func:`_read_workbook`).
 
 The child is a plain ``python -P -c`` subprocess, not ``multiprocessing``: a ``spawn``
 child re-runs the parent's main script, which costs time and breaks scripts without a
@@ -93,11 +97,15 @@ def memory_cap_method(platform: str = sys.platform) -> MemoryCap:
     return "rlimit"
 
 
+JobKind = Literal["tables", "bench", "xlsx_checks", "xlsx_cells"]
+
+
 @dataclass(frozen=True)
 class _Job:
-    """One file for the child: its spreadsheet grids, or its benchmark runs."""
+    """One file for the child: its spreadsheet grids, or its benchmark runs; a workbook's
+    checks and its cells are two jobs, read by two children at once (:func:`read_isolated`)."""
 
-    kind: Literal["tables", "bench"]
+    kind: JobKind
     path: str
     fmt: str = ""
     defaults: BenchDefaults | None = None
@@ -250,12 +258,81 @@ def read_isolated(
     """
     path = Path(path)
     import_read.check_file(path)  # cheap refusals need no child
-    job = _Job("tables", str(path.resolve()))
     limits = _Limits(time_limit_s, memory_limit_bytes, memory_cap or memory_cap_method())
+    if path.suffix.lower() in import_read.XLSX_SUFFIXES:
+        return _read_workbook(path, tick, cancelled, limits, launcher)
+    job = _Job("tables", str(path.resolve()))
     (outcome,) = _run_jobs([job], [path.name], tick, cancelled, limits, launcher)
     if isinstance(outcome, InputError):
         raise outcome
     sheets: list[RawSheet] = outcome
+    return sheets
+
+
+def _read_workbook(
+    path: Path,
+    tick: Tick,
+    cancelled: Callable[[], bool],
+    limits: "_Limits",
+    launcher: str | None,
+) -> list[RawSheet]:
+    """A workbook's checks (``import_read.check_xlsx``: zip structure, damage, declared
+    sizes, used areas, marks) and its cells (``read_xlsx_cells``, calamine) read by two
+    children at once. Why: the checks take ~0.25 s of a 100,000-row workbook's ~1.4 s and
+    calamine must not depend on them in the same process (an abort there would lose the
+    checks' message), while the parent waits idle anyway. The outcome is what reading
+    them in turn gives: the checks' problem when they refuse the file (the cells child is
+    then stopped at once, whatever it did), else the cells' problem, else the cells with
+    the checks' marks."""
+    where = str(path.resolve())
+    refused = threading.Event()
+    stop = threading.Event()
+    checks: list[Any] = []
+
+    def stopped() -> bool:  # the checks child: the caller cancelled, or the cells failed
+        return stop.is_set() or cancelled()
+
+    def refusing() -> bool:  # the cells child: the caller cancelled, or the checks refused
+        return refused.is_set() or cancelled()
+
+    def run_checks() -> None:
+        job = _Job("xlsx_checks", where)
+        try:
+            (outcome,) = _run_jobs([job], [path.name], _noop, stopped, limits, launcher)
+        except ReadCancelled:
+            outcome = None
+        except BaseException as exc:  # handed to the waiting thread
+            outcome = exc
+        checks.append(outcome)
+        if outcome is None or isinstance(outcome, BaseException):
+            refused.set()
+
+    thread = threading.Thread(target=run_checks, name="tokentco-xlsx-checks", daemon=True)
+    thread.start()
+    try:
+        job = _Job("xlsx_cells", where)
+        (cells,) = _run_jobs([job], [path.name], tick, refusing, limits, launcher)
+    except ReadCancelled:
+        if not refused.is_set():  # the caller cancelled
+            stop.set()
+            thread.join()
+            raise
+        cells = None  # the checks refused the file
+    except BaseException:  # an error raised by tick (the importer's Cancel): stop both
+        stop.set()
+        thread.join()
+        raise
+    thread.join()
+    marks = checks[0]
+    if isinstance(marks, BaseException):
+        raise marks
+    if marks is None:
+        raise ReadCancelled(f"{path.name}: reading cancelled")
+    if isinstance(cells, InputError):
+        raise cells
+    sheets: list[RawSheet] = cells
+    for sheet in sheets:
+        sheet.marks = marks.get(sheet.name, {})
     return sheets
 
 
@@ -400,6 +477,8 @@ def _collect(
 
 _TIME_HINTS = {
     "tables": "split the file or remove unused sheets",
+    "xlsx_checks": "split the file or remove unused sheets",
+    "xlsx_cells": "split the file or remove unused sheets",
     "bench": "not a benchmark result a tool writes",
 }
 
@@ -449,7 +528,12 @@ _WINDOWS_CRASHES = {
     0xC0000409: "fail-fast abort",
 }
 """Exit codes a crashed Windows process ends with (an NTSTATUS, or 3 from ``abort()``)."""
-_READERS = {"tables": "spreadsheet reader", "bench": "benchmark-result reader"}
+_READERS = {
+    "tables": "spreadsheet reader",
+    "xlsx_checks": "spreadsheet reader",
+    "xlsx_cells": "spreadsheet reader",
+    "bench": "benchmark-result reader",
+}
 
 
 def _crash_reason(code: int | None, kind: str = "tables") -> str:
@@ -465,7 +549,7 @@ def _crash_reason(code: int | None, kind: str = "tables") -> str:
     elif code is not None and sys.platform == "win32" and code in _WINDOWS_CRASHES:
         name = _WINDOWS_CRASHES[code]
     if name:
-        advice = "open it in Excel and save it again" if kind == "tables" else "export it again"
+        advice = "export it again" if kind == "bench" else "open it in Excel and save it again"
         return (
             f"could not be read: the {reader} stopped ({name}) — the file is "
             "damaged or built to crash readers (e.g. an absurd size declared inside); " + advice
@@ -608,6 +692,10 @@ def _do(job: _Job, tick: Tick) -> tuple[str, Any]:
     try:
         if job.kind == "bench":
             payload: Any = bench_formats.read_runs(source, job.fmt, job.defaults or BenchDefaults())
+        elif job.kind == "xlsx_checks":
+            payload = import_read.check_xlsx(source)
+        elif job.kind == "xlsx_cells":
+            payload = import_read.read_xlsx_cells(source, tick)
         else:
             payload = import_read.read_tables(source, tick)
         return ("ok", payload)
