@@ -30,6 +30,7 @@ from tokentco.ui.charts.overlays import (
     ANCHORED_ALPHA,
     Bars,
     Labels,
+    Whiskers,
     bar_brushes,
     bar_pens,
     error_bars,
@@ -55,7 +56,7 @@ class CostChart(Chart):
         self.axis, self.plot = self._bar_plot("$/Mtok · whiskers: p10–p90")
         self.bars = Bars(x0=[], y=[], height=0.7, width=[])
         self.plot.addItem(self.bars)
-        self.whiskers = pg.ErrorBarItem(pen=pg.mkPen(theme.chart_foreground(), width=1.2))
+        self.whiskers = Whiskers(pen=pg.mkPen(theme.chart_foreground(), width=1.2))
         self.whiskers.setZValue(30)
         self.plot.addItem(self.whiskers)
         self.labels = Labels(self.plot)

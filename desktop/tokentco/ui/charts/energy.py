@@ -25,6 +25,7 @@ from tokentco.ui.charts.base import (
 from tokentco.ui.charts.overlays import (
     Bars,
     Labels,
+    Whiskers,
     bar_brushes,
     bar_pens,
     error_bars,
@@ -61,7 +62,7 @@ class EnergyChart(Chart):
         self.view.ci.layout.setColumnStretchFactor(0, 3)
         self.view.ci.layout.setColumnStretchFactor(1, 2)
         self.mw_bars = Bars(x0=[], y=[], height=0.7, width=[])
-        self.mw_whiskers = pg.ErrorBarItem(pen=pg.mkPen(theme.chart_foreground(), width=1.2))
+        self.mw_whiskers = Whiskers(pen=pg.mkPen(theme.chart_foreground(), width=1.2))
         self.mw_whiskers.setZValue(30)
         self.kwh_bars = Bars(x0=[], y=[], height=0.7, width=[])
         self.mw.addItem(self.mw_bars)

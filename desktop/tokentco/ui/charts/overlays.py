@@ -399,6 +399,19 @@ def bar_brushes(results: Sequence[OptionResult], data: "ChartData") -> list[QBru
     return [basis_brush(data.colour_index(r.option_id), r.point.provenance) for r in results]
 
 
+class Whiskers(pg.ErrorBarItem):
+    """pyqtgraph's error bars, told apart once :func:`error_bars` emptied them."""
+
+    def __init__(self, **opts: Any) -> None:
+        self.cleared = False
+        """Whether :func:`error_bars` emptied and hid the item (and nothing was set since)."""
+        super().__init__(**opts)
+
+    def setData(self, **opts: Any) -> None:
+        self.cleared = False
+        super().setData(**opts)
+
+
 def error_bars(
     bars: pg.ErrorBarItem,
     values: Sequence[float],
@@ -415,8 +428,11 @@ def error_bars(
     for i, rng in kept:
         drawn[i] = rng
     if not kept:
-        bars.setData(x=np.empty(0), y=np.empty(0), left=np.empty(0), right=np.empty(0))
-        bars.hide()
+        if not isinstance(bars, Whiskers) or not bars.cleared:
+            bars.setData(x=np.empty(0), y=np.empty(0), left=np.empty(0), right=np.empty(0))
+            bars.hide()
+        if isinstance(bars, Whiskers):
+            bars.cleared = True  # no ranges again next frame: nothing to empty
         return drawn
     x = np.asarray([values[i] for i, _ in kept], dtype=float)
     low = np.asarray([rng[0] for _, rng in kept], dtype=float)
