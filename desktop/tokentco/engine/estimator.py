@@ -407,7 +407,8 @@ def _smooth_max(a: FloatArray, b: FloatArray) -> FloatArray:
 def _communication(
     c: dict[str, FloatArray], m: dict[str, FloatArray], tokens: FloatArray, dp: FloatArray
 ) -> FloatArray:
-    """TP all-reduces (two per layer) and EP dispatch+combine (per MoE layer)."""
+    """TP all-reduces (two per layer) and EP dispatch+combine (per MoE layer); a kind of
+    traffic no case of the call has is not computed (it is 0.0 at every point)."""
     # A replica beyond one scale-up domain pays the scale-out link and latency for its TP
     # traffic too (pipeline stages across servers: their activation hand-offs and
     # bubbles are not modelled separately; counting TP in-domain there made dense
@@ -502,6 +503,7 @@ def _serve(
     Per GPU, both modes spend the same GPU-seconds on a request's prefill and decode;
     they differ in latency: aggregated decode steps stall behind interleaved prefill
     (TPOT stretches by 1/(1−ρ)), disaggregated pays a KV transfer before the first token.
+    A mode no case of the call uses is not computed (``np.where`` would not pick it).
     """
     decode_gpu_s = c["osl"] * c["gpus"] / decode_tps_replica
     per_request_gpu_s = decode_gpu_s + prefill_gpu_s
