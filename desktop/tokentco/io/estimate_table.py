@@ -123,10 +123,10 @@ def _split(text: str) -> tuple[list[str], list[list[str]], list[str], str] | Non
             head, inside, tail = pieces
             if (head and head[-1] != ",") or (tail and tail[0] != ","):
                 return None
-            cells = head[:-1].split(",") if head else []
-            cells.append(inside)
+            cells = head.split(",")  # its last, empty piece is the quoted field's place
+            cells[-1] = inside
             if tail:
-                cells += tail[1:].split(",")
+                cells += tail.split(",")[1:]
             records.append(cells)
             written.append(line if "," in inside else head + inside + tail)
             continue
