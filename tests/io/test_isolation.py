@@ -301,16 +301,34 @@ def _scripted(outcomes, seen, cells_wait=None):
     return run
 
 
-def test_a_workbooks_checks_and_cells_merge_as_read_in_turn(tmp_path):
+@pytest.fixture
+def spare_core(monkeypatch):
+    monkeypatch.setattr(isolation, "_spare_core", lambda: True)
+
+
+@pytest.mark.parametrize("spare", [True, False])
+def test_a_workbooks_checks_and_cells_merge_as_read_in_turn(tmp_path, monkeypatch, spare):
     path = _book(tmp_path / "b.xlsx")
     from tokentco.io.import_read import read_tables
 
+    kinds: list[str] = []
+    real = isolation._run_jobs
+
+    def counting(jobs, *args):
+        kinds.extend(job.kind for job in jobs)
+        return real(jobs, *args)
+
+    monkeypatch.setattr(isolation, "_spare_core", lambda: spare)
+    monkeypatch.setattr(isolation, "_run_jobs", counting)
     assert [(s.name, s.rows, s.marks) for s in isolation.read_isolated(path)] == [
         (s.name, s.rows, s.marks) for s in read_tables(path)
     ]
+    assert sorted(kinds) == (["xlsx_cells", "xlsx_checks"] if spare else ["tables"])
 
 
-def test_the_checks_problem_comes_first_and_stops_the_cells_child(tmp_path, monkeypatch):
+def test_the_checks_problem_comes_first_and_stops_the_cells_child(
+    tmp_path, monkeypatch, spare_core
+):
     path = _book(tmp_path / "b.xlsx")
     refused = InputError("refused: checks", None)
     crashed = InputError("could not be read: the spreadsheet reader stopped", None)
@@ -324,7 +342,7 @@ def test_the_checks_problem_comes_first_and_stops_the_cells_child(tmp_path, monk
     assert seen["xlsx_cells"] == [True]  # told to stop once the checks refused
 
 
-def test_the_cells_problem_when_the_checks_pass(tmp_path, monkeypatch):
+def test_the_cells_problem_when_the_checks_pass(tmp_path, monkeypatch, spare_core):
     path = _book(tmp_path / "b.xlsx")
     seen: dict[str, list[bool]] = {}
     bad = InputError("sheet cannot be read: x", None)
@@ -334,7 +352,7 @@ def test_the_cells_problem_when_the_checks_pass(tmp_path, monkeypatch):
         isolation.read_isolated(path)
 
 
-def test_cancelling_a_workbook_read_stops_both_children(tmp_path, monkeypatch):
+def test_cancelling_a_workbook_read_stops_both_children(tmp_path, monkeypatch, spare_core):
     path = _book(tmp_path / "b.xlsx")
     seen: dict[str, list[bool]] = {}
     outcomes = {"xlsx_checks": ReadCancelled, "xlsx_cells": ReadCancelled}
