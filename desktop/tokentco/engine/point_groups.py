@@ -22,6 +22,7 @@ estimates (``tests/unit/test_point_groups.py`` checks both on randomised tables)
 
 import itertools
 import math
+import os
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar, cast
@@ -53,10 +54,17 @@ CHUNK_POINTS = 2048 * LEVELS
 temporaries stays in cache instead of streaming 25,000 × 48 arrays through memory (about
 twice as fast; the estimator is elementwise, so the floats are the same)."""
 
+PARALLEL_CASES = 2 * 2048
+"""Fewest swept cases shared by two threads: below, a file's chunks are few and small
+(its sweep takes milliseconds), and starting threads would not pay."""
+
 _NUMBERS = ("num_gpus", "tp", "ep", "pp", "isl", "osl")
 """Numeric columns in the order ``PointRequest.from_row`` reports their problems."""
 
 T = TypeVar("T")
+
+Levels = dict[str, np.ndarray]
+"""Per case of one sweep: its best level's score and figures, and ``"any_ok"``."""
 
 Targets = tuple[FloatArray, FloatArray, BoolArray]
 """Distinct cases' TTFT bound and interactivity floor (as columns) and whether each is
@@ -541,16 +549,48 @@ def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, Bo
     swept, needed, kind = swept[by_levels], needed[by_levels], kind[by_levels]
     grid_of = cap_of[swept]
     aims = _aims(targets, swept)
-    rows = max(CHUNK_POINTS // LEVELS, 1)
-    starts = np.flatnonzero(np.diff(kind, prepend=-1))
-    for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), kind.size], strict=True):
-        for lo in range(start, stop, rows):
-            at = slice(lo, min(lo + rows, stop))
-            grid = grids[grid_of[at], : int(needed[at.stop - 1])]
-            chunk = swept[at]  # gathered per chunk: no copy of every case's terms
-            result = sweep_figures(_cut(cases, chunk), _cut(models, chunk), grid)
-            _best_of(result, _aims(aims, at), swept[at], best, any_ok)
+
+    def chunk_best(at: slice) -> Levels:
+        grid = grids[grid_of[at], : int(needed[at.stop - 1])]
+        chunk = swept[at]  # gathered per chunk: no copy of every case's terms
+        result = sweep_figures(_cut(cases, chunk), _cut(models, chunk), grid)
+        return _levels_of(result, _aims(aims, at))
+
+    parts = _chunks(kind, max(CHUNK_POINTS // LEVELS, 1))
+    for at, levels in zip(parts, _mapped_in_order(chunk_best, parts), strict=True):
+        _store(levels, swept[at], best, any_ok)
     return best, {"any_ok": any_ok}
+
+
+def _chunks(kind: IntArray, rows: int) -> list[slice]:
+    """Runs of at most ``rows`` consecutive cases of one kind (``kind`` sorted)."""
+    starts = np.flatnonzero(np.diff(kind, prepend=-1)).tolist()
+    return [
+        slice(lo, min(lo + rows, stop))
+        for start, stop in zip(starts, [*starts[1:], kind.size], strict=True)
+        for lo in range(start, stop, rows)
+    ]
+
+
+def _mapped_in_order(work: Callable[[slice], T], parts: Sequence[slice]) -> list[T]:
+    """``work`` of each part, in order. On two cores, and when the parts are many and the
+    cases plenty (``PARALLEL_CASES``), two threads share them: numpy releases the GIL
+    inside its loops over a chunk's arrays, so the chunks' sweeps overlap. Each part is
+    computed exactly as alone (the scheduling changes, not the arithmetic); the first
+    failing part's exception is raised as the serial loop raises it, and the parts not
+    yet started are dropped."""
+    workers = min(2, os.cpu_count() or 1)
+    cases = sum(at.stop - at.start for at in parts)
+    if workers < 2 or len(parts) < 2 or cases < PARALLEL_CASES:
+        return [work(at) for at in parts]
+    # imported here: concurrent.futures brings logging (~7 ms) a small file never needs
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="tokentco-sweep")
+    try:
+        return list(pool.map(work, parts))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _kinds(cases: CaseTerms, models: ModelTerms) -> IntArray:
@@ -596,8 +636,15 @@ def _best_of(
     any_ok: BoolArray,
 ) -> None:
     """Store the best level of each case of ``result`` (a sweep of the distinct cases
-    ``where``) by ``solve_points``' score. ``targets``: the cases' TTFT bound and
-    interactivity floor (as columns) and whether each is read off a measured curve."""
+    ``where``) by ``solve_points``' score (see :func:`_levels_of`)."""
+    _store(_levels_of(result, targets), where, best, any_ok)
+
+
+def _levels_of(result: Figures, targets: Targets) -> Levels:
+    """Per case of ``result``: its best level's score and figures by ``solve_points``'
+    score, and whether its first level is feasible (under ``"any_ok"``). ``targets``: the
+    cases' TTFT bound and interactivity floor (as columns) and whether each is read off a
+    measured curve."""
     max_ttft, min_user, curve = targets
     ok = result.feasible  # per case
     meets = ok & (result.ttft_ms <= max_ttft) & (result.tokens_per_s_per_user >= min_user)
@@ -611,13 +658,22 @@ def _best_of(
         score = np.where(meets, out, -3.0)
     level = np.argmax(score, axis=1)
     rows = np.arange(level.size)
-    best["score"][where] = score[rows, level]
-    best["out"][where] = np.where(ok[:, 0], out[rows, level], 0.0)  # Sweep's, zero if infeasible
-    best["user"][where] = result.tokens_per_s_per_user[rows, level]
-    best["ttft"][where] = result.ttft_ms[rows, level]
-    best["conc"][where] = result.concurrency[rows, level]
-    best["binding"][where] = result.binding_at(rows, level)
-    any_ok[where] = ok[:, 0]
+    return {
+        "score": score[rows, level],
+        "out": np.where(ok[:, 0], out[rows, level], 0.0),  # Sweep's, zero if infeasible
+        "user": result.tokens_per_s_per_user[rows, level],
+        "ttft": result.ttft_ms[rows, level],
+        "conc": result.concurrency[rows, level],
+        "binding": result.binding_at(rows, level),
+        "any_ok": ok[:, 0],
+    }
+
+
+def _store(levels: Levels, where: IntArray, best: dict[str, FloatArray], any_ok: BoolArray) -> None:
+    """Put one sweep's best levels (:func:`_levels_of`) at its distinct cases ``where``."""
+    for name, column in best.items():
+        column[where] = levels[name]
+    any_ok[where] = levels["any_ok"]
 
 
 def _cut(obj: Any, part: IntArray | slice) -> Any:
