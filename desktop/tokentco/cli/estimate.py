@@ -3,6 +3,7 @@
 import argparse
 import gc
 import math
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -151,6 +152,21 @@ def _leads_at_starts(body: str) -> str:
     return "".join(c for c in LEADS if c not in "\r\n" and seen[ord(c)])
 
 
+def sweep_threads() -> int:
+    """How many threads may share the sweep: two when the machine has a core to spare (its
+    1-minute load average below its cores but one), else one. The sweep's numpy loops run
+    on a second core only if one is idle: on a busy machine the second thread only adds
+    the handing over of the GIL (measured ~10 % slower at load 2 on 2 cores)."""
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average (Windows): trust the cores
+        return 2
+    return 2 if load < cores - 1 else 1
+
+
 @contextmanager
 def _cycle_collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off for the command's work: a file's hundreds of
@@ -183,7 +199,7 @@ def _run(args: argparse.Namespace) -> int:
     # every row parsed a column at a time, each configuration planned once and each
     # distinct case swept once (point_groups)
     columns = PointColumns.from_cells(table.column, len(table))
-    estimates = solve_grouped(plan_columns(columns, catalogue, calibration))
+    estimates = solve_grouped(plan_columns(columns, catalogue, calibration), sweep_threads())
     added = estimated_columns(columns, estimates, catalogue, calibration)
     write_output(out_path, output_csv(table, added).encode("utf-8"), args.force)
     done = sum(s == "ok" for s in estimates.status)

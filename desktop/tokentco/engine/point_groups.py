@@ -22,7 +22,6 @@ estimates (``tests/unit/test_point_groups.py`` checks both on randomised tables)
 
 import itertools
 import math
-import os
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar, cast
@@ -463,8 +462,10 @@ def _target_column(targets: list[LoadTarget], value: Callable[[LoadTarget], floa
     return np.array([value(t) for t in targets], np.float64)
 
 
-def solve_grouped(plan: GroupedPlan) -> PointEstimates:
+def solve_grouped(plan: GroupedPlan, threads: int = 1) -> PointEstimates:
     """``points.solve_points`` of the expanded plan, sweeping each distinct case once.
+    ``threads``: at most how many threads share the sweep's chunks (the caller knows the
+    machine; see :func:`_mapped_in_order`); the estimates do not depend on it.
 
     Per distinct case: the best level by ``solve_points``' score (the highest output
     tokens/s/GPU meeting the load target; for a row read off a measured curve, else the
@@ -475,7 +476,7 @@ def solve_grouped(plan: GroupedPlan) -> PointEstimates:
     out, user, ttft, conc, gpus = (np.full(n, np.nan) for _ in range(5))
     binding = [""] * n
     if plan.owner.size:
-        best, level_of = _best_levels(plan)
+        best, level_of = _best_levels(plan, threads)
         owners = plan.owner
         best_case = best["score"][plan.case]
         order = np.lexsort((-best_case, owners))
@@ -510,7 +511,9 @@ def solve_grouped(plan: GroupedPlan) -> PointEstimates:
     )
 
 
-def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, BoolArray]]:
+def _best_levels(
+    plan: GroupedPlan, threads: int
+) -> tuple[dict[str, FloatArray], dict[str, BoolArray]]:
     """Per distinct case: its best score and the figures at that level (chunked sweeps).
 
     A case whose grid is one concurrency repeated (a row that fixes it) is swept at that
@@ -557,7 +560,7 @@ def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, Bo
         return _levels_of(result, _aims(aims, at))
 
     parts = _chunks(kind, max(CHUNK_POINTS // LEVELS, 1))
-    for at, levels in zip(parts, _mapped_in_order(chunk_best, parts), strict=True):
+    for at, levels in zip(parts, _mapped_in_order(chunk_best, parts, threads), strict=True):
         _store(levels, swept[at], best, any_ok)
     return best, {"any_ok": any_ok}
 
@@ -572,21 +575,20 @@ def _chunks(kind: IntArray, rows: int) -> list[slice]:
     ]
 
 
-def _mapped_in_order(work: Callable[[slice], T], parts: Sequence[slice]) -> list[T]:
-    """``work`` of each part, in order. On two cores, and when the parts are many and the
-    cases plenty (``PARALLEL_CASES``), two threads share them: numpy releases the GIL
-    inside its loops over a chunk's arrays, so the chunks' sweeps overlap. Each part is
-    computed exactly as alone (the scheduling changes, not the arithmetic); the first
-    failing part's exception is raised as the serial loop raises it, and the parts not
-    yet started are dropped."""
-    workers = min(2, os.cpu_count() or 1)
+def _mapped_in_order(work: Callable[[slice], T], parts: Sequence[slice], threads: int) -> list[T]:
+    """``work`` of each part, in order. With two threads or more allowed, and when the
+    parts are many and their cases plenty (``PARALLEL_CASES``), up to ``threads`` threads
+    share them: numpy releases the GIL inside its loops over a chunk's arrays, so the
+    chunks' sweeps overlap. Each part is computed exactly as alone (the scheduling
+    changes, not the arithmetic); the first failing part's exception is raised as the
+    serial loop raises it, and the parts not yet started are dropped."""
     cases = sum(at.stop - at.start for at in parts)
-    if workers < 2 or len(parts) < 2 or cases < PARALLEL_CASES:
+    if threads < 2 or len(parts) < 2 or cases < PARALLEL_CASES:
         return [work(at) for at in parts]
     # imported here: concurrent.futures brings logging (~7 ms) a small file never needs
     from concurrent.futures import ThreadPoolExecutor
 
-    pool = ThreadPoolExecutor(workers, thread_name_prefix="tokentco-sweep")
+    pool = ThreadPoolExecutor(min(threads, len(parts)), thread_name_prefix="tokentco-sweep")
     try:
         return list(pool.map(work, parts))
     finally:
