@@ -108,6 +108,8 @@ import hashlib
 from tokentco.ui import startup
 if {plain}:
     startup._lazy_mirrors_apply = lambda: False
+if {pool}:
+    startup.single_threaded_raster = lambda: None
 from tokentco.ui.app import _qt_setup, build_window, wait_for_first_paint
 app = _qt_setup(True)
 print("ACTIVE", startup.lazy_mirrors_active())
@@ -126,11 +128,25 @@ for chart in window.charts:
 @pytest.mark.slow
 def test_charts_paint_the_same_with_lazy_mirrors() -> None:
     """The first painted dashboard is pixel for pixel the one the plain import paints."""
-    lazy = run(CHART_GRAB.format(plain=False)).splitlines()
-    plain = run(CHART_GRAB.format(plain=True)).splitlines()
+    lazy = run(CHART_GRAB.format(plain=False, pool=False)).splitlines()
+    plain = run(CHART_GRAB.format(plain=True, pool=False)).splitlines()
     assert lazy[0] == "ACTIVE True" and plain[0] == "ACTIVE False"
     assert len(lazy) == 7
     assert lazy[1:] == plain[1:]
+
+
+@pytest.mark.slow
+def test_charts_paint_the_same_without_the_gui_thread_pool() -> None:
+    """Filling on the GUI thread (QT_NO_GUI_THREADPOOL, set by the app) paints the very
+    pixels Qt's thread pool paints."""
+    alone = run(CHART_GRAB.format(plain=False, pool=False)).splitlines()
+    pooled = run(CHART_GRAB.format(plain=False, pool=True)).splitlines()
+    assert len(alone) == 7
+    assert alone[1:] == pooled[1:]
+    probe = "import os; from tokentco.ui.app import _qt_setup; _qt_setup(True); "
+    probe += "print('SET', os.environ.get('QT_NO_GUI_THREADPOOL'))"
+    assert "SET 1" in run(probe)
+    assert "SET 0" in run(probe, QT_NO_GUI_THREADPOOL="0")  # the user's own setting kept
 
 
 def test_already_imported_pyqtgraph_is_kept() -> None:

@@ -31,6 +31,7 @@ def _qt_setup(offscreen: bool) -> Any:
         from tokentco.io.bundled import resource_path
         from tokentco.ui import settings
 
+        startup.single_threaded_raster()  # before the QGuiApplication: see ui/startup.py
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
         )
