@@ -153,18 +153,32 @@ def _leads_at_starts(body: str) -> str:
 
 
 def sweep_threads() -> int:
-    """How many threads may share the sweep: two when the machine has a core to spare (its
-    1-minute load average below its cores but one), else one. The sweep's numpy loops run
-    on a second core only if one is idle: on a busy machine the second thread only adds
-    the handing over of the GIL (measured ~10 % slower at load 2 on 2 cores)."""
+    """How many threads may share the sweep: two when the machine has a core to spare,
+    else one. The sweep's numpy loops run on a second core only if one is idle: on a busy
+    machine the second thread only adds the handing over of the GIL (on 2 cores, ~25 %
+    off the sweep's wall time with the other core idle, 3-10 % more with it busy)."""
     cores = os.cpu_count() or 1
     if cores < 2:
         return 1
+    others = _other_tasks_running()
+    return 2 if others is None or others < cores - 1 else 1
+
+
+def _other_tasks_running() -> float | None:
+    """How many tasks besides this one are running: now (Linux's count of runnable tasks,
+    which includes this one), else the 1-minute load average (which a command run again
+    and again raises by itself), None where the system tells neither (Windows). The count
+    now, so a second core is used as soon as it is idle, and a run of commands (a script,
+    a benchmark) does not count itself as the load."""
     try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # no load average (Windows): trust the cores
-        return 2
-    return 2 if load < cores - 1 else 1
+        running = Path("/proc/loadavg").read_text(encoding="ascii").split()[3]
+        return int(running.split("/")[0]) - 1
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
 
 
 @contextmanager
