@@ -74,7 +74,7 @@ def run_command(points: Path, out: Path) -> tuple[float, float]:
 
 def split(points: Path) -> str:
     """Where one in-process run of the command's steps spends its time."""
-    from tokentco.cli.estimate import estimated_columns, output_csv, sweep_threads
+    from tokentco.cli.estimate import estimated_columns, output_csv
     from tokentco.engine.point_groups import PointColumns, plan_columns, solve_grouped
     from tokentco.io.bundled import bundled_catalogue
     from tokentco.io.calibration_file import load_calibration
@@ -90,7 +90,7 @@ def split(points: Path) -> str:
         columns = PointColumns.from_cells(table.column, len(table))
         plan = plan_columns(columns, catalogue, calibration)  # as the command plans
         marks.append((time.perf_counter(), time.process_time()))
-        estimates = solve_grouped(plan, sweep_threads())  # as the command sweeps
+        estimates = solve_grouped(plan)
         marks.append((time.perf_counter(), time.process_time()))
         output_csv(table, estimated_columns(columns, estimates, catalogue, calibration))
         marks.append((time.perf_counter(), time.process_time()))

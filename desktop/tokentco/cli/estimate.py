@@ -3,7 +3,6 @@
 import argparse
 import gc
 import math
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -152,35 +151,6 @@ def _leads_at_starts(body: str) -> str:
     return "".join(c for c in LEADS if c not in "\r\n" and seen[ord(c)])
 
 
-def sweep_threads() -> int:
-    """How many threads may share the sweep: two when the machine has a core to spare,
-    else one. The sweep's numpy loops run on a second core only if one is idle: on a busy
-    machine the second thread only adds the handing over of the GIL (on 2 cores, ~25 %
-    off the sweep's wall time with the other core idle, 3-10 % more with it busy)."""
-    cores = os.cpu_count() or 1
-    if cores < 2:
-        return 1
-    others = _other_tasks_running()
-    return 2 if others is None or others < cores - 1 else 1
-
-
-def _other_tasks_running() -> float | None:
-    """How many tasks besides this one are running: now (Linux's count of runnable tasks,
-    which includes this one), else the 1-minute load average (which a command run again
-    and again raises by itself), None where the system tells neither (Windows). The count
-    now, so a second core is used as soon as it is idle, and a run of commands (a script,
-    a benchmark) does not count itself as the load."""
-    try:
-        running = Path("/proc/loadavg").read_text(encoding="ascii").split()[3]
-        return int(running.split("/")[0]) - 1
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return None
-
-
 @contextmanager
 def _cycle_collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off for the command's work: a file's hundreds of
@@ -213,7 +183,7 @@ def _run(args: argparse.Namespace) -> int:
     # every row parsed a column at a time, each configuration planned once and each
     # distinct case swept once (point_groups)
     columns = PointColumns.from_cells(table.column, len(table))
-    estimates = solve_grouped(plan_columns(columns, catalogue, calibration), sweep_threads())
+    estimates = solve_grouped(plan_columns(columns, catalogue, calibration))
     added = estimated_columns(columns, estimates, catalogue, calibration)
     write_output(out_path, output_csv(table, added).encode("utf-8"), args.force)
     done = sum(s == "ok" for s in estimates.status)

@@ -53,17 +53,10 @@ CHUNK_POINTS = 2048 * LEVELS
 temporaries stays in cache instead of streaming 25,000 × 48 arrays through memory (about
 twice as fast; the estimator is elementwise, so the floats are the same)."""
 
-PARALLEL_CASES = 2 * 2048
-"""Fewest swept cases shared by two threads: below, a file's chunks are few and small
-(its sweep takes milliseconds), and starting threads would not pay."""
-
 _NUMBERS = ("num_gpus", "tp", "ep", "pp", "isl", "osl")
 """Numeric columns in the order ``PointRequest.from_row`` reports their problems."""
 
 T = TypeVar("T")
-
-Levels = dict[str, np.ndarray]
-"""Per case of one sweep: its best level's score and figures, and ``"any_ok"``."""
 
 Targets = tuple[FloatArray, FloatArray, BoolArray]
 """Distinct cases' TTFT bound and interactivity floor (as columns) and whether each is
@@ -462,10 +455,8 @@ def _target_column(targets: list[LoadTarget], value: Callable[[LoadTarget], floa
     return np.array([value(t) for t in targets], np.float64)
 
 
-def solve_grouped(plan: GroupedPlan, threads: int = 1) -> PointEstimates:
+def solve_grouped(plan: GroupedPlan) -> PointEstimates:
     """``points.solve_points`` of the expanded plan, sweeping each distinct case once.
-    ``threads``: at most how many threads share the sweep's chunks (the caller knows the
-    machine; see :func:`_mapped_in_order`); the estimates do not depend on it.
 
     Per distinct case: the best level by ``solve_points``' score (the highest output
     tokens/s/GPU meeting the load target; for a row read off a measured curve, else the
@@ -476,7 +467,7 @@ def solve_grouped(plan: GroupedPlan, threads: int = 1) -> PointEstimates:
     out, user, ttft, conc, gpus = (np.full(n, np.nan) for _ in range(5))
     binding = [""] * n
     if plan.owner.size:
-        best, level_of = _best_levels(plan, threads)
+        best, level_of = _best_levels(plan)
         owners = plan.owner
         best_case = best["score"][plan.case]
         order = np.lexsort((-best_case, owners))
@@ -511,9 +502,7 @@ def solve_grouped(plan: GroupedPlan, threads: int = 1) -> PointEstimates:
     )
 
 
-def _best_levels(
-    plan: GroupedPlan, threads: int
-) -> tuple[dict[str, FloatArray], dict[str, BoolArray]]:
+def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, BoolArray]]:
     """Per distinct case: its best score and the figures at that level (chunked sweeps).
 
     A case whose grid is one concurrency repeated (a row that fixes it) is swept at that
@@ -552,47 +541,16 @@ def _best_levels(
     swept, needed, kind = swept[by_levels], needed[by_levels], kind[by_levels]
     grid_of = cap_of[swept]
     aims = _aims(targets, swept)
-
-    def chunk_best(at: slice) -> Levels:
-        grid = grids[grid_of[at], : int(needed[at.stop - 1])]
-        chunk = swept[at]  # gathered per chunk: no copy of every case's terms
-        result = sweep_figures(_cut(cases, chunk), _cut(models, chunk), grid)
-        return _levels_of(result, _aims(aims, at))
-
-    parts = _chunks(kind, max(CHUNK_POINTS // LEVELS, 1))
-    for at, levels in zip(parts, _mapped_in_order(chunk_best, parts, threads), strict=True):
-        _store(levels, swept[at], best, any_ok)
+    rows = max(CHUNK_POINTS // LEVELS, 1)
+    starts = np.flatnonzero(np.diff(kind, prepend=-1))
+    for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), kind.size], strict=True):
+        for lo in range(start, stop, rows):
+            at = slice(lo, min(lo + rows, stop))
+            grid = grids[grid_of[at], : int(needed[at.stop - 1])]
+            chunk = swept[at]  # gathered per chunk: no copy of every case's terms
+            result = sweep_figures(_cut(cases, chunk), _cut(models, chunk), grid)
+            _best_of(result, _aims(aims, at), swept[at], best, any_ok)
     return best, {"any_ok": any_ok}
-
-
-def _chunks(kind: IntArray, rows: int) -> list[slice]:
-    """Runs of at most ``rows`` consecutive cases of one kind (``kind`` sorted)."""
-    starts = np.flatnonzero(np.diff(kind, prepend=-1)).tolist()
-    return [
-        slice(lo, min(lo + rows, stop))
-        for start, stop in zip(starts, [*starts[1:], kind.size], strict=True)
-        for lo in range(start, stop, rows)
-    ]
-
-
-def _mapped_in_order(work: Callable[[slice], T], parts: Sequence[slice], threads: int) -> list[T]:
-    """``work`` of each part, in order. With two threads or more allowed, and when the
-    parts are many and their cases plenty (``PARALLEL_CASES``), up to ``threads`` threads
-    share them: numpy releases the GIL inside its loops over a chunk's arrays, so the
-    chunks' sweeps overlap. Each part is computed exactly as alone (the scheduling
-    changes, not the arithmetic); the first failing part's exception is raised as the
-    serial loop raises it, and the parts not yet started are dropped."""
-    cases = sum(at.stop - at.start for at in parts)
-    if threads < 2 or len(parts) < 2 or cases < PARALLEL_CASES:
-        return [work(at) for at in parts]
-    # imported here: concurrent.futures brings logging (~7 ms) a small file never needs
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(min(threads, len(parts)), thread_name_prefix="tokentco-sweep")
-    try:
-        return list(pool.map(work, parts))
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _kinds(cases: CaseTerms, models: ModelTerms) -> IntArray:
@@ -638,15 +596,8 @@ def _best_of(
     any_ok: BoolArray,
 ) -> None:
     """Store the best level of each case of ``result`` (a sweep of the distinct cases
-    ``where``) by ``solve_points``' score (see :func:`_levels_of`)."""
-    _store(_levels_of(result, targets), where, best, any_ok)
-
-
-def _levels_of(result: Figures, targets: Targets) -> Levels:
-    """Per case of ``result``: its best level's score and figures by ``solve_points``'
-    score, and whether its first level is feasible (under ``"any_ok"``). ``targets``: the
-    cases' TTFT bound and interactivity floor (as columns) and whether each is read off a
-    measured curve."""
+    ``where``) by ``solve_points``' score. ``targets``: the cases' TTFT bound and
+    interactivity floor (as columns) and whether each is read off a measured curve."""
     max_ttft, min_user, curve = targets
     ok = result.feasible  # per case
     meets = ok & (result.ttft_ms <= max_ttft) & (result.tokens_per_s_per_user >= min_user)
@@ -660,22 +611,13 @@ def _levels_of(result: Figures, targets: Targets) -> Levels:
         score = np.where(meets, out, -3.0)
     level = np.argmax(score, axis=1)
     rows = np.arange(level.size)
-    return {
-        "score": score[rows, level],
-        "out": np.where(ok[:, 0], out[rows, level], 0.0),  # Sweep's, zero if infeasible
-        "user": result.tokens_per_s_per_user[rows, level],
-        "ttft": result.ttft_ms[rows, level],
-        "conc": result.concurrency[rows, level],
-        "binding": result.binding_at(rows, level),
-        "any_ok": ok[:, 0],
-    }
-
-
-def _store(levels: Levels, where: IntArray, best: dict[str, FloatArray], any_ok: BoolArray) -> None:
-    """Put one sweep's best levels (:func:`_levels_of`) at its distinct cases ``where``."""
-    for name, column in best.items():
-        column[where] = levels[name]
-    any_ok[where] = levels["any_ok"]
+    best["score"][where] = score[rows, level]
+    best["out"][where] = np.where(ok[:, 0], out[rows, level], 0.0)  # Sweep's, zero if infeasible
+    best["user"][where] = result.tokens_per_s_per_user[rows, level]
+    best["ttft"][where] = result.ttft_ms[rows, level]
+    best["conc"][where] = result.concurrency[rows, level]
+    best["binding"][where] = result.binding_at(rows, level)
+    any_ok[where] = ok[:, 0]
 
 
 def _cut(obj: Any, part: IntArray | slice) -> Any:
