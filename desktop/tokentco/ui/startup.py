@@ -1,6 +1,6 @@
 """Import order for a fast cold start (``tokentco`` with no sub-command).
 
-Two costs of a fresh process are not the app's own work, and both depend only on the order
+Four costs of a fresh process are not the app's own work, and all depend only on the order
 and the way modules are imported:
 
 * Once PySide6 is loaded it replaces ``builtins.__import__`` (its ``__feature__``
@@ -8,6 +8,11 @@ and the way modules are imported:
   string "PySide6". :func:`preload_core` therefore imports the Qt-free modules the first
   comparison needs (pydantic, numpy, the domain, the engine, the application layer) before
   PySide6: the same modules, imported once, just not read a second time.
+* For the ~250 modules still imported after PySide6 (pyqtgraph's and the window's) that
+  hook reads the source by ``inspect.getsource`` (linecache, tokenize, a list of lines):
+  some 40 ms. :func:`quicken_feature_check` gives it the same answer — whether the
+  module's ``.py`` file contains "PySide6" — from one read of the file's bytes; anything
+  that is not a plain ``.py`` file gets PySide6's own check.
 * ``import pyqtgraph`` mirrors PySide6's QtCore, QtGui and QtWidgets into its own modules
   by reading every attribute of each (``pyqtgraph.Qt._copy_attrs``), which makes PySide6
   create every Qt class and enum it would otherwise create on first use — a few hundred
@@ -16,18 +21,12 @@ and the way modules are imported:
   keep them), so each mirror attribute is the very PySide6 object the copy would hold.
   Anything unexpected (another binding, a pyqtgraph that does not import this way)
   falls back to the plain import.
-
 * ``import pyqtgraph`` also imports every graphics item and widget it has (image views,
   colour bars, ROIs, parameter trees, spin boxes, tables…) for its flat namespace, about
   a third of its import. The modules in :data:`DEFERRED_PYQTGRAPH`, which the window does
   not use, are held back while pyqtgraph imports (an empty stand-in answers its
-  ``from .X import *``) and load, all of them, the first time a name of theirs is asked
-  of ``pyqtgraph`` (a module ``__getattr__``) or they are imported by name.
-* The same hook decides whether a module "uses PySide" by ``inspect.getsource`` (linecache,
-  tokenize, a list of lines) for each of the ~250 modules imported after PySide6 (pyqtgraph's
-  and the window's): some 40 ms. :func:`quicken_feature_check` gives it the same answer
-  — whether the module's ``.py`` file contains "PySide6" — from one read of the file's
-  bytes; anything that is not a plain ``.py`` file gets PySide6's own check.
+  ``from .X import *``); each loads the first time a name of its is asked of
+  ``pyqtgraph`` (a module ``__getattr__``) or it is imported by name.
 
 And one cost is the interpreter's: importing creates some 100,000 objects that live as long
 as the process (modules, classes, functions, schemas), and the cyclic garbage collector
@@ -226,19 +225,25 @@ def _declared_names(package_dir: Path, name: str) -> list[str] | None:
     return None
 
 
+def _bind_names(
+    pg: types.ModuleType, owners: dict[str, str], owner: str, module: types.ModuleType
+) -> None:
+    """Bind ``owner``'s names in ``pyqtgraph`` as its ``from X import *`` would have (a
+    name pyqtgraph already has is kept) and forget them as held back."""
+    for exported in [n for n, o in owners.items() if o == owner]:
+        del owners[exported]
+        pg.__dict__.setdefault(exported, getattr(module, exported))
+
+
 def _deferred_loader(pg: types.ModuleType, owners: dict[str, str]) -> Any:
     """The ``__getattr__`` of ``pyqtgraph``: a name of a held-back module imports that
-    module and binds its names as ``from X import *`` would; any other is missing."""
+    module and binds its names (:func:`_bind_names`); any other is missing."""
 
     def load_held(name: str) -> Any:
         owner = owners.get(name)
         if owner is None:
             raise AttributeError(f"module 'pyqtgraph' has no attribute {name!r}")
-        module = importlib.import_module(owner)
-        for exported in [n for n, o in owners.items() if o == owner]:
-            owners.pop(exported, None)
-            if exported not in pg.__dict__:
-                pg.__dict__[exported] = getattr(module, exported)
+        _bind_names(pg, owners, owner, importlib.import_module(owner))
         return getattr(pg, name)
 
     return load_held
@@ -268,10 +273,8 @@ def _holding_back() -> Iterator[None]:
     if pg is None:
         return
     for name, stand_in in stand_ins.items():
-        if "_real" in vars(stand_in):  # loaded meanwhile: its names, as ``import *`` binds
-            for exported in [n for n, o in owners.items() if o == name]:
-                pg.__dict__.setdefault(exported, getattr(vars(stand_in)["_real"], exported))
-                del owners[exported]
+        if "_real" in vars(stand_in):  # loaded meanwhile: bind its names now
+            _bind_names(pg, owners, name, vars(stand_in)["_real"])
     if owners:
         pg.__dict__["__getattr__"] = _deferred_loader(pg, owners)
 
