@@ -621,7 +621,12 @@ SheetMarks = dict[str, dict[tuple[int, int], Cell]]
 def read_xlsx(path: Path, tick: Tick = _noop) -> list[RawSheet]:
     """The checks of :func:`check_xlsx`, then the cells of :func:`read_xlsx_cells`."""
     marks = check_xlsx(path)
-    sheets = read_xlsx_cells(path, tick)
+    return with_marks(read_xlsx_cells(path, tick), marks)
+
+
+def with_marks(sheets: list[RawSheet], marks: SheetMarks) -> list[RawSheet]:
+    """``sheets`` (as :func:`read_xlsx_cells` reads them) given their marks from
+    :func:`check_xlsx`."""
     for sheet in sheets:
         sheet.marks = marks.get(sheet.name, {})
     return sheets

@@ -345,10 +345,7 @@ def _read_workbook(
         raise ReadCancelled(f"{path.name}: reading cancelled")
     if isinstance(cells, InputError):
         raise cells
-    sheets: list[RawSheet] = cells
-    for sheet in sheets:
-        sheet.marks = marks.get(sheet.name, {})
-    return sheets
+    return import_read.with_marks(cells, marks)
 
 
 def read_bench_isolated(
