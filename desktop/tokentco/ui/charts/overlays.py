@@ -116,14 +116,16 @@ class Grid(Overlay):
             and all(a is b for a, b in zip(drawn[0][1], ticks, strict=True))
         ):
             return drawn[1]
-        lines = self._find_lines(vb, transform)
+        lines = self._find_lines(vb, transform, at)
         if all(isinstance(axis, Axis) for axis, _ in self._axes()):
             self._drawn = ((at, ticks), lines)
         return lines
 
     def _find_lines(
-        self, vb: pg.ViewBox, transform: QTransform
+        self, vb: pg.ViewBox, transform: QTransform, at: tuple[float, float, float, float]
     ) -> list[tuple[float, list[QLineF]]]:
+        """The lines for ``transform`` (``at``: its m11, m22, dx and dy, as the caller has
+        them), from the cache of the last few ranges or computed."""
         rect = vb.viewRect()
         spans = []
         for axis, vertical in self._axes():
@@ -136,7 +138,7 @@ class Grid(Overlay):
             spans.append((axis, vertical, min(low, high), max(low, high), pixels))
         key = (
             rect.getRect(),
-            (transform.m11(), transform.m22(), transform.dx(), transform.dy()),
+            at,
             tuple(s[2:] for s in spans),
             tuple(_fixed_ticks(s[0]) for s in spans),
         )
