@@ -36,7 +36,9 @@ from tokentco.ui.charts.base import (
 )
 from tokentco.ui.charts.overlays import (
     Curves,
+    Whiskers,
     cached_pen,
+    clear_whiskers,
 )
 
 BASIS_SYMBOLS: dict[str, tuple[str, int]] = {
@@ -86,7 +88,7 @@ class FrontierChart(Chart):
         self.points = pg.ScatterPlotItem(size=13, pxMode=True)
         self.points.setZValue(20)
         self.plot.addItem(self.points)
-        self.whiskers = pg.ErrorBarItem(pen=pg.mkPen(theme.chart_foreground(), width=1.2))
+        self.whiskers = Whiskers(pen=pg.mkPen(theme.chart_foreground(), width=1.2))
         self.whiskers.setZValue(19)
         self.plot.addItem(self.whiskers)
         self.ranges = []
@@ -208,15 +210,7 @@ class FrontierChart(Chart):
         self.points.setData(
             x=px, y=py, brush=brushes, symbol=symbols, size=sizes, pen=self._outline
         )
-        self.whiskers.setData(
-            x=np.asarray(wx, dtype=float),
-            y=np.asarray(wy, dtype=float),
-            top=np.asarray(w_high, dtype=float),
-            bottom=np.asarray(w_low, dtype=float),
-            beam=0.0,
-            pen=cached_pen(theme.chart_foreground().rgba(), 1.2),  # follows a palette change
-        )
-        self.whiskers.setVisible(bool(wx))
+        self._set_whiskers(wx, wy, w_low, w_high)
         self._xs = np.concatenate(xs) if xs else np.empty(0)
         self._ys = np.concatenate(ys) if ys else np.empty(0)
         self._owner = np.concatenate(owner) if owner else np.empty(0, dtype=np.int64)
@@ -245,6 +239,24 @@ class FrontierChart(Chart):
             self._target = -1.0
             self.target.hide()
             self.region.hide()
+
+    def _set_whiskers(
+        self, x: list[float], y: list[float], low: list[float], high: list[float]
+    ) -> None:
+        """The p10–p90 whiskers (log10 lengths below and above each point), or none: an
+        emptied whisker item is not emptied again each frame (:func:`clear_whiskers`)."""
+        if not x:
+            clear_whiskers(self.whiskers)
+            return
+        self.whiskers.setData(
+            x=np.asarray(x, dtype=float),
+            y=np.asarray(y, dtype=float),
+            top=np.asarray(high, dtype=float),
+            bottom=np.asarray(low, dtype=float),
+            beam=0.0,
+            pen=cached_pen(theme.chart_foreground().rgba(), 1.2),  # follows a palette change
+        )
+        self.whiskers.show()
 
     def _pen(self, index: int, selected: bool) -> QPen:
         key = (index, selected)

@@ -430,11 +430,7 @@ def error_bars(
     for i, rng in kept:
         drawn[i] = rng
     if not kept:
-        if not isinstance(bars, Whiskers) or not bars.cleared:
-            bars.setData(x=np.empty(0), y=np.empty(0), left=np.empty(0), right=np.empty(0))
-            bars.hide()
-        if isinstance(bars, Whiskers):
-            bars.cleared = True  # no ranges again next frame: nothing to empty
+        clear_whiskers(bars)
         return drawn
     x = np.asarray([values[i] for i, _ in kept], dtype=float)
     low = np.asarray([rng[0] for _, rng in kept], dtype=float)
@@ -449,6 +445,20 @@ def error_bars(
     )
     bars.show()
     return drawn
+
+
+def clear_whiskers(bars: pg.ErrorBarItem) -> None:
+    """Empty and hide ``bars``, once: emptied already, :class:`Whiskers` are left alone.
+
+    Emptying an ErrorBarItem gives it a null path whose bounding rect Qt cannot place in
+    the view box: each time, the whole chart view was repainted (axes, title and all)
+    instead of the plot area its data changed in."""
+    if isinstance(bars, Whiskers) and bars.cleared:
+        return  # no ranges again this frame: nothing to empty
+    bars.setData(x=np.empty(0), y=np.empty(0), left=np.empty(0), right=np.empty(0))
+    bars.hide()
+    if isinstance(bars, Whiskers):
+        bars.cleared = True
 
 
 def _finite(value: float) -> bool:
