@@ -43,6 +43,7 @@ from tokentco.ui.charts.axes import (
     row_at,
     set_title,
 )
+from tokentco.ui.charts.lazy_plot import LazyMenuPlotItem
 from tokentco.ui.charts.overlays import Grid
 
 QWIDGETSIZE_MAX = (1 << 24) - 1
@@ -275,7 +276,8 @@ class Chart(QWidget):
             axes["left"] = left
         if bottom is not None:
             axes["bottom"] = bottom
-        plot = self.view.addPlot(row=row, col=col, axisItems=axes, viewBox=LazyMenuViewBox())
+        plot = LazyMenuPlotItem(viewBox=LazyMenuViewBox(), axisItems=axes)
+        self.view.addItem(plot, row=row, col=col)
         set_title(plot, title or self.title, self.description)
         Grid(plot)
         plot.setMenuEnabled(True)
