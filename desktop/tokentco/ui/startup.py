@@ -123,8 +123,73 @@ module text); tests/ui/test_startup.py checks that none of them is loaded by the
 painted comparison and that ``pyqtgraph`` still gives every name of the plain import."""
 
 
+PYDANTIC_PLUGINS = "pydantic.plugin._loader"
+"""The pydantic module that finds pydantic's plugins (see :func:`without_pydantic_plugins`)."""
+
+PLUGINS_OFF = ("__all__", "1", "true")
+"""The values of ``PYDANTIC_DISABLE_PLUGINS`` with which pydantic loads no plugin."""
+
+
+def _pydantic_finder_as_expected() -> bool:
+    """Whether pydantic's only use of :data:`PYDANTIC_PLUGINS` is ``get_plugins()`` with
+    the switch :data:`PLUGINS_OFF` names (read from its source, without importing it)."""
+    spec = importlib.util.find_spec("pydantic")
+    if spec is None or spec.origin is None:
+        return False
+    folder = Path(spec.origin).parent / "plugin"
+    try:
+        finder = (folder / "_loader.py").read_text(encoding="utf-8")
+        user = (folder / "_schema_validator.py").read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return False
+    return (
+        "def get_plugins()" in finder
+        and "disabled_plugins in ('__all__', '1', 'true')" in finder
+        and user.count("_loader") == 1
+        and "from ._loader import get_plugins" in user
+    )
+
+
+class _NoPydanticPlugins(types.ModuleType):
+    """Stands in for :data:`PYDANTIC_PLUGINS`: ``get_plugins()`` gives no plugin, as
+    pydantic's own does while ``PYDANTIC_DISABLE_PLUGINS`` switches them off; should the
+    variable change later, pydantic's module is imported and answers."""
+
+    def __init__(self) -> None:
+        super().__init__(PYDANTIC_PLUGINS)
+
+    def get_plugins(self) -> Any:
+        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in PLUGINS_OFF:
+            return ()
+        if sys.modules.get(PYDANTIC_PLUGINS) is self:
+            del sys.modules[PYDANTIC_PLUGINS]
+        return importlib.import_module(PYDANTIC_PLUGINS).get_plugins()
+
+
+def without_pydantic_plugins() -> bool:
+    """The workbench loads no pydantic plugin (``PYDANTIC_DISABLE_PLUGINS=__all__``, unless
+    the user set the variable), and pydantic does not import what finds them.
+
+    At its first model pydantic imports the module that finds its plugins (observability
+    hooks such as logfire, registered as "pydantic" entry points) and, with it,
+    ``importlib.metadata`` and the ``email`` package (~30 ms), then reads the entry points
+    of every installed distribution (~10 ms). The workbench uses no such plugin: with them
+    switched off pydantic's finder only says "none", which :class:`_NoPydanticPlugins`
+    says without those imports. False (nothing changed) when the user set the variable,
+    pydantic has made a model already, or its finder is not the one expected."""
+    if "PYDANTIC_DISABLE_PLUGINS" in os.environ or PYDANTIC_PLUGINS in sys.modules:
+        return False
+    if not _pydantic_finder_as_expected():
+        return False
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    sys.modules[PYDANTIC_PLUGINS] = _NoPydanticPlugins()
+    return True
+
+
 def preload_core() -> None:
-    """Import :data:`CORE_MODULES` (before PySide6, when it is not loaded yet)."""
+    """Import :data:`CORE_MODULES` (before PySide6, when it is not loaded yet), without
+    pydantic's plugins (:func:`without_pydantic_plugins`)."""
+    without_pydantic_plugins()
     for name in CORE_MODULES:
         # an optional piece missing: the window reports it when used
         with contextlib.suppress(ImportError):
@@ -384,4 +449,5 @@ __all__ = [
     "preload_core",
     "quicken_feature_check",
     "single_threaded_raster",
+    "without_pydantic_plugins",
 ]
