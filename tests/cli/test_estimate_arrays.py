@@ -13,6 +13,7 @@ import io
 import math
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -150,6 +151,43 @@ def test_array_path_equals_row_path(seed: int, tmp_path: Path, catalogue: Catalo
     assert out.read_bytes() == expected
     statuses = set(by_rows.status)
     assert "ok" in statuses and any(s.startswith("bad value") for s in statuses)
+
+
+def test_rows_without_a_workload_are_planned_once_per_configuration(
+    tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows of one configuration that fail alike (no input length, a length out of range,
+    an unknown model) are planned once, and give the row path's statuses and bytes."""
+    import tokentco.engine.point_groups as point_groups
+
+    header, base = public()
+    row = next(r for r in base if r["isl"] and r["osl"] and "mlperf" not in r["source"].lower())
+    rows = []
+    for i in range(240):
+        copy = dict(row, id=f"f{i}", osl=str(100 + i))
+        kind = i % 4
+        if kind == 0:
+            copy["isl"] = ""  # missing lengths
+        elif kind == 1:
+            copy["isl"] = "20000000"  # above a Workload's input length
+        elif kind == 2:
+            copy["model"] = "no-such-model"
+        rows.append(copy)
+    planned: list[int] = []
+    plan_request = point_groups._plan_request
+
+    def counted(index: int, *args: Any) -> Any:
+        planned.append(index)
+        return plan_request(index, *args)
+
+    monkeypatch.setattr(point_groups, "_plan_request", counted)
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    write(source, header, rows)
+    expected, by_rows = row_path_output(source, catalogue)
+    assert main(["estimate", "--points", str(source), "--out", str(out)]) == 0
+    assert out.read_bytes() == expected
+    assert sorted(planned) == [0, 1, 2, 3]
+    assert len(set(by_rows.status)) == 4
 
 
 def test_ragged_rows_duplicate_columns_and_blank_lines(

@@ -278,14 +278,17 @@ def plan_columns(
 ) -> GroupedPlan:
     """Resolve every row of ``columns``: the first row of each configuration whose lengths
     make a workload goes through ``points``' per-request planning; the configuration's
-    other such rows take its cases (or its failure) with their own lengths. Rows whose
-    lengths make no workload are planned one by one (they fail, each with its reason)."""
+    other such rows take its cases (or its failure) with their own lengths. A row whose
+    lengths make no workload fails; its reason is that of the first row of its
+    configuration whose lengths fail the same checks (``_plan_request`` reads the lengths
+    only to check them; it says which check fails first, not the value)."""
     cal = calibration or DEFAULT_CALIBRATION
     n = len(columns)
     mlperf = _mapped_pairs(
         columns.source, columns.scenario, lambda s, c: "mlperf" in (s + " " + c).lower()
     )
-    isl, osl, valid = _workload_lengths(columns, mlperf, catalogue)
+    isl, osl, known, isl_ok, osl_ok = _workload_lengths(columns, mlperf, catalogue)
+    valid = known & isl_ok & osl_ok
     target_index, target_pairs = factorize(
         list(zip(columns.scenario, columns.latency_constraint, strict=True))
     )
@@ -295,11 +298,13 @@ def plan_columns(
     rows: list[dict[str, float]] = []  # the representatives' cases only
     models: list[ModelTerms] = []
     terms: dict[str, ModelTerms] = {}
-    # planned one by one: each configuration's first row with a workload, and every row
-    # without one; the configuration's other rows take its outcome
-    with_workload = np.flatnonzero(valid)
-    groups, first = np.unique(gid[with_workload], return_index=True)
-    alone = np.union1d(np.flatnonzero(~valid), with_workload[first])
+    # planned one by one: the first row of each configuration and pair of length checks
+    # (a row whose lengths make no workload fails, for a reason its configuration and which
+    # of its lengths pass give); the other rows take that row's outcome
+    outcome = (gid * 2 + isl_ok) * 2 + osl_ok
+    _, first, inverse = np.unique(outcome, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    alone = first[order]
     key_of: list[tuple[str, str, str]] = []
     reason_of: list[str] = []
     span_of = np.zeros((alone.size, 2), np.int64)  # per row alone: its cases' start, count
@@ -312,12 +317,10 @@ def plan_columns(
         key_of.append(key)
         reason_of.append(reason or Status.OK)
         span_of[at] = start, len(rows) - start
-    # each row's outcome: its own if planned alone, else its configuration's representative's
-    representative = np.full(int(gid.max()) + 1 if n else 0, -1, np.int64)
-    representative[groups] = np.searchsorted(alone, with_workload[first])
-    planned = np.full(n, -1, np.int64)
-    planned[alone] = np.arange(alone.size)
-    found = np.where(planned >= 0, planned, representative[gid]).tolist()
+    # each row's outcome: its group's representative's (the first row of the group)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    found = rank[inverse.reshape(-1)].tolist()
     keys = list(map(key_of.__getitem__, found))
     status = list(map(reason_of.__getitem__, found))
     span_start = span_of[found, 0].reshape(n)
@@ -400,10 +403,11 @@ def factorize(keys: Sequence[Hashable]) -> tuple[IntArray, list[Any]]:
 
 def _workload_lengths(
     columns: PointColumns, mlperf: Sequence[bool], catalogue: Catalogue
-) -> tuple[FloatArray, FloatArray, BoolArray]:
+) -> tuple[FloatArray, FloatArray, BoolArray, BoolArray, BoolArray]:
     """Per row: the workload's input and output lengths as ``_plan_request`` builds them
     (``max(round(isl), 1)``, ``max(int(osl), 1)``, the MLPerf dataset mean where the row
-    has no input length) and whether they make a valid ``Workload`` of a known model."""
+    has no input length), whether its model is known and whether each length is one a
+    ``Workload`` takes (a row makes a valid workload where all three hold)."""
     n = len(columns)
     model, models = factorize(columns.model_id)
     known = np.array([catalogue.models.get(m) is not None for m in models], bool)
@@ -416,14 +420,9 @@ def _workload_lengths(
     osl = np.maximum(np.trunc(raw_osl), 1.0)
     (isl_low, isl_high), (osl_low, osl_high) = map(_length_bounds, ("isl_tokens", "osl_tokens"))
     with np.errstate(invalid="ignore"):
-        valid = (
-            known[model]
-            & (isl >= isl_low)
-            & (isl <= isl_high)
-            & (osl >= osl_low)
-            & (osl <= osl_high)
-        )
-    return isl, osl, valid
+        isl_ok = (isl >= isl_low) & (isl <= isl_high)
+        osl_ok = (osl >= osl_low) & (osl <= osl_high)
+    return isl, osl, known[model], isl_ok, osl_ok
 
 
 def _floats(values: Sequence[float | None], size: int) -> FloatArray:
