@@ -235,27 +235,34 @@ class GroupedPlan:
         )
 
 
-def _configuration(columns: PointColumns, mlperf: Sequence[bool]) -> list[Hashable]:
-    """Per row: everything ``_plan_request`` reads from a request except its lengths."""
-    return list(
-        zip(
-            columns.hardware_id,
-            columns.model_id,
-            columns.precision,
-            columns.engine,
-            columns.num_gpus,
-            columns.tp,
-            columns.ep,
-            columns.pp,
-            columns.disaggregated,
-            columns.spec_decoding,
-            mlperf,
-            columns.problem,
-            np.isnan(_floats(columns.isl, len(columns))).tolist(),
-            np.isnan(_floats(columns.osl, len(columns))).tolist(),
-            strict=True,
-        )
-    )
+_KIND = (
+    "hardware_id", "model_id", "precision", "engine", "num_gpus", "tp", "ep", "pp",
+    "disaggregated", "spec_decoding", "problem", "isl_stated", "osl_stated",
+    "source", "scenario", "latency_constraint",
+)  # fmt: skip
+"""What rows of one kind share: what ``_plan_request`` reads of a request but its lengths
+(whether each is stated instead), and what its MLPerf reading and load target read."""
+_CONFIGURATION = _KIND[:13]
+"""What ``_plan_request`` reads of a request but its lengths and its MLPerf reading."""
+
+
+def _row_kinds(
+    columns: PointColumns, isl: FloatArray, osl: FloatArray
+) -> tuple[IntArray, list[dict[str, Any]]]:
+    """Each row's kind (rows alike in ``_KIND``, numbered in first-seen order) and each
+    kind's values. A file's rows are of few kinds: each row is hashed once here, and its
+    MLPerf reading, load target, configuration and model are looked up from its kind's."""
+    stated = {"isl_stated": ~np.isnan(isl), "osl_stated": ~np.isnan(osl)}
+    per_row = [
+        stated[name].tolist() if name in stated else getattr(columns, name) for name in _KIND
+    ]
+    kind, keys = factorize(list(zip(*per_row, strict=True)))
+    return kind, [dict(zip(_KIND, key, strict=True)) for key in keys]
+
+
+def _is_mlperf(kind: dict[str, Any]) -> bool:
+    """``points.is_mlperf`` of a request of this kind."""
+    return "mlperf" in (kind["source"] + " " + kind["scenario"]).lower()
 
 
 def plan_points_grouped(
@@ -284,16 +291,24 @@ def plan_columns(
     only to check them; it says which check fails first, not the value)."""
     cal = calibration or DEFAULT_CALIBRATION
     n = len(columns)
-    mlperf = _mapped_pairs(
-        columns.source, columns.scenario, lambda s, c: "mlperf" in (s + " " + c).lower()
-    )
-    isl, osl, known, isl_ok, osl_ok = _workload_lengths(columns, mlperf, catalogue)
-    valid = known & isl_ok & osl_ok
-    target_index, target_pairs = factorize(
-        list(zip(columns.scenario, columns.latency_constraint, strict=True))
-    )
+    raw_isl, raw_osl = _floats(columns.isl, n), _floats(columns.osl, n)
+    kind, kinds = _row_kinds(columns, raw_isl, raw_osl)
+    mlperf = np.array([_is_mlperf(k) for k in kinds], bool)
+    target_of, target_pairs = factorize([(k["scenario"], k["latency_constraint"]) for k in kinds])
     targets = [load_target(*pair) for pair in target_pairs]
-    gid, _ = factorize(_configuration(columns, mlperf))
+    target_index = target_of[kind]
+    configuration_of, _ = factorize(
+        [
+            (*(k[name] for name in _CONFIGURATION), bool(m))
+            for k, m in zip(kinds, mlperf, strict=True)
+        ]
+    )
+    gid = configuration_of[kind]
+    model_of, model_ids = factorize([k["model_id"] for k in kinds])
+    isl, osl, known, isl_ok, osl_ok = _workload_lengths(
+        raw_isl, raw_osl, mlperf[kind], model_of[kind], model_ids, catalogue
+    )
+    valid = known & isl_ok & osl_ok
 
     rows: list[dict[str, float]] = []  # the representatives' cases only
     models: list[ModelTerms] = []
@@ -384,13 +399,6 @@ def plan_columns(
     )
 
 
-def _mapped_pairs(a: Sequence[str], b: Sequence[str], f: Callable[[str, str], T]) -> list[T]:
-    """``f`` of each pair of cells, each distinct pair computed once."""
-    code, pairs = factorize(list(zip(a, b, strict=True)))
-    values = [f(*pair) for pair in pairs]
-    return list(map(values.__getitem__, code.tolist()))
-
-
 def factorize(keys: Sequence[Hashable]) -> tuple[IntArray, list[Any]]:
     """Each key's index among the distinct keys (in first-seen order), and those keys.
     Each key is hashed once, in a C loop: ``setdefault`` keeps the row where a key is
@@ -402,19 +410,23 @@ def factorize(keys: Sequence[Hashable]) -> tuple[IntArray, list[Any]]:
 
 
 def _workload_lengths(
-    columns: PointColumns, mlperf: Sequence[bool], catalogue: Catalogue
+    raw_isl: FloatArray,
+    raw_osl: FloatArray,
+    mlperf: BoolArray,
+    model: IntArray,
+    model_ids: list[str],
+    catalogue: Catalogue,
 ) -> tuple[FloatArray, FloatArray, BoolArray, BoolArray, BoolArray]:
-    """Per row: the workload's input and output lengths as ``_plan_request`` builds them
-    (``max(round(isl), 1)``, ``max(int(osl), 1)``, the MLPerf dataset mean where the row
-    has no input length), whether its model is known and whether each length is one a
-    ``Workload`` takes (a row makes a valid workload where all three hold)."""
-    n = len(columns)
-    model, models = factorize(columns.model_id)
-    known = np.array([catalogue.models.get(m) is not None for m in models], bool)
-    dataset_isl = np.array([MLPERF_MEAN_ISL.get(m, np.nan) for m in models], np.float64)
-    raw_isl = _floats(columns.isl, n)
-    raw_osl = _floats(columns.osl, n)
-    unstated = np.isnan(raw_isl) & np.asarray(mlperf, bool).reshape(n)
+    """Per row (its stated lengths, NaN where none, whether it is an MLPerf row and its
+    model's index in ``model_ids``): the workload's input and output lengths as
+    ``_plan_request`` builds them (``max(round(isl), 1)``, ``max(int(osl), 1)``, the MLPerf
+    dataset mean where the row has no input length), whether its model is known and
+    whether each length is one a ``Workload`` takes (a valid workload where all three
+    hold)."""
+    known = np.array([catalogue.models.get(m) is not None for m in model_ids], bool)
+    dataset_isl = np.array([MLPERF_MEAN_ISL.get(m, np.nan) for m in model_ids], np.float64)
+    raw_isl = raw_isl.copy()
+    unstated = np.isnan(raw_isl) & mlperf
     raw_isl[unstated] = dataset_isl[model[unstated]]
     isl = np.maximum(np.rint(raw_isl), 1.0)  # round() halves to even, as rint does
     osl = np.maximum(np.trunc(raw_osl), 1.0)
