@@ -496,9 +496,11 @@ def solve_grouped(plan: GroupedPlan) -> PointEstimates:
         gpus[got] = plan.unique_cases.gpus[ug]
         any_ok = np.zeros(n, dtype=bool)
         np.logical_or.at(any_ok, owners, level_of["any_ok"][plan.case])
-        labels = {int(c): Binding(int(c)).label for c in np.unique(best["binding"][ug])}
-        for request, code in zip(got.tolist(), best["binding"][ug].tolist(), strict=True):
-            binding[request] = labels[int(code)]
+        codes, code_of = np.unique(best["binding"][ug], return_inverse=True)
+        labels = np.array([Binding(int(c)).label for c in codes.tolist()], object)
+        named = np.full(n, "", object)
+        named[got] = labels[code_of.reshape(-1)]
+        binding = named.tolist()
         for request in idx[~good].tolist():
             status[request] = Status.TARGET_MISSED if any_ok[request] else Status.DOES_NOT_FIT
     return PointEstimates(

@@ -19,7 +19,8 @@ module, as before.
 import csv
 import io
 from dataclasses import dataclass, field
-from itertools import zip_longest
+from itertools import repeat, zip_longest
+from operator import contains
 from pathlib import Path
 
 from tokentco.io.calibration_file import require_points_columns
@@ -105,7 +106,7 @@ def _split(text: str) -> tuple[list[str], list[list[str]], list[str], str] | Non
         return None
     end = "\r\n" if "\r" in text else "\n"
     lines = text.split(end)
-    if end == "\r\n" and not text.count("\r") == text.count("\n") == len(lines) - 1:
+    if end == "\r\n" and (_any_holds(lines, "\r") or _any_holds(lines, "\n")):
         return None  # a CR or LF on its own
     if lines[-1] == "":
         lines.pop()
@@ -139,6 +140,12 @@ def _split(text: str) -> tuple[list[str], list[list[str]], list[str], str] | Non
     keep = [i for i in range(1, len(records)) if records[i]]
     body = text[len(lines[0]) + len(end) :] if len(lines) > 1 else ""
     return header, [records[i] for i in keep], [written[i] for i in keep], body
+
+
+def _any_holds(lines: list[str], character: str) -> bool:
+    """Whether a line holds ``character`` (a C loop of ``in``: each a memchr; counting the
+    characters of the whole text instead looks at every one of its millions)."""
+    return any(map(contains, lines, repeat(character)))
 
 
 def _quoted_fields(pieces: list[str]) -> tuple[list[str], str] | None:
