@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -14,7 +15,7 @@ from tokentco.domain import Catalogue
 from tokentco.engine.calibration import Calibration
 from tokentco.engine.point_groups import PointColumns, factorize, plan_columns, solve_grouped
 from tokentco.engine.points import PointEstimates
-from tokentco.engine.results import BoolArray, FloatArray
+from tokentco.engine.results import BoolArray, FloatArray, IntArray
 from tokentco.engine.uncertainty import band_for, group_name
 from tokentco.io.bundled import bundled_catalogue
 from tokentco.io.calibration_file import load_calibration
@@ -55,10 +56,17 @@ def _band(
 
 
 def _figures(values: FloatArray, ok: Sequence[bool] | BoolArray, digits: int) -> list[str]:
-    """Each value with ``digits`` decimals where ``ok`` and finite, else empty."""
-    spec = f"%.{digits}f"
-    shown = (np.isfinite(values) & np.asarray(ok, bool).reshape(values.shape)).tolist()
-    return [spec % v if show else "" for v, show in zip(values.tolist(), shown, strict=True)]
+    """Each value with ``digits`` decimals where ``ok`` and finite, else empty: the shown
+    values formatted by one ``%`` of a template repeating ``%.Nf`` (the same formatting
+    of each float as ``"%.Nf" % value``, without a Python step per value)."""
+    shown = np.isfinite(values) & np.asarray(ok, bool).reshape(values.shape)
+    picked = values[shown].tolist()
+    texts = (f"%.{digits}f\n" * len(picked) % tuple(picked)).split("\n")[:-1]
+    if len(picked) == values.size:
+        return texts
+    cells = np.full(values.size, "", object)
+    cells[shown] = texts
+    return cast(list[str], cells.tolist())
 
 
 def estimated_columns(
@@ -71,8 +79,8 @@ def estimated_columns(
     row's model and hardware group's (looked up once per pair); a row without a band, or
     not estimated, has empty band cells."""
     n = len(estimates.status)
-    ok = np.array([s == "ok" for s in estimates.status], bool).reshape(n)
-    pair, pairs = factorize(list(zip(columns.model_id, columns.hardware_id, strict=True)))
+    ok = np.fromiter(map("ok".__eq__, estimates.status), bool, n)
+    pair, pairs = _pairs(columns.model_id, columns.hardware_id)
     bands = [_band(model, hardware, catalogue, calibration) for model, hardware in pairs]
     low = np.array([math.exp(b[0]) if b else math.nan for b in bands] or [0.0])[pair]
     high = np.array([math.exp(b[1]) if b else math.nan for b in bands] or [0.0])[pair]
@@ -87,6 +95,20 @@ def estimated_columns(
         "binding": estimates.binding,
         "status": estimates.status,
     }
+
+
+def _pairs(
+    models: Sequence[str], hardware: Sequence[str]
+) -> tuple[IntArray, list[tuple[str, str]]]:
+    """Each row's index among the distinct (model, hardware) pairs, and those pairs: each
+    column factorized on its own (its texts' hashes are cached, a pair's are not), the
+    two codes joined as one number."""
+    model, model_ids = factorize(models)
+    machine, machine_ids = factorize(hardware)
+    width = max(len(machine_ids), 1)
+    joined, pair = np.unique(model * width + machine, return_inverse=True)
+    pairs = [(model_ids[j // width], machine_ids[j % width]) for j in joined.tolist()]
+    return pair.reshape(-1).astype(np.int64), pairs
 
 
 NUMBERS = ADDED[:5]
