@@ -28,8 +28,9 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -113,6 +114,14 @@ class RawSheet:
 
 
 Tick = Callable[[float, str], None]
+RowSink = Callable[[int, list[list[Cell]]], None]
+"""Takes (sheet number, its next rows) while a reader reads: the isolation child sends each
+batch to the parent at once, so the parent unpickles one batch while the child reads the
+next (they took turns). The sheet still keeps its rows: the child's memory limit counts the
+whole grid, as when the rows came back in one piece, so the parent never receives a grid
+the child could not hold."""
+ROWS_PER_BATCH = 10_000
+"""Rows handed to a :data:`RowSink` at a time (~0.8 MB pickled for an 8-column sheet)."""
 
 
 def _noop(_fraction: float, _message: str) -> None:
@@ -150,13 +159,21 @@ def check_file(path: Path) -> None:
         )
 
 
-def read_tables(path: Path, tick: Tick = _noop) -> list[RawSheet]:
-    """All sheets of an .xlsx, or the one table of a .csv, as raw grids."""
+def read_tables(path: Path, tick: Tick = _noop, sink: RowSink | None = None) -> list[RawSheet]:
+    """All sheets of an .xlsx, or the one table of a .csv, as raw grids (their rows also
+    handed to ``sink`` as they are read, when given)."""
     path = Path(path)
     check_file(path)
     if path.suffix.lower() in CSV_SUFFIXES:
-        return [read_csv(path)]
-    return read_xlsx(path, tick)
+        return [read_csv(path, sink)]
+    return read_xlsx(path, tick, sink)
+
+
+def _batches(rows: Iterable[list[Cell]]) -> Iterable[list[list[Cell]]]:
+    """``rows`` in lists of :data:`ROWS_PER_BATCH`."""
+    it = iter(rows)
+    while batch := list(islice(it, ROWS_PER_BATCH)):
+        yield batch
 
 
 # --- CSV --------------------------------------------------------------------------------
@@ -230,7 +247,8 @@ def decode_text_noted(data: bytes, where: Location) -> tuple[str, str]:
     return text, "read as Windows-1252 (not UTF-8)"
 
 
-def read_csv(path: Path) -> RawSheet:
+def read_csv(path: Path, sink: RowSink | None = None) -> RawSheet:
+    """The file's one table; its rows also go to ``sink`` batch by batch when given."""
     where = Location(file=path.name)
     try:
         data = path.read_bytes()
@@ -241,22 +259,27 @@ def read_csv(path: Path) -> RawSheet:
     sample = text[:65536]
     delimiter = _sniff_delimiter(sample)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[Cell]] = []
+    sheet = RawSheet(file=path.name, name="", rows=[], decimal_comma=delimiter == ";")
+    if encoding_note:
+        sheet.notes.append(encoding_note)
+    bad_characters = "\x00" in text or "\ufffd" in text
+    read = 0
     # the limit is process-wide: restored after, so other CSV readers keep theirs
     previous = csv.field_size_limit(MAX_CSV_FIELD_CHARS)
     try:
-        rows.extend(reader)  # each row is a new list already
+        for batch in _batches(reader):  # each row is a new list already
+            if bad_characters:
+                _locate_bad_characters(batch, read, sheet.cell_problems)
+            read += len(batch)
+            sheet.rows.extend(batch)
+            if sink is not None:
+                sink(0, batch)
     except csv.Error as exc:
         raise InputError(
             f"not a readable CSV file: {exc}", Location(file=path.name, row=reader.line_num)
         ) from exc
     finally:
         csv.field_size_limit(previous)
-    sheet = RawSheet(file=path.name, name="", rows=rows, decimal_comma=delimiter == ";")
-    if encoding_note:
-        sheet.notes.append(encoding_note)
-    if "\x00" in text or "\ufffd" in text:
-        _locate_bad_characters(sheet)
     return sheet
 
 
@@ -273,10 +296,13 @@ def _refuse_binary(data: bytes, where: Location) -> None:
         raise InputError("not a text/CSV file (binary content)", where)
 
 
-def _locate_bad_characters(sheet: RawSheet) -> None:
-    """Each cell with a NUL byte or an undecodable byte becomes a located cell problem; the
-    character is removed from the value (so a header still matches)."""
-    for r, row in enumerate(sheet.rows):
+def _locate_bad_characters(
+    rows: list[list[Cell]], first: int, problems: dict[tuple[int, int], str]
+) -> None:
+    """Each cell with a NUL byte or an undecodable byte becomes a located cell problem in
+    ``problems``; the character is removed from the value (so a header still matches).
+    ``rows`` are the sheet's rows from row index ``first`` on."""
+    for r, row in enumerate(rows, first):
         for c, cell in enumerate(row):
             if not isinstance(cell, str) or ("\x00" not in cell and "\ufffd" not in cell):
                 continue
@@ -286,7 +312,7 @@ def _locate_bad_characters(sheet: RawSheet) -> None:
             if "\ufffd" in cell:
                 what.append("bytes that are not valid text in this file's encoding")
             row[c] = cleaned = cell.replace("\x00", "").replace("\ufffd", "")
-            sheet.cell_problems[(r, c)] = (
+            problems[(r, c)] = (
                 f"{' and '.join(what)} in the cell (value read as {cleaned[:40]!r}): "
                 "fix the cell or save the file again as UTF-8 CSV"
             )
@@ -618,10 +644,10 @@ SheetMarks = dict[str, dict[tuple[int, int], Cell]]
 """Sheet name → its marked cells (Excel errors, formulas without a cached value)."""
 
 
-def read_xlsx(path: Path, tick: Tick = _noop) -> list[RawSheet]:
+def read_xlsx(path: Path, tick: Tick = _noop, sink: RowSink | None = None) -> list[RawSheet]:
     """The checks of :func:`check_xlsx`, then the cells of :func:`read_xlsx_cells`."""
     marks = check_xlsx(path)
-    return with_marks(read_xlsx_cells(path, tick), marks)
+    return with_marks(read_xlsx_cells(path, tick, sink), marks)
 
 
 def with_marks(sheets: list[RawSheet], marks: SheetMarks) -> list[RawSheet]:
@@ -653,10 +679,11 @@ def check_xlsx(path: Path) -> SheetMarks:
     return sheet_marks
 
 
-def read_xlsx_cells(path: Path, tick: Tick = _noop) -> list[RawSheet]:
-    """Each sheet's cells as calamine reads them (no marks). Only for a workbook that
-    :func:`check_xlsx` accepts, or in a child process whose outcome is dropped when the
-    checks refuse the file (:mod:`tokentco.io.isolation` runs both at once)."""
+def read_xlsx_cells(path: Path, tick: Tick = _noop, sink: RowSink | None = None) -> list[RawSheet]:
+    """Each sheet's cells as calamine reads them (no marks); the rows also go to ``sink``
+    batch by batch when given. Only for a workbook that :func:`check_xlsx` accepts, or in a child
+    process whose outcome is dropped when the checks refuse the file
+    (:mod:`tokentco.io.isolation` runs both at once)."""
     import python_calamine
 
     where = Location(file=path.name)
@@ -674,24 +701,42 @@ def read_xlsx_cells(path: Path, tick: Tick = _noop) -> list[RawSheet]:
             tick(number / max(len(names), 1), f"reading {path.name}:{name}")
             located = Location(file=path.name, sheet=name)
             try:
-                rows: list[list[Cell]] = book.get_sheet_by_name(name).to_python(
-                    skip_empty_area=False
-                )
+                grid = book.get_sheet_by_name(name)
             except Exception as exc:
                 if "error value" not in str(exc):
                     raise InputError(f"sheet cannot be read: {exc}", located) from exc
                 if patched is None:
                     patched = _patched_copy(path, where)
                 try:
-                    rows = patched.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                    grid = patched.get_sheet_by_name(name)
                 except Exception as again:
                     raise InputError(f"sheet cannot be read: {again}", located) from again
-            sheets.append(RawSheet(file=path.name, name=name, rows=rows))
+            sheet = RawSheet(file=path.name, name=name, rows=[])
+            try:
+                for batch in _batches(_grid_rows(grid)):
+                    sheet.rows.extend(batch)
+                    if sink is not None:
+                        sink(number, batch)
+            except Exception as exc:
+                raise InputError(f"sheet cannot be read: {exc}", located) from exc
+            sheets.append(sheet)
     finally:
         book.close()
         if patched is not None:
             patched.close()
     return sheets
+
+
+def _grid_rows(grid: Any) -> Iterable[list[Cell]]:
+    """A calamine sheet's rows from A1, as ``to_python(skip_empty_area=False)`` gives them,
+    one row at a time. ``iter_rows`` starts at row 1 but at the used area's first column:
+    the empty columns before it are put back (tests/io/test_import_batches.py compares)."""
+    start = grid.start
+    rows: Iterable[list[Cell]] = grid.iter_rows()
+    if start is not None and start[1] > 0:
+        pad: list[Cell] = [""] * start[1]
+        rows = (pad + row for row in rows)
+    return rows
 
 
 def _patched_copy(path: Path, where: Location) -> Any:

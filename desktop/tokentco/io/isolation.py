@@ -21,7 +21,9 @@ kills it past the limit — a watchdog, so an allocation faster than a poll can 
 
 Only plain data crosses back: grids (:class:`RawSheet`) and benchmark runs
 (:class:`~tokentco.io.bench_formats.BenchRun`), through an unpickler that accepts only those
-types; everything that interprets them runs in the parent. The child re-applies the
+types; everything that interprets them runs in the parent. A grid's rows come in batches of
+10,000 as the child reads them (``import_read.RowSink``), so the parent unpickles one batch
+while the child reads the next instead of both taking turns. The child re-applies the
 parent's current safety limits of ``import_read`` and ``bench_formats`` (so a caller or a
 test that lowers ``MAX_FILE_BYTES`` is obeyed). Several benchmark files are read by one
 child in turn (one start-up, ~0.1 s, not one per file); if it dies on one of them, that file
@@ -41,6 +43,7 @@ messages over a ``Pipe``.
 """
 
 import contextlib
+import dataclasses
 import io
 import multiprocessing
 import os
@@ -60,7 +63,7 @@ from typing import Any, Literal
 from tokentco.io import bench_formats, import_read
 from tokentco.io.bench_formats import BenchDefaults, BenchRun
 from tokentco.io.errors import InputError, Location
-from tokentco.io.import_read import RawSheet, Tick
+from tokentco.io.import_read import RawSheet, RowSink, Tick
 
 MEMORY_LIMIT_BYTES = 4 * 1024**3
 """Address space the reading child may use; far above a 200 MB workbook's real need."""
@@ -81,6 +84,7 @@ _LIMITS = (
     "MAX_RATIO",
     "RATIO_CHECK_MIN_BYTES",
     "MAX_SHEET_CELLS",
+    "ROWS_PER_BATCH",
 )
 _BENCH_LIMITS = ("MAX_BENCH_BYTES", "MAX_JSON_KEYS", "MAX_JSON_CONTAINERS", "MAX_BENCH_RUNS")
 
@@ -443,6 +447,7 @@ def _collect(
     it (that job's problem appended; the caller starts a new child for the rest)."""
     watch = _resident_bytes if limits.memory_cap == "watchdog" else None
     first = len(outcomes)
+    grids = _Grids()
     deadline = time.monotonic() + limits.time_s + STARTUP_GRACE_S
     while len(outcomes) - first < len(jobs):
         current = len(outcomes) - first
@@ -469,6 +474,9 @@ def _collect(
             outcomes.append(InputError(_crash_reason(child.exit_code(), jobs[current].kind), where))
             return
         kind, payload = message
+        if kind == "rows":  # a batch of a sheet's rows, ahead of the sheets themselves
+            grids.add(payload)
+            continue
         if kind == "tick":
             tick(*payload)
             continue
@@ -476,15 +484,40 @@ def _collect(
             return
         if kind == "start":  # the time limit is per file, from when the child begins it
             deadline = time.monotonic() + limits.time_s
+            grids = _Grids()
             continue
         if kind == "ok":
-            outcomes.append(payload)
+            outcomes.append(grids.attach(payload))
         elif kind == "error":
             text, location = payload
             outcomes.append(InputError(text, location))
         else:  # "memory": the child stops after it; a fresh one reads the rest
             outcomes.append(_memory_error(limits.memory_bytes, where))
             return
+
+
+class _Grids:
+    """The rows a child sent for the sheets of its current job, in batches ("rows"
+    messages), until the sheets themselves ("ok") come to take them."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, list[list[Any]]] = {}
+
+    def add(self, payload: Any) -> None:
+        number, batch = payload if isinstance(payload, tuple) and len(payload) == 2 else (0, 0)
+        if isinstance(number, int) and isinstance(batch, list):  # else not from our reader
+            self.rows.setdefault(number, []).extend(batch)
+
+    def attach(self, payload: Any) -> Any:
+        """``payload`` with each sheet given the rows sent for it (a payload without
+        batches, such as benchmark runs, unchanged)."""
+        if self.rows:
+            for number, rows in self.rows.items():
+                sheet = payload[number] if isinstance(payload, list) else None
+                if isinstance(sheet, RawSheet):
+                    sheet.rows = rows
+            self.rows = {}
+        return payload
 
 
 _TIME_HINTS = {
@@ -650,8 +683,9 @@ def _spawn_main(conn: Any, request: bytes) -> None:
 
 
 def _serve(request: bytes, emit: Callable[[bytes], None]) -> None:
-    """In the child: limit memory, then per job emit ("start", None), ("tick", …)* and one
-    ("ok", payload) / ("error", (message, location)) / ("memory", None), each pickled;
+    """In the child: limit memory, then per job emit ("start", None), ("tick", …)* and
+    ("rows", (sheet number, rows))* as a spreadsheet is read, then one ("ok", payload) (its
+    sheets without their rows) / ("error", (message, location)) / ("memory", None), each pickled;
     ("done", None) at the end. After a "memory" the child stops (its heap may be in any
     state)."""
     import gc
@@ -669,10 +703,13 @@ def _serve(request: bytes, emit: Callable[[bytes], None]) -> None:
     def tick(fraction: float, message: str) -> None:
         send(("tick", (fraction, message)))
 
+    def sink(number: int, rows: list[list[Any]]) -> None:
+        send(("rows", (number, rows)))
+
     try:
         for job in jobs:
             send(("start", None))
-            outcome = _do(job, tick)
+            outcome = _do(job, tick, sink)
             send(outcome)
             if outcome[0] == "memory":
                 return
@@ -696,8 +733,9 @@ def _dumps(message: tuple[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _do(job: _Job, tick: Tick) -> tuple[str, Any]:
-    """One job's outcome message (every exception a hostile file provokes is one problem)."""
+def _do(job: _Job, tick: Tick, sink: RowSink | None = None) -> tuple[str, Any]:
+    """One job's outcome message (every exception a hostile file provokes is one problem).
+    A spreadsheet's rows go to ``sink`` as they are read, before that message."""
     source = Path(job.path)
     try:
         if job.kind == "bench":
@@ -705,9 +743,9 @@ def _do(job: _Job, tick: Tick) -> tuple[str, Any]:
         elif job.kind == "xlsx_checks":
             payload = import_read.check_xlsx(source)
         elif job.kind == "xlsx_cells":
-            payload = import_read.read_xlsx_cells(source, tick)
+            payload = _without_rows(import_read.read_xlsx_cells(source, tick, sink))
         else:
-            payload = import_read.read_tables(source, tick)
+            payload = _without_rows(import_read.read_tables(source, tick, sink))
         return ("ok", payload)
     except InputError as exc:
         return ("error", (exc.message, exc.location))
@@ -718,6 +756,11 @@ def _do(job: _Job, tick: Tick) -> tuple[str, Any]:
     except Exception as exc:
         text = f"{type(exc).__name__}: {exc}"
         return ("error", (f"could not be read: {text}", _at(source)))
+
+
+def _without_rows(sheets: list[RawSheet]) -> list[RawSheet]:
+    """The sheets as sent after their rows (which went ahead in batches)."""
+    return [dataclasses.replace(sheet, rows=[]) for sheet in sheets]
 
 
 def _limit_own_memory(limit: int) -> None:
