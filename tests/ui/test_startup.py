@@ -278,3 +278,25 @@ def test_first_painted_comparison_loads_no_held_back_module() -> None:
         """
     )
     assert f"HELD {len(DEFERRED)} {len(DEFERRED)}" in out
+
+
+def test_a_name_imported_by_name_is_held_back_too() -> None:
+    """``pyqtgraph.RemoteGraphicsView`` (``from .widgets.RemoteGraphicsView import
+    RemoteGraphicsView`` in pyqtgraph) loads with its module when first asked for: no
+    placeholder is left in ``pyqtgraph``, and the class is the module's own."""
+    out = run(
+        """
+        import sys
+        from tokentco.ui.app import _qt_setup
+        _qt_setup(True)
+        import pyqtgraph as pg
+        print("LOADED", "multiprocessing" in sys.modules, "RemoteGraphicsView" in vars(pg))
+        view = pg.RemoteGraphicsView
+        from pyqtgraph.widgets.RemoteGraphicsView import RemoteGraphicsView
+        print("SAME", view is RemoteGraphicsView, isinstance(view, type))
+        print("BOUND", vars(pg)["RemoteGraphicsView"] is view)
+        """
+    )
+    assert "LOADED False False" in out
+    assert "SAME True True" in out
+    assert "BOUND True" in out

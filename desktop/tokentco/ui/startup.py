@@ -1,8 +1,14 @@
 """Import order for a fast cold start (``tokentco`` with no sub-command).
 
-Four costs of a fresh process are not the app's own work, and all depend only on the order
+Five costs of a fresh process are not the app's own work, and all depend only on the order
 and the way modules are imported:
 
+* At its first model pydantic imports the finder of its plugins, and with it
+  ``importlib.metadata`` and the ``email`` package, then reads the entry points of every
+  installed distribution. The workbench uses no pydantic plugin: :func:`preload_core`
+  switches them off (``PYDANTIC_DISABLE_PLUGINS``, unless the user set it) and puts a
+  stand-in finder in place that says "none" without those imports
+  (:func:`without_pydantic_plugins`).
 * Once PySide6 is loaded it replaces ``builtins.__import__`` (its ``__feature__``
   support) and reads the source of *every* module imported afterwards, looking for the
   string "PySide6". :func:`preload_core` therefore imports the Qt-free modules the first
@@ -25,7 +31,8 @@ and the way modules are imported:
   colour bars, ROIs, parameter trees, spin boxes, tables…) for its flat namespace, about
   a third of its import. The modules in :data:`DEFERRED_PYQTGRAPH`, which the window does
   not use, are held back while pyqtgraph imports (an empty stand-in answers its
-  ``from .X import *``); each loads the first time a name of its is asked of
+  ``from .X import *``, placeholders its ``from .X import Name`` of
+  :data:`NAMED_IMPORTS`); each loads the first time a name of its is asked of
   ``pyqtgraph`` (a module ``__getattr__``) or it is imported by name.
 
 And one cost is the interpreter's: importing creates some 100,000 objects that live as long
@@ -110,6 +117,7 @@ DEFERRED_PYQTGRAPH = tuple(
         "widgets.LayoutWidget",
         "widgets.ProgressDialog",
         "widgets.RawImageWidget",
+        "widgets.RemoteGraphicsView",
         "widgets.ScatterPlotWidget",
         "widgets.SpinBox",
         "widgets.TableWidget",
@@ -118,9 +126,10 @@ DEFERRED_PYQTGRAPH = tuple(
         "widgets.VerticalLabel",
     )
 )
-"""pyqtgraph modules its ``__init__`` star-imports that the window does not use (see the
-module text); tests/ui/test_startup.py checks that none of them is loaded by the first
-painted comparison and that ``pyqtgraph`` still gives every name of the plain import."""
+"""pyqtgraph modules its ``__init__`` star-imports (or takes names from:
+:data:`NAMED_IMPORTS`) that the window does not use (see the module text);
+tests/ui/test_startup.py checks that none of them is loaded by the first painted
+comparison and that ``pyqtgraph`` still gives every name of the plain import."""
 
 
 PYDANTIC_PLUGINS = "pydantic.plugin._loader"
@@ -184,6 +193,14 @@ def without_pydantic_plugins() -> bool:
     os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
     sys.modules[PYDANTIC_PLUGINS] = _NoPydanticPlugins()
     return True
+
+
+NAMED_IMPORTS = {"pyqtgraph.widgets.RemoteGraphicsView": ("RemoteGraphicsView",)}
+"""Held-back modules that pyqtgraph's ``__init__`` takes names from one by one (``from X
+import Name``, not ``*``), with those names: while pyqtgraph imports, each is bound to a
+placeholder, which is taken out of ``pyqtgraph`` afterwards, so that asking ``pyqtgraph``
+for the name loads the module (``RemoteGraphicsView`` brings ``multiprocessing`` and
+pyqtgraph's process tools: 11–18 ms of a cold start)."""
 
 
 def preload_core() -> None:
@@ -251,17 +268,34 @@ class _Unlisted(types.ModuleType):
         return []
 
 
+class _Placeholder:
+    """What pyqtgraph binds, while it imports, for a name of a :data:`NAMED_IMPORTS`
+    module (taken out of ``pyqtgraph`` when its import ends)."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __repr__(self) -> str:
+        return f"<{self.module}.{self.name}, held back>"
+
+
 class _HeldBack(types.ModuleType):
     """Stands in for a :data:`DEFERRED_PYQTGRAPH` module while pyqtgraph imports: exports
-    nothing to ``from X import *``; any other use imports the real module."""
+    nothing to ``from X import *`` and a :class:`_Placeholder` for each of its
+    :data:`NAMED_IMPORTS`; any other use imports the real module."""
 
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self.__dict__["__all__"] = []
+        named = NAMED_IMPORTS.get(name, ())
+        self.__dict__["_named"] = {n: _Placeholder(name, n) for n in named}
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
+        placeholder = self.__dict__["_named"].get(name)
+        if placeholder is not None and sys.modules.get(self.__name__) is self:
+            return placeholder  # ``from X import name`` while pyqtgraph imports
         real = self.__dict__.get("_real")
         if real is None:
             if sys.modules.get(self.__name__) is self:
@@ -323,7 +357,9 @@ def _holding_back() -> Iterator[None]:
     owners: dict[str, str] = {}
     stand_ins: dict[str, _HeldBack] = {}
     for name in DEFERRED_PYQTGRAPH:
-        names = None if origin is None else _declared_names(Path(origin).parent, name)
+        names: list[str] | None = list(NAMED_IMPORTS.get(name, ()))
+        if not names:
+            names = None if origin is None else _declared_names(Path(origin).parent, name)
         if names is not None and name not in sys.modules:
             stand_ins[name] = _HeldBack(name)
             owners.update(dict.fromkeys(names, name))
@@ -338,6 +374,9 @@ def _holding_back() -> Iterator[None]:
     if pg is None:
         return
     for name, stand_in in stand_ins.items():
+        for bound, placeholder in vars(stand_in)["_named"].items():
+            if pg.__dict__.get(bound) is placeholder:
+                del pg.__dict__[bound]
         if "_real" in vars(stand_in):  # loaded meanwhile: bind its names now
             _bind_names(pg, owners, name, vars(stand_in)["_real"])
     if owners:
@@ -442,6 +481,7 @@ def lazy_mirrors_active() -> bool:
 __all__ = [
     "CORE_MODULES",
     "DEFERRED_PYQTGRAPH",
+    "NAMED_IMPORTS",
     "held_back_modules",
     "import_pyqtgraph",
     "imports_frozen",
