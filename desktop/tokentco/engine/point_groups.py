@@ -23,7 +23,7 @@ estimates (``tests/unit/test_point_groups.py`` checks both on randomised tables)
 import itertools
 import math
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -95,32 +95,37 @@ class PointColumns:
     spec_decoding: list[bool]
     source: list[str]
     problem: list[str]
+    kind: IntArray | None = field(default=None, compare=False)
+    """Per row (from a table): its index among the distinct texts of its ``SHARED`` cells;
+    rows of one kind are alike in all but their id and lengths (None: not known)."""
 
     def __len__(self) -> int:
         return len(self.id)
 
     def request(self, index: int) -> PointRequest:
         """Row ``index`` as a ``PointRequest``."""
-        return PointRequest(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+        return PointRequest(**{f.name: getattr(self, f.name)[index] for f in fields(PointRequest)})
 
     @classmethod
     def from_requests(cls, requests: Sequence[PointRequest]) -> "PointColumns":
-        return cls(**{f.name: [getattr(r, f.name) for r in requests] for f in fields(cls)})
+        values: dict[str, Any] = {
+            f.name: [getattr(r, f.name) for r in requests] for f in fields(PointRequest)
+        }
+        return cls(**values)
 
     @classmethod
     def from_cells(cls, column: Callable[[str], Sequence[str | None]], size: int) -> "PointColumns":
         """``PointRequest.from_row`` of each row of a calibration-format table, a column at
-        a time: ``column(name)`` gives that column's cells (None where a row has none)."""
-
-        def text(name: str) -> list[str]:
-            cells = column(name)
-            if cells and None not in cells:  # str.strip at C speed, per cell
-                return list(map(str.strip, cast(Sequence[str], cells)))
-            return _mapped(cells, size, lambda t: t.strip())
-
+        a time: ``column(name)`` gives that column's cells (None where a row has none).
+        Rows come in runs of one configuration and load: the ``SHARED`` cells are read
+        once per distinct combination (each row's hashed once), its id and lengths per
+        row."""
+        shared = [column(name) or [None] * size for name in SHARED]
+        kind, combinations = factorize(list(zip(*shared, strict=True)))
+        read = [_shared_fields(dict(zip(SHARED, cells, strict=True))) for cells in combinations]
         numbers: dict[str, list[float | None]] = {}
         problems: dict[str, list[str]] = {}
-        for name in _NUMBERS:
+        for name in ("isl", "osl"):
             cells = column(name)
             memo = {t: _number(name, t or "") for t in set(cells) or {""}}
             values = {t: v for t, (v, _) in memo.items()}
@@ -128,44 +133,79 @@ class PointColumns:
             if any(p for _, p in memo.values()):
                 said = {t: p for t, (_, p) in memo.items()}
                 problems[name] = list(map(said.__getitem__, cells))
-        scenario = text("concurrency_or_scenario")
-        problems["concurrency_or_scenario"] = _mapped(scenario, size, scenario_problem)
-        joined = [""] * size
+
+        def spread(name: str) -> list[Any]:
+            """The row's kind's value of field ``name``, per row."""
+            return _taken([fields_of[name] for fields_of in read], kind)
+
+        joined = spread("problem")
         flagged = np.zeros(size, bool)
         for reported in problems.values():
             flagged |= np.fromiter(map(bool, reported), bool, size)
         for index in np.flatnonzero(flagged).tolist():
-            joined[index] = "; ".join(p for said in problems.values() if (p := said[index]))
-
-        def integer(name: str) -> list[int | None]:
-            whole = {v: None if v is None else round(v) for v in set(numbers[name])}
-            return list(map(whole.__getitem__, numbers[name]))
-
+            own = [said[index] for said in problems.values()]  # isl's, osl's, in that order
+            at = read[int(kind[index])]
+            joined[index] = "; ".join(filter(None, [*at["before"], *own, at["after"]]))
+        ids = column("id")
         return cls(
-            id=text("id"),
-            hardware_id=text("hardware"),
-            model_id=text("model"),
-            precision=text("precision"),
-            engine=text("engine"),
-            num_gpus=integer("num_gpus"),
-            tp=integer("tp"),
-            ep=integer("ep"),
-            pp=integer("pp"),
+            id=list(map(str.strip, cast(Sequence[str], ids)))
+            if ids and None not in ids
+            else _mapped(ids, size, lambda t: t.strip()),
+            **{name: spread(name) for name in _SHARED_FIELDS},
             isl=numbers["isl"],
             osl=numbers["osl"],
-            scenario=scenario,
-            latency_constraint=text("latency_constraint"),
-            disaggregated=_mapped(
-                column("disaggregated"), size, lambda t: t.strip().lower().startswith("yes")
-            ),
-            spec_decoding=_mapped(
-                column("spec_decoding"),
-                size,
-                lambda t: t.strip().lower() not in ("", "no", "none"),
-            ),
-            source=text("source"),
             problem=joined,
+            kind=kind,
         )
+
+
+SHARED = (
+    "hardware", "model", "precision", "engine", "num_gpus", "tp", "ep", "pp", "disaggregated",
+    "spec_decoding", "concurrency_or_scenario", "latency_constraint", "source",
+)  # fmt: skip
+"""The columns of a table that runs of rows share (all ``from_row`` reads but the id and
+the lengths)."""
+_SHARED_FIELDS = (
+    "hardware_id", "model_id", "precision", "engine", "num_gpus", "tp", "ep", "pp",
+    "disaggregated", "spec_decoding", "scenario", "latency_constraint", "source",
+)  # fmt: skip
+
+
+def _shared_fields(cells: dict[str, str | None]) -> dict[str, Any]:
+    """``PointRequest.from_row``'s reading of the ``SHARED`` cells of a row: its fields,
+    the problems of its numbers (``before`` the lengths' in the row's problem text) and
+    of its scenario (``after`` them), and its problem text when its lengths have none."""
+
+    def text(name: str) -> str:
+        return (cells[name] or "").strip()
+
+    numbers = {name: _number(name, cells[name] or "") for name in _NUMBERS[:4]}
+    before = [problem for _, problem in numbers.values() if problem]
+    scenario = text("concurrency_or_scenario")
+    after = scenario_problem(scenario)
+    whole = {name: None if v is None else round(v) for name, (v, _) in numbers.items()}
+    return {
+        "hardware_id": text("hardware"),
+        "model_id": text("model"),
+        "precision": text("precision"),
+        "engine": text("engine"),
+        **whole,
+        "disaggregated": text("disaggregated").lower().startswith("yes"),
+        "spec_decoding": text("spec_decoding").lower() not in ("", "no", "none"),
+        "scenario": scenario,
+        "latency_constraint": text("latency_constraint"),
+        "source": text("source"),
+        "before": before,
+        "after": after,
+        "problem": "; ".join(filter(None, [*before, after])),
+    }
+
+
+def _taken(values: list[Any], index: IntArray) -> list[Any]:
+    """``[values[i] for i in index]`` in C (an object array's gather)."""
+    table = np.empty(len(values), object)
+    table[:] = values
+    return cast(list[Any], table[index].tolist())
 
 
 def _mapped(cells: Sequence[str | None], size: int, parse: Callable[[str], T]) -> list[T]:
@@ -250,14 +290,34 @@ def _row_kinds(
     columns: PointColumns, isl: FloatArray, osl: FloatArray
 ) -> tuple[IntArray, list[dict[str, Any]]]:
     """Each row's kind (rows alike in ``_KIND``, numbered in first-seen order) and each
-    kind's values. A file's rows are of few kinds: each row is hashed once here, and its
-    MLPerf reading, load target, configuration and model are looked up from its kind's."""
+    kind's values. A file's rows are of few kinds: each row is hashed once here (or not
+    at all when the columns know their rows' kinds of cells), and its MLPerf reading, load
+    target, configuration and model are looked up from its kind's."""
     stated = {"isl_stated": ~np.isnan(isl), "osl_stated": ~np.isnan(osl)}
-    per_row = [
-        stated[name].tolist() if name in stated else getattr(columns, name) for name in _KIND
-    ]
-    kind, keys = factorize(list(zip(*per_row, strict=True)))
-    return kind, [dict(zip(_KIND, key, strict=True)) for key in keys]
+    if columns.kind is None:
+        per_row = [
+            stated[name].tolist() if name in stated else getattr(columns, name) for name in _KIND
+        ]
+        kind, keys = factorize(list(zip(*per_row, strict=True)))
+        return kind, [dict(zip(_KIND, key, strict=True)) for key in keys]
+    # rows of one kind of cells differ at most in whether each length is stated and in
+    # the problems of their lengths (in ``problem``)
+    problem, problems = factorize(columns.problem)
+    code = (columns.kind * len(problems) + problem) * 4
+    kind, first = _first_seen(code + stated["isl_stated"] * 2 + stated["osl_stated"])
+    values = {name: getattr(columns, name) for name in _KIND if name not in stated}
+    values |= {name: flags.tolist() for name, flags in stated.items()}
+    return kind, [{name: values[name][row] for name in _KIND} for row in first.tolist()]
+
+
+def _first_seen(code: IntArray) -> tuple[IntArray, IntArray]:
+    """Each code's index among the distinct codes in first-seen order, and the first
+    position of each distinct code."""
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return rank[inverse.reshape(-1)].astype(np.int64), first[order].astype(np.int64)
 
 
 def _is_mlperf(kind: dict[str, Any]) -> bool:
@@ -316,10 +376,7 @@ def plan_columns(
     # planned one by one: the first row of each configuration and pair of length checks
     # (a row whose lengths make no workload fails, for a reason its configuration and which
     # of its lengths pass give); the other rows take that row's outcome
-    outcome = (gid * 2 + isl_ok) * 2 + osl_ok
-    _, first, inverse = np.unique(outcome, return_index=True, return_inverse=True)
-    order = np.argsort(first)
-    alone = first[order]
+    group, alone = _first_seen((gid * 2 + isl_ok) * 2 + osl_ok)
     key_of: list[tuple[str, str, str]] = []
     reason_of: list[str] = []
     span_of = np.zeros((alone.size, 2), np.int64)  # per row alone: its cases' start, count
@@ -333,9 +390,7 @@ def plan_columns(
         reason_of.append(reason or Status.OK)
         span_of[at] = start, len(rows) - start
     # each row's outcome: its group's representative's (the first row of the group)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    found = rank[inverse.reshape(-1)].tolist()
+    found = group.tolist()
     keys = list(map(key_of.__getitem__, found))
     status = list(map(reason_of.__getitem__, found))
     span_start = span_of[found, 0].reshape(n)
@@ -450,11 +505,7 @@ def _distinct(
     pair_a = _codes(source * (int(target.max()) + 1) + target)
     pair_b = _codes(_codes(isl) * (int(osl.size) + 1) + _codes(osl))
     key = pair_a * (int(pair_b.max()) + 1) + pair_b
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # distinct cases in first-seen order
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    return rank[inverse.reshape(-1)].astype(np.int64), first[order].astype(np.int64)
+    return _first_seen(key)  # distinct cases in first-seen order
 
 
 def _codes(values: np.ndarray) -> IntArray:
