@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPicture
 
 from tokentco.present import formats
@@ -126,6 +126,25 @@ class Axis(pg.AxisItem):
             *self._pens_key(),
             style,
         )
+
+    def boundingRect(self) -> QRectF:
+        """``AxisItem.boundingRect``, kept while the axis' geometry, tick length and
+        label overlap style are those it was found for: the scene asks for it dozens of
+        times a frame. An axis drawing pyqtgraph's grid (none here: :class:`Grid` draws
+        it) is asked as pyqtgraph does (its rect follows the linked view)."""
+        if self.grid is not False:
+            return super().boundingRect()  # type: ignore[no-any-return]
+        key = (
+            self.geometry(),
+            self.style["tickLength"],
+            self.style["hideOverlappingLabels"],
+            self.orientation,
+        )
+        kept = self.__dict__.get("_bounds")
+        if kept is None or kept[0] != key:
+            kept = (key, QRectF(super().boundingRect()))
+            self.__dict__["_bounds"] = kept
+        return QRectF(kept[1])
 
     def _pens_key(self) -> tuple[int, float, int]:
         """The line colour, line width and text colour the ticks are drawn with: from the

@@ -36,6 +36,7 @@ from tokentco.ui.charts.base import (
 )
 from tokentco.ui.charts.overlays import (
     Curves,
+    Markers,
     Whiskers,
     cached_pen,
     clear_whiskers,
@@ -85,7 +86,7 @@ class FrontierChart(Chart):
         self._paths: dict[str, OrderedDict[tuple[bytes, bytes], QPainterPath]] = {}
         """Per option, the paths of its last few curves by their exact values."""
         self._samples: list[pg.PlotDataItem] = []  # legend swatches (never drawn in the plot)
-        self.points = pg.ScatterPlotItem(size=13, pxMode=True)
+        self.points = Markers(size=13, pxMode=True)
         self.points.setZValue(20)
         self.plot.addItem(self.points)
         self.whiskers = Whiskers(pen=pg.mkPen(theme.chart_foreground(), width=1.2))

@@ -355,6 +355,28 @@ class Bars(pg.BarGraphItem):
             painter.drawRect(rect)
 
 
+class Markers(pg.ScatterPlotItem):
+    """pyqtgraph's scatter plot (same data, same drawing), whose bounding rect is kept.
+
+    ``ScatterPlotItem.boundingRect`` finds the data bounds and the pixel padding (two
+    vectors through the device transform) each time the scene asks, four times a frame
+    for the frontier's operating points. Every change that moves them gives the item a
+    new ``bounds`` list (new data, new spot sizes, a new view transform), so the rect is
+    kept for as long as that list is the item's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._kept: tuple[object, QRectF] | None = None
+        super().__init__(*args, **kwargs)
+
+    def boundingRect(self) -> QRectF:
+        bounds = self.bounds
+        kept = self._kept
+        if kept is None or kept[0] is not bounds:
+            kept = (bounds, QRectF(super().boundingRect()))
+            self._kept = kept
+        return QRectF(kept[1])
+
+
 @functools.lru_cache(maxsize=256)
 def cached_pen(rgba: int, width: float) -> QPen:
     pen: QPen = pg.mkPen(QColor.fromRgba(rgba), width=width)
