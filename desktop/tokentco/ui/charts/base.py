@@ -339,6 +339,9 @@ class Chart(QWidget):
         self.fit_legends()
         for plot in self.plots():
             fit_title(plot)
+        # and laid out now: left to the request it posts, the layout would come after the
+        # window's first paint, and the chart would be painted, laid out and painted again
+        self.view.ci.layout.activate()
 
     def fit_legends(self) -> None:
         width = self.view.width() - LEGEND_MARGIN_PX
