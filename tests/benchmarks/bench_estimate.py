@@ -87,7 +87,7 @@ def split(points: Path) -> str:
         marks = [(time.perf_counter(), time.process_time())]
         table = read_points_table(points)
         marks.append((time.perf_counter(), time.process_time()))
-        columns = PointColumns.from_cells(table.column, len(table))
+        columns = PointColumns.from_cells(table.column, len(table), table.rows_of)
         plan = plan_columns(columns, catalogue, calibration)  # as the command plans
         marks.append((time.perf_counter(), time.process_time()))
         estimates = solve_grouped(plan)

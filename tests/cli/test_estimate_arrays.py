@@ -143,6 +143,10 @@ def test_array_path_equals_row_path(seed: int, tmp_path: Path, catalogue: Catalo
     assert [columns.request(i) for i in range(len(table))] == [
         PointRequest.from_row(r) for r in dict_rows
     ]
+    # read by rows (as the command reads), the same columns
+    by_rows_of = PointColumns.from_cells(table.column, len(table), table.rows_of)
+    assert by_rows_of == columns
+    assert np.array_equal(by_rows_of.kind, columns.kind)
     plan = plan_columns(columns, catalogue, load_calibration())
     assert plan.unique_cases.isl.size < plan.owner.size  # some cases were shared
     assert_same_estimates(solve_grouped(plan), by_rows)

@@ -204,7 +204,7 @@ def _run(args: argparse.Namespace) -> int:
     calibration = load_calibration()
     # every row parsed a column at a time, each configuration planned once and each
     # distinct case swept once (point_groups)
-    columns = PointColumns.from_cells(table.column, len(table))
+    columns = PointColumns.from_cells(table.column, len(table), table.rows_of)
     estimates = solve_grouped(plan_columns(columns, catalogue, calibration))
     added = estimated_columns(columns, estimates, catalogue, calibration)
     write_output(out_path, output_csv(table, added).encode("utf-8"), args.force)

@@ -114,14 +114,22 @@ class PointColumns:
         return cls(**values)
 
     @classmethod
-    def from_cells(cls, column: Callable[[str], Sequence[str | None]], size: int) -> "PointColumns":
+    def from_cells(
+        cls,
+        column: Callable[[str], Sequence[str | None]],
+        size: int,
+        rows: Callable[[Sequence[str]], Sequence[tuple[str | None, ...]] | None] | None = None,
+    ) -> "PointColumns":
         """``PointRequest.from_row`` of each row of a calibration-format table, a column at
-        a time: ``column(name)`` gives that column's cells (None where a row has none).
-        Rows come in runs of one configuration and load: the ``SHARED`` cells are read
-        once per distinct combination (each row's hashed once), its id and lengths per
-        row."""
-        shared = [column(name) or [None] * size for name in SHARED]
-        kind, combinations = factorize(list(zip(*shared, strict=True)))
+        a time: ``column(name)`` gives that column's cells (None where a row has none);
+        ``rows(names)``, when given, each row's cells of those columns (or None, then the
+        columns are read). Rows come in runs of one configuration and load: the ``SHARED``
+        cells are read once per distinct combination (each row's hashed once), its id and
+        lengths per row."""
+        shared = rows(SHARED) if rows is not None else None
+        if shared is None:
+            shared = list(zip(*[column(name) or [None] * size for name in SHARED], strict=True))
+        kind, combinations = factorize(shared)
         read = [_shared_fields(dict(zip(SHARED, cells, strict=True))) for cells in combinations]
         numbers: dict[str, list[float | None]] = {}
         problems: dict[str, list[str]] = {}

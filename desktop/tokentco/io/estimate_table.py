@@ -18,10 +18,13 @@ module, as before.
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import repeat, zip_longest
-from operator import contains
+from operator import contains, itemgetter
 from pathlib import Path
+from typing import cast
 
 from tokentco.io.calibration_file import require_points_columns
 from tokentco.io.errors import InputError, Location
@@ -51,16 +54,27 @@ class PointsTable:
         where = self.index_of(name)
         if where is None:
             return ()
-        if not self._columns and self.records:
-            if self.uniform:  # zip's tuples, as zip_longest's (it pads none)
-                self._columns.update(enumerate(zip(*self.records, strict=True)))
-            else:
+        if where not in self._columns and self.records:
+            if self.uniform:  # a column at a time: the command reads few of them
+                self._columns[where] = tuple(map(itemgetter(where), self.records))
+            elif not self._columns:
                 width = max(len(self.header), max(map(len, self.records)))
                 cells = list(zip_longest(*self.records, fillvalue=None))
                 self._columns.update(enumerate(cells[:width]))
         return self._columns.get(where, ())
 
-    @property
+    def rows_of(self, names: Sequence[str]) -> list[tuple[str, ...]] | None:
+        """Per record, its cells of the columns ``names`` (the header's last of each name),
+        when the header has them all and every record has its width (else None): one
+        pass over the records, not a transposition of every column."""
+        where = [self.index_of(name) for name in names]
+        if None in where or not self.uniform:
+            return None
+        if len(where) == 1:
+            return [(cell,) for cell in map(itemgetter(cast(int, where[0])), self.records)]
+        return list(map(itemgetter(*cast(list[int], where)), self.records))
+
+    @cached_property
     def uniform(self) -> bool:
         """Whether every record has as many fields as the header."""
         return set(map(len, self.records)) <= {len(self.header)}
