@@ -5,9 +5,17 @@ considered and why each was or was not used, and which inputs were assumed."""
 
 import html
 import math
+import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import (
+    QResizeEvent,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from tokentco import MODEL_VERSION
@@ -287,6 +295,12 @@ class DetailsPanel(QTextBrowser):
     def setHtml(self, text: str) -> None:
         """Show ``text`` (unchanged text is left alone: no relayout, no repaint).
 
+        Text whose markup is the shown text's, with other words or figures (a drag: a few
+        figures change), is patched into the shown document (:func:`patch_document`):
+        only the changed paragraphs and table cells are laid out and repainted again, not
+        the whole document. The document, the pixels, the cursor and the scroll position
+        (at the top) are those of loading the text afresh.
+
         A document taller than the panel is laid out with the scroll bar held on: with
         "as needed", Qt first lays the emptied document out without the bar, then the new
         one with it, at two widths — two or three layouts of the whole text, the
@@ -295,7 +309,13 @@ class DetailsPanel(QTextBrowser):
         """
         if text == self._html:
             return
-        self._html = text
+        previous, self._html = self._html, text
+        if previous is not None and patch_document(self.document(), previous, text):
+            self.setTextCursor(QTextCursor(self.document()))
+            self.verticalScrollBar().setValue(0)
+            self.horizontalScrollBar().setValue(0)
+            self._fit_scroll_bar()
+            return
         if self.verticalScrollBar().isVisible():
             self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         super().setHtml(text)
@@ -330,3 +350,95 @@ class DetailsPanel(QTextBrowser):
             f"<p>{html.escape(message)}</p><p>Your project is unchanged; undo the last edit "
             "(Ctrl+Z) or correct the value.</p>"
         )
+
+
+_TAG = re.compile(r"""(<(?:[^>"']|"[^"]*"|'[^']*')*>)""")
+"""A tag, a quoted attribute value holding ">" included (captured: splitting on it keeps
+the tags, between the texts)."""
+
+
+def _layout_of(text: str) -> tuple[list[str], list[tuple[bool, bool, bool]]]:
+    """``text``'s tags (with their attributes) and, per text between two tags, whether it
+    is blank and whether it starts and ends with a space: all that decides which
+    fragments the text makes, and in which formats."""
+    parts = _TAG.split(text)
+    shape = [(not n.strip(), n[:1].isspace(), n[-1:].isspace()) for n in parts[0::2]]
+    return parts[1::2], shape
+
+
+_BLOCK_END = re.compile("[\u2029\ufdd0\ufdd1]")
+"""What ends a block in a document's raw text: a paragraph, or a frame's (a table
+cell's) beginning or end."""
+
+
+def _block_texts(document: QTextDocument) -> list[str] | None:
+    """The text of each block, from the document's raw text in one call (asking each
+    block for its text is a call per block); None if they do not match up."""
+    texts = _BLOCK_END.split(document.toRawText())
+    return texts if len(texts) == document.blockCount() else None
+
+
+def _fragments(block: QTextBlock) -> list[tuple[str, QTextCharFormat]]:
+    out = []
+    it = block.begin()
+    while not it.atEnd():
+        fragment = it.fragment()
+        if fragment.isValid():
+            out.append((fragment.text(), fragment.charFormat()))
+        it += 1
+    return out
+
+
+def _same_format(a: QTextCharFormat, b: QTextCharFormat) -> bool:
+    """Equal but for the index of the table or list they belong to (each document numbers
+    its own)."""
+    a, b = QTextCharFormat(a), QTextCharFormat(b)
+    a.clearProperty(QTextFormat.Property.ObjectIndex)
+    b.clearProperty(QTextFormat.Property.ObjectIndex)
+    return a == b
+
+
+def patch_document(document: QTextDocument, shown: str, text: str) -> bool:
+    """Turn ``document``, loaded from the HTML ``shown``, into what loading ``text`` makes
+    of it by rewriting only the blocks whose words differ; False (``document``
+    untouched) when that cannot be done exactly.
+
+    Only for the same markup (tags and attributes) whose texts between tags are blank,
+    or start or end with a space, where the shown ones are (:func:`_layout_of`): each text
+    then keeps its place and format, so both documents have the same blocks, tables and
+    fragments, and a block whose words changed keeps its fragments and formats with new
+    words (checked for each such block: fragment count and formats, else loaded afresh).
+    """
+    if _layout_of(shown) != _layout_of(text):
+        return False
+    fresh = QTextDocument()
+    fresh.setDefaultFont(document.defaultFont())
+    fresh.setDefaultStyleSheet(document.defaultStyleSheet())
+    fresh.setHtml(text)
+    if fresh.blockCount() != document.blockCount():
+        return False
+    shown_texts, new_texts = _block_texts(document), _block_texts(fresh)
+    if shown_texts is None or new_texts is None:
+        return False
+    edits = []
+    for number, (was, now) in enumerate(zip(shown_texts, new_texts, strict=True)):
+        if was == now:
+            continue
+        old, new = document.findBlockByNumber(number), fresh.findBlockByNumber(number)
+        before, after = _fragments(old), _fragments(new)
+        if len(before) != len(after) or not all(
+            _same_format(a[1], b[1]) for a, b in zip(before, after, strict=True)
+        ):
+            return False
+        edits.append(
+            (old, [(words, style) for (_, style), (words, _) in zip(before, after, strict=True)])
+        )
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()
+    for block, fragments in reversed(edits):  # later blocks first: earlier ones keep their place
+        cursor.setPosition(block.position())
+        cursor.setPosition(block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+        for words, style in fragments:
+            cursor.insertText(words, style)
+    cursor.endEditBlock()
+    return True
