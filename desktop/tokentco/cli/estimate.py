@@ -208,7 +208,7 @@ def _run(args: argparse.Namespace) -> int:
     estimates = solve_grouped(plan_columns(columns, catalogue, calibration))
     added = estimated_columns(columns, estimates, catalogue, calibration)
     write_output(out_path, output_csv(table, added).encode("utf-8"), args.force)
-    done = sum(s == "ok" for s in estimates.status)
+    done = estimates.status.count("ok")
     print(
         f"estimated {done} of {len(table)} rows ({MODEL_VERSION}, calibration "
         f"{calibration.version}) -> {out_path}"
