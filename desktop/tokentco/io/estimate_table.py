@@ -1,12 +1,13 @@
 """A calibration-format CSV read as columns, for ``tokentco estimate``.
 
 ``calibration_file.read_points_csv`` gives one dict per row; a file of 20,000 load points
-needs only its columns, so here the records stay the lists the csv module reads and are
-transposed once. A column holds what ``csv.DictReader`` would give for that key, row by
-row: the cell under the header's last column of that name, ``None`` where a short row has
-none. Blank lines are skipped, as ``DictReader`` skips them. The file problems (not found,
-not readable, required columns missing) are the same located messages as
-``read_points_csv``'s.
+needs only some of its columns, so here the records stay the lists the csv module reads
+and a column is taken from them when asked for (:meth:`PointsTable.rows_of` gives several
+columns' cells row by row, in one pass). A column holds what ``csv.DictReader`` would give
+for that key, row by row: the cell under the header's last column of that name, ``None``
+where a short row has none. Blank lines are skipped, as ``DictReader`` skips them. The
+file problems (not found, not readable, required columns missing) are the same located
+messages as ``read_points_csv``'s.
 
 The csv module reads such a file at ~100 MB/s; most files are simpler than CSV allows:
 every line a record, a field either free of quotes or wholly quoted (``"…"``, the quotes
