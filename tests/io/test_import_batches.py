@@ -90,3 +90,17 @@ def test_bad_characters_are_located_across_batches(tmp_path, monkeypatch):
     assert batched.rows == whole.rows
     assert batched.cell_problems == whole.cell_problems
     assert sorted(whole.cell_problems) == [(r, 0) for r in range(1, 21, 3)]
+
+
+def test_malformed_batches_are_dropped():
+    """What a subverted child might send instead of (sheet number, rows) is ignored."""
+    from tokentco.io.import_read import RawSheet
+    from tokentco.io.isolation import _Grids
+
+    grids = _Grids()
+    for junk in (None, (0,), ("0", [[1]]), (0, "rows"), (5, [[1]]), (-1, [[1]])):
+        grids.add(junk)
+    grids.add((0, [["a"]]))
+    sheets = grids.attach([RawSheet(file="f", name="s", rows=[])])
+    assert sheets[0].rows == [["a"]]
+    assert grids.attach("not sheets") == "not sheets"

@@ -504,19 +504,22 @@ class _Grids:
         self.rows: dict[int, list[list[Any]]] = {}
 
     def add(self, payload: Any) -> None:
-        number, batch = payload if isinstance(payload, tuple) and len(payload) == 2 else (0, 0)
-        if isinstance(number, int) and isinstance(batch, list):  # else not from our reader
-            self.rows.setdefault(number, []).extend(batch)
+        """One ("rows", (sheet number, rows)) message's payload; anything else (not from
+        our reader: a subverted child) is dropped."""
+        if isinstance(payload, tuple) and len(payload) == 2:
+            number, batch = payload
+            if isinstance(number, int) and isinstance(batch, list):
+                self.rows.setdefault(number, []).extend(batch)
 
     def attach(self, payload: Any) -> Any:
         """``payload`` with each sheet given the rows sent for it (a payload without
         batches, such as benchmark runs, unchanged)."""
-        if self.rows:
-            for number, rows in self.rows.items():
-                sheet = payload[number] if isinstance(payload, list) else None
+        for number, rows in self.rows.items():
+            if isinstance(payload, list) and 0 <= number < len(payload):
+                sheet = payload[number]
                 if isinstance(sheet, RawSheet):
                     sheet.rows = rows
-            self.rows = {}
+        self.rows = {}
         return payload
 
 
