@@ -6,12 +6,10 @@ located message, never a traceback, an ``OverflowError`` or a hang.
 """
 
 import errno
-import hashlib
 import json
 import math
 import os
 import re
-import secrets
 import socket
 import time
 from dataclasses import dataclass
@@ -51,9 +49,17 @@ _NAME_IN_TEMP = 120
 # --------------------------------------------------------------------------- process/host
 
 
+def hex_digest(algorithm: str, data: bytes) -> str:
+    """``data``'s digest in hex. hashlib is imported here, on use: nothing the workbench
+    does to start needs it, and importing it (OpenSSL's bindings) costs ~5 ms."""
+    import hashlib
+
+    return hashlib.new(algorithm, data).hexdigest()
+
+
 def _host_tag() -> str:
     """Short, filename-safe id of this machine (temp names and locks on shared folders)."""
-    return hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+    return hex_digest("sha1", socket.gethostname().encode("utf-8", "replace"))[:8]
 
 
 def pid_alive(pid: int) -> bool:
@@ -183,7 +189,7 @@ def atomic_write_bytes(path: Path, data: bytes, overwrite: bool = True) -> None:
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
-    tmp = folder / (f"{_temp_prefix(target)}{os.getpid()}-{_host_tag()}-{secrets.token_hex(4)}")
+    tmp = folder / (f"{_temp_prefix(target)}{os.getpid()}-{_host_tag()}-{os.urandom(4).hex()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -232,7 +238,7 @@ def stamp_bytes(path: Path, data: bytes, info: os.stat_result | None = None) -> 
     """The stamp of ``path`` given the bytes just read from or written to it (``info``: the
     stat taken on the open file while reading, which cannot race a concurrent rename)."""
     info = info or Path(path).stat()
-    return DiskStamp(info.st_mtime_ns, info.st_size, hashlib.sha256(data).hexdigest())
+    return DiskStamp(info.st_mtime_ns, info.st_size, hex_digest("sha256", data))
 
 
 def changed_on_disk(path: Path, stamp: DiskStamp | None) -> bool:
@@ -253,7 +259,7 @@ def changed_on_disk(path: Path, stamp: DiskStamp | None) -> bool:
     if info.st_mtime_ns == stamp.mtime_ns:
         return False
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest() != stamp.sha256
+        return hex_digest("sha256", Path(path).read_bytes()) != stamp.sha256
     except OSError:
         return True
 

@@ -16,7 +16,6 @@ The GUI/app session and every CLI command that rewrites a project use this modul
 
 import errno
 import getpass
-import hashlib
 import json
 import math
 import os
@@ -29,7 +28,7 @@ from types import TracebackType
 from typing import IO
 
 from tokentco.io.errors import InputError, Location
-from tokentco.io.project_file import pid_alive, short_name
+from tokentco.io.project_file import hex_digest, pid_alive, short_name
 
 _POLL_S = 0.05
 _MAX_NAME_BYTES = 255
@@ -82,7 +81,7 @@ def lock_path_for(path: Path) -> Path:
         path = Path(os.path.realpath(path))
     name = path.name
     if len(f".~lock.{name}#".encode("utf-8", "surrogateescape")) > _MAX_NAME_BYTES:
-        digest = hashlib.sha1(name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+        digest = hex_digest("sha1", name.encode("utf-8", "surrogateescape"))[:8]
         name = f"{short_name(name, _MAX_NAME_BYTES - 20)}~{digest}"
     return path.with_name(f".~lock.{name}#")
 
