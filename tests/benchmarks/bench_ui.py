@@ -255,7 +255,9 @@ def ensure_bytecode() -> str:
     """Compile the package's bytecode where it is missing or stale, as installing a wheel
     does (``pip`` compiles every module): a cold start is measured as the installed app
     starts. An editable checkout with ``PYTHONDONTWRITEBYTECODE=1`` would otherwise compile
-    some 100 modules on every start (the README's install commands run ``compileall``)."""
+    some 180 modules on every start. PySide6's support modules are unpacked as well, where
+    they are not yet (the README's set-up commands run ``installers/prepare.py``, which does
+    both)."""
     import compileall
     import importlib.util
 
@@ -267,12 +269,15 @@ def ensure_bytecode() -> str:
         if not Path(importlib.util.cache_from_source(str(s))).exists()
         or Path(importlib.util.cache_from_source(str(s))).stat().st_mtime < s.stat().st_mtime
     ]
+    from tokentco.ui import shiboken_files
+
+    support = shiboken_files.unpack()
     if not missing:
-        return f"bytecode present for all {len(sources)} tokentco modules"
+        return f"bytecode present for all {len(sources)} tokentco modules; {support}"
     compileall.compile_dir(str(package), quiet=1)
     return (
         f"bytecode compiled first for {len(missing)} of {len(sources)} tokentco modules, as an "
-        "install does"
+        f"install does; {support}"
     )
 
 

@@ -18,10 +18,11 @@ APP_STARTED = time.perf_counter()
 def _qt_setup(offscreen: bool) -> Any:
     if offscreen and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from tokentco.ui import startup
+    from tokentco.ui import shiboken_files, startup
 
     with startup.imports_frozen():  # no collection of what the imports create
         startup.preload_core()  # before PySide6: see ui/startup.py
+        shiboken_files.drop_stale()  # before PySide6: see ui/shiboken_files.py
         from PySide6.QtCore import QSettings, Qt
         from PySide6.QtGui import QGuiApplication, QIcon
         from PySide6.QtWidgets import QApplication
