@@ -241,16 +241,29 @@ def _decode_step(
     # (length-biased sampling), so the mean age is E[L²]/(2·E[L]) = OSL·(1 + cv²)/2.
     context = c["isl"] + c["osl"] * c["osl_spread"] / 2.0
     kv_token_bytes = m["kv_elements_per_token"] * c["kv_bytes"] / c["pp"]
-    kv_read = batch / dp * _kept(m, context) * kv_token_bytes / kv_shard
-    kv_resident = batch / dp * _kept(m, c["isl"] + c["osl"]) * kv_token_bytes
-    host_share = np.clip(1.0 - np.maximum(free_hbm, 1.0) * kv_shard / kv_resident, 0.0, 1.0)
-    memory = (weight_read + kv_read * (1.0 - host_share)) / (c["bw_bytes_s"] * c["eta_mem"])
-    memory = memory + kv_read * host_share / c["offload_bw_bytes_s"]
+    # the grid-wide steps below write into arrays made here (out=): the same operations
+    # in the same order, without a new array per step
+    per_rank = batch / dp  # sequences per data-parallel rank, shared by three terms
+    kv_read = per_rank * _kept(m, context)
+    kv_read *= kv_token_bytes
+    kv_read /= kv_shard
+    resident = per_rank * _kept(m, c["isl"] + c["osl"])
+    resident *= kv_token_bytes
+    host_share = np.divide(np.maximum(free_hbm, 1.0) * kv_shard, resident, out=resident)
+    np.subtract(1.0, host_share, out=host_share)
+    np.clip(host_share, 0.0, 1.0, out=host_share)
+    memory = np.subtract(1.0, host_share)
+    memory *= kv_read
+    memory += weight_read
+    memory /= c["bw_bytes_s"] * c["eta_mem"]
+    offloaded = np.multiply(kv_read, host_share, out=host_share)
+    offloaded /= c["offload_bw_bytes_s"]
+    memory += offloaded
     shuffle: FloatArray | None = None
     if np.any(m["moe_layers"] > 0):
         permute, streamed = _expert_activation_bytes(c, m)
         rate = c["bw_bytes_s"] * c["eta_mem"]
-        memory = memory + tokens * (streamed / rate)
+        memory += tokens * (streamed / rate)
         shuffle = tokens * (permute / rate)
     per_gpu = tokens / c["gpus"]
     dense = 2.0 * (m["active_params"] - m["routed_active_params"])
@@ -258,15 +271,19 @@ def _decode_step(
     attention = m["attention_flops_per_context"] * _kept(m, context)
     attention = attention / (c["attn_peak_flops"] * c["eta_attn"])
     if touched is not None:
-        compute = (gemm + _expert_seconds(c, m, tokens, touched) + attention) * per_gpu
+        compute = np.add(gemm, _expert_seconds(c, m, tokens, touched))  # a new array
+        compute += attention
+        compute *= per_gpu
     else:  # the experts' seconds are 0
         compute = (gemm + attention) * per_gpu
     comm = _communication(c, m, tokens, dp)
     core = _smooth_max(memory, compute)
-    overhead = c["step_overhead_s"] + c["seq_overhead_s"] * (batch / dp)
+    overhead = np.multiply(c["seq_overhead_s"], per_rank, out=per_rank)
+    overhead += c["step_overhead_s"]
     if np.any(c["spec_draft_cost"] != 0.0):
         core = core * (1.0 + c["spec_draft_cost"])
-    step = core + comm + overhead
+    step = np.add(core, comm, out=core)  # core, a new array, has the grid's shape
+    step += overhead
     # without draft passes their share, 0 × (overhead + comm), is +0 wherever the step is
     # finite (its parts are ≥ 0), and adding it would change nothing
     if np.any(c["spec_verify_tokens"] != 1.0) or not np.isfinite(step).all():
@@ -277,7 +294,7 @@ def _decode_step(
         passes = c["spec_verify_tokens"] - 1.0
         step = step + passes * SPEC_PASS_OVERHEAD * (overhead + comm)
     if shuffle is not None:
-        step = step + shuffle
+        step += shuffle
     return step, [memory, compute, comm, overhead]
 
 
@@ -306,16 +323,24 @@ def _expert_seconds(
     # Grouped-GEMM row tiles: every expert that receives tokens computes at least one tile
     # of EXPERT_TILE_ROWS rows, so a few tokens per expert cost a whole tile.
     routed_tokens = tokens * m["experts_per_token"]
-    padded = np.maximum(routed_tokens, m["num_experts"] * touched * EXPERT_TILE_ROWS)
-    experts = experts * padded / np.maximum(routed_tokens, 1e-9)
+    padded = m["num_experts"] * touched
+    padded *= EXPERT_TILE_ROWS
+    np.maximum(routed_tokens, padded, out=padded)
+    experts = np.multiply(experts, padded, out=padded)
+    experts /= np.maximum(routed_tokens, 1e-9)
     # Expert parallelism: the step waits for the busiest EP rank. With T·k routed tokens spread
     # at random over ep ranks (mean μ = T·k/ep each), the expected maximum load is about
     # μ + σ·sqrt(2 ln ep) with σ² = μ(1 − 1/ep).
     spread = 2.0 * np.log(np.maximum(c["ep"], 1.0)) * (1.0 - 1.0 / c["ep"])
-    mean_load = np.maximum(tokens * m["experts_per_token"] / c["ep"], 1.0)
+    mean_load = np.divide(routed_tokens, c["ep"], out=routed_tokens)  # tokens · k, as above
+    np.maximum(mean_load, 1.0, out=mean_load)
     if np.all(spread == 0.0) and np.isfinite(mean_load).all():
         return experts  # × (1 + √(0 / μ)) = × 1: no EP rank waits for another
-    return np.asarray(experts * (1.0 + np.sqrt(spread / mean_load)))
+    wait = np.divide(spread, mean_load, out=mean_load)
+    np.sqrt(wait, out=wait)
+    wait += 1.0
+    experts *= wait
+    return experts
 
 
 def _expert_activation_bytes(
@@ -401,7 +426,11 @@ def _prefill_pairs(m: dict[str, FloatArray], tokens: FloatArray) -> FloatArray:
 def _smooth_max(a: FloatArray, b: FloatArray) -> FloatArray:
     """p-norm of the two times with p = ROOFLINE_SHARPNESS (4), by squaring for speed."""
     a2, b2 = a * a, b * b
-    return np.asarray(np.sqrt(np.sqrt(a2 * a2 + b2 * b2)))
+    np.multiply(a2, a2, out=a2)  # in place: the same floats, two arrays fewer
+    np.multiply(b2, b2, out=b2)
+    a2 += b2
+    np.sqrt(a2, out=a2)
+    return np.sqrt(a2, out=a2)
 
 
 def _communication(
@@ -419,14 +448,23 @@ def _communication(
     tp_time: FloatArray | None = None
     if np.any(c["tp"] > 1):
         tp_share = 2.0 * (c["tp"] - 1.0) / c["tp"]
-        tp_bytes = 2.0 * m["layers"] * tp_share * tokens / dp * m["hidden"] * c["act_bytes"]
-        tp_time = _where_many(c["tp"] > 1, tp_bytes / tp_link + 2.0 * m["layers"] * tp_latency)
+        tp_time = 2.0 * m["layers"] * tp_share * tokens  # the same steps as one expression
+        tp_time /= dp
+        tp_time *= m["hidden"]
+        tp_time *= c["act_bytes"]
+        tp_time /= tp_link
+        tp_time += 2.0 * m["layers"] * tp_latency
+        tp_time = _where_many(c["tp"] > 1, tp_time)
     ep_time: FloatArray | None = None
     if np.any(c["ep"] > 1):
-        ep_bytes = 2.0 * m["moe_layers"] * tokens / c["gpus"] * m["experts_per_token"]
-        ep_bytes = ep_bytes * m["hidden"] * c["act_bytes"]
-        ep_time = ep_bytes * _ep_seconds_per_byte(c)
-        ep_time = _where_many(c["ep"] > 1, ep_time + 2.0 * m["moe_layers"] * tp_latency)
+        ep_time = 2.0 * m["moe_layers"] * tokens
+        ep_time /= c["gpus"]
+        ep_time *= m["experts_per_token"]
+        ep_time *= m["hidden"]
+        ep_time *= c["act_bytes"]
+        ep_time *= _ep_seconds_per_byte(c)
+        ep_time += 2.0 * m["moe_layers"] * tp_latency
+        ep_time = _where_many(c["ep"] > 1, ep_time)
     # a kind of traffic no case has is 0.0 at every point, and adding it changes no float
     if tp_time is None or ep_time is None:
         alone = ep_time if tp_time is None else tp_time
@@ -686,7 +724,7 @@ def _guided_bisection(slots: FloatArray, ratio: FloatArray) -> FloatArray:
     low = np.zeros_like(top)
     high = np.array(top)
     mid, spare = np.empty_like(high), np.empty_like(high)
-    below = np.empty(high.shape, bool)
+    below = np.empty_like(high)  # 1.0 or 0.0: the test as a float, cast once per step
     for _ in range(_HEADROOM_STEPS):
         np.add(low, high, out=mid)
         mid *= 0.5
