@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -125,9 +125,12 @@ class ImportCancelled(Exception):
     """The user cancelled an import; nothing was returned or merged."""
 
 
-@dataclass(frozen=True)
-class ImportedRow:
-    """One imported domain object with where it came from."""
+class ImportedRow(NamedTuple):
+    """One imported domain object with where it came from.
+
+    A named tuple rather than a frozen dataclass: as immutable, with the same fields,
+    repr and equality, and built in one C call instead of three ``object.__setattr__``
+    (~0.4 µs of a row's ~15, done 100,000 times by a 100,000-row import)."""
 
     kind: TableKind
     item: Frozen
@@ -1146,7 +1149,7 @@ class _SheetImport:
         pricing_assumed = kind == "offers" and "pricing_model" not in values
         id_given = "id" in values or self.partial  # a correction names an existing id
         loaded = skipped = 0
-        make_prov = _ProvenanceFactory()
+        make_prov = _ProvenanceFactory(raw.file, raw.name, imported_at)
         validate = _validator(builder)
         columns = [values[n] for n in names]
         tuples: Iterable[tuple[Any, ...]] = (
@@ -1177,8 +1180,8 @@ class _SheetImport:
                 continue
             if None in cells:
                 data = {n: v for n, v in zip(names, cells, strict=True) if v is not None}
-            else:
-                data = dict(zip(names, cells, strict=True))
+            else:  # cells has one value per name (zipped from those columns): not re-checked
+                data = dict(zip(names, cells, strict=False))
             notes: dict[str, str] = {}
             if note_cols:
                 for col, header in note_cols:
@@ -1288,7 +1291,7 @@ class _SheetImport:
                 skipped += 1
                 continue
             seen_ids[key] = (file, sheet, index)
-            prov = make_prov(file, sheet, index + 1, imported_at, notes)
+            prov = make_prov(index + 1, notes)
             out.append(ImportedRow(kind, item, prov))
             if resolver is not None:
                 resolver.add(row_id, item)
@@ -1371,25 +1374,25 @@ def _at(first: tuple[str, str, int]) -> str:
 
 
 class _ProvenanceFactory:
-    """Provenance for many rows: the first is validated by pydantic; the rest, built from
-    the same already-typed values (str, int, datetime, dict[str, str]), skip re-validation
-    (100,000 validations cost ~0.7 s). If the model gains a field, the key check falls back
-    to full validation."""
+    """Provenance for the rows of one sheet: the first is validated by pydantic; the rest,
+    built from the same already-typed values (str, int, datetime, dict[str, str]), skip
+    re-validation (100,000 validations cost ~0.7 s). If the model gains a field, the key
+    check falls back to full validation. The values shared by the sheet's rows are put in
+    a dict once; each row's is a copy of it with its row number and notes."""
 
-    def __init__(self) -> None:
+    def __init__(self, file: str, sheet: str, at: datetime) -> None:
         self.fields: set[str] | None = None
-
-    def __call__(
-        self, file: str, sheet: str, row: int, at: datetime, notes: dict[str, str]
-    ) -> Provenance:
-        values = {
+        self.shared = {
             "origin": "imported",
             "file": file,
             "sheet": sheet,
-            "row": row,
+            "row": None,
             "imported_at": at,
-            "notes": notes,
+            "notes": None,
         }
+
+    def __call__(self, row: int, notes: dict[str, str]) -> Provenance:
+        values = dict(self.shared, row=row, notes=notes)
         if self.fields is None:
             first = Provenance(**values)
             if set(first.__dict__) == set(values):
