@@ -52,9 +52,9 @@ _PART_BINDING = np.array(
 )
 
 
-def _col(values: FloatArray) -> FloatArray:
-    """Shape a per-case array (P,) as (P, 1) so it broadcasts against concurrency (1, C)."""
-    return values[:, None] if values.ndim == 1 else values
+def _row(values: FloatArray) -> FloatArray:
+    """Shape a per-case array (P,) as (1, P) so it broadcasts against the levels (C, P)."""
+    return values[None, :] if values.ndim == 1 else values
 
 
 @dataclass(frozen=True)
@@ -155,11 +155,48 @@ def sweep_figures(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -
 
 
 def _grid(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> _Grid:
-    """The model at every case and level (see ``sweep``)."""
-    c = {name: _col(getattr(case, name)) for name in case.__dataclass_fields__}
-    m = {name: _col(np.asarray(getattr(model, name))) for name in model.__dataclass_fields__}
+    """The model at every case and level (see ``sweep``), as (P, C) views of (C, P) arrays.
+
+    The cases run along the rows' length: a per-case term (1, P) meets a grid-wide one
+    (C, P) in runs of P contiguous elements, with numpy's ufunc buffer no longer than a
+    run, so no step copies a per-case term out to a buffer first (laid out (P, C), every
+    such step broadcast the term across C = 48 levels into a buffer: 3-4 times the
+    instructions of the step itself). Elementwise, the floats are the same."""
+    with np.errstate():  # restores numpy's buffer size on leaving
+        if case.size >= _LONG_RUN:
+            np.setbufsize(case.size // 16 * 16)  # numpy takes multiples of 16
+        return _transposed(_levels_by_case(case, model, concurrency))
+
+
+_LONG_RUN = 256
+"""Cases from which ``_grid`` sets numpy's ufunc buffer to one run of cases (fewer, and
+the buffer's copies are small next to the calls themselves)."""
+
+
+def _transposed(g: _Grid) -> _Grid:
+    """``g`` with every array transposed: (C, P) arrays as (P, C), rows as columns."""
+    return _Grid(
+        c={name: v.T for name, v in g.c.items()},
+        batch=g.batch.T,
+        dp=g.dp.T,
+        weights=g.weights.T,
+        kv_per_seq=g.kv_per_seq.T,
+        free_hbm=g.free_hbm.T,
+        capacity_bound=g.capacity_bound.T,
+        parts=[p.T for p in g.parts],
+        out_gpu=g.out_gpu.T,
+        tpot=g.tpot.T,
+        ttft=g.ttft.T,
+        reason=g.reason.T,
+    )
+
+
+def _levels_by_case(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> _Grid:
+    """``_grid``'s arrays laid out (C, P): levels by cases, per-case terms as rows."""
+    c = {name: _row(getattr(case, name)) for name in case.__dataclass_fields__}
+    m = {name: _row(np.asarray(getattr(model, name))) for name in model.__dataclass_fields__}
     requested = np.asarray(concurrency, np.float64)
-    requested = requested[None, :] if requested.ndim == 1 else requested
+    requested = requested[:, None] if requested.ndim == 1 else np.ascontiguousarray(requested.T)
     dp = c["gpus"] / (c["tp"] * c["pp"])
     kv_shard = np.minimum(c["tp"], m["kv_shard_limit"])
     weights = _weight_bytes_per_gpu(c, m)
@@ -597,11 +634,11 @@ def _open_loop(
     which ``points`` holds to a p99 limit by the runs' tail ratio). A cap that cannot keep
     its TTFT within the limit (t ≤ 0 or R < 1) gets an infinite TTFT. No parameter is
     fitted: q is the limit's quantile, the ratio the runs' median."""
-    size = c["gpus"].shape[0]
+    size = c["gpus"].shape[-1]
     every = queued.size == size  # then the queued cases are the arrays as they are
 
-    def rows(v: FloatArray) -> FloatArray:  # the queued cases of a per-case array
-        return v[queued] if v.ndim and v.shape[0] == size and not every else v
+    def rows(v: FloatArray) -> FloatArray:  # the queued cases (columns) of an array
+        return v[..., queued] if v.ndim and v.shape[-1] == size and not every else v
 
     cq, mq = {k: rows(v) for k, v in c.items()}, {k: rows(v) for k, v in m.items()}
     batch, dp, kv_shard, free_hbm, emitted, prefill_gpu_s = (rows(v) for v in state)
@@ -618,7 +655,7 @@ def _open_loop(
     if every:
         return out_r, tpot_r, ttft_r
     out = [np.array(f, dtype=np.float64) for f in figures]
-    out[0][queued], out[1][queued], out[2][queued] = out_r, tpot_r, ttft_r
+    out[0][..., queued], out[1][..., queued], out[2][..., queued] = out_r, tpot_r, ttft_r
     return out[0], out[1], out[2]
 
 
