@@ -30,6 +30,10 @@ class PricingModel(StrEnum):
         return self is not PricingModel.OWNED
 
 
+_OWNED = PricingModel.OWNED
+"""The member itself, for checks run per offer (a global, not an enum-class lookup)."""
+
+
 class ExchangeRates(Frozen):
     """Units of USD per one unit of each currency, set by the user for the project."""
 
@@ -99,8 +103,14 @@ class Offer(Frozen):
 
     @model_validator(mode="after")
     def _priced(self) -> "Offer":
-        if self.pricing_model is PricingModel.OWNED and self.owned is None:
-            raise ValueError(f"offer {self.id!r}: owned pricing needs capex, life, power and PUE")
-        if self.pricing_model is not PricingModel.OWNED and self.price_per_gpu_hour is None:
+        """Owned offers need their costs, rented ones a price. Runs for every offer built
+        (100,000 in a 100,000-row import), so the pricing model is read once and compared
+        with :data:`_OWNED`: ``PricingModel.OWNED`` is an enum-class lookup of ~0.1 µs."""
+        if self.pricing_model is _OWNED:
+            if self.owned is None:
+                raise ValueError(
+                    f"offer {self.id!r}: owned pricing needs capex, life, power and PUE"
+                )
+        elif self.price_per_gpu_hour is None:
             raise ValueError(f"offer {self.id!r}: {self.pricing_model} needs a price per GPU-hour")
         return self
