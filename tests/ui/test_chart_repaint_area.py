@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from tokentco.domain import Catalogue, Project
 from tokentco.engine.evaluate import evaluate
 from tokentco.ui.charts import ChartData, FrontierChart
-from tokentco.ui.charts.overlays import Whiskers, clear_whiskers
+from tokentco.ui.charts.overlays import Whiskers
 
 
 class PaintedArea(QObject):
@@ -77,8 +77,8 @@ def test_emptied_whiskers_are_not_emptied_again(qtbot: Any) -> None:
     calls: list[dict[str, Any]] = []
     original = whiskers.setData
     whiskers.setData = lambda **opts: (calls.append(opts), original(**opts))  # type: ignore[method-assign]
-    clear_whiskers(whiskers)
-    clear_whiskers(whiskers)
+    whiskers.clear()
+    whiskers.clear()
     assert len(calls) == 1 and not whiskers.isVisible() and whiskers.cleared
     whiskers.setData(x=[1.0], y=[1.0], top=[0.1], bottom=[0.1])
     assert not whiskers.cleared

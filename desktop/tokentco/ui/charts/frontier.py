@@ -39,7 +39,6 @@ from tokentco.ui.charts.overlays import (
     Markers,
     Whiskers,
     cached_pen,
-    clear_whiskers,
 )
 
 BASIS_SYMBOLS: dict[str, tuple[str, int]] = {
@@ -245,9 +244,9 @@ class FrontierChart(Chart):
         self, x: list[float], y: list[float], low: list[float], high: list[float]
     ) -> None:
         """The p10–p90 whiskers (log10 lengths below and above each point), or none: an
-        emptied whisker item is not emptied again each frame (:func:`clear_whiskers`)."""
+        emptied whisker item is not emptied again each frame (:meth:`Whiskers.clear`)."""
         if not x:
-            clear_whiskers(self.whiskers)
+            self.whiskers.clear()
             return
         self.whiskers.setData(
             x=np.asarray(x, dtype=float),

@@ -424,20 +424,32 @@ def bar_brushes(results: Sequence[OptionResult], data: "ChartData") -> list[QBru
 
 
 class Whiskers(pg.ErrorBarItem):
-    """pyqtgraph's error bars, told apart once :func:`error_bars` emptied them."""
+    """pyqtgraph's error bars, which know when they are emptied (:meth:`clear`)."""
 
     def __init__(self, **opts: Any) -> None:
         self.cleared = False
-        """Whether :func:`error_bars` emptied and hid the item (and nothing was set since)."""
+        """Whether :meth:`clear` emptied and hid the item (and nothing was set since)."""
         super().__init__(**opts)
 
     def setData(self, **opts: Any) -> None:
         self.cleared = False
         super().setData(**opts)
 
+    def clear(self) -> None:
+        """Empty and hide the whiskers, once: emptied already, they are left alone.
+
+        Emptying an ErrorBarItem gives it a null path whose bounding rect Qt cannot place
+        in the view box: each time, the whole chart view was repainted (axes, title and
+        all) instead of the plot area its data changed in."""
+        if self.cleared:
+            return  # no ranges again this frame: nothing to empty
+        self.setData(x=np.empty(0), y=np.empty(0), left=np.empty(0), right=np.empty(0))
+        self.hide()
+        self.cleared = True
+
 
 def error_bars(
-    bars: pg.ErrorBarItem,
+    bars: Whiskers,
     values: Sequence[float],
     ranges: Sequence[tuple[float, float] | None],
 ) -> list[tuple[float, float] | None]:
@@ -452,7 +464,7 @@ def error_bars(
     for i, rng in kept:
         drawn[i] = rng
     if not kept:
-        clear_whiskers(bars)
+        bars.clear()
         return drawn
     x = np.asarray([values[i] for i, _ in kept], dtype=float)
     low = np.asarray([rng[0] for _, rng in kept], dtype=float)
@@ -467,20 +479,6 @@ def error_bars(
     )
     bars.show()
     return drawn
-
-
-def clear_whiskers(bars: pg.ErrorBarItem) -> None:
-    """Empty and hide ``bars``, once: emptied already, :class:`Whiskers` are left alone.
-
-    Emptying an ErrorBarItem gives it a null path whose bounding rect Qt cannot place in
-    the view box: each time, the whole chart view was repainted (axes, title and all)
-    instead of the plot area its data changed in."""
-    if isinstance(bars, Whiskers) and bars.cleared:
-        return  # no ranges again this frame: nothing to empty
-    bars.setData(x=np.empty(0), y=np.empty(0), left=np.empty(0), right=np.empty(0))
-    bars.hide()
-    if isinstance(bars, Whiskers):
-        bars.cleared = True
 
 
 def _finite(value: float) -> bool:
