@@ -33,20 +33,21 @@ def shiboken_folder() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _config_bytes(folder: Path) -> bytes | None:
+def _read(path: Path) -> bytes | None:
     try:
-        return (folder / "_config.py").read_bytes()
+        return path.read_bytes()
     except OSError:
         return None
 
 
+def _config_bytes(folder: Path) -> bytes | None:
+    return _read(folder / "_config.py")
+
+
 def is_current(folder: Path) -> bool:
     """True when ``files.dir`` holds modules we unpacked from this very shiboken6."""
-    try:
-        stamp = (folder / "files.dir" / STAMP).read_bytes()
-    except OSError:
-        return False
-    return stamp == _config_bytes(folder)
+    stamp = _read(folder / "files.dir" / STAMP)
+    return stamp is not None and stamp == _config_bytes(folder)
 
 
 def drop_stale() -> None:
@@ -55,9 +56,11 @@ def drop_stale() -> None:
     Costs a spec lookup and two small reads; any error leaves things as they are, since
     shiboken's own fallback (its embedded modules) needs nothing from us."""
     folder = shiboken_folder()
-    if folder is None or not (folder / "files.dir" / STAMP).exists() or is_current(folder):
+    if folder is None:
         return
-    shutil.rmtree(folder / "files.dir", ignore_errors=True)
+    stamp = _read(folder / "files.dir" / STAMP)
+    if stamp is not None and stamp != _config_bytes(folder):
+        shutil.rmtree(folder / "files.dir", ignore_errors=True)
 
 
 def unpack() -> str:
