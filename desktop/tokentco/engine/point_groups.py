@@ -21,7 +21,6 @@ estimates (``tests/unit/test_point_groups.py`` checks both on randomised tables)
 """
 
 import itertools
-import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar, cast
@@ -36,6 +35,8 @@ from tokentco.engine.estimator import Figures, sweep_figures
 from tokentco.engine.points import (
     LEVELS,
     MLPERF_MEAN_ISL,
+    SHARED_CELLS,
+    SHARED_FIELDS,
     LoadTarget,
     PointEstimates,
     PointPlan,
@@ -43,7 +44,8 @@ from tokentco.engine.points import (
     Status,
     _plan_request,
     load_target,
-    scenario_problem,
+    read_number,
+    read_shared_cells,
 )
 from tokentco.engine.results import Binding, BoolArray, FloatArray, IntArray
 from tokentco.engine.terms import CaseTerms, ModelTerms, stack_cases, stack_models
@@ -52,9 +54,6 @@ CHUNK_POINTS = 2048 * LEVELS
 """Grid points (cases × levels) per estimator call: ~100,000, so each of the estimator's
 temporaries stays in cache instead of streaming 25,000 × 48 arrays through memory (about
 twice as fast; the estimator is elementwise, so the floats are the same)."""
-
-_NUMBERS = ("num_gpus", "tp", "ep", "pp", "isl", "osl")
-"""Numeric columns in the order ``PointRequest.from_row`` reports their problems."""
 
 T = TypeVar("T")
 
@@ -96,7 +95,7 @@ class PointColumns:
     source: list[str]
     problem: list[str]
     kind: IntArray | None = field(default=None, compare=False)
-    """Per row (from a table): its index among the distinct texts of its ``SHARED`` cells;
+    """Per row (from a table): its index among the distinct texts of its ``SHARED_CELLS``;
     rows of one kind are alike in all but their id and lengths (None: not known)."""
 
     def __len__(self) -> int:
@@ -123,19 +122,23 @@ class PointColumns:
         """``PointRequest.from_row`` of each row of a calibration-format table, a column at
         a time: ``column(name)`` gives that column's cells (None where a row has none);
         ``rows(names)``, when given, each row's cells of those columns (or None, then the
-        columns are read). Rows come in runs of one configuration and load: the ``SHARED``
-        cells are read once per distinct combination (each row's hashed once), its id and
-        lengths per row."""
-        shared = rows(SHARED) if rows is not None else None
+        columns are read). Rows come in runs of one configuration and load: the
+        ``SHARED_CELLS`` are read once per distinct combination (each row's hashed once),
+        its id and lengths per row."""
+        shared = rows(SHARED_CELLS) if rows is not None else None
         if shared is None:
-            shared = list(zip(*[column(name) or [None] * size for name in SHARED], strict=True))
+            shared = list(
+                zip(*[column(name) or [None] * size for name in SHARED_CELLS], strict=True)
+            )
         kind, combinations = factorize(shared)
-        read = [_shared_fields(dict(zip(SHARED, cells, strict=True))) for cells in combinations]
+        read = [
+            read_shared_cells(dict(zip(SHARED_CELLS, cells, strict=True))) for cells in combinations
+        ]
         numbers: dict[str, list[float | None]] = {}
         problems: dict[str, list[str]] = {}
         for name in ("isl", "osl"):
             cells = column(name)
-            memo = {t: _number(name, t or "") for t in set(cells) or {""}}
+            memo = {t: read_number(name, t or "") for t in set(cells) or {""}}
             values = {t: v for t, (v, _) in memo.items()}
             numbers[name] = list(map(values.__getitem__, cells)) if cells else [None] * size
             if any(p for _, p in memo.values()):
@@ -159,54 +162,12 @@ class PointColumns:
             id=list(map(str.strip, cast(Sequence[str], ids)))
             if ids and None not in ids
             else _mapped(ids, size, lambda t: t.strip()),
-            **{name: spread(name) for name in _SHARED_FIELDS},
+            **{name: spread(name) for name in SHARED_FIELDS},
             isl=numbers["isl"],
             osl=numbers["osl"],
             problem=joined,
             kind=kind,
         )
-
-
-SHARED = (
-    "hardware", "model", "precision", "engine", "num_gpus", "tp", "ep", "pp", "disaggregated",
-    "spec_decoding", "concurrency_or_scenario", "latency_constraint", "source",
-)  # fmt: skip
-"""The columns of a table that runs of rows share (all ``from_row`` reads but the id and
-the lengths)."""
-_SHARED_FIELDS = (
-    "hardware_id", "model_id", "precision", "engine", "num_gpus", "tp", "ep", "pp",
-    "disaggregated", "spec_decoding", "scenario", "latency_constraint", "source",
-)  # fmt: skip
-
-
-def _shared_fields(cells: dict[str, str | None]) -> dict[str, Any]:
-    """``PointRequest.from_row``'s reading of the ``SHARED`` cells of a row: its fields,
-    the problems of its numbers (``before`` the lengths' in the row's problem text) and
-    of its scenario (``after`` them), and its problem text when its lengths have none."""
-
-    def text(name: str) -> str:
-        return (cells[name] or "").strip()
-
-    numbers = {name: _number(name, cells[name] or "") for name in _NUMBERS[:4]}
-    before = [problem for _, problem in numbers.values() if problem]
-    scenario = text("concurrency_or_scenario")
-    after = scenario_problem(scenario)
-    whole = {name: None if v is None else round(v) for name, (v, _) in numbers.items()}
-    return {
-        "hardware_id": text("hardware"),
-        "model_id": text("model"),
-        "precision": text("precision"),
-        "engine": text("engine"),
-        **whole,
-        "disaggregated": text("disaggregated").lower().startswith("yes"),
-        "spec_decoding": text("spec_decoding").lower() not in ("", "no", "none"),
-        "scenario": scenario,
-        "latency_constraint": text("latency_constraint"),
-        "source": text("source"),
-        "before": before,
-        "after": after,
-        "problem": "; ".join(filter(None, [*before, after])),
-    }
 
 
 def _taken(values: list[Any], index: IntArray) -> list[Any]:
@@ -222,20 +183,6 @@ def _mapped(cells: Sequence[str | None], size: int, parse: Callable[[str], T]) -
         return [parse("")] * size
     memo = {t: parse(t or "") for t in set(cells)}
     return list(map(memo.__getitem__, cells))
-
-
-def _number(key: str, raw: str) -> tuple[float | None, str]:
-    """``PointRequest.from_row``'s reading of one numeric cell: (value, problem)."""
-    text = raw.strip()
-    if not text:
-        return None, ""
-    try:
-        value = float(text)
-    except ValueError:
-        return None, f"{key} {text!r} is not a number"
-    if not math.isfinite(value) or value <= 0:
-        return None, f"{key} {text!r} must be positive"
-    return value, ""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ keeps its best point that honours its load semantics:
   maximum throughput within its ``latency_constraint``.
 """
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -110,6 +111,66 @@ class Status:
     TARGET_MISSED = "latency target not reachable"
 
 
+_LAYOUT_NUMBERS = ("num_gpus", "tp", "ep", "pp")
+"""The shared numeric cells, in the order a row's problems name them (before its lengths')."""
+
+
+def read_number(key: str, raw: str) -> tuple[float | None, str]:
+    """A numeric cell of a calibration-format row: (value, problem)."""
+    text = raw.strip()
+    if not text:
+        return None, ""
+    try:
+        value = float(text)
+    except ValueError:
+        return None, f"{key} {text!r} is not a number"
+    if not math.isfinite(value) or value <= 0:
+        return None, f"{key} {text!r} must be positive"
+    return value, ""
+
+
+SHARED_CELLS = (
+    "hardware", "model", "precision", "engine", "num_gpus", "tp", "ep", "pp", "disaggregated",
+    "spec_decoding", "concurrency_or_scenario", "latency_constraint", "source",
+)  # fmt: skip
+"""The columns of a table that runs of rows share (all :meth:`PointRequest.from_row`
+reads but the id and the lengths)."""
+SHARED_FIELDS = (
+    "hardware_id", "model_id", "precision", "engine", "num_gpus", "tp", "ep", "pp",
+    "disaggregated", "spec_decoding", "scenario", "latency_constraint", "source",
+)  # fmt: skip
+
+
+def read_shared_cells(cells: Mapping[str, str | None]) -> dict[str, Any]:
+    """How :meth:`PointRequest.from_row` reads the ``SHARED_CELLS`` of a row: its fields,
+    the problems of its numbers (``before`` the lengths' in the row's problem text) and
+    of its scenario (``after`` them), and its problem text when its lengths have none."""
+
+    def text(name: str) -> str:
+        return (cells[name] or "").strip()
+
+    numbers = {name: read_number(name, cells[name] or "") for name in _LAYOUT_NUMBERS}
+    before = [problem for _, problem in numbers.values() if problem]
+    scenario = text("concurrency_or_scenario")
+    after = scenario_problem(scenario)
+    whole = {name: None if v is None else round(v) for name, (v, _) in numbers.items()}
+    return {
+        "hardware_id": text("hardware"),
+        "model_id": text("model"),
+        "precision": text("precision"),
+        "engine": text("engine"),
+        **whole,
+        "disaggregated": text("disaggregated").lower().startswith("yes"),
+        "spec_decoding": text("spec_decoding").lower() not in ("", "no", "none"),
+        "scenario": scenario,
+        "latency_constraint": text("latency_constraint"),
+        "source": text("source"),
+        "before": before,
+        "after": after,
+        "problem": "; ".join(filter(None, [*before, after])),
+    }
+
+
 @dataclass(frozen=True)
 class PointRequest:
     """One published load point to estimate (measured values deliberately absent)."""
@@ -134,50 +195,20 @@ class PointRequest:
     """A value that could not be read (the point gets status 'bad value: …')."""
 
     @classmethod
-    def from_row(cls, row: Mapping[str, str]) -> "PointRequest":
+    def from_row(cls, row: Mapping[str, str | None]) -> "PointRequest":
         """A calibration-format CSV row (extra columns ignored; bad numbers → ``problem``)."""
-        problems: list[str] = []
-
-        def number(key: str) -> float | None:
-            text = (row.get(key) or "").strip()
-            if not text:
-                return None
-            try:
-                value = float(text)
-            except ValueError:
-                problems.append(f"{key} {text!r} is not a number")
-                return None
-            if not np.isfinite(value) or value <= 0:
-                problems.append(f"{key} {text!r} must be positive")
-                return None
-            return value
-
-        def integer(key: str) -> int | None:
-            value = number(key)
-            return None if value is None else round(value)
-
-        disagg = (row.get("disaggregated") or "").strip().lower()
-        spec = (row.get("spec_decoding") or "").strip().lower()
-        scenario = (row.get("concurrency_or_scenario") or "").strip()
+        shared = read_shared_cells({name: row.get(name) for name in SHARED_CELLS})
+        isl, isl_problem = read_number("isl", row.get("isl") or "")
+        osl, osl_problem = read_number("osl", row.get("osl") or "")
         return cls(
             id=(row.get("id") or "").strip(),
-            hardware_id=(row.get("hardware") or "").strip(),
-            model_id=(row.get("model") or "").strip(),
-            precision=(row.get("precision") or "").strip(),
-            engine=(row.get("engine") or "").strip(),
-            num_gpus=integer("num_gpus"),
-            tp=integer("tp"),
-            ep=integer("ep"),
-            pp=integer("pp"),
-            isl=number("isl"),
-            osl=number("osl"),
-            scenario=scenario,
-            latency_constraint=(row.get("latency_constraint") or "").strip(),
-            disaggregated=disagg.startswith("yes"),
-            spec_decoding=spec not in ("", "no", "none"),
-            source=(row.get("source") or "").strip(),
-            # after the numbers' problems (the arguments above are read first)
-            problem="; ".join(filter(None, [*problems, scenario_problem(scenario)])),
+            **{name: shared[name] for name in SHARED_FIELDS},
+            isl=isl,
+            osl=osl,
+            # the layout numbers' problems, then the lengths', then the scenario's
+            problem="; ".join(
+                filter(None, [*shared["before"], isl_problem, osl_problem, shared["after"]])
+            ),
         )
 
     @classmethod
