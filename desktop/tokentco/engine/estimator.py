@@ -760,8 +760,27 @@ def _guided_bisection(slots: FloatArray, ratio: FloatArray) -> FloatArray:
     centre, width = _root_estimate(root, ratio, tail)
     low = np.zeros_like(top)
     high = np.array(top)
-    mid, spare = np.empty_like(high), np.empty_like(high)
-    below = np.empty_like(high)  # 1.0 or 0.0: the test as a float, cast once per step
+    work = np.empty((3, min(top.size, _BISECTION_BLOCK)))
+    for start in range(0, top.size, _BISECTION_BLOCK):
+        at = slice(start, start + _BISECTION_BLOCK)
+        _bisect_block(low[at], high[at], centre[at], work[:, : low[at].size])
+    result = np.asarray(0.5 * (low + high))
+    near = np.flatnonzero(~((centre - low > width) & (high - centre > width)))
+    if near.size:
+        result[near] = _bisection(slots[near], ratio[near])
+    return result
+
+
+_BISECTION_BLOCK = 16384
+"""Points ``_guided_bisection`` runs its steps on at a time: its five arrays then stay in
+the core's cache through the 18 steps (a third faster than whole ~100,000-point chunks);
+each point's steps are its own, so the floats are the same."""
+
+
+def _bisect_block(low: FloatArray, high: FloatArray, centre: FloatArray, work: FloatArray) -> None:
+    """``_guided_bisection``'s steps on one block, in place in ``low`` and ``high``
+    (``work``: three scratch rows of the block's size)."""
+    mid, spare, below = work  # below: 1.0 or 0.0, the test as a float, cast once per step
     for _ in range(_HEADROOM_STEPS):
         np.add(low, high, out=mid)
         mid *= 0.5
@@ -771,11 +790,6 @@ def _guided_bisection(slots: FloatArray, ratio: FloatArray) -> FloatArray:
         np.multiply(below, _LARGEST, out=spare)  # the largest float where below, else 0
         np.maximum(spare, mid, out=spare)
         np.minimum(high, spare, out=high)
-    result = np.asarray(0.5 * (low + high))
-    near = np.flatnonzero(~((centre - low > width) & (high - centre > width)))
-    if near.size:
-        result[near] = _bisection(slots[near], ratio[near])
-    return result
 
 
 def _root_estimate(
