@@ -50,10 +50,11 @@ from tokentco.engine.points import (
 from tokentco.engine.results import Binding, BoolArray, FloatArray, IntArray
 from tokentco.engine.terms import CaseTerms, ModelTerms, stack_cases, stack_models
 
-CHUNK_POINTS = 2048 * LEVELS
-"""Grid points (cases × levels) per estimator call: ~100,000, so each of the estimator's
-temporaries stays in cache instead of streaming 25,000 × 48 arrays through memory (about
-twice as fast; the estimator is elementwise, so the floats are the same)."""
+CHUNK_POINTS = 1024 * LEVELS
+"""Grid points (cases × levels) per estimator call: ~50,000, so each of the estimator's
+temporaries (400 kB) stays in the core's cache instead of streaming 25,000 × 48 arrays
+through memory (about twice as fast as one call; 1,024 cases a chunk measured ~8 % faster
+than 2,048 and 768; the estimator is elementwise, so the floats are the same)."""
 
 T = TypeVar("T")
 
@@ -560,14 +561,15 @@ def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, Bo
     swept, needed, kind = swept[by_levels], needed[by_levels], kind[by_levels]
     grid_of = cap_of[swept]
     aims = _aims(targets, swept)
+    # the swept cases' terms gathered once, in sweep order: each chunk is then a slice
+    cases, models = _cut(cases, swept), _cut(models, swept)
     rows = max(CHUNK_POINTS // LEVELS, 1)
     starts = np.flatnonzero(np.diff(kind, prepend=-1))
     for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), kind.size], strict=True):
         for lo in range(start, stop, rows):
             at = slice(lo, min(lo + rows, stop))
             grid = grids[grid_of[at], : int(needed[at.stop - 1])]
-            chunk = swept[at]  # gathered per chunk: no copy of every case's terms
-            result = sweep_figures(_cut(cases, chunk), _cut(models, chunk), grid)
+            result = sweep_figures(_cut(cases, at), _cut(models, at), grid)
             _best_of(result, _aims(aims, at), swept[at], best, any_ok)
     return best, {"any_ok": any_ok}
 
