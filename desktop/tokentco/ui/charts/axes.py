@@ -75,19 +75,23 @@ def set_view_range(
 ) -> None:
     """``vb.setRange(xRange=x, yRange=y, padding=0)``, skipped when the view already shows
     exactly that (no auto-range to switch off): pyqtgraph would recompute the same range
-    and announce a state change anyway, and a drag keeps its stable range most frames."""
+    and announce a state change anyway, and a drag keeps its stable range most frames.
+
+    Auto-range already off is not switched off again: pyqtgraph would announce a state
+    change per axis for it (Python slots each), on top of the one for the new range."""
     state = vb.state
     wanted = {0: x} if y is None else {0: x, 1: y}
-    unchanged = all(a is False for a in state["autoRange"]) and all(
+    auto_off = all(a is False for a in state["autoRange"])
+    unchanged = auto_off and all(
         low < high and state["targetRange"][axis] == [low, high]
         for axis, (low, high) in wanted.items()
     )
     if unchanged:
         return
     if y is None:
-        vb.setXRange(*x, padding=0)
+        vb.setRange(xRange=x, padding=0, disableAutoRange=not auto_off)
     else:
-        vb.setRange(xRange=x, yRange=y, padding=0)
+        vb.setRange(xRange=x, yRange=y, padding=0, disableAutoRange=not auto_off)
 
 
 PICTURES_KEPT = 4
