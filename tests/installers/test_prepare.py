@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tokentco.ui import shiboken_files
+from tokentco.ui import dataclass_code, shiboken_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,6 +45,8 @@ def test_prepare_unpacks_with_bytecode_and_pyside_loads_from_there() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "prepare: bytecode compiled" in done.stdout
+    assert "prepare: dataclass methods: " in done.stdout and " stored in " in done.stdout
+    assert dataclass_code.load() or dataclass_code._read()  # readable by this Python
     folder = shiboken_files.shiboken_folder()
     assert folder is not None and shiboken_files.is_current(folder)
     unpacked = folder / "files.dir" / "shibokensupport"

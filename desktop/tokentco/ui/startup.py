@@ -56,6 +56,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tokentco.ui import dataclass_code
+
 CORE_MODULES = (
     "numpy",
     "pydantic",
@@ -207,29 +209,32 @@ def preload_core() -> None:
     """Import :data:`CORE_MODULES` (before PySide6, when it is not loaded yet), without
     pydantic's plugins (:func:`without_pydantic_plugins`)."""
     without_pydantic_plugins()
-    for name in CORE_MODULES:
-        # an optional piece missing: the window reports it when used
-        with contextlib.suppress(ImportError):
-            importlib.import_module(name)
+    with dataclass_code.cached():  # stored dataclass methods: see ui/dataclass_code.py
+        for name in CORE_MODULES:
+            # an optional piece missing: the window reports it when used
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
 
 
 @contextlib.contextmanager
 def imports_frozen() -> Iterator[None]:
     """Automatic garbage collection paused for the block (start-up imports); what exists at
-    its end is moved to the permanent generation and collection resumes.
+    its end is moved to the permanent generation and collection resumes. Dataclasses
+    created in the block use the methods compiled at installation (ui/dataclass_code.py).
 
     Only while collection is automatic: once a window's :class:`BackgroundOps` collects on
     its GUI-thread timer (automatic collection off), the block changes nothing — nothing
     of a later window (or test) is frozen."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
+    with dataclass_code.cached():  # stored dataclass methods: see ui/dataclass_code.py
+        if not gc.isenabled():
+            yield
+            return
+        gc.disable()
+        try:
+            yield
+        finally:
+            gc.freeze()
+            gc.enable()
 
 
 class _LazyMirror(types.ModuleType):
