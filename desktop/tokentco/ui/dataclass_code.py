@@ -18,6 +18,7 @@ read, is ignored. Any Python whose ``dataclasses`` does not compile its methods 
 import builtins
 import contextlib
 import dataclasses
+import functools
 import importlib
 import marshal
 import os
@@ -59,15 +60,11 @@ def _compile(text: str) -> CodeType:
     return compile(text, "<string>", "exec", dont_inherit=True)
 
 
-_loaded: list[dict[str, CodeType]] = []
-
-
+@functools.cache
 def load() -> dict[str, CodeType]:
     """The stored code by source text ({} when there is none for this Python); read once
     per process (a start enters :func:`cached` a few times)."""
-    if not _loaded:
-        _loaded.append(_read())
-    return _loaded[0]
+    return _read()
 
 
 def _read() -> dict[str, CodeType]:
