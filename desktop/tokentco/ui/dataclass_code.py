@@ -39,9 +39,11 @@ def cache_path() -> Path:
     return Path(__file__).parent / "__pycache__" / f"dataclass-code.{tag}.marshal"
 
 
+@functools.cache
 def _dataclasses_as_expected() -> bool:
     """Whether ``dataclasses`` compiles a method by ``exec`` of its text, once, in
-    ``_create_fn`` (read from its source)."""
+    ``_create_fn`` (read from its source, once per process: a start enters :func:`cached`
+    a few times)."""
     try:
         source = Path(dataclasses.__file__).read_text(encoding="utf-8")
     except (OSError, UnicodeError, TypeError):
@@ -78,11 +80,11 @@ def _read() -> dict[str, CodeType]:
 
 
 @contextlib.contextmanager
-def cached(codes: dict[str, CodeType] | None = None) -> Iterator[dict[str, str]]:
+def cached(codes: dict[str, CodeType] | None = None) -> Iterator[set[str]]:
     """``dataclasses`` runs stored code for the texts in ``codes`` (default :func:`load`)
-    during the block; yields the texts it met (text -> text), for :func:`record`.
+    during the block; yields the texts it met, for :func:`record`.
     Nested or unexpected ``dataclasses``: nothing changes."""
-    seen: dict[str, str] = {}
+    seen: set[str] = set()
     if "exec" in vars(dataclasses) or not _dataclasses_as_expected():
         yield seen
         return
@@ -90,7 +92,7 @@ def cached(codes: dict[str, CodeType] | None = None) -> Iterator[dict[str, str]]
 
     def run(text: Any, globals_: Any = None, locals_: Any = None) -> None:
         if isinstance(text, str):
-            seen[text] = text
+            seen.add(text)
             code = store.get(text)
             if code is not None:
                 builtins.exec(code, globals_, locals_)
