@@ -32,3 +32,53 @@ def test_no_wait_past_the_limit(qtbot: Any) -> None:
     assert await_first_comparison(window, limit_s=0.0) is False  # shown "Computing…"
     assert await_first_comparison(window, limit_s=30.0) is True
     window.close()
+
+
+def test_first_comparison_is_queued_before_the_widgets(qtbot: Any, monkeypatch: Any) -> None:
+    """The first comparison is submitted before the charts are built (so that it computes
+    on a free core meanwhile), exactly once, and is delivered into the built window."""
+    from tokentco.ui.mainwindow import MainWindow
+
+    seen: list[bool] = []
+    build = MainWindow._build_central
+
+    def recording(self: Any) -> None:
+        seen.append("comparison" in self.ops._channels)
+        build(self)
+
+    monkeypatch.setattr(MainWindow, "_build_central", recording)
+    calls: list[int] = []
+    recompute = MainWindow.recompute
+    monkeypatch.setattr(MainWindow, "recompute", lambda self: (calls.append(1), recompute(self)))
+    window, _ = build_window(None, persist=False)
+    qtbot.addWidget(window)
+    assert seen == [True]
+    assert len(calls) == 1  # not queued a second time at the end of __init__
+    assert window.comparison is not None
+    assert window.comparison_project == window.doc.project
+    assert window.results_model.rowCount() == len(window.doc.project.options)
+    window.close()
+
+
+def test_a_selection_made_while_building_is_recomputed(qtbot: Any, monkeypatch: Any) -> None:
+    """If what was queued first is no longer the document's state once the window is built,
+    the window queues the current state again."""
+    from tokentco.ui.mainwindow import MainWindow
+
+    build = MainWindow._build_central
+
+    def selecting(self: Any) -> None:
+        build(self)
+        others = [o.id for o in self.doc.project.options if o.id != self.doc.selected_option_id]
+        assert self.doc.session.select_option(others[0])
+
+    monkeypatch.setattr(MainWindow, "_build_central", selecting)
+    calls: list[int] = []
+    recompute = MainWindow.recompute
+    monkeypatch.setattr(MainWindow, "recompute", lambda self: (calls.append(1), recompute(self)))
+    window, _ = build_window(None, persist=False)
+    qtbot.addWidget(window)
+    assert len(calls) == 2
+    assert wait_for_first_paint(window, tornado=False)
+    assert window.comparison_project == window.doc.project
+    window.close()

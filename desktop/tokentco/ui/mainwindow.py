@@ -124,6 +124,9 @@ class MainWindow(QMainWindow):
         self._imports: ImportController | None = None  # import and export: built on use
         self._exports: ExportController | None = None
         self._closing = False
+        self._tornado_stale = True
+        # the first comparison computes on its background channel while the window is built
+        first = self._submit_first()
 
         self.setWindowTitle("TokenTCO")
         icon_path = resource_path("icons", "tokentco.svg")
@@ -142,7 +145,6 @@ class MainWindow(QMainWindow):
         self._status_for: Comparison | None = None  # the comparison the status line gives
         self._labels_memo: tuple[Catalogue, object, object, dict[str, OptionLabel]] | None = None
         self._text_painted_at = 0.0
-        self._tornado_stale = True
         self._tornado_timer = QTimer(self)
         self._tornado_timer.setSingleShot(True)
         self._tornado_timer.setInterval(TORNADO_SETTLE_MS)
@@ -191,7 +193,22 @@ class MainWindow(QMainWindow):
         self.apply_theme()
         self.act_drop_own.setEnabled(bool(options_with_own_serving(project)))
         self._update_title()
+        if first != (self.doc.project, self.doc.selected_option_id):
+            self.recompute()
+        elif self.ops.is_busy("comparison"):
+            self._busy_changed(True)  # the note's timer, as if it had started now
+
+    def _submit_first(self) -> tuple[Project, str] | None:
+        """Queue the first comparison before the widgets are built, so that on a free core
+        it is computed while they are (the event loop delivers it once the window exists);
+        ``None`` when the engine is unavailable (the built window says so). What was queued,
+        so that ``__init__`` can tell whether it is still current."""
+        try:
+            features.evaluate_fn()
+        except features.NotAvailable:
+            return None
         self.recompute()
+        return self.doc.project, self.doc.selected_option_id
 
     # ================================================================ layout
     def _build_central(self) -> None:
