@@ -1,7 +1,5 @@
 """``python -m tokentco`` — same as the ``tokentco`` command."""
 
-import sys
+from tokentco.cli import entry
 
-from tokentco.cli import main
-
-sys.exit(main())
+entry()

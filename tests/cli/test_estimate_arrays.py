@@ -311,3 +311,34 @@ def test_lines_kept_as_read(lead: str, tmp_path: Path, catalogue: Catalogue) -> 
     expected, _ = row_path_output(source, catalogue)
     assert main(["estimate", "--points", str(source), "--out", str(out)]) == 0
     assert out.read_bytes() == expected
+
+
+@pytest.mark.parametrize("form", ["unicode", "lf-blank-lines-no-last-end", "quote-all"])
+def test_lines_copied_from_the_bytes_read(form: str, tmp_path: Path, catalogue: Catalogue) -> None:
+    """A file whose lines are kept as read is written from the bytes read (``spans``):
+    with characters of several UTF-8 bytes, with LF line ends, blank lines, a byte-order
+    mark and no last line end; a file whose lines the csv writer writes otherwise (every
+    field quoted) is written from its lines as rewritten. The bytes are the reference's."""
+    header, rows = public()
+    rows = [dict(r, id=f"{r['id']}-{i}") for i, r in enumerate(rows * 2)]
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    if form == "unicode":
+        for i, row in enumerate(rows):
+            row["notes"] = f"{row['notes']} — ü中{i}"
+            row["source"] = row["source"] + "™" * (i % 3)
+    write(source, header, rows)
+    if form == "lf-blank-lines-no-last-end":
+        lines = source.read_bytes().split(b"\r\n")
+        lines = [line + (b"\n" if i % 7 == 3 else b"") for i, line in enumerate(lines)]
+        source.write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines).rstrip(b"\n"))
+    if form == "quote-all":
+        with source.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+            writer.writerow(header)
+            writer.writerows([row[c] for c in header] for row in rows)
+    table = read_points_table(source)
+    assert len(table) == len(rows) and table.lines is not None
+    assert (table.spans is None) == (form == "quote-all")
+    expected, _ = row_path_output(source, catalogue)
+    assert main(["estimate", "--points", str(source), "--out", str(out)]) == 0
+    assert out.read_bytes() == expected

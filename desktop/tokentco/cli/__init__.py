@@ -11,12 +11,14 @@ command, never a GUI launch; without a display the GUI says so in one line.
 """
 
 import argparse
+import atexit
 import importlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import NoReturn
 
 from tokentco import __version__
 from tokentco.io.errors import InputError, one_line
@@ -117,7 +119,9 @@ def build_command_parser(name: str) -> argparse.ArgumentParser:
     module = load_command(name)
     parser = _Parser(prog=f"tokentco {name}", description=module.HELP)
     module.add_arguments(parser)
-    parser.set_defaults(run=module.run, command=name)
+    parser.set_defaults(
+        run=module.run, command=name, quick_exit=bool(getattr(module, "QUICK_EXIT", False))
+    )
     return parser
 
 
@@ -222,28 +226,67 @@ def os_error_text(exc: OSError) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); the exit code."""
+    return run_command_line(argv)[0]
+
+
+def run_command_line(argv: Sequence[str] | None = None) -> tuple[int, bool]:
+    """The exit code of the command line, and whether the process may end at once: a
+    command whose module sets ``QUICK_EXIT`` has written and closed all it writes when it
+    returns (or fails), so nothing is left for the interpreter's teardown to finish."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    quick = False
     try:
         args = _parse(argv)
+        quick = bool(getattr(args, "quick_exit", False))
         if getattr(args, "run", None) is not None:
-            return int(args.run(args))
+            return int(args.run(args)), quick
         if getattr(args, "self_test", False):
             from tokentco.cli import selftest
 
-            return selftest.run(args)
-        return _launch_gui(args)
+            return selftest.run(args), quick
+        return _launch_gui(args), quick
     except InputError as exc:
         print(problem_line(str(exc)), file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return EXIT_BAD_INPUT, quick
     except KeyboardInterrupt:
-        return 130
+        return 130, False
     except BrokenPipeError:  # output piped into `head` and the reader went away: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return 0, False
     except OSError as exc:  # a file the system refuses (name too long, no space…): one line
         print(problem_line(os_error_text(exc)), file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return EXIT_BAD_INPUT, quick
+
+
+def entry() -> NoReturn:
+    """The process's entry point (``python -m tokentco``): :func:`main`, then the exit —
+    at once after a ``QUICK_EXIT`` command (see :func:`quick_exit`). Tests call
+    :func:`main`, which never ends the process."""
+    code, quick = run_command_line()
+    if quick:
+        quick_exit(code)
+    sys.exit(code)
+
+
+def quick_exit(code: int) -> NoReturn:
+    """End the process with ``code`` without the interpreter's teardown, which frees every
+    object one by one (a 20,000-row estimate holds ~200 MB of them: ~0.1 s): the atexit
+    handlers run and the standard streams are flushed, as at a normal exit, then
+    ``os._exit``. A normal exit instead while another thread runs (the interpreter waits
+    for it) or when a stream cannot be flushed (the interpreter reports that its own way)."""
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            sys.exit(code)
+    os._exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

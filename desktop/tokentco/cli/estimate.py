@@ -5,6 +5,8 @@ import gc
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import accumulate, chain, repeat
+from operator import add
 from pathlib import Path
 from typing import cast
 
@@ -35,6 +37,9 @@ ADDED = (
     "binding",
     "status",
 )
+QUICK_EXIT = True
+"""The command has written and closed its output when it returns: the process may end
+without freeing the table's hundreds of thousands of objects one by one (cli.quick_exit)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -116,21 +121,49 @@ NUMBERS = ADDED[:5]
 
 
 def output_csv(table: PointsTable, added: Mapping[str, Sequence[str]]) -> str:
-    """The input's columns followed by ``ADDED`` (an input column of an added name is
-    replaced), text cells formula-escaped: what ``csv.DictWriter`` writes of each row's
-    dict (``csv_safe`` of its cells) updated with the added cells."""
+    """The output file's text (:func:`output_bytes` decoded)."""
+    return output_bytes(table, added).decode("utf-8")
+
+
+def output_bytes(table: PointsTable, added: Mapping[str, Sequence[str]]) -> bytes:
+    """The output file: the input's columns followed by ``ADDED`` (an input column of an
+    added name is replaced), text cells formula-escaped: what ``csv.DictWriter`` writes
+    of each row's dict (``csv_safe`` of its cells) updated with the added cells, as UTF-8.
+    Where each line the table keeps is the file's own, it is copied from the bytes read
+    (:func:`_appended`)."""
     names = table.header + [c for c in ADDED if c not in table.header]
     if _lines_kept(table):
         assert table.lines is not None
         extra = [added[name] if name in NUMBERS else encode_column(added[name]) for name in ADDED]
-        return write_table(names, [table.lines, *extra])
+        if table.spans is not None:
+            return _appended(write_table(names, []), table.body, table.spans, extra)
+        return write_table(names, [table.lines, *extra]).encode("utf-8")
     columns = [
         added[name]
         if name in NUMBERS
         else encode_column(added[name] if name in added else table.column(name))
         for name in names
     ]
-    return write_table(names, columns)
+    return write_table(names, columns).encode("utf-8")
+
+
+def _appended(
+    header: str, body: bytes | memoryview, spans: list[slice], extra: Sequence[Sequence[str]]
+) -> bytes:
+    """The header line, then each span of ``body`` followed by a comma, its row's
+    ``extra`` cells and a line feed: one join of views of the bytes read and of the
+    encoded cells (no line, row or text of the whole file is built in between)."""
+    if not spans:
+        return header.encode("utf-8")
+    rows = list(map(",".join, zip(*extra, strict=True)))
+    tails = "," + "\n,".join(rows) + "\n"  # each row's ",CELLS\n"
+    sizes = map(len, rows) if tails.isascii() else map(len, map(str.encode, rows))
+    stops = list(accumulate(map(add, sizes, repeat(2))))
+    encoded = memoryview(tails.encode("utf-8"))
+    cells = map(encoded.__getitem__, map(slice, [0, *stops[:-1]], stops))
+    lines = map(memoryview(body).__getitem__, spans)
+    pairs = chain.from_iterable(zip(lines, cells, strict=True))
+    return b"".join(chain([header.encode("utf-8")], pairs))
 
 
 def _lines_kept(table: PointsTable) -> bool:
@@ -156,14 +189,14 @@ def _lines_kept(table: PointsTable) -> bool:
     )
 
 
-def _leads_at_starts(body: str) -> str:
+def _leads_at_starts(body: bytes | memoryview) -> str:
     """The characters of ``LEADS`` that may start a cell of ``body`` (a file split without
     the csv module, whose cells hold no CR or LF): those found at its start or after a
     comma, quote or line feed (a comma inside a quoted cell may add some that start none).
     Searched in its UTF-8 bytes (other characters' bytes are all >= 0x80): the byte after
     each comma, quote and line feed (a few per row; a lead such as "-" is common inside
     cells, so looking at every lead's position was slower)."""
-    text = np.frombuffer(body.encode("utf-8"), np.uint8)
+    text = np.frombuffer(body, np.uint8)
     if not text.size:
         return ""
     head = text[:-1]
@@ -207,7 +240,7 @@ def _run(args: argparse.Namespace) -> int:
     columns = PointColumns.from_cells(table.column, len(table), table.rows_of)
     estimates = solve_grouped(plan_columns(columns, catalogue, calibration))
     added = estimated_columns(columns, estimates, catalogue, calibration)
-    write_output(out_path, output_csv(table, added).encode("utf-8"), args.force)
+    write_output(out_path, output_bytes(table, added), args.force)
     done = estimates.status.count("ok")
     print(
         f"estimated {done} of {len(table)} rows ({MODEL_VERSION}, calibration "

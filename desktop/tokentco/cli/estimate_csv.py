@@ -13,7 +13,7 @@ theirs (``tests/cli/test_estimate_csv.py`` compares them on hostile tables).
 import csv
 import io
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import chain, repeat
 from operator import contains
 from typing import cast
 
@@ -94,9 +94,12 @@ def encode_column(cells: Sequence[str | None], *, escape: bool = True) -> Sequen
 def write_table(names: Sequence[str], columns: Sequence[Sequence[str]]) -> str:
     """The CSV text: the header as ``csv.writer`` writes it, then one line per row of the
     encoded ``columns`` (each from :func:`encode_column`, all of one length); every line
-    ends with "\\n". Rows have two or more fields (a lone empty field would be quoted)."""
+    ends with "\\n". Rows have two or more fields (a lone empty field would be quoted).
+    One join makes the text (adding the header and the last line end to it afterwards
+    would copy the whole text twice more)."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(names)
     if not columns or not columns[0]:
         return buffer.getvalue()
-    return buffer.getvalue() + "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
+    rows = map(",".join, zip(*columns, strict=True))
+    return "\n".join(chain([buffer.getvalue().removesuffix("\n")], rows, [""]))

@@ -22,8 +22,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import repeat, zip_longest
-from operator import contains, itemgetter
+from itertools import accumulate, islice, repeat, zip_longest
+from operator import add, contains, eq, itemgetter
 from pathlib import Path
 from typing import cast
 
@@ -41,8 +41,13 @@ class PointsTable:
     """Per record (when the file was split without the csv module): its fields as
     ``csv.writer`` writes them in a row of several fields, the commas between them, no
     line end. Such a file has no quote, CR or NUL in a field."""
-    body: str = ""
-    """The file's text after the header line (with ``lines``; else empty)."""
+    body: bytes | memoryview = b""
+    """The file's UTF-8 bytes after the header line (with ``lines``; else empty): a view
+    of the bytes read, not a copy of the text."""
+    spans: list[slice] | None = None
+    """Per record, where its line (without its line end) is in ``body``, when every
+    record's entry of ``lines`` is its line as the file has it (else None): the output can
+    then copy the lines from the bytes read."""
     _columns: dict[int, tuple[str | None, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -92,7 +97,8 @@ def read_points_table(path: Path) -> PointsTable:
     """Header and records of a calibration-format CSV (extra columns kept)."""
     try:
         try:
-            text = Path(path).read_bytes().decode("utf-8-sig")  # one decode, no newline pass
+            data = Path(path).read_bytes()
+            text = data.decode("utf-8-sig")  # one decode, no newline pass
         except UnicodeDecodeError:  # the csv reader's message (its decoder's positions)
             with open(path, newline="", encoding="utf-8-sig") as handle:
                 text = "".join(handle)
@@ -101,22 +107,33 @@ def read_points_table(path: Path) -> PointsTable:
             reader = csv.reader(io.StringIO(text, newline=""))
             header = next(reader, None) or []
             records = [record for record in reader if record]
-            lines, body = None, ""
+            lines, spans = None, None
+            body: bytes | memoryview = b""
         else:
-            header, records, lines, body = split
+            header, records, lines, spans = split
+            body = _body(data)
     except FileNotFoundError as exc:
         raise InputError("file not found", Location(file=str(path))) from exc
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"cannot read CSV: {exc}", Location(file=str(path))) from exc
     require_points_columns(header, path)
-    return PointsTable(header, records, lines, body)
+    return PointsTable(header, records, lines, body, spans)
 
 
-def _split(text: str) -> tuple[list[str], list[list[str]], list[str], str] | None:
-    """Header, records, written lines and body of ``text`` split without the csv module,
-    or None where the file is not of the simple form (see the module's note): its lines
-    end all in "\\n" or all in "\\r\\n", and a line's fields are unquoted (no quote) or
-    wholly quoted (no quote inside)."""
+def _body(data: bytes) -> memoryview:
+    """The bytes after the first line feed (the header line's end, "\\n" or "\\r\\n", in a
+    file :func:`_split` takes): what the text after the header line encodes to."""
+    end = data.find(b"\n")
+    return memoryview(data)[end + 1 :] if end >= 0 else memoryview(b"")
+
+
+def _split(
+    text: str,
+) -> tuple[list[str], list[list[str]], list[str], list[slice] | None] | None:
+    """Header, records, written lines and spans (see :class:`PointsTable`) of ``text``
+    split without the csv module, or None where the file is not of the simple form (see
+    the module's note): its lines end all in "\\n" or all in "\\r\\n", and a line's
+    fields are unquoted (no quote) or wholly quoted (no quote inside)."""
     if "\0" in text:
         return None
     end = "\r\n" if "\r" in text else "\n"
@@ -153,8 +170,19 @@ def _split(text: str) -> tuple[list[str], list[list[str]], list[str], str] | Non
         written.append(found[1])
     header = records[0]
     keep = [i for i in range(1, len(records)) if records[i]]
-    body = text[len(lines[0]) + len(end) :] if len(lines) > 1 else ""
-    return header, [records[i] for i in keep], [written[i] for i in keep], body
+    kept = [written[i] for i in keep]
+    as_read = all(map(eq, kept, map(lines.__getitem__, keep)))
+    spans = _spans(lines, len(end), keep, text.isascii()) if as_read else None
+    return header, [records[i] for i in keep], kept, spans
+
+
+def _spans(lines: list[str], end: int, keep: list[int], ascii: bool) -> list[slice]:
+    """Where each kept line (an index into ``lines``, the header line first) is in the
+    UTF-8 bytes after the header line, given the length of the line end (each line's
+    bytes: its characters where the text is ASCII, else its encoding's)."""
+    sizes = map(len, lines) if ascii else map(len, map(str.encode, lines))
+    starts = [0, *accumulate(map(add, islice(sizes, 1, None), repeat(end)))]
+    return [slice(starts[i - 1], starts[i] - end) for i in keep]
 
 
 def _any_holds(lines: list[str], character: str) -> bool:
