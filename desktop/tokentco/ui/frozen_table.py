@@ -9,6 +9,7 @@ and scrolled vertically with the main view. Sorting, selection, fonts and colour
 from the shared model, so both views always show the same rows in the same order.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QPoint, Qt
@@ -24,14 +25,34 @@ from PySide6.QtWidgets import (
 AnyIndex = QModelIndex | QPersistentModelIndex
 FROZEN = 0
 """The column kept in view."""
+TOOLTIP_ONLY = [Qt.ItemDataRole.ToolTipRole]
 
 
-class FrozenColumnTable(QTableView):
+class TipAwareTable(QTableView):
+    """A ``QTableView`` that does not repaint cells whose tooltip alone changed.
+
+    Qt repaints every cell a ``dataChanged`` names, whatever its roles; a tooltip is read
+    from the model when it is shown and changes no pixel. The results table's tooltips
+    change on most drags (the basis sentence names the anchoring factor) in cells whose
+    text stays "—"."""
+
+    def dataChanged(
+        self,
+        topLeft: AnyIndex,
+        bottomRight: AnyIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        if list(roles) == TOOLTIP_ONLY:
+            return
+        super().dataChanged(topLeft, bottomRight, roles)
+
+
+class FrozenColumnTable(TipAwareTable):
     """A ``QTableView`` with its first column frozen (see the module docstring)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.frozen = QTableView(self)
+        self.frozen = TipAwareTable(self)
         self.frozen.setObjectName("frozenColumn")
         self.frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.frozen.verticalHeader().hide()

@@ -36,6 +36,8 @@ from tokentco.ui.document import ProjectDocument
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
+"""The role of a ``dataChanged`` for cells whose tooltip alone changed."""
 
 
 @dataclass(frozen=True)
@@ -253,13 +255,22 @@ PROVENANCE_COLUMN = next(i for i, c in enumerate(RESULT_COLUMNS) if c.header == 
 assert RESULT_COLUMNS[PROVENANCE_COLUMN].value is provenance_text  # the basis sentence
 
 
+@dataclass
+class Changes:
+    """Per column, the rows (ascending) whose cell changed in what a view shows (text,
+    sort key, style) and those whose tooltip alone changed."""
+
+    shown: list[list[int]]
+    tips: list[list[int]]
+
+
 class ResultsModel(QStandardItemModel):
     """Key figures of every option; raw values under ``SORT_ROLE`` for numeric sorting.
 
     Every cell is formatted once per comparison (``set_comparison``) and kept in Qt's own
-    item store, so painting and sorting the table call no Python; only rows whose text
-    changed are rewritten, announced with a single ``dataChanged`` (the sort proxy
-    re-sorts once per refresh).
+    item store, so painting and sorting the table call no Python; only cells that changed
+    are rewritten, announced in a few rectangles of changed cells (:meth:`_announce`; the
+    sort proxy re-sorts once per refresh, for the one that holds its column).
     """
 
     def __init__(self, parent: Any = None) -> None:
@@ -326,8 +337,10 @@ class ResultsModel(QStandardItemModel):
         cells: list[tuple[str, Any, str | None]],
         old: list[tuple[str, Any, str | None]] | None = None,
         restyle: bool = True,
+        changes: Changes | None = None,
     ) -> None:
-        """Write the cells of one row that differ from ``old`` (signals blocked by caller)."""
+        """Write the cells of one row that differ from ``old`` (signals blocked by caller),
+        noting in ``changes`` the columns whose cell changed."""
         assert self.comparison is not None
         option_id = self.comparison.options[row].option_id
         font = self._bold if option_id == self._cheapest else self._plain
@@ -343,10 +356,13 @@ class ResultsModel(QStandardItemModel):
                 self.setItem(row, column, item)
             text, sort, tip = cell
             # only the parts that changed (a new length changes the figures, rarely a tip)
+            shown = restyle
             if before is None or before[0] != text:
                 item.setText(text)
+                shown = True
             if before is None or before[1] != sort:
                 item.setData(sort, SORT_ROLE)
+                shown = True
             if before is None or before[2] != tip:
                 item.setToolTip(tip or "")
             if restyle:
@@ -354,6 +370,8 @@ class ResultsModel(QStandardItemModel):
                 if column == 0:
                     colour = theme.option_colour(self.colours.get(option_id, row))
                     item.setData(colour, Qt.ItemDataRole.DecorationRole)
+            if changes is not None:
+                (changes.shown if shown else changes.tips)[column].append(row)
 
     def set_comparison(
         self,
@@ -375,33 +393,21 @@ class ResultsModel(QStandardItemModel):
         if same_shape and colours == self.colours:
             old, old_cheapest = self._cells, self._cheapest
             self.comparison, self._cells, self._cheapest = comparison, cells, cheapest_id
+            restyled = {cheapest_id, old_cheapest} if cheapest_id != old_cheapest else set[str]()
             changed = [
-                row
+                (row, comparison.options[row].option_id in restyled)
                 for row, (before, after) in enumerate(zip(old, cells, strict=True))
-                if before != after
-                or (
-                    cheapest_id != old_cheapest
-                    and comparison.options[row].option_id in (cheapest_id, old_cheapest)
-                )
+                if before != after or comparison.options[row].option_id in restyled
             ]
-            if changed:  # one signal: the sort proxy re-sorts once, not once per cell
+            if changed:  # the rows rewritten silently, then announced in a few signals
+                changes = Changes([[] for _ in RESULT_COLUMNS], [[] for _ in RESULT_COLUMNS])
                 blocked = self.blockSignals(True)
                 try:
-                    for row in changed:
-                        option_id = comparison.options[row].option_id
-                        restyle = cheapest_id != old_cheapest and option_id in (
-                            cheapest_id,
-                            old_cheapest,
-                        )
-                        self._fill_row(row, cells[row], old[row], restyle)
+                    for row, restyle in changed:
+                        self._fill_row(row, cells[row], old[row], restyle, changes)
                 finally:
                     self.blockSignals(blocked)
-                first, last = self._changed_columns(
-                    [old[row] for row in changed], [cells[row] for row in changed]
-                )
-                if cheapest_id != old_cheapest:  # a restyled row: every cell of it
-                    first, last = 0, self.columnCount() - 1
-                self.dataChanged.emit(self.index(changed[0], first), self.index(changed[-1], last))
+                self._announce(changes)
         else:
             self.beginResetModel()
             blocked = self.blockSignals(True)
@@ -415,20 +421,19 @@ class ResultsModel(QStandardItemModel):
                 self.blockSignals(blocked)
             self.endResetModel()
 
-    @staticmethod
-    def _changed_columns(
-        old: list[list[tuple[str, Any, str | None]]],
-        new: list[list[tuple[str, Any, str | None]]],
-    ) -> tuple[int, int]:
-        """The first and last column whose cells differ in these rows: the views repaint
-        only that part of the rows (a utilization drag changes the $/Mtok column alone,
-        and repainting every cell of the table was most of a text refresh)."""
-        columns = [
-            column
-            for column in range(len(new[0]))
-            if any(before[column] != after[column] for before, after in zip(old, new, strict=True))
-        ]
-        return (columns[0], columns[-1]) if columns else (0, len(new[0]) - 1)
+    def _announce(self, changes: Changes) -> None:
+        """``dataChanged`` for the cells that changed, in a few rectangles: the views
+        repaint only those cells. A cell whose text or sort key changed (or whose row was
+        restyled: a new cheapest) is announced for every role; one whose tooltip alone
+        changed, for :data:`TOOLTIP_ROLE` only, which the results views do not repaint
+        (:class:`tokentco.ui.frozen_table.TipAwareTable`). An input-length drag changes
+        the tooltips of the p10–p90 columns (the basis sentence names the anchoring
+        factor), not their "—": repainting them and the unchanged $/GPU-h between was
+        more than half of the table's paint."""
+        for first, last, top, bottom in _rectangles(changes.shown):
+            self.dataChanged.emit(self.index(top, first), self.index(bottom, last))
+        for first, last, top, bottom in _rectangles(changes.tips):
+            self.dataChanged.emit(self.index(top, first), self.index(bottom, last), [TOOLTIP_ROLE])
 
     def _cells_of(
         self, comparison: Comparison, own_serving: frozenset[str], labels: Mapping[str, str]
@@ -461,6 +466,22 @@ class ResultsModel(QStandardItemModel):
     def result(self, row: int) -> OptionResult:
         assert self.comparison is not None
         return self.comparison.options[row]
+
+
+def _rectangles(rows_of: list[list[int]]) -> list[tuple[int, int, int, int]]:
+    """(first column, last column, top row, bottom row) covering, per column, the rows
+    listed for it (ascending): neighbouring columns with the same top and bottom rows
+    share one rectangle, so an input-length drag is three signals, not twenty."""
+    out: list[tuple[int, int, int, int]] = []
+    for column, rows in enumerate(rows_of):
+        if not rows:
+            continue
+        top, bottom = rows[0], rows[-1]
+        if out and out[-1][1] == column - 1 and out[-1][2:] == (top, bottom):
+            out[-1] = (out[-1][0], column, top, bottom)
+        else:
+            out.append((column, column, top, bottom))
+    return out
 
 
 # --- catalogue tables -------------------------------------------------------------------------
