@@ -3,6 +3,7 @@ throughput rests on (measured, anchored to which measurement, or estimated), how
 it is (p10–p90 ranges, the chance the cheapest really is cheapest), which measurements were
 considered and why each was or was not used, and which inputs were assumed."""
 
+import bisect
 import html
 import math
 import re
@@ -357,11 +358,11 @@ _TAG = re.compile(r"""(<(?:[^>"']|"[^"]*"|'[^']*')*>)""")
 the tags, between the texts)."""
 
 
-def _layout_of(text: str) -> tuple[list[str], list[tuple[bool, bool, bool]]]:
-    """``text``'s tags (with their attributes) and, per text between two tags, whether it
-    is blank and whether it starts and ends with a space: all that decides which
-    fragments the text makes, and in which formats."""
-    parts = _TAG.split(text)
+def _layout_of(parts: list[str]) -> tuple[list[str], list[tuple[bool, bool, bool]]]:
+    """The tags (with their attributes) of a text split into ``parts`` (by :data:`_TAG`)
+    and, per text between two tags, whether it is blank and whether it starts and ends
+    with a space: all that decides which fragments the text makes, and in which
+    formats."""
     shape = [(not n.strip(), n[:1].isspace(), n[-1:].isspace()) for n in parts[0::2]]
     return parts[1::2], shape
 
@@ -398,29 +399,56 @@ def _same_format(a: QTextCharFormat, b: QTextCharFormat) -> bool:
     return a == b
 
 
+Edit = tuple[int, int, list[tuple[str, QTextCharFormat]]]
+"""A rewrite of a document: the characters from one position to another replaced by
+these words in these formats."""
+
+
 def patch_document(document: QTextDocument, shown: str, text: str) -> bool:
     """Turn ``document``, loaded from the HTML ``shown``, into what loading ``text`` makes
-    of it by rewriting only the blocks whose words differ; False (``document``
-    untouched) when that cannot be done exactly.
+    of it by rewriting only the words that differ; False (``document`` untouched) when
+    that cannot be done exactly.
 
     Only for the same markup (tags and attributes) whose texts between tags are blank,
     or start or end with a space, where the shown ones are (:func:`_layout_of`): each text
     then keeps its place and format, so both documents have the same blocks, tables and
-    fragments, and a block whose words changed keeps its fragments and formats with new
-    words (checked for each such block: fragment count and formats, else loaded afresh).
+    fragments. A text whose words alone changed is found in the shown document and
+    rewritten in place (:func:`_word_edits`); anything else is compared block by block
+    with the text loaded into a scratch document (:func:`_block_edits`).
     """
-    if _layout_of(shown) != _layout_of(text):
+    old_parts, new_parts = _TAG.split(shown), _TAG.split(text)
+    if _layout_of(old_parts) != _layout_of(new_parts):
         return False
+    edits = _word_edits(document, old_parts, new_parts)
+    if edits is None:
+        edits = _block_edits(document, text)
+    if edits is None:
+        return False
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()
+    for start, end, fragments in sorted(edits, key=lambda e: e[0], reverse=True):
+        # later text first: earlier positions stay where they are
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        for words, style in fragments:
+            cursor.insertText(words, style)
+    cursor.endEditBlock()
+    return True
+
+
+def _block_edits(document: QTextDocument, text: str) -> list[Edit] | None:
+    """The blocks whose words differ, rewritten with the fragments loading ``text`` gives
+    (in a scratch document); None when a changed block's fragments or formats differ."""
     fresh = QTextDocument()
     fresh.setDefaultFont(document.defaultFont())
     fresh.setDefaultStyleSheet(document.defaultStyleSheet())
     fresh.setHtml(text)
     if fresh.blockCount() != document.blockCount():
-        return False
+        return None
     shown_texts, new_texts = _block_texts(document), _block_texts(fresh)
     if shown_texts is None or new_texts is None:
-        return False
-    edits = []
+        return None
+    edits: list[Edit] = []
     for number, (was, now) in enumerate(zip(shown_texts, new_texts, strict=True)):
         if was == now:
             continue
@@ -429,16 +457,145 @@ def patch_document(document: QTextDocument, shown: str, text: str) -> bool:
         if len(before) != len(after) or not all(
             _same_format(a[1], b[1]) for a, b in zip(before, after, strict=True)
         ):
-            return False
-        edits.append(
-            (old, [(words, style) for (_, style), (words, _) in zip(before, after, strict=True)])
-        )
-    cursor = QTextCursor(document)
-    cursor.beginEditBlock()
-    for block, fragments in reversed(edits):  # later blocks first: earlier ones keep their place
-        cursor.setPosition(block.position())
-        cursor.setPosition(block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor)
-        for words, style in fragments:
-            cursor.insertText(words, style)
-    cursor.endEditBlock()
-    return True
+            return None
+        start = old.position()
+        fragments = [(words, style) for (_, style), (words, _) in zip(before, after, strict=True)]
+        edits.append((start, start + old.length() - 1, fragments))
+    return edits
+
+
+_SPACES = re.compile(r"[ \t\n\r\f]+")
+_STARTS_BLOCK = re.compile(r"</?(?:p|h\d|li|ul|ol|table|tr|td|th|div)\b", re.IGNORECASE)
+_NBSP = "\u00a0"
+
+
+def _placed_texts(parts: list[str]) -> tuple[str, list[tuple[int, bool]]] | None:
+    """The characters loading the HTML split into ``parts`` (texts and tags, as
+    :data:`_TAG` splits it) puts into a document, block and frame ends left out and a
+    no-break space read as a space, and per text where its characters start among them
+    and whether its first space was dropped: entities decoded, runs of white space one
+    space, a space dropped at the start of a block or after a space, a line break for
+    ``<br>``, style sheets left out (a text in one starts at -1: it is not in the
+    document). None for markup this does not follow (scripts, a document head,
+    preformatted text)."""
+    out: list[str] = []
+    starts: list[tuple[int, bool]] = []
+    length = 0
+    in_style, at_start = False, True
+    for i, part in enumerate(parts):
+        if i % 2:
+            tag = part.lower()
+            if tag.startswith(("<script", "<head", "<pre", "<textarea", "<title")):
+                return None
+            if tag.startswith(("<style", "</style")):
+                in_style = not tag.startswith("</")
+            elif tag.startswith("<br"):
+                out.append("\u2028")
+                length += 1
+                at_start = True
+            elif _STARTS_BLOCK.match(part):
+                at_start = True
+            continue
+        if in_style:
+            starts.append((-1, False))
+            continue
+        words = _loaded_words(part)
+        dropped = words.startswith(" ") and (at_start or (bool(out) and out[-1].endswith(" ")))
+        starts.append((length, dropped))
+        if dropped:
+            words = words[1:]
+        if words:
+            at_start = False
+            out.append(words)
+            length += len(words)
+    return "".join(out), starts
+
+
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#x[0-9a-fA-F]+|#[0-9]+);")
+"""The entities :func:`html.escape` writes, and numeric ones: decoded alike everywhere."""
+
+
+def _loaded_words(part: str) -> str:
+    """A text between tags as the document holds it, a no-break space read as a space
+    (the checks first: most texts have nothing to decode or fold)."""
+    words = html.unescape(part) if "&" in part else part
+    if "  " in words or not words.isprintable():  # a tab, a line end …
+        words = _SPACES.sub(" ", words)
+    return words.replace(_NBSP, " ") if _NBSP in words else words
+
+
+def _plain(words: str) -> str | None:
+    """``words`` as they load (entities decoded) when nothing in them folds: no other
+    entity, no white space but single spaces (one may lead or trail); else None."""
+    if "&" in _ENTITY.sub("", words):
+        return None
+    loaded = html.unescape(words)
+    core = loaded.strip(" ")
+    if not core or " ".join(core.split()) != core:
+        return None
+    return loaded if loaded in (core, f" {core}", f"{core} ", f" {core} ") else None
+
+
+def _word_edits(
+    document: QTextDocument, old_parts: list[str], new_parts: list[str]
+) -> list[Edit] | None:
+    """The texts between tags that differ from the shown text's (both split into parts by
+    :data:`_TAG`), rewritten where ``document`` holds them, without loading the new
+    text: each changed text is found from where the shown text's characters fall
+    (:func:`_placed_texts`, checked against the document's own characters, so a text
+    is found only where it really is) and keeps its format
+    (a text in a style sheet is not in the document: -1).
+    None when that cannot be done exactly (then the blocks are compared: slower)."""
+    changed = [
+        (i, _plain(old_parts[i]), _plain(new_parts[i]))
+        for i in range(0, len(old_parts), 2)
+        if old_parts[i] != new_parts[i]
+    ]
+    if any(was is None or now is None for _, was, now in changed):
+        return None
+    placed = _placed_texts(old_parts)
+    raw = document.toRawText()
+    held = _BLOCK_END.sub("", raw)
+    if placed is None or held.replace(_NBSP, " ") != placed[0]:
+        return None
+    starts = placed[1]
+    # where each block end sits among the characters: a character's place in the
+    # document is its place among them plus the block ends before it
+    ends = [m.start() - n for n, m in enumerate(_BLOCK_END.finditer(raw))]
+    edits: list[Edit] = []
+    for i, was, now in changed:
+        first, dropped = starts[i // 2]
+        if was is None or now is None or first < 0:  # (None: for the type checker)
+            return None
+        if dropped:  # the same space goes in both: the texts before are alike
+            was, now = was[1:], now[1:]
+        there = held[first : first + len(was)]
+        if there == was and (" " in was or " " not in now):
+            words = now
+        elif " " in was and there == was.replace(" ", _NBSP):  # white-space: nowrap
+            words = now.replace(" ", _NBSP)
+        else:
+            return None
+        last = first + len(was) - 1
+        before = bisect.bisect_right(ends, first)
+        if bisect.bisect_right(ends, last) != before:
+            return None  # not within one block
+        start = first + before
+        style = _format_at(document, start)
+        if style is None:
+            return None
+        edits.append((start, start + len(was), [(words, style)]))
+    return edits
+
+
+def _format_at(document: QTextDocument, position: int) -> QTextCharFormat | None:
+    """The format of the character at ``position`` (read from its fragment: a cursor
+    moved outside an edit lays the document out to find its place)."""
+    block = document.findBlock(position)
+    it = block.begin()
+    while not it.atEnd():
+        fragment = it.fragment()
+        if fragment.position() <= position < fragment.position() + fragment.length():
+            return fragment.charFormat()
+        it += 1
+    return None
