@@ -76,7 +76,7 @@ def run_command(points: Path, out: Path) -> tuple[float, float]:
 def split(points: Path) -> tuple[list[float], list[float], str]:
     """Where one in-process run of the command's steps spends its time: each step's best
     of three, wall clock and CPU, and how many rows and cases."""
-    from tokentco.cli.estimate import estimated_columns, output_csv
+    from tokentco.cli.estimate import estimated_columns, output_bytes
     from tokentco.engine.point_groups import PointColumns, plan_columns, solve_grouped
     from tokentco.io.bundled import bundled_catalogue
     from tokentco.io.calibration_file import load_calibration
@@ -94,7 +94,7 @@ def split(points: Path) -> tuple[list[float], list[float], str]:
         marks.append((time.perf_counter(), time.process_time()))
         estimates = solve_grouped(plan)
         marks.append((time.perf_counter(), time.process_time()))
-        output_csv(table, estimated_columns(columns, estimates, catalogue, calibration))
+        output_bytes(table, estimated_columns(columns, estimates, catalogue, calibration))
         marks.append((time.perf_counter(), time.process_time()))
         steps = list(itertools.pairwise(marks))
         best = [min(b, t1 - t0) for b, ((t0, _), (t1, _)) in zip(best, steps, strict=True)]

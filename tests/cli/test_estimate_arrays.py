@@ -342,3 +342,21 @@ def test_lines_copied_from_the_bytes_read(form: str, tmp_path: Path, catalogue: 
     expected, _ = row_path_output(source, catalogue)
     assert main(["estimate", "--points", str(source), "--out", str(out)]) == 0
     assert out.read_bytes() == expected
+
+
+@pytest.mark.parametrize("block", [1, 2, 5, 1 << 17])
+def test_leads_found_across_scan_blocks(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan for leads at the starts of cells finds the same characters whatever its
+    block size: a separator at a block's last byte and its lead in the next block count."""
+    from tokentco.cli import estimate
+
+    def starts(body: bytes) -> str:
+        found = {body[:1]} | {body[i + 1 : i + 2] for i in range(len(body)) if body[i] in b',"\n'}
+        return "".join(c for c in estimate.LEADS if c not in "\r\n" and c.encode() in found)
+
+    monkeypatch.setattr(estimate, "_SCAN_BYTES", block)
+    rng = random.Random(block)
+    for size in (0, 1, 2, 3, 6, 40):
+        for _ in range(300):
+            body = "".join(rng.choice(',"\n=+-@\tab\r') for _ in range(size)).encode()
+            assert estimate._leads_at_starts(memoryview(body)) == starts(body)
