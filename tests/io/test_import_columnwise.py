@@ -2,7 +2,8 @@
 
 ``importer._COLUMNWISE`` switches the range checks of plainly scaled numeric columns and
 the resolution of GPU/model references (each distinct text once) between the column-wise
-code and the row-by-row loops that define the outcome. Randomised hostile tables — wrong
+code and the row-by-row loops that define the outcome; ``import_values._COLUMNWISE`` does
+the same for the parsing of plain-text and float columns. Randomised hostile tables — wrong
 and ambiguous numbers, units and currencies in cells, out-of-range values before and
 after a unit factor, unknown and misspelt GPUs, rejected accelerator rows that offers
 then refer to, repeated headers, short rows, Excel errors — are imported both ways and
@@ -22,7 +23,7 @@ import pytest
 from openpyxl import Workbook
 
 from tokentco.domain import ExchangeRates, Provenance
-from tokentco.io import importer
+from tokentco.io import import_values, importer
 from tokentco.io.import_read import ExcelError, MissingValue, RawSheet
 from tokentco.io.importer import ImportResult, import_files
 from tokentco.io.isolation import _dumps, _Unpickler
@@ -149,6 +150,8 @@ def _dump(result: ImportResult) -> dict[str, Any]:
             kind,
             type(row.item).__name__,
             row.item.model_dump(mode="json"),
+            repr(row.item),
+            sorted(row.item.model_fields_set),
             row.provenance.model_dump(mode="json", exclude={"imported_at"}),
         )
         for kind, items in result.rows.items()
@@ -181,6 +184,7 @@ def test_column_wise_import_matches_row_by_row(
         assert type(row.item).model_validate(row.item.model_dump()) == row.item
     fast = _dump(result)
     monkeypatch.setattr(importer, "_COLUMNWISE", False)
+    monkeypatch.setattr(import_values, "_COLUMNWISE", False)
     slow = _dump(import_files(files, rates))
     assert fast == slow
     assert fast["rows"] or fast["problems"]  # the table was read, not skipped

@@ -17,11 +17,12 @@ problem. Spaces and apostrophes only group thousands ("1 234"; "3 5" is a proble
 Every pattern here is linear in the cell's length (one anchored match per regex).
 """
 
+import contextlib
 import math
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from tokentco.io.import_headers import CURRENCY_SYMBOLS, analyse_header
 from tokentco.io.import_read import EXCEL_ERRORS, ExcelError, MissingValue
@@ -284,6 +285,19 @@ class NumberColumn:
         self.errors: dict[int, str] = {}
 
 
+_COLUMNWISE = True
+"""Columns whose cells are all plain ``str`` (a CSV) or all ``float`` (numbers in a
+workbook) are parsed column-wise: C-level maps, each distinct text parsed once. False:
+the cell-by-cell loops, which define the outcome (tests/io/test_import_values_columnwise.py
+compares both)."""
+
+
+def _only(cells: Sequence[Any], kind: type) -> bool:
+    """True when every cell is exactly a ``kind`` (not a subclass: ExcelError and
+    MissingValue are str subclasses, bool an int subclass)."""
+    return len(cells) > 0 and set(map(type, cells)) == {kind}
+
+
 def parse_numbers(
     cells: Sequence[Any], expected: str, required: bool, decimal_comma: bool | None = None
 ) -> NumberColumn:
@@ -291,7 +305,55 @@ def parse_numbers(
 
     ``decimal_comma`` is the sheet's locale (:func:`sheet_locale`; None: unknown); the
     column's own cells decide first (:func:`column_locale`). They are scanned only when a
-    cell needs it (a comma, or "1.234" that a decimal-comma file would mean as 1234)."""
+    cell needs it (a comma, or "1.234" that a decimal-comma file would mean as 1234).
+
+    Column-wise (the outcome of :func:`_numbers_by_cell`, which defines it): a column of
+    finite floats is taken as it is; in a column of plain texts each distinct text is read
+    once and its outcome given to every cell holding it (an outcome depends only on the
+    text and the column's locale, which is voted over the whole column either way)."""
+    if _COLUMNWISE and _only(cells, float) and all(map(math.isfinite, cells)):
+        out = NumberColumn(0)
+        out.values = list(cells)
+        return out
+    if _COLUMNWISE and _only(cells, str):
+        distinct = list(dict.fromkeys(cells))
+        if len(distinct) < len(cells):
+            parsed = _numbers_by_cell(distinct, expected, required, decimal_comma, cells)
+            return _spread(parsed, distinct, cells)
+    return _numbers_by_cell(cells, expected, required, decimal_comma, cells)
+
+
+def _spread(parsed: NumberColumn, distinct: list[str], cells: Sequence[str]) -> NumberColumn:
+    """The column of ``cells`` from ``parsed``, the outcome of its ``distinct`` texts."""
+    out = NumberColumn(0)
+    value_of = dict(zip(distinct, parsed.values, strict=True))
+    out.values = list(map(value_of.__getitem__, cells))
+    # the texts with a problem, a currency or a unit: their cells are found in one pass
+    position = {distinct[j]: j for j in (*parsed.errors, *parsed.currencies, *parsed.units)}
+    if not position:
+        return out
+    for i, text in enumerate(cells):
+        j = position.get(text)
+        if j is None:
+            continue
+        if j in parsed.errors:
+            out.errors[i] = parsed.errors[j]
+        if j in parsed.currencies:
+            out.currencies[i] = parsed.currencies[j]
+        if j in parsed.units:
+            out.units[i] = parsed.units[j]
+    return out
+
+
+def _numbers_by_cell(
+    cells: Sequence[Any],
+    expected: str,
+    required: bool,
+    decimal_comma: bool | None,
+    column: Sequence[Any],
+) -> NumberColumn:
+    """:func:`parse_numbers` cell by cell; ``column`` is the whole column, whose cells
+    vote on the locale (``cells`` may be only its distinct texts)."""
     out = NumberColumn(len(cells))
     values = out.values
     locale: bool | None = None
@@ -325,14 +387,14 @@ def parse_numbers(
                         # "1.234": a decimal point unless the column writes decimal
                         # commas (the slow path would say the same, 50x slower per cell)
                         if not locale_known:
-                            locale, locale_known = column_locale(cells, decimal_comma), True
+                            locale, locale_known = column_locale(column, decimal_comma), True
                         if locale is not True:
                             values[i] = fast[v] = f
                             continue
                 except ValueError:
                     pass
         if not locale_known:
-            locale, locale_known = column_locale(cells, decimal_comma), True
+            locale, locale_known = column_locale(column, decimal_comma), True
         _slow_number(out, i, v, expected, required, locale)
     return out
 
@@ -385,6 +447,11 @@ def parse_ints(
     cells: Sequence[Any], expected: str, required: bool, decimal_comma: bool | None = None
 ) -> NumberColumn:
     out = parse_numbers(cells, expected, required, decimal_comma)
+    if _COLUMNWISE:  # most columns hold whole numbers only: one C-level pass says so
+        distinct = set(out.values)
+        distinct.discard(None)
+        if all(float(v).is_integer() for v in cast(set[float], distinct)):
+            return out
     for i, v in enumerate(out.values):
         if v is not None and not float(v).is_integer():
             out.errors[i] = f"{show(cells[i])} is not a whole number, expected {expected}"
@@ -410,6 +477,28 @@ def text_of(v: Any) -> str:
 
 
 def parse_texts(
+    cells: Sequence[Any], expected: str, required: bool
+) -> tuple[list[str | None], dict[int, str]]:
+    """Texts stripped; blanks None (a problem when ``required``), Excel errors and
+    uncached formulas problems. A column of plain ``str`` cells (every CSV column) is
+    stripped by one C-level map, its blanks found by ``list.index``: what the loop of
+    :func:`_texts_by_cell` gives such cells (a plain str is never an Excel-error mark)."""
+    if not (_COLUMNWISE and _only(cells, str)):
+        return _texts_by_cell(cells, expected, required)
+    values: list[str | None] = list(map(str.strip, cells))
+    errors: dict[int, str] = {}
+    missing = f"missing: expected {expected}"
+    i = -1
+    with contextlib.suppress(ValueError):  # list.index: no blank left
+        while True:
+            i = values.index("", i + 1)
+            values[i] = None
+            if required:
+                errors[i] = missing
+    return values, errors
+
+
+def _texts_by_cell(
     cells: Sequence[Any], expected: str, required: bool
 ) -> tuple[list[str | None], dict[int, str]]:
     values: list[str | None] = [None] * len(cells)
@@ -554,6 +643,13 @@ def parse_enums(
 
     # price lists repeat the same few texts: the outcome of a plain str cell is memoised
     seen: dict[str, tuple[str | None, str | None]] = {}
+    if _COLUMNWISE and _only(cells, str):  # each distinct text once, then C-level maps
+        seen = {v: outcome(v) for v in dict.fromkeys(cells)}
+        value_of = {v: got[0] for v, got in seen.items()}  # None for an error (or a blank)
+        failed = {v: got[1] for v, got in seen.items() if got[1] is not None}
+        if failed:
+            errors = {i: failed[v] for i, v in enumerate(cells) if v in failed}
+        return list(map(value_of.__getitem__, cells)), errors
     for i, v in enumerate(cells):
         if type(v) is str:
             got = seen.get(v)
