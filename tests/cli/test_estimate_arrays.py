@@ -360,3 +360,17 @@ def test_leads_found_across_scan_blocks(block: int, monkeypatch: pytest.MonkeyPa
         for _ in range(300):
             body = "".join(rng.choice(',"\n=+-@\tab\r') for _ in range(size)).encode()
             assert estimate._leads_at_starts(memoryview(body)) == starts(body)
+
+
+@pytest.mark.parametrize("cell", ["2", '"x\ny"', "ü中"])
+def test_appended_rows_follow_their_lines(cell: str) -> None:
+    """Each span of the bytes read is followed by its row's added cells and one line
+    feed, a cell holding a line feed (quoted) and non-ASCII text included."""
+    from tokentco.cli.estimate import _appended
+
+    body = "a,b\r\n\r\nç,d\r\n".encode()
+    spans = [slice(0, 3), slice(7, 11)]
+    extra = [["1", cell], ["e", "f"]]
+    expected = f"h\na,b,1,e\nç,d,{cell},f\n".encode()
+    assert _appended("h\n", memoryview(body), spans, extra) == expected
+    assert _appended("h\n", body, [], [[], []]) == b"h\n"

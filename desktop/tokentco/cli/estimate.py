@@ -5,8 +5,7 @@ import gc
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import accumulate, chain, repeat
-from operator import add
+from itertools import chain, repeat
 from pathlib import Path
 from typing import cast
 
@@ -151,19 +150,22 @@ def _appended(
     header: str, body: bytes | memoryview, spans: list[slice], extra: Sequence[Sequence[str]]
 ) -> bytes:
     """The header line, then each span of ``body`` followed by a comma, its row's
-    ``extra`` cells and a line feed: one join of views of the bytes read and of the
-    encoded cells (no line, row or text of the whole file is built in between)."""
+    ``extra`` cells and a line feed: one join of views of the bytes read and of the rows'
+    encoded cells (no line, row or text of the whole file is built in between). The
+    rows are encoded as one text and split at its line feeds, unless a cell holds one."""
     if not spans:
         return header.encode("utf-8")
     rows = list(map(",".join, zip(*extra, strict=True)))
-    tails = "," + "\n,".join(rows) + "\n"  # each row's ",CELLS\n"
-    sizes = map(len, rows) if tails.isascii() else map(len, map(str.encode, rows))
-    stops = list(accumulate(map(add, sizes, repeat(2))))
-    encoded = memoryview(tails.encode("utf-8"))
-    cells = map(encoded.__getitem__, map(slice, [0, *stops[:-1]], stops))
-    lines = map(memoryview(body).__getitem__, spans)
-    pairs = chain.from_iterable(zip(lines, cells, strict=True))
-    return b"".join(chain([header.encode("utf-8")], pairs))
+    text = "," + "\n,".join(rows)  # each row's ",CELLS", one per line
+    if text.count("\n") == len(rows) - 1:
+        tails = text.encode("utf-8").split(b"\n")
+    else:
+        tails = [("," + row).encode("utf-8") for row in rows]
+    lines = cast(Iterator[memoryview], map(memoryview(body).__getitem__, spans))
+    parts: Iterator[bytes | memoryview] = chain.from_iterable(
+        zip(lines, tails, repeat(b"\n"), strict=False)
+    )  # one per row
+    return b"".join(chain([header.encode("utf-8")], parts))
 
 
 def _lines_kept(table: PointsTable) -> bool:
