@@ -89,3 +89,23 @@ def test_main_returns_in_process(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     assert main(["estimate", "--points", str(points), "--out", str(out)]) == 0
     assert main(["estimate", "--points", str(points), "--out", str(out)]) == 2  # exists
+
+
+def test_every_entry_point_ends_through_entry(tmp_path: Path) -> None:
+    """The installed ``tokentco`` script and the bundle's frozen entry run ``entry()`` (as
+    ``python -m tokentco`` does), so they end the way it does, at once after ``estimate``."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    scripts = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    assert scripts["tokentco"] == "tokentco.cli:entry"
+    frozen = root / "installers" / "entry.py"
+    points = _points(tmp_path / "points.csv", 30)
+    out = tmp_path / "out.csv"
+    command = [sys.executable, str(frozen), "estimate", "--points", str(points), "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "estimated" in done.stdout
+    assert len(out.read_text("utf-8").splitlines()) == 31
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert again.returncode == 2  # exists: refused without --force
