@@ -6,6 +6,7 @@ hashes. A committee needs to know what was cited and where to find it, so this m
 extracts the citation and drops the rest.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -212,8 +213,16 @@ def _publisher(text: str) -> str:
 
 
 def citation(source: str, as_of: str = "") -> Citation | None:
-    """The citation inside a catalogue ``source`` text (None when there is nothing to cite)."""
-    text = _PREFIX.sub("", " ".join(str(source).split()))
+    """The citation inside a catalogue ``source`` text (None when there is nothing to cite).
+
+    Read once per text (a results table names the same few sources on every refresh of a
+    drag); a citation is immutable, so the one read before is the answer."""
+    return _citation(str(source), as_of)
+
+
+@functools.lru_cache(maxsize=1024)
+def _citation(source: str, as_of: str) -> Citation | None:
+    text = _PREFIX.sub("", " ".join(source.split()))
     if not text:
         return None
     known = _known(text)

@@ -44,22 +44,28 @@ ONE = Scale(1.0, "")
 THOUSAND = Scale(1e3, "k")
 MILLION = Scale(1e6, "M")
 BILLION = Scale(1e9, "B")
-_SCALES = (BILLION, MILLION, THOUSAND)
 
 
 def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
+_AT_BILLION = BILLION.factor * (1 - 5e-4)
+_AT_MILLION = MILLION.factor * (1 - 5e-4)
+_AT_THOUSAND = THOUSAND.factor * (1 - 5e-4)
+"""The magnitudes from which a value takes each suffix (it rounds up to 1.00 there)."""
+
+
 def scale_for(value: float, *, from_thousands: bool = True) -> Scale:
     """The suffix for ``value``: k from 10,000 (a four-digit figure reads better whole), M from
     a million, B from a billion. ``from_thousands=False`` keeps values below a million whole."""
     magnitude = abs(value)
-    for scale in _SCALES:
-        if scale is THOUSAND and (not from_thousands or magnitude < 1e4):
-            continue
-        if magnitude >= scale.factor * (1 - 5e-4):
-            return scale
+    if magnitude >= _AT_BILLION:
+        return BILLION
+    if magnitude >= _AT_MILLION:
+        return MILLION
+    if from_thousands and magnitude >= 1e4 and magnitude >= _AT_THOUSAND:
+        return THOUSAND
     return ONE
 
 
@@ -69,9 +75,35 @@ def common_scale(values: Sequence[float | None], *, from_thousands: bool = True)
     return scale_for(max(finite), from_thousands=from_thousands) if finite else ONE
 
 
+def _first_rounding_to(target: float, places: int) -> float:
+    """The least float that ``round(x, places)`` makes ``target`` or more (round is
+    monotonic, so every float from there on rounds to it or beyond)."""
+    x = target - 0.5 * 10.0**-places
+    while round(x, places) >= target:
+        x = math.nextafter(x, 0.0)
+    while round(x, places) < target:
+        x = math.nextafter(x, math.inf)
+    return x
+
+
+_ROUNDS_TO_1 = _first_rounding_to(1.0, FIGURES)
+_ROUNDS_TO_10 = _first_rounding_to(10.0, FIGURES - 1)
+_ROUNDS_TO_100 = _first_rounding_to(100.0, FIGURES - 2)
+"""Where a value printed to ``FIGURES`` significant figures gains a digit (0.9995 → 1.00)."""
+
+
 def decimals_for(value: float, figures: int = FIGURES) -> int:
     """Decimals that give ``value`` (already scaled) ``figures`` significant figures."""
     magnitude = abs(value)
+    if figures == FIGURES and 0.1 <= magnitude < 100.0:
+        # The usual figures, without logarithms or rounding: the decimals follow from where
+        # the value rounds up to a new digit (the same answer as below, to the last float;
+        # tests/present/test_formats_fast.py)
+        if magnitude >= 10.0:
+            return 0 if magnitude >= _ROUNDS_TO_100 else 1
+        if magnitude >= 1.0:
+            return 1 if magnitude >= _ROUNDS_TO_10 else 2
+        return 2 if magnitude >= _ROUNDS_TO_1 else 3
     if magnitude == 0 or not math.isfinite(magnitude):
         return 0
     if magnitude >= 10.0 ** (figures - 1):
@@ -82,6 +114,14 @@ def decimals_for(value: float, figures: int = FIGURES) -> int:
     if rounded > 0:
         digits = math.floor(math.log10(rounded)) + 1
     return max(figures - digits, 0)
+
+
+_SPECS = tuple(f",.{places}f" for places in range(16))
+"""The format spec of each number of decimals, built once (a figure is printed often)."""
+
+
+def _spec(places: int) -> str:
+    return _SPECS[places] if 0 <= places < len(_SPECS) else f",.{places}f"
 
 
 def number(
@@ -98,11 +138,12 @@ def number(
     used = scale if scale is not None else scale_for(value, from_thousands=from_thousands)
     scaled = value / used.factor
     places = decimals if decimals is not None else decimals_for(scaled, figures)
-    text = f"{scaled:,.{places}f}"
-    if not text.lstrip("-").strip("0.,"):  # prints as zero
+    text = format(scaled, _spec(places))
+    # from 1 on the text has a non-zero digit: only a smaller value can print as zero
+    if -1.0 < scaled < 1.0 and not text.lstrip("-").strip("0.,"):
         if value != 0:
             # Too small for the shared decimals: give it its own rather than print 0.
-            text = f"{scaled:,.{decimals_for(scaled, figures)}f}"
+            text = format(scaled, _spec(decimals_for(scaled, figures)))
         if text.startswith("-") and not text.lstrip("-").strip("0.,"):
             text = text[1:]
     return text + used.suffix
