@@ -824,11 +824,10 @@ class _SheetImport:
         return rows, indices
 
     def _reached(self, rows: list[list[Any]]) -> dict[int, Sequence[Any]]:
-        """The mapped and note columns every row reaches, as read (no marks), taken from
-        the rows once per sheet (:func:`_transposed`)."""
+        """The mapped columns every row reaches, as read (no marks), taken from the rows
+        once per sheet (:func:`_transposed`)."""
         if self._columns is None:
-            wanted = [plan.index for plan in self.plans] + [c for c, _ in self.note_columns]
-            self._columns = _transposed(rows, wanted)
+            self._columns = _transposed(rows, [plan.index for plan in self.plans])
         return self._columns
 
     def _column(self, rows: list[list[Any]], indices: list[int], col: int) -> list[Any]:
@@ -1179,8 +1178,9 @@ class _SheetImport:
         owned_columns = [(n, values[n]) for n in owned_names]
         system_tok_s = values.get("_system_output_tok_s") if is_measured else None
         source_urls = values.get("_source_url") if is_measured else None
-        row_notes = self._row_notes(rows, cell_notes)
-        for i, (index, cells, notes) in enumerate(zip(indices, tuples, row_notes, strict=True)):
+        note_cols = self.note_columns
+        cell_note_items = list(cell_notes.items())  # (note key, data row → note), few
+        for i, (index, row, cells) in enumerate(zip(indices, rows, tuples, strict=True)):
             if i % CHECK_EVERY == 0:
                 self.tick(self.start + self.span * (0.5 + 0.5 * i / n_rows), building)
             row_errors = errors.get(i)
@@ -1195,6 +1195,23 @@ class _SheetImport:
                 data = {n: v for n, v in zip(names, cells, strict=True) if v is not None}
             else:  # cells has one value per name (zipped from those columns): not re-checked
                 data = dict(zip(names, cells, strict=False))
+            # built row by row (not a column at a time before the loop): the loop's
+            # progress calls, which poll Cancel, stay CHECK_EVERY rows apart
+            notes: dict[str, str] = {}
+            if note_cols:
+                for col, header in note_cols:
+                    if col < len(row):
+                        note = row[col]
+                        if type(note) is str:  # is_blank/text_of of a plain str, inlined
+                            note = note.strip()
+                            if note:
+                                notes[header] = note
+                        elif note is not None:
+                            notes[header] = text_of(note)
+            for note_key, noted in cell_note_items:
+                note = noted.get(i)
+                if note is not None:
+                    notes[note_key] = note
             if report_only:
                 self._reject(values, i, index)
                 skipped += 1
@@ -1295,30 +1312,6 @@ class _SheetImport:
         self.report.rows_loaded += loaded
         self.report.rows_skipped += skipped
 
-    def _row_notes(
-        self, rows: list[list[Any]], cell_notes: dict[str, dict[int, str]]
-    ) -> list[dict[str, str]]:
-        """Each data row's notes: its note columns' texts (header → text, in column order),
-        then what parsing noted on its cells; built a column at a time."""
-        notes: list[dict[str, str]] | None = None
-        for col, header in self.note_columns:
-            cells = self._reached(rows).get(col)
-            if cells is None:  # some row stops short of the column
-                cells = [r[col] if col < len(r) else None for r in rows]
-            texts = _note_texts(cells)
-            if notes is None:
-                notes = [{} if t is None else {header: t} for t in texts]
-                continue
-            for row_notes, text in zip(notes, texts, strict=True):
-                if text is not None:
-                    row_notes[header] = text
-        if notes is None:
-            notes = [{} for _ in rows]
-        for key, noted in cell_notes.items():
-            for i, note in noted.items():
-                notes[i][key] = note
-        return notes
-
     def _reject(self, values: dict[str, list[Any]], i: int, index: int) -> None:
         """Remember a row that was not imported, by its id and name."""
         names = [values[n][i] for n in ("id", "name") if n in values]
@@ -1366,20 +1359,6 @@ class _SheetImport:
             if plan is not None and "input" in error and not isinstance(error["input"], dict):
                 message = f"{show(error['input'])}: {message}"
             self.ctx.problem(self.where(index, plan), message)
-
-
-def _note_texts(cells: Sequence[Any]) -> list[str | None]:
-    """A note column's cells as the text each row notes, None for none: a plain str
-    stripped (None when blank), any other value but None as :func:`text_of` gives it."""
-    if _only_str(cells):
-        return [s or None for s in map(str.strip, cells)]
-    return [
-        (c.strip() or None) if type(c) is str else None if c is None else text_of(c) for c in cells
-    ]
-
-
-def _only_str(cells: Sequence[Any]) -> bool:
-    return len(cells) > 0 and set(map(type, cells)) == {str}
 
 
 def _transposed(rows: list[list[Any]], wanted: Iterable[int]) -> dict[int, Sequence[Any]]:
