@@ -60,6 +60,7 @@ from tokentco.ui.frozen_table import FrozenColumnTable
 from tokentco.ui.knobs import KnobPanel
 from tokentco.ui.mix_details import WorkbenchDetails
 from tokentco.ui.problems import ProblemsPanel
+from tokentco.ui.status_label import SteadyLabel
 from tokentco.ui.tables import SORT_ROLE, ResultsModel
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_actions()
         self._build_menus()
-        self.status = QLabel("")
+        self.status = SteadyLabel("")  # a new figure relayouts nothing if it fits as before
         self.statusBar().addPermanentWidget(self.status)
         self.calibration_status = QLabel("")
         if calibration_error:
