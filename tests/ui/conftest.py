@@ -6,6 +6,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -77,3 +78,23 @@ def make_window(app: QApplication, qtbot, catalogue: Catalogue, project: Project
 @pytest.fixture()
 def window(make_window):  # type: ignore[no-untyped-def]
     return make_window()
+
+
+def details_panel(qtbot: Any) -> Any:
+    """A shown Details panel of the size the details tests compare pixels at."""
+    from tokentco.ui.details import DetailsPanel
+
+    panel = DetailsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(380, 260)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def loaded_afresh(qtbot: Any, text: str) -> Any:
+    """(HTML, pixels) of a Details panel that loaded ``text`` afresh."""
+    fresh = details_panel(qtbot)
+    fresh.setHtml(text)
+    QApplication.processEvents()
+    return fresh.document().toHtml(), fresh.grab().toImage()

@@ -10,28 +10,12 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication, QTextBrowser
+from tests.ui.conftest import details_panel, loaded_afresh
 
 from tokentco.domain import Catalogue, Project
 from tokentco.engine.evaluate import evaluate
 from tokentco.ui import details
-from tokentco.ui.details import DetailsPanel, describe, patch_document
-
-
-def _panel(qtbot: Any) -> DetailsPanel:
-    panel = DetailsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(380, 260)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
-
-
-def _loaded(qtbot: Any, text: str) -> Any:
-    """(HTML, pixels) of a panel that loaded ``text`` afresh."""
-    fresh = _panel(qtbot)
-    fresh.setHtml(text)
-    QApplication.processEvents()
-    return fresh.document().toHtml(), fresh.grab().toImage()
+from tokentco.ui.details import describe, patch_document
 
 
 def _texts(project: Project, catalogue: Catalogue) -> list[str]:
@@ -59,11 +43,11 @@ def test_a_patched_text_is_the_text_loaded_afresh(
     monkeypatch.setattr(
         details, "patch_document", lambda d, *a: calls.append((d, r := original(d, *a))) or r
     )
-    panel = _panel(qtbot)
+    panel = details_panel(qtbot)
     for text in texts:
         panel.setHtml(text)
         QApplication.processEvents()
-        assert (panel.document().toHtml(), panel.grab().toImage()) == _loaded(qtbot, text)
+        assert (panel.document().toHtml(), panel.grab().toImage()) == loaded_afresh(qtbot, text)
     patched = [done for document, done in calls if document is panel.document()]
     assert patched == [False, True, True, True]  # "Computing…" first, then patched
 
@@ -72,14 +56,14 @@ def test_the_view_returns_to_the_top_as_loading_leaves_it(
     qtbot: Any, catalogue: Catalogue, project: Project
 ) -> None:
     first, second = _texts(project, catalogue)[:2]
-    panel = _panel(qtbot)
+    panel = details_panel(qtbot)
     panel.setHtml(first)
     QApplication.processEvents()
     panel.verticalScrollBar().setValue(panel.verticalScrollBar().maximum())
     panel.setHtml(second)
     QApplication.processEvents()
     assert panel.verticalScrollBar().value() == 0 and panel.textCursor().position() == 0
-    assert panel.grab().toImage() == _loaded(qtbot, second)[1]
+    assert panel.grab().toImage() == loaded_afresh(qtbot, second)[1]
 
 
 @pytest.mark.parametrize(

@@ -11,29 +11,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication, QTextBrowser
+from tests.ui.conftest import details_panel, loaded_afresh
 
 from tokentco.domain import Catalogue, Project
 from tokentco.engine.evaluate import evaluate
 from tokentco.ui import details
-from tokentco.ui.details import DetailsPanel, describe, patch_document
+from tokentco.ui.details import describe, patch_document
 
 NOWRAP = "<style>td.k{white-space:nowrap}</style>"
-
-
-def _panel(qtbot: Any) -> DetailsPanel:
-    panel = DetailsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(380, 260)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
-
-
-def _loaded(qtbot: Any, text: str) -> Any:
-    fresh = _panel(qtbot)
-    fresh.setHtml(text)
-    QApplication.processEvents()
-    return fresh.document().toHtml(), fresh.grab().toImage()
 
 
 def _count(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
@@ -60,7 +45,7 @@ def test_an_input_length_drag_rewrites_words_in_place(
     qtbot: Any, catalogue: Catalogue, project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     counts = _count(monkeypatch)
-    panel = _panel(qtbot)
+    panel = details_panel(qtbot)
     panel.setHtml(
         describe(evaluate(project, catalogue).options[0], evaluate(project, catalogue), project)
     )
@@ -72,7 +57,7 @@ def test_an_input_length_drag_rewrites_words_in_place(
         text = describe(comparison.options[0], comparison, edited)
         panel.setHtml(text)
         QApplication.processEvents()
-        assert (panel.document().toHtml(), panel.grab().toImage()) == _loaded(qtbot, text)
+        assert (panel.document().toHtml(), panel.grab().toImage()) == loaded_afresh(qtbot, text)
     assert counts == {"words": 4, "blocks": 0}
 
 

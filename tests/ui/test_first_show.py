@@ -46,14 +46,9 @@ def test_first_comparison_is_queued_before_the_widgets(qtbot: Any, monkeypatch: 
         seen.append("comparison" in self.ops._channels)
         build(self)
 
-    monkeypatch.setattr(MainWindow, "_build_central", recording)
-    calls: list[int] = []
-    recompute = MainWindow.recompute
-    monkeypatch.setattr(MainWindow, "recompute", lambda self: (calls.append(1), recompute(self)))
-    window, _ = build_window(None, persist=False)
-    qtbot.addWidget(window)
+    window, calls = _built_with(qtbot, monkeypatch, recording)
     assert seen == [True]
-    assert len(calls) == 1  # not queued a second time at the end of __init__
+    assert calls == 1  # not queued a second time at the end of __init__
     assert window.comparison is not None
     assert window.comparison_project == window.doc.project
     assert window.results_model.rowCount() == len(window.doc.project.options)
@@ -72,13 +67,27 @@ def test_a_selection_made_while_building_is_recomputed(qtbot: Any, monkeypatch: 
         others = [o.id for o in self.doc.project.options if o.id != self.doc.selected_option_id]
         assert self.doc.session.select_option(others[0])
 
-    monkeypatch.setattr(MainWindow, "_build_central", selecting)
-    calls: list[int] = []
-    recompute = MainWindow.recompute
-    monkeypatch.setattr(MainWindow, "recompute", lambda self: (calls.append(1), recompute(self)))
-    window, _ = build_window(None, persist=False)
-    qtbot.addWidget(window)
-    assert len(calls) == 2
+    window, calls = _built_with(qtbot, monkeypatch, selecting)
+    assert calls == 2
     assert wait_for_first_paint(window, tornado=False)
     assert window.comparison_project == window.doc.project
     window.close()
+
+
+def _built_with(qtbot: Any, monkeypatch: Any, build_central: Any) -> tuple[Any, int]:
+    """A window built with ``build_central`` in place of ``_build_central``, and how many
+    times it queued a comparison while it was built."""
+    from tokentco.ui.mainwindow import MainWindow
+
+    calls: list[int] = []
+    recompute = MainWindow.recompute
+    monkeypatch.setattr(MainWindow, "_build_central", build_central)
+
+    def counted(self: Any) -> None:
+        calls.append(1)
+        recompute(self)
+
+    monkeypatch.setattr(MainWindow, "recompute", counted)
+    window, _ = build_window(None, persist=False)
+    qtbot.addWidget(window)
+    return window, len(calls)
