@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tokentco.domain import Catalogue, Project
@@ -80,13 +80,13 @@ def window(make_window):  # type: ignore[no-untyped-def]
     return make_window()
 
 
-def details_panel(qtbot: Any) -> Any:
-    """A shown Details panel of the size the details tests compare pixels at."""
+def details_panel(qtbot: Any, width: int = 380, height: int = 260) -> Any:
+    """A shown Details panel (by default of the size the patch tests compare pixels at)."""
     from tokentco.ui.details import DetailsPanel
 
     panel = DetailsPanel()
     qtbot.addWidget(panel)
-    panel.resize(380, 260)
+    panel.resize(width, height)
     panel.show()
     qtbot.waitExposed(panel)
     return panel
@@ -98,3 +98,18 @@ def loaded_afresh(qtbot: Any, text: str) -> Any:
     fresh.setHtml(text)
     QApplication.processEvents()
     return fresh.document().toHtml(), fresh.grab().toImage()
+
+
+class EventCounter(QObject):
+    """Counts the events of one type an object it filters receives (paints, layout
+    requests…)."""
+
+    def __init__(self, kind: QEvent.Type) -> None:
+        super().__init__()
+        self.kind = kind
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == self.kind:
+            self.count += 1
+        return False

@@ -3,9 +3,10 @@ same text is not laid out again, and the scroll bar is there exactly when the te
 taller than the panel (it is held on while a long text is replaced, so Qt lays the text
 out once, not at two widths)."""
 
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt
+from tests.ui.conftest import details_panel
 
 from tokentco.domain import Catalogue, Project
 from tokentco.engine.evaluate import evaluate
@@ -16,12 +17,7 @@ SHORT = "<p>short</p>"
 
 
 def _panel(qtbot: Any) -> DetailsPanel:
-    panel = DetailsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(320, 240)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+    return cast(DetailsPanel, details_panel(qtbot, 320, 240))
 
 
 def _bar_shown(panel: DetailsPanel) -> bool:

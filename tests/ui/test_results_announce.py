@@ -5,8 +5,9 @@ results views do not repaint (a tooltip changes no pixel)."""
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
+from tests.ui.conftest import EventCounter
 
 from tokentco.domain import Catalogue, Project
 from tokentco.engine.evaluate import evaluate
@@ -84,17 +85,6 @@ def test_neighbouring_columns_with_the_same_rows_share_one_rectangle(app: Any) -
     assert seen == [(1, 0, 1, columns - 1), (0, 2, 2, 2)]
 
 
-class _Paints(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
-
-
 @pytest.mark.parametrize(("roles", "repaints"), [([TIP], False), ([], True)])
 def test_the_results_view_repaints_for_what_shows_only(
     app: Any, qtbot: Any, roles: list[Any], repaints: bool
@@ -110,7 +100,7 @@ def test_the_results_view_repaints_for_what_shows_only(
     view.show()
     qtbot.waitExposed(view)
     app.processEvents()
-    paints = _Paints()
+    paints = EventCounter(QEvent.Type.Paint)
     view.viewport().installEventFilter(paints)
     blocked = model.blockSignals(True)
     model.item(1, 1).setToolTip("new tip")

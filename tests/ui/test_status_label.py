@@ -1,9 +1,10 @@
 """The status line's label: a new text of the same size relayouts nothing, and the label
 always sits and paints where a plain QLabel with that text would."""
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from tests.ui.conftest import EventCounter
 
 from tokentco.ui.status_label import SteadyLabel
 
@@ -20,19 +21,6 @@ TEXTS = [
     "10 options · computed in 12 ms · painted in 3 ms",
     "10 options · computed in 13 ms · painted in 3 ms",
 ]
-
-
-class LayoutRequests(QObject):
-    """Counts the layout requests a widget receives."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
-            self.count += 1
-        return False
 
 
 def _window(label: QLabel, width: int) -> QMainWindow:
@@ -72,7 +60,7 @@ def test_the_label_sits_and_paints_as_a_plain_label(app: QApplication) -> None:
 def test_a_text_of_the_same_size_asks_for_no_layout(app: QApplication) -> None:
     label = SteadyLabel("")
     window = _window(label, 900)
-    requests = LayoutRequests()
+    requests = EventCounter(QEvent.Type.LayoutRequest)
     window.statusBar().installEventFilter(requests)
     label.setText("computed in 10 ms")
     app.processEvents()
