@@ -230,14 +230,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command_line(argv)[0]
 
 
-def run_command_line(argv: Sequence[str] | None = None) -> tuple[int, bool]:
+def run_command_line(
+    argv: Sequence[str] | None = None, parsed: list[argparse.Namespace] | None = None
+) -> tuple[int, bool]:
     """The exit code of the command line, and whether the process may end at once: a
     command whose module sets ``QUICK_EXIT`` has written and closed all it writes when it
-    returns (or fails), so nothing is left for the interpreter's teardown to finish."""
+    returns (or fails), so nothing is left for the interpreter's teardown to finish. The
+    parsed arguments are appended to ``parsed`` (given), where a quick command leaves what
+    it built (``args.kept``) for the process's end to release, not this function's."""
     argv = list(sys.argv[1:] if argv is None else argv)
     quick = False
     try:
         args = _parse(argv)
+        if parsed is not None:
+            parsed.append(args)
         quick = bool(getattr(args, "quick_exit", False))
         if getattr(args, "run", None) is not None:
             return int(args.run(args)), quick
@@ -263,7 +269,8 @@ def entry() -> NoReturn:
     """The process's entry point (``python -m tokentco``): :func:`main`, then the exit —
     at once after a ``QUICK_EXIT`` command (see :func:`quick_exit`). Tests call
     :func:`main`, which never ends the process."""
-    code, quick = run_command_line()
+    parsed: list[argparse.Namespace] = []  # held until the exit: see run_command_line
+    code, quick = run_command_line(parsed=parsed)
     if quick:
         quick_exit(code)
     sys.exit(code)

@@ -252,6 +252,8 @@ def _run(args: argparse.Namespace) -> int:
     estimates = solve_grouped(plan_columns(columns, catalogue, calibration))
     added = estimated_columns(columns, estimates, catalogue, calibration)
     write_output(out_path, output_bytes(table, added), args.force)
+    # released by the process's end (QUICK_EXIT), not one object at a time on return
+    args.kept = (table, columns, estimates, added)
     done = estimates.status.count("ok")
     print(
         f"estimated {done} of {len(table)} rows ({MODEL_VERSION}, calibration "
