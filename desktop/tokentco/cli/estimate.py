@@ -119,11 +119,6 @@ NUMBERS = ADDED[:5]
 """Added columns of formatted numbers (never formula-like, never quoted)."""
 
 
-def output_csv(table: PointsTable, added: Mapping[str, Sequence[str]]) -> str:
-    """The output file's text (:func:`output_bytes` decoded)."""
-    return output_bytes(table, added).decode("utf-8")
-
-
 def output_bytes(table: PointsTable, added: Mapping[str, Sequence[str]]) -> bytes:
     """The output file: the input's columns followed by ``ADDED`` (an input column of an
     added name is replaced), text cells formula-escaped: what ``csv.DictWriter`` writes

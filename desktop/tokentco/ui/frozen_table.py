@@ -26,6 +26,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 FROZEN = 0
 """The column kept in view."""
 TOOLTIP_ONLY = [Qt.ItemDataRole.ToolTipRole]
+"""The roles of a ``dataChanged`` for cells whose tooltip alone changed (the results model
+announces them so; :class:`TipAwareTable` does not repaint them)."""
 
 
 class TipAwareTable(QTableView):

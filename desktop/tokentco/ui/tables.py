@@ -33,11 +33,10 @@ from tokentco.ui import theme
 from tokentco.ui.charts import provenance_text
 from tokentco.ui.charts.base import shared_scale
 from tokentco.ui.document import ProjectDocument
+from tokentco.ui.frozen_table import TOOLTIP_ONLY
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
-"""The role of a ``dataChanged`` for cells whose tooltip alone changed."""
 
 
 @dataclass(frozen=True)
@@ -425,15 +424,15 @@ class ResultsModel(QStandardItemModel):
         """``dataChanged`` for the cells that changed, in a few rectangles: the views
         repaint only those cells. A cell whose text or sort key changed (or whose row was
         restyled: a new cheapest) is announced for every role; one whose tooltip alone
-        changed, for :data:`TOOLTIP_ROLE` only, which the results views do not repaint
-        (:class:`tokentco.ui.frozen_table.TipAwareTable`). An input-length drag changes
-        the tooltips of the p10–p90 columns (the basis sentence names the anchoring
-        factor), not their "—": repainting them and the unchanged $/GPU-h between was
-        more than half of the table's paint."""
+        changed, for the tooltip role only (``frozen_table.TOOLTIP_ONLY``), which the
+        results views do not repaint (:class:`tokentco.ui.frozen_table.TipAwareTable`).
+        An input-length drag changes the tooltips of the p10–p90 columns (the basis
+        sentence names the anchoring factor), not their "—": repainting them and the
+        unchanged $/GPU-h between was more than half of the table's paint."""
         for first, last, top, bottom in _rectangles(changes.shown):
             self.dataChanged.emit(self.index(top, first), self.index(bottom, last))
         for first, last, top, bottom in _rectangles(changes.tips):
-            self.dataChanged.emit(self.index(top, first), self.index(bottom, last), [TOOLTIP_ROLE])
+            self.dataChanged.emit(self.index(top, first), self.index(bottom, last), TOOLTIP_ONLY)
 
     def _cells_of(
         self, comparison: Comparison, own_serving: frozenset[str], labels: Mapping[str, str]
