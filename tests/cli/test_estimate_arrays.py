@@ -364,13 +364,59 @@ def test_leads_found_across_scan_blocks(block: int, monkeypatch: pytest.MonkeyPa
 
 @pytest.mark.parametrize("cell", ["2", '"x\ny"', "ü中"])
 def test_appended_rows_follow_their_lines(cell: str) -> None:
-    """Each span of the bytes read is followed by its row's added cells and one line
-    feed, a cell holding a line feed (quoted) and non-ASCII text included."""
+    """Each span of the bytes read is followed by its row's tail (its added cells and one
+    line feed), a cell holding a line feed (quoted) and non-ASCII text included."""
     from tokentco.cli.estimate import _appended
 
     body = "a,b\r\n\r\nç,d\r\n".encode()
     spans = [slice(0, 3), slice(7, 11)]
-    extra = [["1", cell], ["e", "f"]]
+    tails = [b",1,e\n", f",{cell},f\n".encode()]
     expected = f"h\na,b,1,e\nç,d,{cell},f\n".encode()
-    assert _appended("h\n", memoryview(body), spans, extra) == expected
-    assert _appended("h\n", body, [], [[], []]) == b"h\n"
+    assert b"".join(_appended("h\n", memoryview(body), spans, tails)) == expected
+    assert _appended("h\n", body, [], []) == [b"h\n"]
+    with pytest.raises(ValueError):
+        _appended("h\n", body, spans, tails[:1])
+
+
+TEXTS = [
+    "ok", "memory", "bad value", "=x", "-1", "+cmd", "a,b", 'q"q', "x\ny", "x\ry", "中文", "%s",
+]  # fmt: skip
+FIGURES = [0.0, -0.0, 0.25, 0.125, 0.05, -0.04, 2.675, 1e300, -1e16, math.inf, math.nan, 3.5e-7]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_row_tails_are_each_rows_added_cells(seed: int) -> None:
+    """Each row's tail (one pass over the rows) is ``csv.writer``'s row of its added cells:
+    ``"%.Nf"`` of each number it shows, else an empty cell, and its binding and status
+    through ``csv_safe``; awkward floats (ties, signs, huge, not finite) and text cells
+    that need quoting, escaping or hold line breaks included."""
+    from tokentco.cli.estimate import DIGITS, AddedCells
+
+    rng = random.Random(seed)
+    rows = rng.choice([1, 7, 300]) if seed else 0
+    every = seed % 2 == 1  # every number shown (and finite), else some not
+    pool = [f for f in FIGURES if math.isfinite(f)] if every else FIGURES
+
+    def figure() -> float:
+        return rng.choice(pool) if rng.random() < 0.2 else rng.lognormvariate(4, 3)
+
+    figures = np.array([[figure() for _ in DIGITS] for _ in range(rows)]).reshape(rows, len(DIGITS))
+    picked = np.array([[every or rng.random() < 0.8 for _ in DIGITS] for _ in range(rows)])
+    shown = picked.reshape(figures.shape).astype(bool) & np.isfinite(figures)
+    texts = TEXTS if seed % 4 < 2 else TEXTS[:3]
+    binding = [rng.choice(texts) for _ in range(rows)]
+    status = [rng.choice(texts) for _ in range(rows)]
+    added = AddedCells(figures, shown, binding, status)
+    expected = []
+    for i in range(rows):
+        numbers = [f"{figures[i, j]:.{d}f}" if shown[i, j] else "" for j, d in enumerate(DIGITS)]
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(
+            ["", *numbers, csv_safe(binding[i]), csv_safe(status[i])]
+        )
+        expected.append(buffer.getvalue().encode())
+    assert added.tails() == expected
+    for j, name in enumerate(ADDED[:5]):
+        cells = [f"{figures[i, j]:.{DIGITS[j]}f}" if shown[i, j] else "" for i in range(rows)]
+        assert list(added[name]) == cells
+    assert (added["binding"], added["status"]) == (binding, status)

@@ -115,6 +115,15 @@ def write_output(path: Path, data: bytes, force: bool) -> None:
         atomic_write_bytes(target, data, overwrite=force)
 
 
+def write_output_parts(path: Path, parts: Sequence[bytes | memoryview], force: bool) -> None:
+    """``write_output`` of the bytes of ``parts`` one after another, written from the parts
+    (a big file is not first joined into one bytes object)."""
+    from tokentco.io.project_file import atomic_write_parts
+
+    with writing(path, force) as target:
+        atomic_write_parts(target, parts, overwrite=force)
+
+
 _FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 

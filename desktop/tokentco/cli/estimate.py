@@ -5,7 +5,8 @@ import gc
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import chain, repeat
+from dataclasses import dataclass
+from itertools import chain, count
 from pathlib import Path
 from typing import cast
 
@@ -14,7 +15,7 @@ import numpy as np
 from tokentco import MODEL_VERSION
 from tokentco.domain import Catalogue
 from tokentco.engine.calibration import Calibration
-from tokentco.engine.point_groups import PointColumns, factorize, plan_columns, solve_grouped
+from tokentco.engine.point_groups import PointColumns, plan_columns, solve_grouped
 from tokentco.engine.points import PointEstimates
 from tokentco.engine.results import BoolArray, FloatArray, IntArray
 from tokentco.engine.uncertainty import band_for, group_name
@@ -23,7 +24,7 @@ from tokentco.io.calibration_file import load_calibration
 from tokentco.io.errors import InputError, Location
 from tokentco.io.estimate_table import PointsTable, read_points_table
 
-from .common import check_output, csv_safe, write_output
+from .common import check_output, csv_safe, write_output_parts
 from .estimate_csv import LEADS, QUOTED, encode_column, write_table
 
 HELP = "estimate every row of a calibration-format CSV (measured values are never used)"
@@ -73,12 +74,81 @@ def _figures(values: FloatArray, ok: Sequence[bool] | BoolArray, digits: int) ->
     return cast(list[str], cells.tolist())
 
 
+NUMBERS = ADDED[:5]
+"""Added columns of formatted numbers (never formula-like, never quoted)."""
+DIGITS = (1, 1, 1, 2, 1)
+"""Decimals of each of ``NUMBERS``."""
+
+
+def _row_template(shown: int) -> str:
+    """One row's ",CELLS\\n" as a ``%`` template: ``%.Nf`` for each of ``NUMBERS`` whose bit
+    is set in ``shown`` (an empty cell otherwise), then the two text cells."""
+    numbers = [f"%.{d}f" if shown >> j & 1 else "" for j, d in enumerate(DIGITS)]
+    return "," + ",".join([*numbers, "%s", "%s"]) + "\n"
+
+
+_ROW_TEMPLATES = [_row_template(shown) for shown in range(1 << len(NUMBERS))]
+_ALL_SHOWN = len(_ROW_TEMPLATES) - 1
+
+
+@dataclass(frozen=True)
+class AddedCells(Mapping[str, Sequence[str]]):
+    """The cells ``estimate`` adds to each row, the numbers kept as floats until written:
+    as columns (``added[name]``, the cells of one added column), or as each row's
+    appended text (:meth:`tails`), formatted in one pass over the rows."""
+
+    figures: FloatArray
+    """Per row, the figures of ``NUMBERS`` (rows x 5)."""
+    shown: BoolArray
+    """Which of them the row shows (its cell is empty where not)."""
+    binding: Sequence[str]
+    status: Sequence[str]
+
+    def __getitem__(self, name: str) -> Sequence[str]:
+        if name in NUMBERS:
+            j = NUMBERS.index(name)
+            return _figures(self.figures[:, j], self.shown[:, j], DIGITS[j])
+        if name == "binding":
+            return self.binding
+        if name == "status":
+            return self.status
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(ADDED)
+
+    def __len__(self) -> int:
+        return len(ADDED)
+
+    def tails(self) -> list[bytes]:
+        """Each row's ",CELLS\\n" (its added cells as the csv writer writes them after its
+        other fields) as UTF-8: one ``%`` of the rows' templates (one per row's pattern of
+        shown numbers) with every row's numbers and encoded text cells, encoded once and
+        split at its line feeds, unless a text cell holds a line break."""
+        rows = len(self.status)
+        cells = np.empty((rows, len(ADDED)), object)
+        cells[:, : len(NUMBERS)] = self.figures
+        cells[:, -2] = encode_column(self.binding)
+        cells[:, -1] = encode_column(self.status)
+        if rows and bool(self.shown.all()):
+            text = _ROW_TEMPLATES[_ALL_SHOWN] * rows % tuple(cells.ravel().tolist())
+        else:
+            kept = np.ones(cells.shape, bool)
+            kept[:, : len(NUMBERS)] = self.shown
+            code = self.shown @ (1 << np.arange(len(NUMBERS)))
+            template = "".join(map(_ROW_TEMPLATES.__getitem__, code.tolist()))
+            text = template % tuple(cells[kept].tolist())
+        if text.count("\n") == rows and "\r" not in text:
+            return text.encode("utf-8").splitlines(keepends=True)
+        return _tails(self)
+
+
 def estimated_columns(
     columns: PointColumns,
     estimates: PointEstimates,
     catalogue: Catalogue,
     calibration: Calibration,
-) -> dict[str, Sequence[str]]:
+) -> AddedCells:
     """The cells of the columns ``estimate`` adds, one per row. The p10/p90 band is the
     row's model and hardware group's (looked up once per pair); a row without a band, or
     not estimated, has empty band cells."""
@@ -90,77 +160,74 @@ def estimated_columns(
     high = np.array([math.exp(b[1]) if b else math.nan for b in bands] or [0.0])[pair]
     banded = ok & np.array([b is not None for b in bands] or [False], bool)[pair]
     central = estimates.output_tokens_per_s_per_gpu
-    return {
-        "est_output_tok_s_per_gpu": _figures(central, ok, 1),
-        "est_output_tok_s_per_gpu_p10": _figures(central * low, banded, 1),
-        "est_output_tok_s_per_gpu_p90": _figures(central * high, banded, 1),
-        "est_tok_s_per_user": _figures(estimates.tokens_per_s_per_user, ok, 2),
-        "est_ttft_ms": _figures(estimates.ttft_ms, ok, 1),
-        "binding": estimates.binding,
-        "status": estimates.status,
-    }
+    figures = [central, central * low, central * high]
+    figures += [estimates.tokens_per_s_per_user, estimates.ttft_ms]
+    values = np.column_stack(figures)
+    shown = np.isfinite(values) & np.column_stack([ok, banded, banded, ok, ok])
+    return AddedCells(values, shown, estimates.binding, estimates.status)
 
 
 def _pairs(
     models: Sequence[str], hardware: Sequence[str]
 ) -> tuple[IntArray, list[tuple[str, str]]]:
-    """Each row's index among the distinct (model, hardware) pairs, and those pairs: each
-    column factorized on its own (its texts' hashes are cached, a pair's are not), the
-    two codes joined as one number."""
-    model, model_ids = factorize(models)
-    machine, machine_ids = factorize(hardware)
-    width = max(len(machine_ids), 1)
-    joined, pair = np.unique(model * width + machine, return_inverse=True)
-    pairs = [(model_ids[j // width], machine_ids[j % width]) for j in joined.tolist()]
-    return pair.reshape(-1).astype(np.int64), pairs
+    """Each row's index among the distinct (model, hardware) pairs, and those pairs (in
+    first-seen order): each pair hashed once, in a C loop (``setdefault`` keeps the row
+    where a pair is first seen), those rows then numbered by one lookup, not a sort."""
+    first: dict[tuple[str, str], int] = {}
+    rows = len(models)
+    seen = np.fromiter(
+        map(first.setdefault, zip(models, hardware, strict=True), count()), np.int64, rows
+    )
+    number = np.zeros(rows, np.int64)
+    number[list(first.values())] = np.arange(len(first))
+    return number[seen], list(first)
 
 
-NUMBERS = ADDED[:5]
-"""Added columns of formatted numbers (never formula-like, never quoted)."""
-
-
-def output_bytes(table: PointsTable, added: Mapping[str, Sequence[str]]) -> bytes:
-    """The output file: the input's columns followed by ``ADDED`` (an input column of an
-    added name is replaced), text cells formula-escaped: what ``csv.DictWriter`` writes
-    of each row's dict (``csv_safe`` of its cells) updated with the added cells, as UTF-8.
-    Where each line the table keeps is the file's own, it is copied from the bytes read
-    (:func:`_appended`)."""
+def output_parts(
+    table: PointsTable, added: Mapping[str, Sequence[str]]
+) -> list[bytes | memoryview]:
+    """The output file, as the pieces to write one after another: the input's columns
+    followed by ``ADDED`` (an input column of an added name is replaced), text cells
+    formula-escaped: what ``csv.DictWriter`` writes of each row's dict (``csv_safe`` of
+    its cells) updated with the added cells, as UTF-8. Where each line the table keeps is
+    the file's own, the lines are views of the bytes read (:func:`_appended`)."""
     names = table.header + [c for c in ADDED if c not in table.header]
     if _lines_kept(table):
         assert table.lines is not None
-        extra = [added[name] if name in NUMBERS else encode_column(added[name]) for name in ADDED]
         if table.spans is not None:
-            return _appended(write_table(names, []), table.body, table.spans, extra)
-        return write_table(names, [table.lines, *extra]).encode("utf-8")
+            tails = added.tails() if isinstance(added, AddedCells) else _tails(added)
+            return _appended(write_table(names, []), table.body, table.spans, tails)
+        extra = [added[name] if name in NUMBERS else encode_column(added[name]) for name in ADDED]
+        return [write_table(names, [table.lines, *extra]).encode("utf-8")]
     columns = [
         added[name]
         if name in NUMBERS
         else encode_column(added[name] if name in added else table.column(name))
         for name in names
     ]
-    return write_table(names, columns).encode("utf-8")
+    return [write_table(names, columns).encode("utf-8")]
+
+
+def output_bytes(table: PointsTable, added: Mapping[str, Sequence[str]]) -> bytes:
+    """The output file's bytes (:func:`output_parts` joined)."""
+    return b"".join(output_parts(table, added))
+
+
+def _tails(added: Mapping[str, Sequence[str]]) -> list[bytes]:
+    """Each row's ",CELLS\\n" of added columns given as text."""
+    columns = [added[name] if name in NUMBERS else encode_column(added[name]) for name in ADDED]
+    return [f",{','.join(row)}\n".encode() for row in zip(*columns, strict=True)]
 
 
 def _appended(
-    header: str, body: bytes | memoryview, spans: list[slice], extra: Sequence[Sequence[str]]
-) -> bytes:
-    """The header line, then each span of ``body`` followed by a comma, its row's
-    ``extra`` cells and a line feed: one join of views of the bytes read and of the rows'
-    encoded cells (no line, row or text of the whole file is built in between). The
-    rows are encoded as one text and split at its line feeds, unless a cell holds one."""
-    if not spans:
-        return header.encode("utf-8")
-    rows = list(map(",".join, zip(*extra, strict=True)))
-    text = "," + "\n,".join(rows)  # each row's ",CELLS", one per line
-    if text.count("\n") == len(rows) - 1:
-        tails = text.encode("utf-8").split(b"\n")
-    else:
-        tails = [("," + row).encode("utf-8") for row in rows]
-    lines = cast(Iterator[memoryview], map(memoryview(body).__getitem__, spans))
-    parts: Iterator[bytes | memoryview] = chain.from_iterable(
-        zip(lines, tails, repeat(b"\n"), strict=False)
-    )  # one per row
-    return b"".join(chain([header.encode("utf-8")], parts))
+    header: str, body: bytes | memoryview, spans: list[slice], tails: Sequence[bytes]
+) -> list[bytes | memoryview]:
+    """The header line, then each span of ``body`` followed by its row's tail (a comma,
+    its added cells and a line feed): views of the bytes read and the tails, nothing of
+    the whole file's size built in between."""
+    lines = map(memoryview(body).__getitem__, spans)
+    rows = cast(Iterator[bytes | memoryview], chain.from_iterable(zip(lines, tails, strict=True)))
+    return [header.encode("utf-8"), *rows]
 
 
 def _lines_kept(table: PointsTable) -> bool:
@@ -246,7 +313,7 @@ def _run(args: argparse.Namespace) -> int:
     columns = PointColumns.from_cells(table.column, len(table), table.rows_of)
     estimates = solve_grouped(plan_columns(columns, catalogue, calibration))
     added = estimated_columns(columns, estimates, catalogue, calibration)
-    write_output(out_path, output_bytes(table, added), args.force)
+    write_output_parts(out_path, output_parts(table, added), args.force)
     # released by the process's end (QUICK_EXIT), not one object at a time on return
     args.kept = (table, columns, estimates, added)
     done = estimates.status.count("ok")
