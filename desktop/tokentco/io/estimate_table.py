@@ -14,7 +14,8 @@ every line a record, a field either free of quotes or wholly quoted (``"…"``, 
 first and last, no quote, CR or NUL inside). Those lines are split with ``str.split``
 (the fields the csv reader gives them), and each is kept as the csv writer writes its
 fields back (:attr:`PointsTable.lines`); a file with any other line is read by the csv
-module, as before.
+module, as before. A big file of that form is read in chunks keeping only the cells the
+command uses (``kept_cells``); its other cells are split out again if asked for.
 """
 
 import csv
@@ -23,12 +24,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate, islice, repeat, zip_longest
-from operator import add, contains, eq, itemgetter
+from operator import add, eq, itemgetter
 from pathlib import Path
 from typing import cast
 
+from tokentco.engine.points import SHARED_CELLS
 from tokentco.io.calibration_file import require_points_columns
 from tokentco.io.errors import InputError, Location
+from tokentco.io.kept_cells import Kept, read_kept
+from tokentco.io.simple_csv import any_holds, line_fields, quoted_fields
 
 
 @dataclass(frozen=True)
@@ -36,11 +40,12 @@ class PointsTable:
     """The header and records of a points file (records as read, ragged ones kept)."""
 
     header: list[str]
-    records: list[list[str]]
-    lines: list[str] | None = None
-    """Per record (when the file was split without the csv module): its fields as
-    ``csv.writer`` writes them in a row of several fields, the commas between them, no
-    line end. Such a file has no quote, CR or NUL in a field."""
+    read_records: list[list[str]] | None
+    """The records (None when the file was read in chunks: see ``kept``)."""
+    read_lines: list[str] | None = None
+    """Per record (when the file was split without the csv module and not read in
+    chunks): its fields as ``csv.writer`` writes them in a row of several fields, the
+    commas between them, no line end."""
     body: bytes | memoryview = b""
     """The file's UTF-8 bytes after the header line (with ``lines``; else empty): a view
     of the bytes read, not a copy of the text."""
@@ -48,19 +53,45 @@ class PointsTable:
     """Per record, where its line (without its line end) is in ``body``, when every
     record's entry of ``lines`` is its line as the file has it (else None): the output can
     then copy the lines from the bytes read."""
+    kept: Kept | None = None
+    """The cells kept of a file read in chunks (``kept_cells``): the other columns' cells
+    are split out of ``body`` again when asked for."""
     _columns: dict[int, tuple[str | None, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
     def __len__(self) -> int:
-        return len(self.records)
+        return (
+            len(self.spans)
+            if self.kept is not None and self.spans is not None
+            else len(self.records)
+        )
+
+    @cached_property
+    def records(self) -> list[list[str]]:
+        """Each record's fields (of a file read in chunks, split again from its lines)."""
+        if self.read_records is not None:
+            return self.read_records
+        return [cast(tuple[list[str], str], line_fields(line))[0] for line in self.lines or []]
+
+    @cached_property
+    def lines(self) -> list[str] | None:
+        """Per record, its fields as ``csv.writer`` writes them (see ``read_lines``; of a
+        file read in chunks, its lines as read, decoded again from ``body``)."""
+        if self.kept is None or self.spans is None:
+            return self.read_lines
+        return [str(self.body[span], "utf-8") for span in self.spans]
 
     def column(self, name: str) -> tuple[str | None, ...]:
         """The cells of column ``name`` (``()`` when the header has no such column)."""
         where = self.index_of(name)
         if where is None:
             return ()
-        if where not in self._columns and self.records:
+        if where not in self._columns and self.kept is not None:
+            kept = self.kept.cells(where)
+            if kept is not None:
+                self._columns[where] = kept
+        if where not in self._columns and len(self):
             if self.uniform:  # a column at a time: the command reads few of them
                 self._columns[where] = tuple(map(itemgetter(where), self.records))
             elif not self._columns:
@@ -76,6 +107,11 @@ class PointsTable:
         where = [self.index_of(name) for name in names]
         if None in where or not self.uniform:
             return None
+        if self.kept is not None and tuple(where) == self.kept.shared_at:
+            return self.kept.shared_rows()
+        if self.kept is not None:
+            cells = [cast(Sequence[str], self.column(name)) for name in names]
+            return list(zip(*cells, strict=True))
         if len(where) == 1:
             return [(cell,) for cell in map(itemgetter(cast(int, where[0])), self.records)]
         return list(map(itemgetter(*cast(list[int], where)), self.records))
@@ -83,6 +119,8 @@ class PointsTable:
     @cached_property
     def uniform(self) -> bool:
         """Whether every record has as many fields as the header."""
+        if self.kept is not None:
+            return True  # a file is read in chunks only so
         return set(map(len, self.records)) <= {len(self.header)}
 
     def index_of(self, name: str) -> int | None:
@@ -93,31 +131,50 @@ class PointsTable:
         return None
 
 
+KEPT_FROM_BYTES = 1 << 16
+"""Files of this size and more are read in chunks where they can be (``kept_cells``);
+smaller ones gain nothing from it."""
+OWN_COLUMNS = ("id", "isl", "osl")
+"""The columns whose cells ``tokentco estimate`` reads for every row."""
+
+
 def read_points_table(path: Path) -> PointsTable:
     """Header and records of a calibration-format CSV (extra columns kept)."""
     try:
-        try:
-            data = Path(path).read_bytes()
-            text = data.decode("utf-8-sig")  # one decode, no newline pass
-        except UnicodeDecodeError:  # the csv reader's message (its decoder's positions)
-            with open(path, newline="", encoding="utf-8-sig") as handle:
-                text = "".join(handle)
-        split = _split(text)
-        if split is None:
-            reader = csv.reader(io.StringIO(text, newline=""))
-            header = next(reader, None) or []
-            records = [record for record in reader if record]
-            lines, spans = None, None
-            body: bytes | memoryview = b""
-        else:
-            header, records, lines, spans = split
-            body = _body(data)
+        data = Path(path).read_bytes()
+        table = _read_in_chunks(data) if len(data) >= KEPT_FROM_BYTES else None
+        if table is None:
+            table = _read_whole(path, data)
     except FileNotFoundError as exc:
         raise InputError("file not found", Location(file=str(path))) from exc
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"cannot read CSV: {exc}", Location(file=str(path))) from exc
-    require_points_columns(header, path)
-    return PointsTable(header, records, lines, body, spans)
+    require_points_columns(table.header, path)
+    return table
+
+
+def _read_in_chunks(data: bytes) -> PointsTable | None:
+    read = read_kept(data, OWN_COLUMNS, SHARED_CELLS)
+    if read is None:
+        return None
+    return PointsTable(read.header, None, None, read.body, read.spans, read.kept)
+
+
+def _read_whole(path: Path, data: bytes) -> PointsTable:
+    """The file split whole (without the csv module where it has the simple form)."""
+    try:
+        text = data.decode("utf-8-sig")  # one decode, no newline pass
+    except UnicodeDecodeError:  # the csv reader's message (its decoder's positions)
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            text = "".join(handle)
+    split = _split(text)
+    if split is None:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, None) or []
+        records = [record for record in reader if record]
+        return PointsTable(header, records)
+    header, records, lines, spans = split
+    return PointsTable(header, records, lines, _body(data), spans)
 
 
 def _body(data: bytes) -> memoryview:
@@ -138,7 +195,7 @@ def _split(
         return None
     end = "\r\n" if "\r" in text else "\n"
     lines = text.split(end)
-    if end == "\r\n" and (_any_holds(lines, "\r") or _any_holds(lines, "\n")):
+    if end == "\r\n" and (any_holds(lines, "\r") or any_holds(lines, "\n")):
         return None  # a CR or LF on its own
     if lines[-1] == "":
         lines.pop()
@@ -163,7 +220,7 @@ def _split(
             records.append(cells)
             written.append(line if "," in inside else head + inside + tail)
             continue
-        found = _quoted_fields(pieces)
+        found = quoted_fields(pieces)
         if found is None:
             return None
         records.append(found[0])
@@ -183,36 +240,3 @@ def _spans(lines: list[str], end: int, keep: list[int], ascii: bool) -> list[sli
     sizes = map(len, lines) if ascii else map(len, map(str.encode, lines))
     starts = [0, *accumulate(map(add, islice(sizes, 1, None), repeat(end)))]
     return [slice(starts[i - 1], starts[i] - end) for i in keep]
-
-
-def _any_holds(lines: list[str], character: str) -> bool:
-    """Whether a line holds ``character`` (a C loop of ``in``: each a memchr; counting the
-    characters of the whole text instead looks at every one of its millions)."""
-    return any(map(contains, lines, repeat(character)))
-
-
-def _quoted_fields(pieces: list[str]) -> tuple[list[str], str] | None:
-    """The fields of a line (split at its quotes) whose quoted fields are wholly quoted,
-    and the line as the csv writer writes them (a quoted field stays quoted only if it
-    holds a comma); None for any other line with a quote."""
-    if len(pieces) % 2 == 0:
-        return None
-    head, tail = pieces[0], pieces[-1]
-    if (head and head[-1] != ",") or (tail and tail[0] != ","):
-        return None
-    cells = head[:-1].split(",") if head else []
-    out = [head]
-    last = len(pieces) - 1
-    for at in range(1, last, 2):
-        inside, between = pieces[at], pieces[at + 1]
-        cells.append(inside)
-        out.append(f'"{inside}"' if "," in inside else inside)
-        out.append(between)
-        if at + 1 == last:
-            if between:
-                cells += between[1:].split(",")
-        elif between[:1] != "," or between[-1:] != ",":
-            return None  # a doubled quote, or text next to a closing quote
-        elif len(between) > 1:
-            cells += between[1:-1].split(",")
-    return cells, "".join(out)
