@@ -13,7 +13,7 @@ from dataclasses import fields
 import numpy as np
 import pytest
 
-from tokentco.engine.estimator import sweep, sweep_figures
+from tokentco.engine.estimator import batch_at, sweep, sweep_figures
 from tokentco.engine.point_groups import PointColumns, _cut, _kinds, plan_columns
 from tokentco.engine.results import Sweep
 from tokentco.engine.terms import CaseTerms, ModelTerms
@@ -70,3 +70,19 @@ def test_figures_are_the_sweeps(public_cases: tuple[CaseTerms, ModelTerms]) -> N
     rows, levels = np.indices(ok.shape)
     binding = figures.binding_at(rows.ravel(), levels.ravel()).reshape(ok.shape)
     assert np.array_equal(binding, full.binding)
+
+
+def test_batch_at_is_the_sweeps_batch(public_cases: tuple[CaseTerms, ModelTerms]) -> None:
+    """``batch_at`` (the batch at one level, without a sweep) is the sweep's concurrency
+    there to the bit, at a common level and at one level per case (``point_groups``
+    reads a case's top batch from it to choose how many levels to sweep)."""
+    cases, models = public_cases
+    for level in (1.0, 3.5, 64.0, 4096.0, 1e6):
+        at = np.full(cases.isl.size, level)
+        expected = sweep(cases, models, np.array([level])).concurrency[:, 0]
+        assert np.array_equal(batch_at(cases, models, at), expected, equal_nan=True)
+    mixed = np.random.default_rng(3).choice(LEVELS, cases.isl.size)
+    expected = sweep(cases, models, mixed[:, None]).concurrency[:, 0]
+    got = batch_at(cases, models, mixed)
+    assert np.array_equal(got, expected, equal_nan=True)
+    assert np.unique(got).size > 8 and (got < mixed).any()  # capped somewhere, not constant

@@ -2,6 +2,7 @@
 
 import csv
 import dataclasses
+import itertools
 
 import numpy as np
 
@@ -63,3 +64,65 @@ def test_no_rows_and_only_failures_plan_alike(catalogue: Catalogue) -> None:
     bad = PointRequest(id="1", hardware_id="nope", model_id="deepseek-r1", isl=1.0, osl=1.0)
     for requests in ([], [bad, bad]):
         assert_same_plan(plan_points_grouped(requests, catalogue), plan_points(requests, catalogue))
+
+
+def test_each_owners_first_best_case_is_a_stable_sorts() -> None:
+    """``_first_best`` picks what a stable sort by owner and falling score puts first:
+    the first of equal scores, NaN below every number, -0.0 equal to 0.0."""
+    from tokentco.engine.point_groups import _first_best
+
+    values = np.array([np.nan, -3.0, -2.0, -0.0, 0.0, 1.0, 2.0, np.inf, -np.inf])
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        size = int(rng.integers(1, 40))
+        owners = np.sort(rng.integers(0, 6, size))
+        score = values[rng.integers(0, values.size, size)]
+        order = np.lexsort((-score, owners))
+        first = np.ones(size, bool)
+        first[1:] = owners[order][1:] != owners[order][:-1]
+        assert np.array_equal(_first_best(score, owners), order[first])
+
+
+def test_chunks_cover_each_kind_within_the_point_budget() -> None:
+    """``_chunks`` cuts every run of one kind into consecutive chunks, each within
+    ``CHUNK_POINTS`` (or one case) and of at most twice its first case's levels."""
+    from tokentco.engine.point_groups import CHUNK_POINTS, _chunks
+
+    rng = np.random.default_rng(11)
+    kind = np.sort(rng.integers(0, 5, 20000))
+    needed = np.empty(kind.size, np.int64)
+    for k in np.unique(kind):
+        run = kind == k
+        needed[run] = np.sort(rng.choice([1, 1, 2, 5, 30, 48], run.sum()))
+    chunks = _chunks(kind, needed)
+    assert chunks[0].start == 0 and chunks[-1].stop == kind.size
+    assert all(a.stop == b.start for a, b in itertools.pairwise(chunks))
+    for at in chunks:
+        width = needed[at]
+        assert np.unique(kind[at]).size == 1
+        assert at.stop - at.start == 1 or (at.stop - at.start) * width[-1] <= CHUNK_POINTS
+        assert width[-1] <= 2 * width[0]
+    assert len(chunks) < kind.size // 100  # not one case at a time
+
+
+def test_distinct_cases_packed_or_coded_alike() -> None:
+    """``_distinct`` numbers the distinct (source, lengths, target) cases in first-seen
+    order whether their values pack into one integer (whole lengths) or are coded a
+    column at a time (fractional or huge lengths)."""
+    from tokentco.engine.point_groups import _distinct, _packed
+
+    rng = np.random.default_rng(5)
+    size = 3000
+    source, target = rng.integers(0, 40, size), rng.integers(0, 3, size)
+    isl = rng.choice([1.0, 128.0, 1024.0, 8192.0], size)
+    osl = rng.choice([1.0, 64.0, 1000.0], size)
+    for lengths in ((isl, osl), (isl + 0.5, osl), (isl, osl * 2.0**60)):
+        rows = np.column_stack([source, target, *lengths])
+        _, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+        rank = np.argsort(np.argsort(first))  # distinct rows numbered in first-seen order
+        case, unique = _distinct(source, lengths[0], lengths[1], target)
+        assert np.array_equal(case, rank[inverse.reshape(-1)])
+        assert np.array_equal(unique, np.sort(first))
+    assert _packed((source, target, isl, osl)) is not None
+    assert _packed((source, target, isl + 0.5, osl)) is None
+    assert _packed((source, target, isl, osl * 2.0**60)) is None

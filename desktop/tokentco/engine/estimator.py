@@ -6,6 +6,7 @@ level as a (cases, levels) grid. All arithmetic is numpy; nothing here allocates
 
 import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -98,9 +99,18 @@ class Figures:
         """``Sweep.binding[rows, levels]``: the largest part of the decode step there,
         or the memory capacity where that bounds the batch."""
         parts = (self.memory_s, self.compute_s, self.communication_s, self.overhead_s)
-        largest = np.argmax(np.stack([p[rows, levels] for p in parts]), axis=0)
-        code = np.where(self.capacity_bound[rows, levels], Binding.CAPACITY, _PART_BINDING[largest])
-        return code.astype(np.int64)
+        largest = np.argmax(np.stack([picked(p, rows, levels) for p in parts]), axis=0)
+        bound = picked(self.capacity_bound, rows, levels)
+        return np.where(bound, Binding.CAPACITY, _PART_BINDING[largest]).astype(np.int64)
+
+
+def picked(values: np.ndarray, rows: IntArray, levels: IntArray) -> np.ndarray:
+    """``values[rows, levels]``. The figures' (P, C) arrays are views of (C, P) ones
+    (``_transposed``): taken from the flat memory as one index, the gather runs numpy's
+    one-dimensional path instead of its general one (the same values)."""
+    if values.flags.f_contiguous and values.ndim == 2:
+        return np.asarray(values.ravel(order="F")[levels * values.shape[0] + rows])
+    return np.asarray(values[rows, levels])
 
 
 def sweep(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> Sweep:
@@ -197,18 +207,10 @@ def _levels_by_case(case: CaseTerms, model: ModelTerms, concurrency: FloatArray)
     m = {name: _row(np.asarray(getattr(model, name))) for name in model.__dataclass_fields__}
     requested = np.asarray(concurrency, np.float64)
     requested = requested[:, None] if requested.ndim == 1 else np.ascontiguousarray(requested.T)
-    dp = c["gpus"] / (c["tp"] * c["pp"])
-    kv_shard = np.minimum(c["tp"], m["kv_shard_limit"])
-    weights = _weight_bytes_per_gpu(c, m)
-    kv_per_seq = _kept(m, c["isl"] + c["osl"]) * m["kv_elements_per_token"] * c["kv_bytes"]
-    kv_per_seq = kv_per_seq / kv_shard
-    kv_per_seq = kv_per_seq / c["pp"]
-    free_hbm = c["memory_bytes"] * USABLE_HBM_FRACTION - WORKSPACE_BYTES - weights
-    capacity = dp * (np.maximum(free_hbm, 0.0) + c["offload_bytes"]) / kv_per_seq
-    engine_cap = np.minimum(c["max_concurrency"], c["max_batch_per_rank"] * dp)
-    batch = np.minimum(np.minimum(requested, capacity), engine_cap)
+    room = _room(c, m)
+    dp, kv_shard, weights, kv_per_seq, free_hbm, capacity, engine_cap = room
+    batch = _batch(requested, room)
     capacity_bound = capacity < np.minimum(requested, engine_cap)
-    batch = np.maximum(batch, 1.0)
 
     step, parts = _decode_step(c, m, batch, dp, kv_shard, free_hbm)
     emitted = np.broadcast_to(c["spec_tokens_per_step"], step.shape)
@@ -237,6 +239,49 @@ def _levels_by_case(case: CaseTerms, model: ModelTerms, concurrency: FloatArray)
         ttft=ttft,
         reason=_reasons(c, m, free_hbm, capacity),
     )
+
+
+class _Room(NamedTuple):
+    """Per case: what bounds the batch it runs (``_room``)."""
+
+    dp: FloatArray
+    kv_shard: FloatArray
+    weights: FloatArray
+    kv_per_seq: FloatArray
+    free_hbm: FloatArray
+    capacity: FloatArray  # sequences the KV pool holds per replica
+    engine_cap: FloatArray  # the engine's limit on running sequences per replica
+
+
+def _room(c: dict[str, FloatArray], m: dict[str, FloatArray]) -> _Room:
+    """Per case: its data-parallel ranks, KV shards, weights, KV bytes per sequence, free
+    HBM, the KV capacity in sequences and the engine's batch limit."""
+    dp = c["gpus"] / (c["tp"] * c["pp"])
+    kv_shard = np.minimum(c["tp"], m["kv_shard_limit"])
+    weights = _weight_bytes_per_gpu(c, m)
+    kv_per_seq = _kept(m, c["isl"] + c["osl"]) * m["kv_elements_per_token"] * c["kv_bytes"]
+    kv_per_seq = kv_per_seq / kv_shard
+    kv_per_seq = kv_per_seq / c["pp"]
+    free_hbm = c["memory_bytes"] * USABLE_HBM_FRACTION - WORKSPACE_BYTES - weights
+    capacity = dp * (np.maximum(free_hbm, 0.0) + c["offload_bytes"]) / kv_per_seq
+    engine_cap = np.minimum(c["max_concurrency"], c["max_batch_per_rank"] * dp)
+    return _Room(dp, kv_shard, weights, kv_per_seq, free_hbm, capacity, engine_cap)
+
+
+def _batch(requested: FloatArray, room: _Room) -> FloatArray:
+    """The batch run at the ``requested`` concurrency: capped by the KV capacity and the
+    engine's limit, at least 1."""
+    batch = np.minimum(np.minimum(requested, room.capacity), room.engine_cap)
+    return np.asarray(np.maximum(batch, 1.0))
+
+
+def batch_at(case: CaseTerms, model: ModelTerms, concurrency: FloatArray) -> FloatArray:
+    """Per case (shape (P,)): the batch ``sweep`` runs at its one concurrency level
+    ``concurrency`` (P,), the same floats as its ``concurrency`` there, without the
+    decode step (the batch depends on per-case terms only)."""
+    c = {name: getattr(case, name) for name in case.__dataclass_fields__}
+    m = {name: np.asarray(getattr(model, name)) for name in model.__dataclass_fields__}
+    return _batch(np.asarray(concurrency, np.float64), _room(c, m))
 
 
 def _weight_bytes_per_gpu(c: dict[str, FloatArray], m: dict[str, FloatArray]) -> FloatArray:

@@ -20,6 +20,7 @@ and load; many rows are the very same case. So here:
 estimates (``tests/unit/test_point_groups.py`` checks both on randomised tables).
 """
 
+import functools
 import itertools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, fields
@@ -31,7 +32,7 @@ from annotated_types import Ge, Le
 from tokentco.domain import Catalogue, Workload
 from tokentco.engine.calibration import DEFAULT_CALIBRATION, Calibration
 from tokentco.engine.efficiency import Efficiency
-from tokentco.engine.estimator import Figures, sweep_figures
+from tokentco.engine.estimator import Figures, batch_at, picked, sweep_figures
 from tokentco.engine.points import (
     LEVELS,
     MLPERF_MEAN_ISL,
@@ -51,11 +52,12 @@ from tokentco.engine.results import Binding, BoolArray, FloatArray, IntArray
 from tokentco.engine.terms import CaseTerms, ModelTerms, stack_cases, stack_models
 
 CHUNK_POINTS = 2048 * LEVELS
-"""Grid points (cases × levels) per estimator call: ~100,000, so each of the estimator's
-temporaries stays in cache instead of streaming 25,000 × 48 arrays through memory (about
-twice as fast; the estimator is elementwise, so the floats are the same). 1,024 cases a
-chunk measured as fast within the machine's noise, at ~5 % more instructions (each call
-costs ~2.5 million of its own)."""
+"""Grid points (cases × levels) per estimator call at most: ~100,000, so each of the
+estimator's temporaries stays in cache instead of streaming 25,000 × 48 arrays through
+memory (about twice as fast; the estimator is elementwise, so the floats are the same).
+1,024 cases of 48 levels a chunk measured as fast within the machine's noise, at ~5 %
+more instructions (each call costs ~2.5 million of its own); cases swept at fewer levels
+go more to a chunk (``_chunks``)."""
 
 T = TypeVar("T")
 
@@ -191,15 +193,22 @@ def _mapped(cells: Sequence[str | None], size: int, parse: Callable[[str], T]) -
 class GroupedPlan:
     """Requests resolved to estimator cases, each distinct case kept once.
 
-    ``unique_*`` hold the distinct cases (their terms and load targets); ``case`` maps
-    every case of every request (in ``plan_points``' order) to its distinct case, and
-    ``owner`` gives the request it belongs to."""
+    ``unique_*`` hold the distinct cases' load targets; their terms are their rows' in
+    ``case_table`` and ``model_table`` (the representatives' cases, a few hundred, one
+    column each, a term a row: ``_CASE_TABLE``, ``_MODEL_TABLE``), but for the terms in
+    ``unique_own`` (lengths and queue limit), which are their own: ``cases_at`` and
+    ``models_at`` gather the terms of some of them, ``unique_cases`` and
+    ``unique_models`` those of all. ``case`` maps every case of every request (in
+    ``plan_points``' order) to its distinct case, and ``owner`` gives the request it
+    belongs to."""
 
     ids: tuple[str, ...]
     status: tuple[str, ...]  # 'ok' or why a request has no cases
     keys: tuple[tuple[str, str, str], ...]
-    unique_cases: CaseTerms
-    unique_models: ModelTerms
+    case_table: FloatArray
+    model_table: FloatArray
+    unique_row: IntArray
+    unique_own: dict[str, FloatArray]
     unique_max_ttft_ms: FloatArray
     unique_min_tokens_per_s_per_user: FloatArray
     unique_fixed_concurrency: FloatArray
@@ -211,19 +220,51 @@ class GroupedPlan:
     def size(self) -> int:
         return len(self.ids)
 
+    @property
+    def unique_size(self) -> int:
+        """How many distinct cases there are."""
+        return int(self.unique_row.size)
+
+    def cases_at(self, part: IntArray | slice) -> CaseTerms:
+        """The terms of the distinct cases ``part``: one gather from the (small) table
+        takes every term (a gather per term costs several times as much)."""
+        rows = self.case_table.take(self.unique_row[part], axis=1)  # C order: each term's
+        # row contiguous, as the estimator's loops want them (``[:, rows]`` strides them)
+        taken = dict(zip(_CASE_TABLE, rows, strict=True))
+        return CaseTerms(**taken, **{name: own[part] for name, own in self.unique_own.items()})
+
+    def models_at(self, part: IntArray | slice) -> ModelTerms:
+        """The model terms of the distinct cases ``part``."""
+        taken = self.model_table.take(self.unique_row[part], axis=1)
+        return ModelTerms(**dict(zip(_MODEL_TABLE, taken, strict=True)))
+
+    def column_at(self, name: str, part: IntArray | slice) -> FloatArray:
+        """The case term ``name`` of the distinct cases ``part``."""
+        own = self.unique_own.get(name)
+        if own is not None:
+            return own[part]
+        row: FloatArray = self.case_table[_CASE_TABLE.index(name)]
+        return row[self.unique_row[part]]
+
+    @functools.cached_property
+    def unique_cases(self) -> CaseTerms:
+        """Every distinct case's terms (gathered once, when first asked for)."""
+        return self.cases_at(slice(None))
+
+    @functools.cached_property
+    def unique_models(self) -> ModelTerms:
+        """Every distinct case's model terms."""
+        return self.models_at(slice(None))
+
     def point_plan(self, requests: Sequence[PointRequest]) -> PointPlan:
         """The plan with one entry per case, as ``points.plan_points`` lays it out."""
         pick = self.case
-
-        def cut(obj: Any) -> Any:
-            return type(obj)(**{f.name: getattr(obj, f.name)[pick] for f in fields(obj)})
-
         return PointPlan(
             requests=tuple(requests),
             status=self.status,
             keys=self.keys,
-            cases=cut(self.unique_cases),
-            models=cut(self.unique_models),
+            cases=self.cases_at(pick),
+            models=self.models_at(pick),
             owner=self.owner,
             max_ttft_ms=self.unique_max_ttft_ms[pick],
             min_tokens_per_s_per_user=self.unique_min_tokens_per_s_per_user[pick],
@@ -353,15 +394,15 @@ def plan_columns(
     span_start = span_of[found, 0].reshape(n)
     span_size = span_of[found, 1].reshape(n)
     if not rows:
-        empty_cases = CaseTerms(**{f.name: np.zeros(0) for f in fields(CaseTerms)})
-        empty_models = ModelTerms(**{f.name: np.zeros(0) for f in fields(ModelTerms)})
         none = np.zeros(0, np.int64)
         return GroupedPlan(
             tuple(columns.id),
             tuple(status),
             tuple(keys),
-            empty_cases,
-            empty_models,
+            np.zeros((len(_CASE_TABLE), 0)),
+            np.zeros((len(_MODEL_TABLE), 0)),
+            none,
+            {name: np.zeros(0) for name in _OWN},
             np.zeros(0),
             np.zeros(0),
             np.zeros(0),
@@ -382,24 +423,21 @@ def plan_columns(
     case_isl = np.where(own, base.isl[source], case_isl)
     case_osl = np.where(own, base.osl[source], case_osl)
     case, unique = _distinct(source, case_isl, case_osl, case_target)
-    pick = source[unique]
-    columns_u = {f.name: getattr(base, f.name)[pick] for f in fields(CaseTerms)}
-    columns_u["isl"] = case_isl[unique]
-    columns_u["osl"] = case_osl[unique]
-    # the open-loop queue's TTFT limit belongs to the load target, not the configuration
-    columns_u["queue_ttft_s"] = _target_column(targets, lambda t: t.queue_ttft_s)[
-        case_target[unique]
-    ]
-    per_row = stack_models(models)
     chosen = case_target[unique]
     return GroupedPlan(
         ids=tuple(columns.id),
         status=tuple(status),
         keys=tuple(keys),
-        unique_cases=CaseTerms(**columns_u),
-        unique_models=ModelTerms(
-            **{f.name: getattr(per_row, f.name)[pick] for f in fields(ModelTerms)}
-        ),
+        case_table=_table(base, _CASE_TABLE),
+        model_table=_table(stack_models(models), _MODEL_TABLE),
+        unique_row=source[unique],
+        unique_own={
+            "isl": case_isl[unique],
+            "osl": case_osl[unique],
+            # the open-loop queue's TTFT limit belongs to the load target, not the
+            # configuration
+            "queue_ttft_s": _target_column(targets, lambda t: t.queue_ttft_s)[chosen],
+        },
         unique_max_ttft_ms=_target_column(targets, lambda t: t.max_ttft_ms or np.inf)[chosen],
         unique_min_tokens_per_s_per_user=_target_column(
             targets, lambda t: t.min_tokens_per_s_per_user or 0.0
@@ -409,6 +447,19 @@ def plan_columns(
         case=case,
         owner=owner,
     )
+
+
+_OWN = ("isl", "osl", "queue_ttft_s")
+"""The terms each distinct case holds itself (``GroupedPlan.unique_own``)."""
+_CASE_TABLE = tuple(f.name for f in fields(CaseTerms) if f.name not in _OWN)
+"""The rows of ``GroupedPlan.case_table``: the case terms a case takes from its row."""
+_MODEL_TABLE = tuple(f.name for f in fields(ModelTerms))
+"""The rows of ``GroupedPlan.model_table``."""
+
+
+def _table(terms: Any, names: tuple[str, ...]) -> FloatArray:
+    """The arrays ``names`` of the dataclass ``terms`` as the rows of one table."""
+    return np.stack([np.asarray(getattr(terms, name), np.float64) for name in names])
 
 
 def factorize(keys: Sequence[Hashable]) -> tuple[IntArray, list[Any]]:
@@ -459,10 +510,34 @@ def _distinct(
 ) -> tuple[IntArray, IntArray]:
     """Each case's index among the distinct (source row, lengths, target) cases, and the
     first case of each distinct one (in first-seen order)."""
+    packed = _packed((source, target, isl, osl))
+    if packed is not None:
+        return _first_seen(packed)
     pair_a = _codes(source * (int(target.max()) + 1) + target)
     pair_b = _codes(_codes(isl) * (int(osl.size) + 1) + _codes(osl))
     key = pair_a * (int(pair_b.max()) + 1) + pair_b
     return _first_seen(key)  # distinct cases in first-seen order
+
+
+def _packed(columns: tuple[np.ndarray, ...]) -> IntArray | None:
+    """The columns' values as one integer per row, equal where every column's value is
+    (mixed-radix digits), when all are whole numbers in [0, 2**52] whose ranges multiply
+    to below 2**62; else None (then ``_distinct`` codes each column apart). One sort
+    instead of five for a file's lengths."""
+    key = np.zeros(columns[0].size, np.int64)
+    room = 1
+    for column in columns:
+        with np.errstate(invalid="ignore"):
+            whole = bool(np.all((column >= 0) & (column <= 2**52) & (column == np.trunc(column))))
+        if not whole:
+            return None
+        digits = column.astype(np.int64)
+        radix = int(digits.max()) + 1 if digits.size else 1
+        room *= radix
+        if room >= 2**62:
+            return None
+        key = key * radix + digits
+    return key
 
 
 def _codes(values: np.ndarray) -> IntArray:
@@ -488,11 +563,7 @@ def solve_grouped(plan: GroupedPlan) -> PointEstimates:
     if plan.owner.size:
         best, level_of = _best_levels(plan)
         owners = plan.owner
-        best_case = best["score"][plan.case]
-        order = np.lexsort((-best_case, owners))
-        first = np.ones(order.size, dtype=bool)
-        first[1:] = owners[order][1:] != owners[order][:-1]
-        chosen = order[first]  # per request with cases: its best case
+        chosen = _first_best(best["score"][plan.case], owners)
         idx = owners[chosen]
         u = plan.case[chosen]
         good = best["score"][u] > -2.5
@@ -501,7 +572,7 @@ def solve_grouped(plan: GroupedPlan) -> PointEstimates:
         user[got] = best["user"][ug]
         ttft[got] = best["ttft"][ug]
         conc[got] = best["conc"][ug]
-        gpus[got] = plan.unique_cases.gpus[ug]
+        gpus[got] = plan.column_at("gpus", ug)
         any_ok = np.zeros(n, dtype=bool)
         np.logical_or.at(any_ok, owners, level_of["any_ok"][plan.case])
         codes, code_of = np.unique(best["binding"][ug], return_inverse=True)
@@ -523,26 +594,44 @@ def solve_grouped(plan: GroupedPlan) -> PointEstimates:
     )
 
 
+def _first_best(score: FloatArray, owners: IntArray) -> IntArray:
+    """Per owner (``owners`` ascending, each owner's cases one run): the position of its
+    first case of the highest score, NaN ranking below every number (what a stable sort
+    by owner and falling score puts first)."""
+    starts = np.flatnonzero(np.diff(owners, prepend=-1))
+    high = np.fmax.reduceat(score, starts)  # NaN only where a run is all NaN
+    runs = np.repeat(np.arange(starts.size), np.diff(starts, append=score.size))
+    top = high[runs]
+    at_top = (score == top) | np.isnan(top)
+    where = np.where(at_top, np.arange(score.size), score.size)
+    return np.asarray(np.minimum.reduceat(where, starts), np.int64)
+
+
 def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, BoolArray]]:
     """Per distinct case: its best score and the figures at that level (chunked sweeps).
 
     A case whose grid is one concurrency repeated (a row that fixes it) is swept at that
     one level: its levels are the same point, and ``argmax`` keeps the first of equals.
     Another case is swept only up to its first level above the batch it runs at its top
-    level (see :func:`_levels_needed`): the levels beyond are that same point again. The
-    one-level sweeps (the fixed cases' level, the others' top) are one estimator call;
-    then the cases of each kind (``_kinds``) are swept in chunks of their own, of similar
-    level counts."""
-    cases, models = plan.unique_cases, plan.unique_models
-    size = cases.max_concurrency.size
+    level (see :func:`_levels_needed`; ``batch_at`` gives that batch without a sweep): the
+    levels beyond are that same point again. The cases of each kind (``_kinds``) are
+    swept in chunks of their own, of similar level counts, each chunk's terms gathered
+    as it is swept."""
+    size = plan.unique_size
+    cap = plan.column_at("max_concurrency", slice(None))
     # one geometric grid per distinct engine cap (geomspace is elementwise per row)
-    caps, cap_of = np.unique(cases.max_concurrency, return_inverse=True)
+    caps, cap_of = np.unique(cap, return_inverse=True)
     cap_of = cap_of.reshape(-1)
     grids = np.geomspace(np.ones_like(caps), caps, LEVELS, axis=1)
     fixed = plan.unique_fixed_concurrency
     constant = (fixed > 0) | (grids[:, 0] == grids[:, -1])[cap_of]
-    alone = np.where(fixed > 0, np.minimum(fixed, cases.max_concurrency), grids[cap_of, 0])
-    once = sweep_figures(cases, models, np.where(constant, alone, grids[cap_of, -1])[:, None])
+    alone = np.where(fixed > 0, np.minimum(fixed, cap), grids[cap_of, 0])
+    top, kind = _tops_and_kinds(plan, grids[cap_of, -1])
+    needed = np.ones(size, np.int64)
+    swept = np.flatnonzero(~constant)
+    needed[swept] = _levels_needed_in_blocks(grids, cap_of[swept], top[swept])
+    order = np.lexsort((needed, kind))  # similar level counts side by side
+    needed, kind = needed[order], kind[order]
     names = ("score", "out", "user", "ttft", "conc", "binding")
     best = {name: np.empty(size) for name in names}
     any_ok = np.empty(size, dtype=bool)
@@ -551,28 +640,47 @@ def _best_levels(plan: GroupedPlan) -> tuple[dict[str, FloatArray], dict[str, Bo
         plan.unique_min_tokens_per_s_per_user[:, None],
         plan.unique_read_off_curve,
     )
-    single = np.flatnonzero(constant)
-    _best_of(_cut(once, single), _aims(targets, single), single, best, any_ok)
-    swept = np.flatnonzero(~constant)
-    if not swept.size:
-        return best, {"any_ok": any_ok}
-    needed = _levels_needed(grids[cap_of[swept]], once.concurrency[swept, 0])
-    kind = _kinds(cases, models)[swept]
-    by_levels = np.lexsort((needed, kind))  # similar level counts side by side
-    swept, needed, kind = swept[by_levels], needed[by_levels], kind[by_levels]
-    grid_of = cap_of[swept]
-    aims = _aims(targets, swept)
-    # the swept cases' terms gathered once, in sweep order: each chunk is then a slice
-    cases, models = _cut(cases, swept), _cut(models, swept)
-    rows = max(CHUNK_POINTS // LEVELS, 1)
+    for at in _chunks(kind, needed):
+        part = order[at]
+        grid = grids[cap_of[part], : int(needed[at.stop - 1])]
+        held = np.flatnonzero(constant[part])
+        grid[held] = alone[part[held], None]  # its one level, repeated
+        result = sweep_figures(plan.cases_at(part), plan.models_at(part), grid)
+        _best_of(result, _aims(targets, part), part, best, any_ok)
+    return best, {"any_ok": any_ok}
+
+
+def _tops_and_kinds(plan: GroupedPlan, top: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Per distinct case: the batch it runs at its top level ``top`` (``batch_at``) and
+    its kind (``_kinds``), a block of cases at a time (no case-sized copy of its terms)."""
+    size = plan.unique_size
+    batch, kind = np.empty(size), np.empty(size, np.int64)
+    for lo in range(0, size, _BLOCK):
+        at = slice(lo, lo + _BLOCK)
+        cases, models = plan.cases_at(at), plan.models_at(at)
+        batch[at] = batch_at(cases, models, top[at])
+        kind[at] = _kinds(cases, models)
+    return batch, kind
+
+
+def _chunks(kind: IntArray, needed: IntArray) -> list[slice]:
+    """Runs of one kind (``kind`` sorted, ``needed`` ascending within each run) cut into
+    chunks of at most ``CHUNK_POINTS`` grid points (cases × the last one's levels), at
+    least one case each, whose cases need at most twice the levels of the first (a case
+    swept at more levels than it needs costs their points: the fixed cases' one level
+    is not swept at a swept case's dozens)."""
+    chunks = []
     starts = np.flatnonzero(np.diff(kind, prepend=-1))
     for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), kind.size], strict=True):
-        for lo in range(start, stop, rows):
-            at = slice(lo, min(lo + rows, stop))
-            grid = grids[grid_of[at], : int(needed[at.stop - 1])]
-            result = sweep_figures(_cut(cases, at), _cut(models, at), grid)
-            _best_of(result, _aims(aims, at), swept[at], best, any_ok)
-    return best, {"any_ok": any_ok}
+        lo = start
+        while lo < stop:
+            width = needed[lo:stop]  # ascending, so the cases that fit come first
+            points = np.arange(1, stop - lo + 1) * width
+            fits = (points <= CHUNK_POINTS) & (width <= 2 * width[0])
+            hi = lo + max(int(np.count_nonzero(fits)), 1)
+            chunks.append(slice(lo, hi))
+            lo = hi
+    return chunks
 
 
 def _kinds(cases: CaseTerms, models: ModelTerms) -> IntArray:
@@ -605,6 +713,20 @@ def _levels_needed(grid: FloatArray, batch: FloatArray) -> IntArray:
     return needed.astype(np.int64)
 
 
+def _levels_needed_in_blocks(grids: FloatArray, grid_of: IntArray, batch: FloatArray) -> IntArray:
+    """``_levels_needed(grids[grid_of], batch)``, a block of cases at a time (their
+    grids gathered a block at a time, not all at once)."""
+    needed = np.empty(batch.size, np.int64)
+    for lo in range(0, batch.size, _BLOCK):
+        at = slice(lo, lo + _BLOCK)
+        needed[at] = _levels_needed(grids[grid_of[at]], batch[at])
+    return needed
+
+
+_BLOCK = 4096
+"""Cases ``_levels_needed_in_blocks`` and ``_tops_and_kinds`` take at a time."""
+
+
 def _aims(targets: Targets, part: IntArray | slice) -> Targets:
     ttft, user, curve = targets
     return ttft[part], user[part], curve[part]
@@ -633,11 +755,12 @@ def _best_of(
         score = np.where(meets, out, -3.0)
     level = np.argmax(score, axis=1)
     rows = np.arange(level.size)
-    best["score"][where] = score[rows, level]
-    best["out"][where] = np.where(ok[:, 0], out[rows, level], 0.0)  # Sweep's, zero if infeasible
-    best["user"][where] = result.tokens_per_s_per_user[rows, level]
-    best["ttft"][where] = result.ttft_ms[rows, level]
-    best["conc"][where] = result.concurrency[rows, level]
+    best["score"][where] = picked(score, rows, level)
+    # Sweep's output, zero if infeasible
+    best["out"][where] = np.where(ok[:, 0], picked(out, rows, level), 0.0)
+    best["user"][where] = picked(result.tokens_per_s_per_user, rows, level)
+    best["ttft"][where] = picked(result.ttft_ms, rows, level)
+    best["conc"][where] = picked(result.concurrency, rows, level)
     best["binding"][where] = result.binding_at(rows, level)
     any_ok[where] = ok[:, 0]
 
