@@ -380,6 +380,7 @@ def test_appended_rows_follow_their_lines(cell: str) -> None:
 
 TEXTS = [
     "ok", "memory", "bad value", "=x", "-1", "+cmd", "a,b", 'q"q', "x\ny", "x\ry", "中文", "%s",
+    "n\x00ul", "v\x0bt", "l\u2028s", "z" * 300,
 ]  # fmt: skip
 FIGURES = [0.0, -0.0, 0.25, 0.125, 0.05, -0.04, 2.675, 1e300, -1e16, math.inf, math.nan, 3.5e-7]
 

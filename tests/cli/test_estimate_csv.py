@@ -81,3 +81,35 @@ def test_split_reads_what_the_csv_module_reads(seed: int) -> None:
             csv.writer(buffer, lineterminator="\n").writerow([*record, "z"])
             assert buffer.getvalue() == line + ",z\n", repr(text)
     assert taken > 300  # the fast reading is exercised, not only the fallback
+
+
+@pytest.mark.parametrize("digits", [1, 2])
+def test_fixed_texts_are_the_percent_formats(digits: int) -> None:
+    """``fixed_texts`` writes ``"%.Nf" % value`` of each value it takes (NUL bytes aside)
+    and takes nearly all ordinary ones; values at or near a rounding tie (x.x5 as typed,
+    exact binary ties such as 0.25), negative ones, -0.0, huge and not finite ones are
+    left to ``%``."""
+    import numpy as np
+
+    from tokentco.cli.estimate_csv import fixed_texts
+
+    rng = np.random.default_rng(digits)
+    ordinary = rng.lognormal(3, 3, 20_000)
+    ordinary = ordinary[ordinary < 1e9]
+    near_ties = np.round(rng.uniform(0, 1000, 5000), digits) + 0.5 * 10.0**-digits
+    edges = [0.0, 0.25, 0.125, 0.375, 2.675, 1e-300, 5e-324, 9.95, 99.995, 0.05, 1e10, 1.2e11]
+    edges += [2.0**40 / 10**digits - 1, 2.0**40 / 10**digits + 1]
+    left = [-0.0, -1.0, -0.04, 1e300, np.inf, -np.inf, np.nan]
+    values = np.concatenate([ordinary, near_ties, edges, left])
+    text, done = fixed_texts(values, digits)
+    assert text.shape[0] == values.size
+    for value, row, written in zip(values.tolist(), text, done.tolist(), strict=True):
+        if written:
+            assert bytes(row[row != 0]).decode() == f"{value:.{digits}f}", value
+    assert done[: ordinary.size].mean() > 0.99
+    assert not done[-len(left) :].any()
+    assert not done[ordinary.size : ordinary.size + near_ties.size].any()
+    by_edge = dict(zip(edges, done[ordinary.size + near_ties.size :].tolist(), strict=False))
+    assert by_edge[0.0] and by_edge[1e10] and by_edge[2.0**40 / 10**digits - 1]
+    assert not by_edge[2.0**40 / 10**digits + 1]
+    assert by_edge[0.25] == (digits == 2)  # 2.5 is a tie, 25.0 is not

@@ -3,12 +3,12 @@
 import argparse
 import gc
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, count
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from tokentco.io.errors import InputError, Location
 from tokentco.io.estimate_table import PointsTable, read_points_table
 
 from .common import check_output, csv_safe, write_output_parts
-from .estimate_csv import LEADS, QUOTED, encode_column, write_table
+from .estimate_csv import LEADS, QUOTED, UInt8Array, encode_column, fixed_texts, write_table
 
 HELP = "estimate every row of a calibration-format CSV (measured values are never used)"
 ADDED = (
@@ -74,28 +74,24 @@ def _figures(values: FloatArray, ok: Sequence[bool] | BoolArray, digits: int) ->
     return cast(list[str], cells.tolist())
 
 
+_Key = TypeVar("_Key", bound=Hashable)
 NUMBERS = ADDED[:5]
 """Added columns of formatted numbers (never formula-like, never quoted)."""
 DIGITS = (1, 1, 1, 2, 1)
 """Decimals of each of ``NUMBERS``."""
 
 
-def _row_template(shown: int) -> str:
-    """One row's ",CELLS\\n" as a ``%`` template: ``%.Nf`` for each of ``NUMBERS`` whose bit
-    is set in ``shown`` (an empty cell otherwise), then the two text cells."""
-    numbers = [f"%.{d}f" if shown >> j & 1 else "" for j, d in enumerate(DIGITS)]
-    return "," + ",".join([*numbers, "%s", "%s"]) + "\n"
-
-
-_ROW_TEMPLATES = [_row_template(shown) for shown in range(1 << len(NUMBERS))]
-_ALL_SHOWN = len(_ROW_TEMPLATES) - 1
+_WIDEST_END = 256
+"""Rows whose text cells take more UTF-8 bytes than this are written one by one."""
+_BREAKS = frozenset(b"\r\n\0")
+"""Bytes that a row's text cells must not hold to be written with the other rows."""
 
 
 @dataclass(frozen=True)
 class AddedCells(Mapping[str, Sequence[str]]):
     """The cells ``estimate`` adds to each row, the numbers kept as floats until written:
     as columns (``added[name]``, the cells of one added column), or as each row's
-    appended text (:meth:`tails`), formatted in one pass over the rows."""
+    appended bytes (:meth:`tails`), made in numpy for all rows at once."""
 
     figures: FloatArray
     """Per row, the figures of ``NUMBERS`` (rows x 5)."""
@@ -122,25 +118,48 @@ class AddedCells(Mapping[str, Sequence[str]]):
 
     def tails(self) -> list[bytes]:
         """Each row's ",CELLS\\n" (its added cells as the csv writer writes them after its
-        other fields) as UTF-8: one ``%`` of the rows' templates (one per row's pattern of
-        shown numbers) with every row's numbers and encoded text cells, encoded once and
-        split at its line feeds, unless a text cell holds a line break."""
+        other fields) as UTF-8: every row's cells side by side in one byte matrix, NUL
+        where a row's text is shorter (each number by ``fixed_texts``, the text cells by
+        :meth:`_ends`), its other bytes taken in one pass and split at their line feeds.
+        A row with a number ``fixed_texts`` leaves to ``%``, or text cells too wide or
+        holding a line break or NUL, is made by ``%`` alone (:meth:`_tail`)."""
         rows = len(self.status)
-        cells = np.empty((rows, len(ADDED)), object)
-        cells[:, : len(NUMBERS)] = self.figures
-        cells[:, -2] = encode_column(self.binding)
-        cells[:, -1] = encode_column(self.status)
-        if rows and bool(self.shown.all()):
-            text = _ROW_TEMPLATES[_ALL_SHOWN] * rows % tuple(cells.ravel().tolist())
-        else:
-            kept = np.ones(cells.shape, bool)
-            kept[:, : len(NUMBERS)] = self.shown
-            code = self.shown @ (1 << np.arange(len(NUMBERS)))
-            template = "".join(map(_ROW_TEMPLATES.__getitem__, code.tolist()))
-            text = template % tuple(cells[kept].tolist())
-        if text.count("\n") == rows and "\r" not in text:
-            return text.encode("utf-8").splitlines(keepends=True)
-        return _tails(self)
+        pair, ends = self._ends(rows)
+        plain = [len(end) <= _WIDEST_END and not _BREAKS.intersection(end[:-1]) for end in ends]
+        alone = ~np.array(plain or [True])[pair]
+        pieces = []
+        for j, digits in enumerate(DIGITS):
+            text, written = fixed_texts(self.figures[:, j], digits)
+            alone |= self.shown[:, j] & ~written
+            pieces += [np.full((rows, 1), ord(","), np.uint8), text * self.shown[:, j, None]]
+        kept = [end if fits else b"\n" for end, fits in zip(ends, plain, strict=True)]
+        pieces.append(_byte_rows(kept)[pair])
+        cells = np.concatenate(pieces, axis=1)
+        tails: list[bytes] = cells[cells != 0].tobytes().splitlines(keepends=True)
+        for row in np.flatnonzero(alone).tolist():
+            tails[row] = self._tail(row, ends[pair[row]])
+        return tails
+
+    def _ends(self, rows: int) -> tuple[IntArray, list[bytes]]:
+        """Each row's index among the distinct (binding, status) pairs, and each pair's
+        ",BINDING,STATUS\\n" as the csv writer writes them (``encode_column``), in UTF-8."""
+        pair, pairs = _numbered(zip(self.binding, self.status, strict=True), rows)
+        texts = zip(*(encode_column(cells) for cells in zip(*pairs, strict=True)), strict=True)
+        return pair, [f",{binding},{status}\n".encode() for binding, status in texts]
+
+    def _tail(self, row: int, end: bytes) -> bytes:
+        """One row's tail by ``%``: its shown numbers, then ``end`` (its text cells)."""
+        shown = self.shown[row].tolist()
+        template = "".join(f",%.{d}f" if s else "," for s, d in zip(shown, DIGITS, strict=True))
+        return (template % tuple(self.figures[row][self.shown[row]].tolist())).encode() + end
+
+
+def _byte_rows(texts: Sequence[bytes]) -> UInt8Array:
+    """The texts as the rows of a byte matrix as wide as the longest, NUL after each."""
+    rows = np.zeros((len(texts), max(map(len, texts), default=0)), np.uint8)
+    for row, text in zip(rows, texts, strict=True):
+        row[: len(text)] = np.frombuffer(text, np.uint8)
+    return rows
 
 
 def estimated_columns(
@@ -170,15 +189,17 @@ def estimated_columns(
 def _pairs(
     models: Sequence[str], hardware: Sequence[str]
 ) -> tuple[IntArray, list[tuple[str, str]]]:
-    """Each row's index among the distinct (model, hardware) pairs, and those pairs (in
-    first-seen order): each pair hashed once, in a C loop (``setdefault`` keeps the row
-    where a pair is first seen), those rows then numbered by one lookup, not a sort."""
-    first: dict[tuple[str, str], int] = {}
-    rows = len(models)
-    seen = np.fromiter(
-        map(first.setdefault, zip(models, hardware, strict=True), count()), np.int64, rows
-    )
-    number = np.zeros(rows, np.int64)
+    """Each row's index among the distinct (model, hardware) pairs, and those pairs."""
+    return _numbered(zip(models, hardware, strict=True), len(models))
+
+
+def _numbered(keys: Iterable[_Key], size: int) -> tuple[IntArray, list[_Key]]:
+    """Each of the ``size`` keys' index among the distinct keys, and those keys (in
+    first-seen order): each key hashed once, in a C loop (``setdefault`` keeps the index
+    where a key is first seen), those indices then numbered by one lookup, not a sort."""
+    first: dict[_Key, int] = {}
+    seen = np.fromiter(map(first.setdefault, keys, count()), np.int64, size)
+    number = np.zeros(size, np.int64)
     number[list(first.values())] = np.arange(len(first))
     return number[seen], list(first)
 
@@ -220,7 +241,10 @@ def _tails(added: Mapping[str, Sequence[str]]) -> list[bytes]:
 
 
 def _appended(
-    header: str, body: bytes | memoryview, spans: list[slice], tails: Sequence[bytes]
+    header: str,
+    body: bytes | memoryview,
+    spans: list[slice],
+    tails: Sequence[bytes | memoryview],
 ) -> list[bytes | memoryview]:
     """The header line, then each span of ``body`` followed by its row's tail (a comma,
     its added cells and a line feed): views of the bytes read and the tails, nothing of

@@ -17,7 +17,14 @@ from itertools import chain, repeat
 from operator import contains
 from typing import cast
 
+import numpy as np
+from numpy.typing import NDArray
+
+from tokentco.engine.results import BoolArray, FloatArray
+
 from .common import csv_safe
+
+UInt8Array = NDArray[np.uint8]
 
 
 def _quoting_characters() -> str:
@@ -103,3 +110,36 @@ def write_table(names: Sequence[str], columns: Sequence[Sequence[str]]) -> str:
         return buffer.getvalue()
     rows = map(",".join, zip(*columns, strict=True))
     return "\n".join(chain([buffer.getvalue().removesuffix("\n")], rows, [""]))
+
+
+_EXACT_BELOW = 2.0**40
+"""Scaled figures below this are written by ``fixed_texts`` (a double's spacing there is at
+most 2**-13, so the scaled product is within 2**-14 of the exact one)."""
+_TIE_MARGIN = 2.0**-10
+"""A scaled figure this close to a rounding tie (x.5) is left to ``%`` (its exact value
+could be on the tie's other side)."""
+
+
+def fixed_texts(values: FloatArray, digits: int) -> tuple[UInt8Array, BoolArray]:
+    """``"%.Nf" % value`` (N = ``digits``) of each value, in numpy: each row of a matrix is
+    a value's ASCII text with NUL bytes where the matrix is wider (before the point), and
+    which values were written (the others' rows are not their texts). A value is written
+    where ``%`` is sure to give the nearest multiple of 10**-N, which is what it gives of
+    a value not at a tie: not negative (nor -0.0), finite, its scaled value below
+    ``_EXACT_BELOW`` and farther than ``_TIE_MARGIN`` from x.5 (``%`` rounds the double's
+    exact value; the scaled product is within 2**-14 of it)."""
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN are not written
+        scaled = values * 10.0**digits
+        whole = np.floor(scaled)
+        fraction = scaled - whole  # exact (Sterbenz)
+        done = ~np.signbit(values) & (scaled < _EXACT_BELOW)
+        done &= np.abs(fraction - 0.5) > _TIE_MARGIN
+    number = np.where(done, whole + (fraction > 0.5), 0.0).astype(np.int64)
+    units, decimals = np.divmod(number, 10**digits)
+    width = len(str(int(units.max(initial=0))))
+    quotient = units[:, None] // 10 ** np.arange(width - 1, -1, -1)  # most significant first
+    leading = np.where(quotient > 0, quotient % 10 + ord("0"), 0)
+    leading[:, -1] = units % 10 + ord("0")  # the units digit, 0 included
+    after = decimals[:, None] // 10 ** np.arange(digits - 1, -1, -1) % 10 + ord("0")
+    point = np.full((values.size, 1), ord("."))
+    return np.concatenate([leading, point, after], axis=1).astype(np.uint8), done
