@@ -19,12 +19,13 @@ import pytest
 from tokentco.cli import main
 from tokentco.domain import Catalogue
 from tokentco.engine.points import SHARED_CELLS
-from tokentco.io import estimate_table, kept_cells
+from tokentco.io import estimate_table, field_scan, kept_cells
 from tokentco.io.estimate_table import OWN_COLUMNS, PointsTable, read_points_table
 
 from .test_estimate_arrays import hostile_table, public, row_path_output
 
 CHUNKS = (1, 7, 300, 1 << 18)
+SCAN_BLOCKS = (5, 4096, 1 << 18)
 
 
 def csv_bytes(header: list[str], rows: list[dict[str, str]], **options: object) -> bytes:
@@ -83,8 +84,11 @@ def whole(path: Path, data: bytes) -> PointsTable | None:
         return None
 
 
-def chunked(data: bytes, chunk: int) -> PointsTable | None:
-    read = kept_cells.read_kept(data, OWN_COLUMNS, SHARED_CELLS, chunk)
+def chunked(data: bytes, chunk: int, reader: str = "chunks") -> PointsTable | None:
+    if reader == "scan":
+        read = field_scan.scan_kept(data, OWN_COLUMNS, SHARED_CELLS, chunk)
+    else:
+        read = kept_cells.read_kept(data, OWN_COLUMNS, SHARED_CELLS, chunk)
     if read is None:
         return None
     return PointsTable(read.header, None, None, read.body, read.spans, read.kept)
@@ -104,8 +108,9 @@ def assert_same_table(a: PointsTable, b: PointsTable) -> None:
     assert bytes(a.body) == bytes(b.body)
 
 
+@pytest.mark.parametrize("reader", ["chunks", "scan"])
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_chunked_reading_equals_the_whole_reading(seed: int, tmp_path: Path) -> None:
+def test_chunked_reading_equals_the_whole_reading(seed: int, reader: str, tmp_path: Path) -> None:
     taken = set()
     for name, data in forms(seed).items():
         path = tmp_path / f"{name}.csv"
@@ -118,8 +123,8 @@ def test_chunked_reading_equals_the_whole_reading(seed: int, tmp_path: Path) -> 
             and bool(reference.header)
             and b"\n" in data
         )
-        for chunk in CHUNKS:
-            table = chunked(data, chunk)
+        for chunk in CHUNKS if reader == "chunks" else SCAN_BLOCKS:
+            table = chunked(data, chunk, reader)
             assert (table is not None) == simple, (name, chunk)
             if table is not None and reference is not None:
                 assert_same_table(table, reference)
@@ -162,3 +167,33 @@ def test_the_command_writes_the_row_paths_bytes_from_chunks(
             continue
         assert main(["estimate", "--points", str(source), "--out", str(out), "--force"]) == 0
         assert out.read_bytes() == expected, name
+
+
+@pytest.mark.parametrize("reader", ["chunks", "scan"])
+def test_random_damage_is_read_alike_or_refused(reader: str, tmp_path: Path) -> None:
+    """A simple file with a few random bytes of the separators' kinds put in or taken out
+    is read by the chunked reader exactly as whole, or left to the whole reading."""
+    header, rows = public()
+    data = csv_bytes(header, [{k: v.replace('"', "'") for k, v in r.items()} for r in rows[:30]])
+    rng = random.Random(reader)
+    path = tmp_path / "damaged.csv"
+    for _ in range(150):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(damaged))
+            if rng.random() < 0.3:
+                del damaged[at]
+            else:
+                damaged[at:at] = rng.choice([b",", b'"', b"\r", b"\n", b"\r\n", b'","', b"\xc3"])
+        path.write_bytes(bytes(damaged))
+        reference = whole(path, bytes(damaged))
+        simple = (
+            reference is not None
+            and reference.spans is not None
+            and reference.uniform
+            and bool(reference.header)
+        )
+        table = chunked(bytes(damaged), 64, reader)
+        assert (table is not None) == simple
+        if table is not None and reference is not None:
+            assert_same_table(table, reference)

@@ -31,6 +31,7 @@ from typing import cast
 from tokentco.engine.points import SHARED_CELLS
 from tokentco.io.calibration_file import require_points_columns
 from tokentco.io.errors import InputError, Location
+from tokentco.io.field_scan import scan_kept
 from tokentco.io.kept_cells import Kept, read_kept
 from tokentco.io.simple_csv import any_holds, line_fields, quoted_fields
 
@@ -154,7 +155,10 @@ def read_points_table(path: Path) -> PointsTable:
 
 
 def _read_in_chunks(data: bytes) -> PointsTable | None:
-    read = read_kept(data, OWN_COLUMNS, SHARED_CELLS)
+    """The file read keeping only the cells the command uses: its fields located with
+    numpy (``field_scan``), else split a chunk at a time (``kept_cells``); None where it
+    is not of the simple form."""
+    read = scan_kept(data, OWN_COLUMNS, SHARED_CELLS) or read_kept(data, OWN_COLUMNS, SHARED_CELLS)
     if read is None:
         return None
     return PointsTable(read.header, None, None, read.body, read.spans, read.kept)
