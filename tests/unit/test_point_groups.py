@@ -126,3 +126,22 @@ def test_distinct_cases_packed_or_coded_alike() -> None:
     assert _packed((source, target, isl, osl)) is not None
     assert _packed((source, target, isl + 0.5, osl)) is None
     assert _packed((source, target, isl, osl * 2.0**60)) is None
+
+
+def test_factorize_numbers_keys_in_first_seen_order() -> None:
+    """``factorize`` and ``factorize_repeated`` (which tells repeated objects apart by
+    identity first) give each key its index among the distinct keys in first-seen order,
+    equal keys alike whether or not they are the same object."""
+    from tokentco.engine.point_groups import factorize, factorize_repeated
+
+    rng = np.random.default_rng(13)
+    shared = [("a", "x"), ("b", "y"), ("a", "y"), (None, "x")]
+    for size in (0, 1, 50, 2000):
+        keys = [shared[i] for i in rng.integers(0, len(shared), size)]
+        keys += [tuple(list(k)) for k in keys[: size // 3]]  # equal, other objects
+        expected: dict[tuple[str | None, ...], int] = {}
+        codes = [expected.setdefault(k, len(expected)) for k in keys]
+        for method in (factorize, factorize_repeated):
+            code, distinct = method(keys)
+            assert code.dtype == np.int64 and code.tolist() == codes
+            assert distinct == list(expected)
