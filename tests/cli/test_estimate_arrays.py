@@ -421,3 +421,4 @@ def test_row_tails_are_each_rows_added_cells(seed: int) -> None:
         cells = [f"{figures[i, j]:.{DIGITS[j]}f}" if shown[i, j] else "" for i in range(rows)]
         assert list(added[name]) == cells
     assert (added["binding"], added["status"]) == (binding, status)
+    assert added == AddedCells(figures.copy(), shown.copy(), list(binding), list(status))

@@ -79,19 +79,18 @@ NUMBERS = ADDED[:5]
 """Added columns of formatted numbers (never formula-like, never quoted)."""
 DIGITS = (1, 1, 1, 2, 1)
 """Decimals of each of ``NUMBERS``."""
-
-
 _WIDEST_END = 256
 """Rows whose text cells take more UTF-8 bytes than this are written one by one."""
 _BREAKS = frozenset(b"\r\n\0")
 """Bytes that a row's text cells must not hold to be written with the other rows."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AddedCells(Mapping[str, Sequence[str]]):
     """The cells ``estimate`` adds to each row, the numbers kept as floats until written:
-    as columns (``added[name]``, the cells of one added column), or as each row's
-    appended bytes (:meth:`tails`), made in numpy for all rows at once."""
+    as columns (``added[name]``, the cells of one added column; two are equal when their
+    columns are), or as each row's appended bytes (:meth:`tails`), made in numpy for all
+    rows at once."""
 
     figures: FloatArray
     """Per row, the figures of ``NUMBERS`` (rows x 5)."""
