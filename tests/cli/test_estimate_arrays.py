@@ -422,3 +422,25 @@ def test_row_tails_are_each_rows_added_cells(seed: int) -> None:
         assert list(added[name]) == cells
     assert (added["binding"], added["status"]) == (binding, status)
     assert added == AddedCells(figures.copy(), shown.copy(), list(binding), list(status))
+
+
+def test_lines_are_not_asked_for_where_spans_are_written(
+    tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table written from the bytes read (``spans``) is never asked for its ``lines``
+    (a table may make them on demand, decoding every line again)."""
+    from tokentco.cli.estimate import estimated_columns, output_bytes
+    from tokentco.io.estimate_table import PointsTable
+
+    header, rows = public()
+    source = tmp_path / "in.csv"
+    write(source, header, [dict(r, id=f"{r['id']}-{i}") for i, r in enumerate(rows * 2)])
+    expected, _ = row_path_output(source, catalogue)
+    table = read_points_table(source)
+    assert table.spans is not None
+    columns = PointColumns.from_cells(table.column, len(table), table.rows_of)
+    estimates = solve_grouped(plan_columns(columns, catalogue, load_calibration()))
+    added = estimated_columns(columns, estimates, catalogue, load_calibration())
+    vars(table).pop("lines", None)
+    monkeypatch.setattr(PointsTable, "lines", property(lambda _: pytest.fail("lines asked")))
+    assert output_bytes(table, added) == expected

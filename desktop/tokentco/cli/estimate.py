@@ -213,10 +213,10 @@ def output_parts(
     the file's own, the lines are views of the bytes read (:func:`_appended`)."""
     names = table.header + [c for c in ADDED if c not in table.header]
     if _lines_kept(table):
-        assert table.lines is not None
-        if table.spans is not None:
+        if table.spans is not None:  # its lines are not asked for (they may be made on demand)
             tails = added.tails() if isinstance(added, AddedCells) else _tails(added)
             return _appended(write_table(names, []), table.body, table.spans, tails)
+        assert table.lines is not None
         extra = [added[name] if name in NUMBERS else encode_column(added[name]) for name in ADDED]
         return [write_table(names, [table.lines, *extra]).encode("utf-8")]
     columns = [
@@ -256,11 +256,13 @@ def _appended(
 def _lines_kept(table: PointsTable) -> bool:
     """Whether each record's line as the table keeps it (its fields as the csv writer
     writes them) is its output's first columns: the file was split without the csv
-    module, every record has the header's width, no column is named twice or after an
-    added one, and ``csv_safe`` changes no cell (a first character it could escape is
-    looked for in the text, then, if there is one, asked of ``csv_safe`` per column)."""
+    module (it has ``spans``, else ``lines``, which a table may make on demand), every
+    record has the header's width, no column is named twice or after an added one, and
+    ``csv_safe`` changes no cell (a first character it could escape is looked for in the
+    text, then, if there is one, asked of ``csv_safe`` per column)."""
     header = table.header
-    if table.lines is None or not set(QUOTED) <= {",", '"', "\r", "\n"}:
+    split = table.spans is not None or table.lines is not None
+    if not split or not set(QUOTED) <= {",", '"', "\r", "\n"}:
         return False
     if len(set(header)) < len(header) or not set(ADDED).isdisjoint(header):
         return False
