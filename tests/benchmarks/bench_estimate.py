@@ -10,9 +10,10 @@ real command in a fresh interpreter (best of three), so the figure is what a use
 for; its CPU time is printed too (on a shared machine it moves less than the wall clock).
 The per-10,000 figure is the slope between the smallest and largest file, which removes
 the interpreter start, imports and catalogue load. The in-process split of the
-10,000-extra-row file (read, parse + plan, sweep + choose, CSV writing; each step's best
-of three, wall clock and CPU) is printed below, with each step's CPU time less the base
-file's (what the 10,000 extra rows cost in it).
+10,000-extra-row file (read, parse + plan, sweep + choose, CSV writing as the command
+writes, atomically from its parts; each step's best of three, wall clock and CPU) is
+printed below, with each step's CPU time less the base file's (what the 10,000 extra rows
+cost in it).
 """
 
 import csv
@@ -76,7 +77,8 @@ def run_command(points: Path, out: Path) -> tuple[float, float]:
 def split(points: Path) -> tuple[list[float], list[float], str]:
     """Where one in-process run of the command's steps spends its time: each step's best
     of three, wall clock and CPU, and how many rows and cases."""
-    from tokentco.cli.estimate import estimated_columns, output_bytes
+    from tokentco.cli.common import write_output_parts
+    from tokentco.cli.estimate import estimated_columns, output_parts
     from tokentco.engine.point_groups import PointColumns, plan_columns, solve_grouped
     from tokentco.io.bundled import bundled_catalogue
     from tokentco.io.calibration_file import load_calibration
@@ -94,7 +96,8 @@ def split(points: Path) -> tuple[list[float], list[float], str]:
         marks.append((time.perf_counter(), time.process_time()))
         estimates = solve_grouped(plan)
         marks.append((time.perf_counter(), time.process_time()))
-        output_bytes(table, estimated_columns(columns, estimates, catalogue, calibration))
+        added = estimated_columns(columns, estimates, catalogue, calibration)
+        write_output_parts(points.with_suffix(".out"), output_parts(table, added), True)
         marks.append((time.perf_counter(), time.process_time()))
         steps = list(itertools.pairwise(marks))
         best = [min(b, t1 - t0) for b, ((t0, _), (t1, _)) in zip(best, steps, strict=True)]

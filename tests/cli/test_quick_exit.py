@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tokentco.cli import main
 from tokentco.io.bundled import resource_path
 
@@ -109,3 +111,28 @@ def test_every_entry_point_ends_through_entry(tmp_path: Path) -> None:
     assert len(out.read_text("utf-8").splitlines()) == 31
     again = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert again.returncode == 2  # exists: refused without --force
+
+
+def test_only_a_quick_commands_own_process_keeps_freed_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``entry`` (a process of its own) sets the allocator for a ``QUICK_EXIT`` command;
+    ``main`` (a test's process) and other commands leave it alone."""
+    import tokentco.cli as cli
+    from tokentco.cli import memory
+
+    calls: list[int] = []
+
+    def counted() -> bool:
+        calls.append(1)
+        return True
+
+    monkeypatch.setattr(memory, "keep_freed_memory", counted)
+    points = _points(tmp_path / "points.csv", 10)
+    estimate = ["estimate", "--points", str(points), "--out", str(tmp_path / "o.csv"), "--force"]
+    assert main(estimate) == 0 and calls == []
+    assert cli.run_command_line(estimate, parsed=[], own_process=True) == (0, True)
+    assert calls == [1]
+    template = ["template", "--kind", "offers", "--out", str(tmp_path / "t.xlsx")]
+    assert cli.run_command_line(template, own_process=True) == (0, False)
+    assert calls == [1]

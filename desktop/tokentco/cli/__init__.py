@@ -231,13 +231,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_command_line(
-    argv: Sequence[str] | None = None, parsed: list[argparse.Namespace] | None = None
+    argv: Sequence[str] | None = None,
+    parsed: list[argparse.Namespace] | None = None,
+    own_process: bool = False,
 ) -> tuple[int, bool]:
     """The exit code of the command line, and whether the process may end at once: a
     command whose module sets ``QUICK_EXIT`` has written and closed all it writes when it
     returns (or fails), so nothing is left for the interpreter's teardown to finish. The
     parsed arguments are appended to ``parsed`` (given), where a quick command leaves what
-    it built (``args.kept``) for the process's end to release, not this function's."""
+    it built (``args.kept``) for the process's end to release, not this function's. In a
+    process of its own (``entry``) such a batch command also keeps the memory it frees
+    for its next allocations (``memory.keep_freed_memory``); in a test's process the
+    allocator is left alone."""
     argv = list(sys.argv[1:] if argv is None else argv)
     quick = False
     try:
@@ -245,6 +250,10 @@ def run_command_line(
         if parsed is not None:
             parsed.append(args)
         quick = bool(getattr(args, "quick_exit", False))
+        if quick and own_process:
+            from tokentco.cli.memory import keep_freed_memory
+
+            keep_freed_memory()
         if getattr(args, "run", None) is not None:
             return int(args.run(args)), quick
         if getattr(args, "self_test", False):
@@ -270,7 +279,7 @@ def entry() -> NoReturn:
     at once after a ``QUICK_EXIT`` command (see :func:`quick_exit`). Tests call
     :func:`main`, which never ends the process."""
     parsed: list[argparse.Namespace] = []  # held until the exit: see run_command_line
-    code, quick = run_command_line(parsed=parsed)
+    code, quick = run_command_line(parsed=parsed, own_process=True)
     if quick:
         quick_exit(code)
     sys.exit(code)
