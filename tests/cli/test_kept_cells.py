@@ -1,10 +1,10 @@
-"""A points file read in chunks (``kept_cells``) gives the table the whole reading gives.
+"""A big points file read keeping few cells (``field_scan``) gives the whole reading's table.
 
 Hostile files of every form — CRLF and LF line ends, a byte-order mark, blank lines, no
 last line end, quoted cells with and without commas, every field quoted, ragged rows, a
 lone CR or LF, a NUL, bytes that are not UTF-8, non-ASCII text, a column named twice,
-shared columns missing, a header alone — are read both ways with chunks of a few bytes
-up to the default; where the chunked reading takes the file, every column, row tuple,
+shared columns missing, a header alone — are read both ways, the scan searching blocks of one byte
+up to the default; where the scan takes the file, every column, row tuple,
 line, record and span equals the whole reading's, and it takes every file of the
 simple form. The command then writes the row path's bytes.
 """
@@ -19,13 +19,12 @@ import pytest
 from tokentco.cli import main
 from tokentco.domain import Catalogue
 from tokentco.engine.points import SHARED_CELLS
-from tokentco.io import estimate_table, field_scan, kept_cells
+from tokentco.io import estimate_table, field_scan
 from tokentco.io.estimate_table import OWN_COLUMNS, PointsTable, read_points_table
 
 from .test_estimate_arrays import hostile_table, public, row_path_output
 
-CHUNKS = (1, 7, 300, 1 << 18)
-SCAN_BLOCKS = (5, 4096, 1 << 18)
+SCAN_BLOCKS = (1, 5, 300, 4096, 1 << 18)
 
 
 def csv_bytes(header: list[str], rows: list[dict[str, str]], **options: object) -> bytes:
@@ -84,11 +83,8 @@ def whole(path: Path, data: bytes) -> PointsTable | None:
         return None
 
 
-def chunked(data: bytes, chunk: int, reader: str = "chunks") -> PointsTable | None:
-    if reader == "scan":
-        read = field_scan.scan_kept(data, OWN_COLUMNS, SHARED_CELLS, chunk)
-    else:
-        read = kept_cells.read_kept(data, OWN_COLUMNS, SHARED_CELLS, chunk)
+def scanned(data: bytes, block: int) -> PointsTable | None:
+    read = field_scan.scan_kept(data, OWN_COLUMNS, SHARED_CELLS, block)
     if read is None:
         return None
     return PointsTable(read.header, None, None, read.body, read.spans, read.kept)
@@ -108,9 +104,8 @@ def assert_same_table(a: PointsTable, b: PointsTable) -> None:
     assert bytes(a.body) == bytes(b.body)
 
 
-@pytest.mark.parametrize("reader", ["chunks", "scan"])
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_chunked_reading_equals_the_whole_reading(seed: int, reader: str, tmp_path: Path) -> None:
+def test_kept_cells_equal_the_whole_reading(seed: int, tmp_path: Path) -> None:
     taken = set()
     for name, data in forms(seed).items():
         path = tmp_path / f"{name}.csv"
@@ -123,9 +118,9 @@ def test_chunked_reading_equals_the_whole_reading(seed: int, reader: str, tmp_pa
             and bool(reference.header)
             and b"\n" in data
         )
-        for chunk in CHUNKS if reader == "chunks" else SCAN_BLOCKS:
-            table = chunked(data, chunk, reader)
-            assert (table is not None) == simple, (name, chunk)
+        for block in SCAN_BLOCKS:
+            table = scanned(data, block)
+            assert (table is not None) == simple, (name, block)
             if table is not None and reference is not None:
                 assert_same_table(table, reference)
                 taken.add(name)
@@ -133,8 +128,8 @@ def test_chunked_reading_equals_the_whole_reading(seed: int, reader: str, tmp_pa
     assert not taken & {"quote-all", "ragged", "lone-cr", "nul", "not-utf8", "cell-line-feed"}
 
 
-def test_a_big_file_is_read_in_chunks_and_keeps_few_cells(tmp_path: Path) -> None:
-    """``read_points_table`` reads a file of ``KEPT_FROM_BYTES`` or more in chunks: the
+def test_a_big_file_keeps_few_cells(tmp_path: Path) -> None:
+    """``read_points_table`` keeps few cells of a file of ``KEPT_FROM_BYTES`` or more: the
     records are split again only when asked for, and equal the whole reading's."""
     header, rows = public()
     rows = [dict(r, id=f"{r['id']}-{i}") for i, r in enumerate(rows * 2)]
@@ -152,11 +147,11 @@ def test_a_big_file_is_read_in_chunks_and_keeps_few_cells(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("seed", [5, 6])
-def test_the_command_writes_the_row_paths_bytes_from_chunks(
+def test_the_command_writes_the_row_paths_bytes_from_kept_cells(
     seed: int, tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(estimate_table, "KEPT_FROM_BYTES", 0)
-    monkeypatch.setattr(kept_cells, "CHUNK_BYTES", 97)
+    monkeypatch.setattr(field_scan, "SCAN_BYTES", 97)
     for name, data in forms(seed).items():
         source, out = tmp_path / f"{name}.csv", tmp_path / f"{name}.out.csv"
         source.write_bytes(data)
@@ -169,13 +164,12 @@ def test_the_command_writes_the_row_paths_bytes_from_chunks(
         assert out.read_bytes() == expected, name
 
 
-@pytest.mark.parametrize("reader", ["chunks", "scan"])
-def test_random_damage_is_read_alike_or_refused(reader: str, tmp_path: Path) -> None:
+def test_random_damage_is_read_alike_or_refused(tmp_path: Path) -> None:
     """A simple file with a few random bytes of the separators' kinds put in or taken out
-    is read by the chunked reader exactly as whole, or left to the whole reading."""
+    is read by the scan exactly as whole, or left to the whole reading."""
     header, rows = public()
     data = csv_bytes(header, [{k: v.replace('"', "'") for k, v in r.items()} for r in rows[:30]])
-    rng = random.Random(reader)
+    rng = random.Random(8)
     path = tmp_path / "damaged.csv"
     for _ in range(150):
         damaged = bytearray(data)
@@ -193,7 +187,7 @@ def test_random_damage_is_read_alike_or_refused(reader: str, tmp_path: Path) -> 
             and reference.uniform
             and bool(reference.header)
         )
-        table = chunked(bytes(damaged), 64, reader)
+        table = scanned(bytes(damaged), 64)
         assert (table is not None) == simple
         if table is not None and reference is not None:
             assert_same_table(table, reference)

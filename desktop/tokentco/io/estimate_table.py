@@ -14,8 +14,8 @@ every line a record, a field either free of quotes or wholly quoted (``"…"``, 
 first and last, no quote, CR or NUL inside). Those lines are split with ``str.split``
 (the fields the csv reader gives them), and each is kept as the csv writer writes its
 fields back (:attr:`PointsTable.lines`); a file with any other line is read by the csv
-module, as before. A big file of that form is read in chunks keeping only the cells the
-command uses (``kept_cells``); its other cells are split out again if asked for.
+module, as before. A big file of that form is read keeping only the cells the
+command uses (``field_scan``, ``kept_cells``); its other cells are split out again if asked for.
 """
 
 import csv
@@ -32,7 +32,7 @@ from tokentco.engine.points import SHARED_CELLS
 from tokentco.io.calibration_file import require_points_columns
 from tokentco.io.errors import InputError, Location
 from tokentco.io.field_scan import scan_kept
-from tokentco.io.kept_cells import Kept, read_kept
+from tokentco.io.kept_cells import Kept
 from tokentco.io.simple_csv import any_holds, line_fields, quoted_fields
 
 
@@ -42,11 +42,11 @@ class PointsTable:
 
     header: list[str]
     read_records: list[list[str]] | None
-    """The records (None when the file was read in chunks: see ``kept``)."""
+    """The records (None when only some cells were kept: see ``kept``)."""
     read_lines: list[str] | None = None
-    """Per record (when the file was split without the csv module and not read in
-    chunks): its fields as ``csv.writer`` writes them in a row of several fields, the
-    commas between them, no line end."""
+    """Per record (when the file was split whole without the csv module): its fields as
+    ``csv.writer`` writes them in a row of several fields, the commas between them, no
+    line end."""
     body: bytes | memoryview = b""
     """The file's UTF-8 bytes after the header line (with ``lines``; else empty): a view
     of the bytes read, not a copy of the text."""
@@ -55,7 +55,7 @@ class PointsTable:
     record's entry of ``lines`` is its line as the file has it (else None): the output can
     then copy the lines from the bytes read."""
     kept: Kept | None = None
-    """The cells kept of a file read in chunks (``kept_cells``): the other columns' cells
+    """The cells kept of a big file (``field_scan``): the other columns' cells
     are split out of ``body`` again when asked for."""
     _columns: dict[int, tuple[str | None, ...]] = field(
         default_factory=dict, repr=False, compare=False
@@ -70,7 +70,7 @@ class PointsTable:
 
     @cached_property
     def records(self) -> list[list[str]]:
-        """Each record's fields (of a file read in chunks, split again from its lines)."""
+        """Each record's fields (of a file whose cells were kept, split again from its lines)."""
         if self.read_records is not None:
             return self.read_records
         return [cast(tuple[list[str], str], line_fields(line))[0] for line in self.lines or []]
@@ -78,7 +78,7 @@ class PointsTable:
     @cached_property
     def lines(self) -> list[str] | None:
         """Per record, its fields as ``csv.writer`` writes them (see ``read_lines``; of a
-        file read in chunks, its lines as read, decoded again from ``body``)."""
+        file whose cells were kept, its lines as read, decoded again from ``body``)."""
         if self.kept is None or self.spans is None:
             return self.read_lines
         return [str(self.body[span], "utf-8") for span in self.spans]
@@ -121,7 +121,7 @@ class PointsTable:
     def uniform(self) -> bool:
         """Whether every record has as many fields as the header."""
         if self.kept is not None:
-            return True  # a file is read in chunks only so
+            return True  # cells are kept of such a file only
         return set(map(len, self.records)) <= {len(self.header)}
 
     def index_of(self, name: str) -> int | None:
@@ -133,7 +133,7 @@ class PointsTable:
 
 
 KEPT_FROM_BYTES = 1 << 16
-"""Files of this size and more are read in chunks where they can be (``kept_cells``);
+"""Files of this size and more are read keeping few cells where they can be (``field_scan``);
 smaller ones gain nothing from it."""
 OWN_COLUMNS = ("id", "isl", "osl")
 """The columns whose cells ``tokentco estimate`` reads for every row."""
@@ -143,7 +143,7 @@ def read_points_table(path: Path) -> PointsTable:
     """Header and records of a calibration-format CSV (extra columns kept)."""
     try:
         data = Path(path).read_bytes()
-        table = _read_in_chunks(data) if len(data) >= KEPT_FROM_BYTES else None
+        table = _read_kept(data) if len(data) >= KEPT_FROM_BYTES else None
         if table is None:
             table = _read_whole(path, data)
     except FileNotFoundError as exc:
@@ -154,11 +154,10 @@ def read_points_table(path: Path) -> PointsTable:
     return table
 
 
-def _read_in_chunks(data: bytes) -> PointsTable | None:
-    """The file read keeping only the cells the command uses: its fields located with
-    numpy (``field_scan``), else split a chunk at a time (``kept_cells``); None where it
-    is not of the simple form."""
-    read = scan_kept(data, OWN_COLUMNS, SHARED_CELLS) or read_kept(data, OWN_COLUMNS, SHARED_CELLS)
+def _read_kept(data: bytes) -> PointsTable | None:
+    """The file read keeping only the cells the command uses, its fields located with
+    numpy (``field_scan``); None where it is not of the simple form."""
+    read = scan_kept(data, OWN_COLUMNS, SHARED_CELLS)
     if read is None:
         return None
     return PointsTable(read.header, None, None, read.body, read.spans, read.kept)

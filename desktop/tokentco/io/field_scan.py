@@ -1,15 +1,16 @@
 """The fields of a big points file of the simple form, located in its bytes with numpy.
 
-``kept_cells`` splits a file a chunk of lines at a time: every cell of every line is made
-a Python string, if only for a moment (half a million for 20,000 rows), though the
-command keeps a few per row. Here the bytes are searched once for commas, quotes and line
+Splitting a file's lines (even a chunk at a time) makes every cell of every line a Python
+string, if only for a moment (half a million for 20,000 rows), though the command keeps a
+few per row. Here the bytes are searched once for commas, quotes and line
 feeds (a block at a time, so the masks stay in cache), the simple form is checked on
 those positions as arrays, and only the kept cells are cut out of the bytes: each row's
 id and lengths, and per run of adjacent shared columns one piece of its line (the run's
 fields with their commas), whose distinct texts are split into cells once.
 
-The simple form is ``kept_cells``'s: UTF-8 without NUL; line ends all "\\n" or all
-"\\r\\n" (no CR or LF elsewhere); a field free of quotes, or wholly quoted with a comma
+The simple form is the one the whole reading splits without the csv module
+(``simple_csv``): UTF-8 without NUL; line ends all "\\n" or all "\\r\\n" (no CR or
+LF elsewhere); a field free of quotes, or wholly quoted with a comma
 inside (as the csv writer writes it) and no quote; every record the header's width.
 :func:`scan_kept` gives None for any other file; the cells are those the whole reading
 gives (``tests/cli/test_kept_cells.py`` compares them on hostile files).
@@ -24,7 +25,7 @@ from itertools import count, repeat
 import numpy as np
 
 from tokentco.engine.results import IntArray
-from tokentco.io.kept_cells import Kept, KeptRead, _header, _indices
+from tokentco.io.kept_cells import Kept, KeptRead, header_fields, indices_of
 from tokentco.io.simple_csv import line_fields
 
 SCAN_BYTES = 1 << 18
@@ -44,7 +45,7 @@ def scan_kept(
     first_end = data.find(b"\n")
     if first_end < 0 or b"\0" in data or not _utf8(data, block):
         return None
-    header = _header(memoryview(data)[: first_end + 1], "\r\n" if crlf else "\n")
+    header = header_fields(memoryview(data)[: first_end + 1], "\r\n" if crlf else "\n")
     if not header:
         return None
     body = first_end + 1
@@ -56,11 +57,11 @@ def scan_kept(
     if found is None:
         return None
     starts, ends = found
-    shared_at = tuple(_indices(header, shared))
+    shared_at = tuple(indices_of(header, shared))
     combos, combo_of = _combinations(bytes_, starts, ends, shared_at)
     own_cells = {
         at: tuple(_texts(bytes_, *_unquoted(bytes_, starts[at], ends[at])))
-        for at in _indices(header, own)
+        for at in indices_of(header, own)
     }
     kept = Kept(own=own_cells, shared_at=shared_at, combos=combos, combo_of=combo_of)
     # a record's line: from its first field's start to its last field's end

@@ -3,8 +3,9 @@
 Most points files are simpler than CSV allows: every line a record, a field either free of
 quotes or wholly quoted (``"…"``, the quotes first and last, no quote, CR or NUL inside).
 Such a line's fields are what the csv reader gives; these helpers split one line and say
-how the csv writer writes its fields back. ``estimate_table`` (the whole text at once)
-and ``kept_cells`` (a file in chunks) share them, so both read a line alike.
+how the csv writer writes its fields back. ``estimate_table`` splits the whole text
+with them, and a file's header line is read with them before ``field_scan`` locates the
+rest.
 """
 
 from itertools import repeat
