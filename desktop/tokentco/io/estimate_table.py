@@ -33,7 +33,7 @@ from tokentco.io.calibration_file import require_points_columns
 from tokentco.io.errors import InputError, Location
 from tokentco.io.field_scan import scan_kept
 from tokentco.io.kept_cells import Kept
-from tokentco.io.simple_csv import any_holds, line_fields, quoted_fields
+from tokentco.io.simple_csv import any_holds, line_fields
 
 
 @dataclass(frozen=True)
@@ -207,23 +207,7 @@ def _split(
     records: list[list[str]] = []
     written: list[str] = []
     for line in lines or [""]:
-        if '"' not in line:
-            records.append(line.split(",") if line else [])
-            written.append(line)
-            continue
-        pieces = line.split('"')
-        if len(pieces) == 3:  # one quoted field, the common case, inline
-            head, inside, tail = pieces
-            if (head and head[-1] != ",") or (tail and tail[0] != ","):
-                return None
-            cells = head.split(",")  # its last, empty piece is the quoted field's place
-            cells[-1] = inside
-            if tail:
-                cells += tail.split(",")[1:]
-            records.append(cells)
-            written.append(line if "," in inside else head + inside + tail)
-            continue
-        found = quoted_fields(pieces)
+        found = line_fields(line)
         if found is None:
             return None
         records.append(found[0])

@@ -12,7 +12,7 @@ import os
 import re
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -181,31 +181,7 @@ def atomic_write_bytes(path: Path, data: bytes, overwrite: bool = True) -> None:
     from a mistyped path is worse than saying so. ``overwrite=False`` refuses (with
     ``FileExistsError``) to replace a file that appeared meanwhile.
     """
-    target = _real_target(Path(path))
-    folder = target.parent
-    if not folder.is_dir():
-        raise FileNotFoundError(errno.ENOENT, "folder does not exist", str(folder))
-    remove_stale_temps(target)
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    tmp = folder / (f"{_temp_prefix(target)}{os.getpid()}-{_host_tag()}-{os.urandom(4).hex()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            _link_new(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(folder)
+    _atomic_write(path, lambda handle: handle.write(data), overwrite)
 
 
 def atomic_write_parts(
@@ -215,6 +191,12 @@ def atomic_write_parts(
     byte view), written from the parts themselves: a file of many pieces (a big CSV's
     lines, as views of the bytes read, and its rows' added cells) is not first joined
     into one object as big as the file (a copy and its page faults)."""
+    _atomic_write(path, lambda handle: _write_parts(handle, parts), overwrite)
+
+
+def _atomic_write(path: Path, write: Callable[[BinaryIO], object], overwrite: bool) -> None:
+    """The steps both atomic writes share (see ``atomic_write_bytes``), ``write`` putting
+    the bytes into the temp file's handle."""
     target = _real_target(Path(path))
     folder = target.parent
     if not folder.is_dir():
@@ -228,7 +210,7 @@ def atomic_write_parts(
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
-            _write_parts(handle, parts)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
