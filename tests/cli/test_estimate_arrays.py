@@ -429,7 +429,7 @@ def test_lines_are_not_asked_for_where_spans_are_written(
 ) -> None:
     """A table written from the bytes read (``spans``) is never asked for its ``lines``
     (a table may make them on demand, decoding every line again)."""
-    from tokentco.cli.estimate import estimated_columns, output_bytes
+    from tokentco.cli.estimate import estimated_columns, output_parts
     from tokentco.io.estimate_table import PointsTable
 
     header, rows = public()
@@ -443,4 +443,4 @@ def test_lines_are_not_asked_for_where_spans_are_written(
     added = estimated_columns(columns, estimates, catalogue, load_calibration())
     vars(table).pop("lines", None)
     monkeypatch.setattr(PointsTable, "lines", property(lambda _: pytest.fail("lines asked")))
-    assert output_bytes(table, added) == expected
+    assert b"".join(output_parts(table, added)) == expected

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tokentco.cli import main
+from tokentco.cli import estimate, main
 from tokentco.domain import Catalogue
 from tokentco.engine.points import SHARED_CELLS
 from tokentco.io import estimate_table, field_scan
@@ -123,6 +123,8 @@ def test_kept_cells_equal_the_whole_reading(seed: int, tmp_path: Path) -> None:
             assert (table is not None) == simple, (name, block)
             if table is not None and reference is not None:
                 assert_same_table(table, reference)
+                # the leads the scan found are those the body is searched for
+                assert estimate._leads_of(table) == estimate._leads_at_starts(table.body)
                 taken.add(name)
     assert {"crlf", "lf", "bom", "unicode", "blank-lines-no-last-end", "header-only"} <= taken
     assert not taken & {"quote-all", "ragged", "lone-cr", "nul", "not-utf8", "cell-line-feed"}

@@ -3,19 +3,19 @@
 import argparse
 import gc
 import math
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain, count
+from itertools import chain
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import cast
 
 import numpy as np
 
 from tokentco import MODEL_VERSION
 from tokentco.domain import Catalogue
 from tokentco.engine.calibration import Calibration
-from tokentco.engine.point_groups import PointColumns, plan_columns, solve_grouped
+from tokentco.engine.point_groups import PointColumns, numbered, plan_columns, solve_grouped
 from tokentco.engine.points import PointEstimates
 from tokentco.engine.results import BoolArray, FloatArray, IntArray
 from tokentco.engine.uncertainty import band_for, group_name
@@ -74,7 +74,6 @@ def _figures(values: FloatArray, ok: Sequence[bool] | BoolArray, digits: int) ->
     return cast(list[str], cells.tolist())
 
 
-_Key = TypeVar("_Key", bound=Hashable)
 NUMBERS = ADDED[:5]
 """Added columns of formatted numbers (never formula-like, never quoted)."""
 DIGITS = (1, 1, 1, 2, 1)
@@ -142,7 +141,7 @@ class AddedCells(Mapping[str, Sequence[str]]):
     def _ends(self, rows: int) -> tuple[IntArray, list[bytes]]:
         """Each row's index among the distinct (binding, status) pairs, and each pair's
         ",BINDING,STATUS\\n" as the csv writer writes them (``encode_column``), in UTF-8."""
-        pair, pairs = _numbered(zip(self.binding, self.status, strict=True), rows)
+        pair, pairs = numbered(zip(self.binding, self.status, strict=True), rows)
         texts = zip(*(encode_column(cells) for cells in zip(*pairs, strict=True)), strict=True)
         return pair, [f",{binding},{status}\n".encode() for binding, status in texts]
 
@@ -189,23 +188,10 @@ def _pairs(
     models: Sequence[str], hardware: Sequence[str]
 ) -> tuple[IntArray, list[tuple[str, str]]]:
     """Each row's index among the distinct (model, hardware) pairs, and those pairs."""
-    return _numbered(zip(models, hardware, strict=True), len(models))
+    return numbered(zip(models, hardware, strict=True), len(models))
 
 
-def _numbered(keys: Iterable[_Key], size: int) -> tuple[IntArray, list[_Key]]:
-    """Each of the ``size`` keys' index among the distinct keys, and those keys (in
-    first-seen order): each key hashed once, in a C loop (``setdefault`` keeps the index
-    where a key is first seen), those indices then numbered by one lookup, not a sort."""
-    first: dict[_Key, int] = {}
-    seen = np.fromiter(map(first.setdefault, keys, count()), np.int64, size)
-    number = np.zeros(size, np.int64)
-    number[list(first.values())] = np.arange(len(first))
-    return number[seen], list(first)
-
-
-def output_parts(
-    table: PointsTable, added: Mapping[str, Sequence[str]]
-) -> list[bytes | memoryview]:
+def output_parts(table: PointsTable, added: AddedCells) -> list[bytes | memoryview]:
     """The output file, as the pieces to write one after another: the input's columns
     followed by ``ADDED`` (an input column of an added name is replaced), text cells
     formula-escaped: what ``csv.DictWriter`` writes of each row's dict (``csv_safe`` of
@@ -214,8 +200,7 @@ def output_parts(
     names = table.header + [c for c in ADDED if c not in table.header]
     if _lines_kept(table):
         if table.spans is not None:  # its lines are not asked for (they may be made on demand)
-            tails = added.tails() if isinstance(added, AddedCells) else _tails(added)
-            return _appended(write_table(names, []), table.body, table.spans, tails)
+            return _appended(write_table(names, []), table.body, table.spans, added.tails())
         assert table.lines is not None
         extra = [added[name] if name in NUMBERS else encode_column(added[name]) for name in ADDED]
         return [write_table(names, [table.lines, *extra]).encode("utf-8")]
@@ -226,17 +211,6 @@ def output_parts(
         for name in names
     ]
     return [write_table(names, columns).encode("utf-8")]
-
-
-def output_bytes(table: PointsTable, added: Mapping[str, Sequence[str]]) -> bytes:
-    """The output file's bytes (:func:`output_parts` joined)."""
-    return b"".join(output_parts(table, added))
-
-
-def _tails(added: Mapping[str, Sequence[str]]) -> list[bytes]:
-    """Each row's ",CELLS\\n" of added columns given as text."""
-    columns = [added[name] if name in NUMBERS else encode_column(added[name]) for name in ADDED]
-    return [f",{','.join(row)}\n".encode() for row in zip(*columns, strict=True)]
 
 
 def _appended(
@@ -268,7 +242,7 @@ def _lines_kept(table: PointsTable) -> bool:
         return False
     if not table.uniform:
         return False
-    leads = _leads_at_starts(table.body)
+    leads = _leads_of(table)
     if not leads:
         return True
     return all(
@@ -276,6 +250,21 @@ def _lines_kept(table: PointsTable) -> bool:
         for name in header
         for cell in {c for c in table.column(name) if c is not None and c.startswith(tuple(leads))}
     )
+
+
+def _leads_of(table: PointsTable) -> str:
+    """The characters of ``LEADS`` that may start a cell of the table: those its reading
+    found (``Kept.first_bytes``, where it located every comma, quote and line end), else
+    those the body is searched for (:func:`_leads_at_starts`)."""
+    if table.kept is not None:
+        return _leads_among(table.kept.first_bytes)
+    return _leads_at_starts(table.body)
+
+
+def _leads_among(first_bytes: Container[int]) -> str:
+    """The characters of ``LEADS`` (but CR and LF, which start no cell) among the byte
+    values ``first_bytes`` (a lead is ASCII: one byte)."""
+    return "".join(c for c in LEADS if c not in "\r\n" and ord(c) in first_bytes)
 
 
 def _leads_at_starts(body: bytes | memoryview) -> str:
@@ -298,7 +287,7 @@ def _leads_at_starts(body: bytes | memoryview) -> str:
         mark |= head == ord('"')
         mark |= head == ord("\n")
         seen += np.bincount(text[start + 1 : start + 1 + head.size][mark], minlength=256)
-    return "".join(c for c in LEADS if c not in "\r\n" and seen[ord(c)])
+    return _leads_among(set(np.flatnonzero(seen).tolist()))
 
 
 _SCAN_BYTES = 1 << 17

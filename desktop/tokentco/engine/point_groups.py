@@ -22,7 +22,7 @@ estimates (``tests/unit/test_point_groups.py`` checks both on randomised tables)
 
 import functools
 import itertools
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar, cast
 
@@ -60,6 +60,7 @@ more instructions (each call costs ~2.5 million of its own); cases swept at fewe
 go more to a chunk (``_chunks``)."""
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 Targets = tuple[FloatArray, FloatArray, BoolArray]
 """Distinct cases' TTFT bound and interactivity floor (as columns) and whether each is
@@ -463,23 +464,28 @@ def _table(terms: Any, names: tuple[str, ...]) -> FloatArray:
 
 
 def factorize(keys: Sequence[Hashable]) -> tuple[IntArray, list[Any]]:
-    """Each key's index among the distinct keys (in first-seen order), and those keys.
-    Each key is hashed once, in a C loop: ``setdefault`` keeps the row where a key is
-    first seen (tuples do not cache their hash, so a second lookup would hash again)."""
-    code, rows = _first_rows(keys)
-    return code, [keys[row] for row in rows.tolist()]
+    """Each key's index among the distinct keys (in first-seen order), and those keys."""
+    return numbered(keys, len(keys))
 
 
-def _first_rows(keys: Sequence[Hashable]) -> tuple[IntArray, IntArray]:
-    """``factorize``'s codes, and the row where each distinct key is first seen. The dict
-    keeps its keys in the order they were first seen, so its values are those rows in
-    that order and a key's code is its first row's rank among them (no sort)."""
-    first: dict[Hashable, int] = {}
-    seen = np.fromiter(map(first.setdefault, keys, itertools.count()), np.int64, len(keys))
+def numbered(keys: Iterable[K], size: int) -> tuple[IntArray, list[K]]:
+    """Each of the ``size`` keys' index among the distinct keys (in first-seen order), and
+    those keys. Each key is hashed once, in a C loop: ``setdefault`` keeps the position
+    where a key is first seen (tuples do not cache their hash, so a second lookup would
+    hash again); the keys may come from an iterator (no list of them is built)."""
+    first: dict[K, int] = {}
+    seen = np.fromiter(map(first.setdefault, keys, itertools.count()), np.int64, size)
+    return _ranks(seen, first), list(first)
+
+
+def _ranks(seen: IntArray, first: dict[Any, int]) -> IntArray:
+    """Each key's code from the position where it is first seen (``seen``): the dict keeps
+    its keys in the order they were first seen, so its values are those positions in that
+    order and a key's code is its first position's rank among them (no sort)."""
     rows = np.fromiter(first.values(), np.int64, len(first))
-    rank = np.empty(len(keys), np.int64)
+    rank = np.empty(seen.size, np.int64)
     rank[rows] = np.arange(rows.size)
-    return rank[seen], rows
+    return rank[seen]
 
 
 def factorize_repeated(keys: Sequence[Hashable]) -> tuple[IntArray, list[Any]]:
@@ -487,9 +493,10 @@ def factorize_repeated(keys: Sequence[Hashable]) -> tuple[IntArray, list[Any]]:
     table's rows of shared cells, one tuple per combination): the rows are told apart by
     object first (an ``id`` hashes in no time, a tuple hashes every cell), then the
     distinct objects by value."""
-    by_object, rows = _first_rows(list(map(id, keys)))
-    code, distinct = factorize([keys[row] for row in rows.tolist()])
-    return code[by_object], distinct
+    first: dict[int, int] = {}
+    seen = np.fromiter(map(first.setdefault, map(id, keys), itertools.count()), np.int64, len(keys))
+    code, distinct = factorize([keys[row] for row in first.values()])
+    return code[_ranks(seen, first)], distinct
 
 
 def _workload_lengths(

@@ -20,10 +20,11 @@ import codecs
 import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import count, repeat
+from itertools import repeat
 
 import numpy as np
 
+from tokentco.engine.point_groups import numbered
 from tokentco.engine.results import IntArray
 from tokentco.io.kept_cells import Kept, KeptRead, header_fields, indices_of
 from tokentco.io.simple_csv import line_fields
@@ -63,7 +64,7 @@ def scan_kept(
         at: tuple(_texts(bytes_, *_unquoted(bytes_, starts[at], ends[at])))
         for at in indices_of(header, own)
     }
-    kept = Kept(own=own_cells, shared_at=shared_at, combos=combos, combo_of=combo_of)
+    kept = Kept(own_cells, shared_at, combos, combo_of, _first_bytes(bytes_, marks, body))
     # a record's line: from its first field's start to its last field's end
     spans = list(map(slice, (starts[0] - body).tolist(), (ends[-1] - body).tolist()))
     return KeptRead(header, memoryview(data)[body:], spans, kept)
@@ -122,6 +123,15 @@ class _Marks:
         if returns.size != feeds.size:
             return False
         return bool(np.array_equal(returns + 1, feeds))
+
+
+def _first_bytes(bytes_: np.ndarray, marks: _Marks, body: int) -> frozenset[int]:
+    """The body's first byte and each byte after a mark (after a CR: its LF)."""
+    if body >= bytes_.size:
+        return frozenset()
+    after = marks.at + 1
+    where = np.concatenate([[body], after[after < bytes_.size]]).astype(np.int64)
+    return frozenset(np.unique(bytes_[where]).tolist())
 
 
 def _fields(
@@ -245,11 +255,8 @@ def _combinations(
     size = starts[0].size
     pieces = [_pieces(bytes_, starts[a], ends[b]) for a, b in runs]
     keys: Iterator[tuple[bytes, ...]] = zip(*pieces, strict=True) if runs else repeat((), size)
-    first: dict[tuple[bytes, ...], int] = {}
-    first_of = np.fromiter(map(first.setdefault, keys, count()), np.int64, size)
-    _, combo_of = np.unique(first_of, return_inverse=True)
-    combos = [_cells(key, runs, shared_at) for key in first]
-    return combos, combo_of.reshape(-1).astype(np.int64)
+    combo_of, distinct = numbered(keys, size)
+    return [_cells(key, runs, shared_at) for key in distinct], combo_of
 
 
 def _cells(

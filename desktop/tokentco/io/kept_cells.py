@@ -23,12 +23,17 @@ from tokentco.io.simple_csv import line_fields
 class Kept:
     """The cells kept of a big file: per record, the cells of the ``own``
     columns (by column index), and its number among the distinct combinations of the
-    cells of the ``shared_at`` columns (``combos``, in first-seen order)."""
+    cells of the ``shared_at`` columns (``combos``, in first-seen order); and the bytes
+    that may start a cell (``first_bytes``)."""
 
     own: dict[int, tuple[str, ...]]
     shared_at: tuple[int, ...]
     combos: list[tuple[str, ...]]
     combo_of: IntArray
+    first_bytes: frozenset[int] = frozenset()
+    """The byte values found after the header line: its first, and each one after a
+    comma, quote or line end (a comma or quote inside a quoted cell may add some that
+    start none): where the output looks for formula-leading characters."""
 
     def cells(self, where: int) -> tuple[str, ...] | None:
         """Column ``where``'s cells, one per record (None if it is not kept)."""
